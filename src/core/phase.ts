@@ -1,0 +1,30 @@
+// Phase quantization of the trace format and the wire (DESIGN.md 4.1): a phase in radians maps to
+// a u16 step, q = round(theta / (2*pi) * 65536) mod 65536, so 0 and 2*pi are the same step.
+
+export const PHASE_STEPS = 65536;
+
+const TWO_PI = 2 * Math.PI;
+const RAD_PER_STEP = TWO_PI / PHASE_STEPS;
+
+/**
+ * Quantizes an angle in radians, of any sign or size, to a u16 step.
+ * `& 0xffff` reduces the rounded integer modulo 65536 for negative values too (two's complement),
+ * and the division keeps the spec's order of operations so other writers agree to the last bit.
+ */
+export function quantizePhase(thetaRad: number): number {
+  return Math.round((thetaRad / TWO_PI) * PHASE_STEPS) & 0xffff;
+}
+
+/** The angle in [0, 2*pi) radians that a u16 step stands for. */
+export function dequantizePhase(q: number): number {
+  return (q & 0xffff) * RAD_PER_STEP;
+}
+
+/** Quantizes a whole frame; `out` must have the same length as `thetaRad`. */
+export function quantizeInto(thetaRad: Float64Array, out: Uint16Array): void {
+  const n = thetaRad.length;
+  if (out.length !== n) {
+    throw new RangeError(`quantizeInto: ${n} phases but an output of ${out.length}`);
+  }
+  for (let i = 0; i < n; i++) out[i] = Math.round((thetaRad[i]! / TWO_PI) * PHASE_STEPS) & 0xffff;
+}
