@@ -1,12 +1,15 @@
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../sim/rng';
 import { crc32 } from './crc32';
 
+// A local LCG: core tests must not import sim (layer rule), and any reproducible bytes will do.
 function randomBytes(length: number, seed: bigint): Uint8Array {
-  const rng = createRng(seed);
+  let state = Number(seed & 0xffffffffn) >>> 0;
   const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = rng.nextU32() & 0xff;
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out[i] = state >>> 24;
+  }
   return out;
 }
 
