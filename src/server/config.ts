@@ -1,0 +1,115 @@
+// Server configuration from command-line flags and environment variables (DESIGN.md 4.2).
+// Flags win over the environment, the environment over defaults.
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+
+export const DEFAULT_TRACE_PATH = 'traces/12k_spin_trace.bin';
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Trace to replay; when it is the default and missing, it is generated at start. */
+  tracePath: string;
+  traceIsDefault: boolean;
+  /** State directory (databases, tokens). */
+  dataDir: string;
+  /** Origins allowed to embed the app and open its WebSocket from another origin. */
+  embedOrigins: string[];
+  /** Built single-page app. */
+  staticDir: string;
+  /** Bytes a client may have queued in its socket before frames are skipped for it. */
+  clientBufferBudgetBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(`[config] ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const USAGE = `Usage: npm start -- [options]
+  --port N            port to listen on (env PORT, default 8080)
+  --host HOST         address to bind (env HOST, default 127.0.0.1)
+  --trace PATH        trace file to replay (env TRACE, default ${DEFAULT_TRACE_PATH})
+  --data DIR          state directory (env DATA_DIR, default ./data)
+  --embed-origins L   comma-separated origins allowed to embed the app (env EMBED_ORIGINS)
+  --help              show this help`;
+
+function parsePort(value: string, source: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
+    throw new ConfigError(`${source} must be a port number 0-65535, got "${value}"`);
+  }
+  return Number(value);
+}
+
+function parseOrigins(value: string, source: string): string[] {
+  const origins = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  for (const origin of origins) {
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      throw new ConfigError(`${source}: "${origin}" is not an origin like https://ide.example`);
+    }
+    if (url.origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError(`${source}: "${origin}" is not a bare origin (scheme://host[:port])`);
+    }
+  }
+  return origins.map((o) => new URL(o).origin);
+}
+
+export function parseServerConfig(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): ServerConfig | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        trace: { type: 'string' },
+        data: { type: 'string' },
+        'embed-origins': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n${USAGE}`);
+  }
+  const v = parsed.values;
+  if (v.help) return 'help';
+
+  const port =
+    v.port !== undefined
+      ? parsePort(v.port, '--port')
+      : env.PORT
+        ? parsePort(env.PORT, 'PORT')
+        : 8080;
+  const host = v.host ?? env.HOST ?? '127.0.0.1';
+  if (host.length === 0) throw new ConfigError('--host must not be empty');
+  const traceArg = v.trace ?? env.TRACE;
+  const dataDir = path.resolve(v.data ?? env.DATA_DIR ?? 'data');
+  const originsRaw = v['embed-origins'] ?? env.EMBED_ORIGINS ?? '';
+  const embedOrigins = parseOrigins(
+    originsRaw,
+    v['embed-origins'] !== undefined ? '--embed-origins' : 'EMBED_ORIGINS',
+  );
+  return {
+    port,
+    host,
+    tracePath: traceArg ?? DEFAULT_TRACE_PATH,
+    traceIsDefault: traceArg === undefined,
+    dataDir,
+    embedOrigins,
+    staticDir: path.resolve('dist'),
+    clientBufferBudgetBytes: 256 * 1024,
+  };
+}

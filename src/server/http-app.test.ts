@@ -1,0 +1,193 @@
+import path from 'node:path';
+import { writeFileSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Packr } from 'msgpackr';
+import { CLOSE, type FrameMessage } from '../core/wire/envelope';
+import { crc32 } from '../core/crc32';
+import {
+  TestClient,
+  startTestServer,
+  tempDir,
+  writePatternTrace,
+  type TestServer,
+} from './test-support';
+
+const WIDTH = 24;
+const HEIGHT = 16;
+let server: TestServer;
+let frameAt: (k: number) => Uint16Array;
+let tracePath: string;
+
+beforeAll(async () => {
+  tracePath = path.join(tempDir('http'), 'pattern.bin');
+  frameAt = await writePatternTrace(tracePath, WIDTH, HEIGHT, 50);
+  server = await startTestServer(tracePath);
+  await new Promise((r) => setTimeout(r, 100));
+});
+afterAll(async () => server?.close());
+
+function phasesOf(frame: FrameMessage): Uint16Array {
+  const copy = new Uint8Array(frame.data);
+  return new Uint16Array(copy.buffer);
+}
+
+describe('the frame WebSocket', () => {
+  it('says hello with the stream, then streams frames equal to the trace, with valid CRCs', async () => {
+    const client = new TestClient(server.wsUrl);
+    await client.opened;
+    await client.waitFor(() => client.frames().length >= 10);
+    client.close();
+    const [hello] = client.messages;
+    expect(hello).toMatchObject({
+      t: 'hello',
+      v: 1,
+      stream: {
+        tenant: 'demo',
+        width: WIDTH,
+        height: HEIGHT,
+        frameCount: 50,
+        intervalUs: 16667,
+        source: 'replay',
+      },
+    });
+    for (const frame of client.frames() as FrameMessage[]) {
+      expect(phasesOf(frame)).toEqual(frameAt(frame.fi));
+      expect(frame.crc).toBe(crc32(new Uint8Array(phasesOf(frame).buffer)));
+    }
+    const seqs = (client.frames() as FrameMessage[]).map((f) => f.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+  });
+
+  it('gives a late joiner the current frame at once, before the next tick', async () => {
+    const client = new TestClient(server.wsUrl);
+    const openedAt = Date.now();
+    await client.opened;
+    await client.waitFor(() => client.frames().length >= 1);
+    expect(Date.now() - openedAt).toBeLessThan(200);
+    const first = client.frames()[0] as FrameMessage;
+    expect(first.kind).toBe(0);
+    client.close();
+  });
+
+  it('closes a client that sends garbage with a protocol error, and others carry on', async () => {
+    const good = new TestClient(server.wsUrl);
+    const bad = new TestClient(server.wsUrl);
+    await Promise.all([good.opened, bad.opened]);
+    bad.socket.send(Buffer.from([0xc1, 0xff, 0x00]));
+    await bad.closed;
+    expect(bad.closeCode).toBe(CLOSE.badMessage);
+    expect(bad.messages.some((m) => m.t === 'error')).toBe(true);
+    const count = good.frames().length;
+    await good.waitFor(() => good.frames().length >= count + 5);
+    expect(server.logs.some((l) => l.includes('protocol error'))).toBe(true);
+    good.close();
+  });
+
+  it.each([
+    { name: 'a text frame', send: 'hello', code: CLOSE.badMessage },
+    { name: 'an oversized message', send: Buffer.alloc(10_000), code: CLOSE.messageTooBig },
+    {
+      name: 'a forged tenant in a ping',
+      send: new Packr({ useRecords: false }).pack({ t: 'subscribe', tenant: 'other' }),
+      code: CLOSE.badMessage,
+    },
+  ])('closes on $name', async ({ send, code }) => {
+    const client = new TestClient(server.wsUrl);
+    await client.opened;
+    client.socket.send(send);
+    await client.closed;
+    expect(client.closeCode).toBe(code);
+  });
+
+  it('answers a ping with a pong carrying both clocks', async () => {
+    const client = new TestClient(server.wsUrl);
+    await client.opened;
+    client.socket.send(
+      new Packr({ useRecords: false }).pack({ t: 'ping', id: 9, clientTimeMs: 123.5 }),
+    );
+    await client.waitFor(() => client.messages.some((m) => m.t === 'pong'));
+    expect(client.messages.find((m) => m.t === 'pong')).toMatchObject({
+      t: 'pong',
+      id: 9,
+      clientTimeMs: 123.5,
+    });
+    client.close();
+  });
+
+  it.each([
+    { name: 'no subprotocol', options: { protocols: [] }, status: 'HTTP 426' },
+    { name: 'a future protocol version', options: { protocols: ['phase.v9'] }, status: 'HTTP 426' },
+    {
+      name: 'a foreign origin',
+      options: { headers: { Origin: 'https://evil.example' } },
+      status: 'HTTP 403',
+    },
+  ])('refuses an upgrade with $name', async ({ options, status }) => {
+    const client = new TestClient(server.wsUrl, options);
+    await expect(client.opened).rejects.toThrow(status);
+  });
+
+  it('refuses an unknown tenant with 404', async () => {
+    const client = new TestClient(`${server.wsUrl}?tenant=nobody`);
+    await expect(client.opened).rejects.toThrow('HTTP 404');
+  });
+});
+
+describe('HTTP', () => {
+  it('reports health once streaming', async () => {
+    const response = await fetch(`${server.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('exports Prometheus metrics with the sent and saved byte counters', async () => {
+    const body = await (await fetch(`${server.url}/metrics`)).text();
+    expect(body).toMatch(/^# TYPE delta_bytes_saved_total counter$/m);
+    expect(body).toMatch(/^ws_frames_sent_total\{tenant_id="demo"\} [1-9]/m);
+  });
+});
+
+describe('server start', () => {
+  const run = (args: string[]) =>
+    spawnSync(
+      'npx',
+      ['tsx', 'src/server/main.ts', '--port', '0', '--data', tempDir('start'), ...args],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+
+  it('stops with one line naming the file and the fault for a corrupt trace', () => {
+    const corrupt = path.join(tempDir('corrupt'), 'corrupt.bin');
+    const bytes = readFileSync(tracePath);
+    bytes[61] = bytes[61]! ^ 0xff; // header CRC
+    writeFileSync(corrupt, bytes);
+    const result = run(['--trace', corrupt]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain(corrupt);
+    expect(result.stderr).toContain('header CRC mismatch');
+  });
+
+  it('stops for a truncated trace', () => {
+    const truncated = path.join(tempDir('truncated'), 'truncated.bin');
+    writeFileSync(truncated, readFileSync(tracePath).subarray(0, 500));
+    const result = run(['--trace', truncated]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/truncated/);
+  });
+
+  it('stops for a missing trace given on the command line', () => {
+    const result = run(['--trace', '/nonexistent/x.bin']);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('/nonexistent/x.bin');
+  });
+
+  it('stops with exit code 2 and the usage for a bad flag', () => {
+    const result = run(['--port', 'abc']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--port must be a port number');
+  });
+});

@@ -1,0 +1,64 @@
+// One bus per stream: runs the source, encodes each frame once, and hands the same bytes to
+// every subscriber. Late joiners get the latest frame at once.
+import type { StreamInfo } from '../../core/wire/envelope';
+import type { FrameSource } from './source';
+import type { OutgoingFrame, StreamEncoder } from './frame-messages';
+
+export interface Subscriber {
+  deliver(frame: OutgoingFrame): void;
+}
+
+export interface StreamBus {
+  readonly info: StreamInfo;
+  readonly latest: OutgoingFrame | undefined;
+  readonly framesProduced: number;
+  subscribe(subscriber: Subscriber): () => void;
+  readonly subscriberCount: number;
+  start(): void;
+  stop(): void;
+}
+
+export function createStreamBus(
+  tenant: string,
+  source: FrameSource,
+  encoder: StreamEncoder,
+): StreamBus {
+  const subscribers = new Set<Subscriber>();
+  let latest: OutgoingFrame | undefined;
+  let seq = 0;
+  let framesProduced = 0;
+
+  const onFrame = (frame: Parameters<Parameters<FrameSource['start']>[0]>[0]): void => {
+    if (frame.discontinuity) encoder.reset();
+    seq += 1;
+    framesProduced += 1;
+    latest = encoder.encode(frame, seq);
+    for (const subscriber of subscribers) subscriber.deliver(latest);
+  };
+
+  return {
+    info: { tenant, ...source.info },
+    get latest() {
+      return latest;
+    },
+    get framesProduced() {
+      return framesProduced;
+    },
+    get subscriberCount() {
+      return subscribers.size;
+    },
+    subscribe(subscriber) {
+      subscribers.add(subscriber);
+      if (latest) subscriber.deliver(latest);
+      return () => {
+        subscribers.delete(subscriber);
+      };
+    },
+    start() {
+      source.start(onFrame);
+    },
+    stop() {
+      source.stop();
+    },
+  };
+}

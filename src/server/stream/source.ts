@@ -1,0 +1,30 @@
+// Frame sources: where a stream's frames come from. A source owns its clock and hands each
+// frame to the bus once; the bus encodes and fans out.
+import type { SourceKind } from '../../core/wire/envelope';
+
+export interface SourceFrame {
+  frameIndex: number;
+  phases: Uint16Array;
+  /** Wall clock when the frame was produced, in ms since the epoch (sub-millisecond precision). */
+  producedAtMs: number;
+  /** True when frames before this one were lost (a corrupt frame was skipped): no delta across it. */
+  discontinuity: boolean;
+}
+
+export interface SourceInfo {
+  width: number;
+  height: number;
+  frameCount: number;
+  intervalUs: number;
+  source: SourceKind;
+}
+
+export interface FrameSource {
+  readonly info: SourceInfo;
+  start(onFrame: (frame: SourceFrame) => void): void;
+  stop(): void;
+}
+
+export function wallClockMs(): number {
+  return performance.timeOrigin + performance.now();
+}
