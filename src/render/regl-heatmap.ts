@@ -1,0 +1,109 @@
+// GPU heatmap: the u16 phases go to a texture as they are (two bytes per texel, no CPU pass),
+// and the fragment shader looks the colour up in a 256-entry colormap texture.
+import createREGL from 'regl';
+import vertSource from '../../shaders/heatmap.vert?raw';
+import fragSource from '../../shaders/heatmap.frag?raw';
+import { fitBackingStore, type HeatmapOptions, type HeatmapRenderer } from './types';
+
+/** The uniforms the heatmap command supplies; a unit test checks them against the shaders. */
+export const HEATMAP_UNIFORMS = ['u_phase', 'u_colormap'] as const;
+export const HEATMAP_ATTRIBUTES = ['a_position'] as const;
+
+export function createReglHeatmap(
+  canvas: HTMLCanvasElement,
+  options: HeatmapOptions,
+): HeatmapRenderer {
+  let regl: createREGL.Regl;
+  try {
+    regl = createREGL({
+      canvas,
+      attributes: { alpha: false, antialias: false, depth: false, stencil: false },
+    });
+  } catch (error) {
+    throw new Error(`[render] WebGL is not available: ${(error as Error).message}`);
+  }
+
+  const texelOptions = {
+    format: 'luminance alpha',
+    type: 'uint8',
+    min: 'nearest',
+    mag: 'nearest',
+    wrapS: 'clamp',
+    wrapT: 'clamp',
+    alignment: 1,
+  } as const;
+  let phaseTexture = regl.texture({ ...texelOptions, width: 1, height: 1 });
+  let textureWidth = 1;
+  let textureHeight = 1;
+  const colormapTexture = regl.texture({
+    width: 256,
+    height: 1,
+    format: 'rgba',
+    type: 'uint8',
+    min: 'nearest',
+    mag: 'nearest',
+    data: options.colormapLut,
+  });
+
+  const drawQuad = regl({
+    vert: vertSource,
+    frag: fragSource,
+    attributes: { a_position: [-1, -1, 1, -1, -1, 1, 1, 1] },
+    uniforms: {
+      u_phase: () => phaseTexture,
+      u_colormap: colormapTexture,
+    } satisfies Record<(typeof HEATMAP_UNIFORMS)[number], unknown>,
+    primitive: 'triangle strip',
+    count: 4,
+    depth: { enable: false },
+  });
+
+  const lost = regl.on('lost', () => options.onContextLost?.());
+  const restored = regl.on('restore', () => options.onContextRestored?.());
+
+  return {
+    mode: 'gpu',
+    draw(frame) {
+      if (regl._gl.isContextLost()) return;
+      const resized = fitBackingStore(canvas, frame);
+      const data = new Uint8Array(
+        frame.phases.buffer,
+        frame.phases.byteOffset,
+        frame.phases.byteLength,
+      );
+      if (frame.width !== textureWidth || frame.height !== textureHeight) {
+        phaseTexture = phaseTexture({
+          ...texelOptions,
+          width: frame.width,
+          height: frame.height,
+          data,
+        });
+        textureWidth = frame.width;
+        textureHeight = frame.height;
+      } else {
+        phaseTexture.subimage({ ...texelOptions, width: frame.width, height: frame.height, data });
+      }
+      if (resized) regl.poll();
+      drawQuad();
+    },
+    setColormap(lut) {
+      colormapTexture({
+        width: 256,
+        height: 1,
+        format: 'rgba',
+        type: 'uint8',
+        min: 'nearest',
+        mag: 'nearest',
+        data: lut,
+      });
+    },
+    resize() {
+      regl.poll();
+    },
+    destroy() {
+      lost.cancel();
+      restored.cancel();
+      regl.destroy();
+    },
+  };
+}
