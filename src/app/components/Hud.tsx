@@ -1,0 +1,36 @@
+import { useUi, type UiStore } from '../state/ui-store';
+
+function formatBytes(bytesPerSecond: number): string {
+  if (bytesPerSecond >= 1e6) return `${(bytesPerSecond / 1e6).toFixed(2)} MB/s`;
+  return `${(bytesPerSecond / 1e3).toFixed(1)} kB/s`;
+}
+
+/** Performance HUD; its figures refresh a few times a second, never per frame. */
+export function Hud({ store }: { store: UiStore }) {
+  const hud = useUi(store, (s) => s.hud);
+  const renderMode = useUi(store, (s) => s.renderMode);
+  const rows: [string, string][] = [
+    ['FPS', String(hud.fps)],
+    ['frame time p95', `${hud.frameTimeP95Ms.toFixed(1)} ms`],
+    ['decode p95', `${hud.decodeMsP95.toFixed(2)} ms`],
+    ['received', hud.framesReceived.toLocaleString('en-US')],
+    ['rendered', hud.framesRendered.toLocaleString('en-US')],
+    ['dropped', hud.framesDropped.toLocaleString('en-US')],
+    ['wire', formatBytes(hud.bytesPerSecond)],
+    ['frame', hud.frameIndex >= 0 ? String(hud.frameIndex) : '–'],
+    ['renderer', renderMode.toUpperCase()],
+  ];
+  return (
+    <section className="panel hud" aria-label="Performance" data-testid="hud">
+      <h2>Performance</h2>
+      <dl>
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <dt>{label}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}

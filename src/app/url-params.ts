@@ -1,0 +1,110 @@
+// App URL parameters (DESIGN.md 4.2). Unknown parameters and bad values fall back to defaults
+// and each produces a notice the page shows, so a mistyped link never fails silently.
+import {
+  COLORMAP_NAMES,
+  DEFAULT_COLORMAP,
+  isColormapName,
+  type ColormapName,
+} from '../core/colormap';
+
+export type RendererPreference = 'auto' | 'gpu' | 'cpu';
+export type Theme = 'light' | 'dark';
+
+export interface AppParams {
+  tenant: string | null;
+  /** Spins; below it the CPU canvas draws. */
+  gpuThreshold: number;
+  renderer: RendererPreference;
+  embed: boolean;
+  frame: number | null;
+  speed: number;
+  colormap: ColormapName;
+  theme: Theme;
+}
+
+export interface ParamNotice {
+  param: string;
+  message: string;
+}
+
+export const DEFAULT_GPU_THRESHOLD = 5000;
+export const MAX_SPINS = 16_777_216;
+
+export const DEFAULT_PARAMS: AppParams = {
+  tenant: null,
+  gpuThreshold: DEFAULT_GPU_THRESHOLD,
+  renderer: 'auto',
+  embed: false,
+  frame: null,
+  speed: 1,
+  colormap: DEFAULT_COLORMAP,
+  theme: 'dark',
+};
+
+const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+function quote(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+}
+
+export function parseAppParams(search: string): { params: AppParams; notices: ParamNotice[] } {
+  const query = new URLSearchParams(search);
+  const params: AppParams = { ...DEFAULT_PARAMS };
+  const notices: ParamNotice[] = [];
+  const reject = (param: string, value: string, expected: string, fallback: string): void => {
+    notices.push({
+      param,
+      message: `${param}=${quote(value)} is not valid (expected ${expected}); using ${fallback}`,
+    });
+  };
+
+  for (const [key, value] of query) {
+    switch (key) {
+      case 'tenant':
+        if (TENANT_ID.test(value)) params.tenant = value;
+        else reject(key, value, 'a tenant id of a-z, 0-9, _ and -', 'the default tenant');
+        break;
+      case 'gpuThreshold': {
+        const n = Number(value);
+        if (/^\d+$/.test(value) && n <= MAX_SPINS) params.gpuThreshold = n;
+        else
+          reject(
+            key,
+            value,
+            `an integer number of spins 0-${MAX_SPINS}`,
+            String(DEFAULT_GPU_THRESHOLD),
+          );
+        break;
+      }
+      case 'renderer':
+        if (value === 'gpu' || value === 'cpu') params.renderer = value;
+        else reject(key, value, 'gpu or cpu', 'the threshold');
+        break;
+      case 'embed':
+        if (value === '1' || value === '0') params.embed = value === '1';
+        else reject(key, value, '1 or 0', '0');
+        break;
+      case 'frame':
+        if (/^\d{1,9}$/.test(value)) params.frame = Number(value);
+        else reject(key, value, 'a frame index >= 0', 'the live position');
+        break;
+      case 'speed': {
+        const n = Number(value);
+        if (Number.isFinite(n) && n >= 0.25 && n <= 16) params.speed = n;
+        else reject(key, value, 'a number from 0.25 to 16', '1');
+        break;
+      }
+      case 'colormap':
+        if (isColormapName(value)) params.colormap = value;
+        else reject(key, value, COLORMAP_NAMES.join(', '), DEFAULT_COLORMAP);
+        break;
+      case 'theme':
+        if (value === 'light' || value === 'dark') params.theme = value;
+        else reject(key, value, 'light or dark', DEFAULT_PARAMS.theme);
+        break;
+      default:
+        notices.push({ param: key, message: `unknown parameter ${quote(key)} ignored` });
+    }
+  }
+  return { params, notices };
+}

@@ -1,0 +1,150 @@
+// The one requestAnimationFrame loop: draws the latest frame when there is a new one (mark dirty,
+// draw once), keeps the frame-time statistics, and publishes a few-times-a-second HUD snapshot.
+import { RollingWindow } from '../../core/stats';
+import type { HeatmapRenderer, RenderMode } from '../../render/types';
+import type { StreamInfo } from '../../core/wire/envelope';
+import { FrameStore, type StoredFrame } from './frame-store';
+import type { HudStats } from '../state/ui-store';
+
+export interface PhaseVizSnapshot {
+  renderMode: RenderMode;
+  spins: number;
+  width: number;
+  height: number;
+  frameIndex: number;
+  framesReceived: number;
+  framesRendered: number;
+  framesDropped: number;
+  fps: number;
+  frameTimeP95Ms: number;
+  decodeMsP95: number;
+  tenant: string | null;
+  connected: boolean;
+}
+
+export class VizController {
+  readonly frames = new FrameStore();
+  private renderer: HeatmapRenderer | null = null;
+  private renderMode: RenderMode = 'gpu';
+  private stream: StreamInfo | null = null;
+  private connected = false;
+  private framesRendered = 0;
+  private lastTickMs = 0;
+  private readonly tickTimesMs = new RollingWindow(120);
+  private readonly frameTimesMs = new RollingWindow(240);
+  private readonly decodeMs = new RollingWindow(240);
+  private readonly wireBytes = new RollingWindow(120);
+  private readonly wireTimesMs = new RollingWindow(120);
+  private rafHandle = 0;
+  private running = false;
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.rafHandle = requestAnimationFrame(this.tick);
+  }
+
+  stop(): void {
+    this.running = false;
+    cancelAnimationFrame(this.rafHandle);
+  }
+
+  setRenderer(renderer: HeatmapRenderer | null): void {
+    this.renderer = renderer;
+    if (renderer) {
+      this.renderMode = renderer.mode;
+      // A new renderer starts blank: draw the latest frame on the next tick even if not new.
+      this.frames.drawnVersion = -1;
+    }
+  }
+
+  setStream(stream: StreamInfo | null): void {
+    this.stream = stream;
+  }
+
+  setConnected(connected: boolean): void {
+    this.connected = connected;
+  }
+
+  acceptFrame(frame: StoredFrame, decodeMs: number, wireBytes: number): void {
+    this.frames.push(frame);
+    this.decodeMs.push(decodeMs);
+    this.wireBytes.push(wireBytes);
+    this.wireTimesMs.push(performance.now());
+  }
+
+  private readonly tick = (nowMs: number): void => {
+    if (!this.running) return;
+    this.rafHandle = requestAnimationFrame(this.tick);
+    if (this.lastTickMs > 0) this.frameTimesMs.push(nowMs - this.lastTickMs);
+    this.lastTickMs = nowMs;
+    this.tickTimesMs.push(nowMs);
+    const frame = this.frames.latest;
+    if (frame && this.renderer && this.frames.version !== this.frames.drawnVersion) {
+      this.renderer.draw(frame);
+      this.frames.drawnVersion = this.frames.version;
+      this.framesRendered += 1;
+    }
+  };
+
+  /** Animation frames in the last second (the page's frame rate). */
+  private fps(): number {
+    const times = this.tickTimesMs.values();
+    if (times.length < 2) return 0;
+    const nowMs = performance.now();
+    let count = 0;
+    for (const t of times) if (nowMs - t <= 1000) count += 1;
+    return count;
+  }
+
+  private bytesPerSecond(): number {
+    const times = this.wireTimesMs.values();
+    const bytes = this.wireBytes.values();
+    const nowMs = performance.now();
+    let total = 0;
+    for (let i = 0; i < times.length; i++) if (nowMs - times[i]! <= 1000) total += bytes[i]!;
+    return total;
+  }
+
+  hud(): HudStats {
+    return {
+      fps: this.fps(),
+      frameTimeP95Ms: this.frameTimesMs.percentile(0.95),
+      framesReceived: this.frames.received,
+      framesRendered: this.framesRendered,
+      framesDropped: this.frames.dropped,
+      decodeMsP95: this.decodeMs.percentile(0.95),
+      frameIndex: this.frames.latest?.frameIndex ?? -1,
+      bytesPerSecond: this.bytesPerSecond(),
+    };
+  }
+
+  snapshot(): PhaseVizSnapshot {
+    const hud = this.hud();
+    const width = this.stream?.width ?? 0;
+    const height = this.stream?.height ?? 0;
+    return {
+      renderMode: this.renderMode,
+      spins: width * height,
+      width,
+      height,
+      frameIndex: hud.frameIndex,
+      framesReceived: hud.framesReceived,
+      framesRendered: hud.framesRendered,
+      framesDropped: hud.framesDropped,
+      fps: hud.fps,
+      frameTimeP95Ms: hud.frameTimeP95Ms,
+      decodeMsP95: hud.decodeMsP95,
+      tenant: this.stream?.tenant ?? null,
+      connected: this.connected,
+    };
+  }
+}
+
+/** window.phaseViz: a frozen snapshot made on each read, so hosts and tests cannot change state. */
+export function installPhaseViz(controller: VizController): void {
+  Object.defineProperty(window, 'phaseViz', {
+    configurable: true,
+    get: () => Object.freeze(controller.snapshot()),
+  });
+}
