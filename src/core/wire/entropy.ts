@@ -1,16 +1,19 @@
 // Entropy coding of residual planes: raw DEFLATE (RFC 1951) on the way out, bounded inflate on the
 // way in, so a payload can never make the decoder allocate or write more than one frame's planes.
-import { deflateSync, inflateSync } from 'fflate';
+import { inflateSync } from 'fflate';
+import type { DeflateWriter } from './deflate-writer';
 
-/** Compression level of fflate's deflate: see the variants table in docs/CODEC.md. */
-const DEFLATE_LEVEL = 6;
-
-/** Deflates `planes` into a new payload that starts with `headerBytes` bytes left for the caller. */
-export function deflatePlanes(planes: Uint8Array, headerBytes: number): Uint8Array {
-  const body = deflateSync(planes, { level: DEFLATE_LEVEL });
-  const payload = new Uint8Array(headerBytes + body.length);
-  payload.set(body, headerBytes);
-  return payload;
+/**
+ * Deflates residual planes into a new payload that starts with `headerBytes` bytes left for the
+ * caller. One block per plane: the low plane's residual histogram and the high plane's runs of
+ * zeros want different Huffman codes.
+ */
+export function deflatePlanes(
+  writer: DeflateWriter,
+  planes: Uint8Array,
+  headerBytes: number,
+): Uint8Array {
+  return writer.deflate(planes, planes.length / 2, headerBytes);
 }
 
 /**

@@ -159,10 +159,11 @@ describe('FrameEncoder and FrameDecoder', () => {
   });
 
   it('offers no delta whose order exceeds the frames the stream has', () => {
-    const encoder = new FrameEncoder(4, 4);
-    encoder.encode(new Uint16Array(16));
+    const frames = makeFrames(SOURCES[0]!.frame, 16, 16, 2);
+    const encoder = new FrameEncoder(16, 16);
+    encoder.encode(frames[0]!);
     expect(encoder.encodeDelta(1)).toBeNull();
-    encoder.encode(new Uint16Array(16));
+    encoder.encode(frames[1]!);
     expect(encoder.encodeDelta(1)?.order).toBe(1);
     expect(encoder.encodeDelta(2)).toBeNull();
     expect(encoder.frameFor(2).order).toBe(1);

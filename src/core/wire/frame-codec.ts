@@ -1,6 +1,7 @@
 // The lossless frame codec of the delta wire protocol; docs/CODEC.md specifies the payloads byte for
 // byte. One FrameEncoder per stream sees every frame once; each client's FrameDecoder holds the last
 // two frames it decoded, which is what a delta of order 1 or 2 is predicted from.
+import { DeflateWriter } from './deflate-writer';
 import { deflatePlanes, inflatePlanes } from './entropy';
 import {
   COEFFICIENT_LIMIT,
@@ -95,6 +96,7 @@ export class FrameEncoder {
   private readonly planes: Uint8Array;
   private readonly motion: Int32Array;
   private readonly coupling: CouplingScratch;
+  private readonly deflater: DeflateWriter;
 
   constructor(width: number, height: number) {
     checkDimensions(width, height, 'FrameEncoder');
@@ -106,6 +108,7 @@ export class FrameEncoder {
     this.planes = new Uint8Array(2 * n);
     this.motion = new Int32Array(n);
     this.coupling = createCouplingScratch(n);
+    this.deflater = new DeflateWriter(2 * n);
   }
 
   /**
@@ -153,7 +156,7 @@ export class FrameEncoder {
     const n = this.spinCount;
     const frame = this.frames[0];
     keyToPlanes(frame, this.width, this.height, this.planes);
-    let payload = deflatePlanes(this.planes, 1);
+    let payload = deflatePlanes(this.deflater, this.planes, 1);
     if (payload.length >= 1 + 2 * n) {
       payload = new Uint8Array(1 + 2 * n);
       for (let i = 0; i < n; i++) {
@@ -215,7 +218,7 @@ export class FrameEncoder {
   private order1Payload(): Uint8Array {
     const [frame, prev1] = this.frames;
     order1ToPlanes(frame, prev1, this.width, this.height, this.motion, this.planes);
-    const payload = deflatePlanes(this.planes, 1);
+    const payload = deflatePlanes(this.deflater, this.planes, 1);
     payload[0] = CODING.motionDelta;
     return payload;
   }
@@ -225,7 +228,7 @@ export class FrameEncoder {
     couplingFeatures(prev1, prev2, this.width, this.height, this.coupling);
     const { a, b } = fitCoupling(frame, prev1, prev2, this.coupling);
     order2ToPlanes(frame, prev1, prev2, a, b, this.coupling, this.planes);
-    const payload = deflatePlanes(this.planes, COUPLED_HEADER_BYTES);
+    const payload = deflatePlanes(this.deflater, this.planes, COUPLED_HEADER_BYTES);
     const header = new DataView(payload.buffer, payload.byteOffset, COUPLED_HEADER_BYTES);
     header.setUint8(0, CODING.coupledDelta);
     header.setInt32(1, a, true);
