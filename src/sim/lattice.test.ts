@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { orderParameter, vortexCount } from '../core/metrics';
+import { quantizePhase } from '../core/phase';
 import { createLattice, DEFAULT_LATTICE_PARAMS } from './lattice';
 
 function runFrames(seed: bigint, frames: number): Float64Array {
@@ -49,7 +50,7 @@ describe('createLattice', () => {
     const out = new Uint16Array(20);
     lattice.quantizeInto(out);
     for (let i = 0; i < 20; i++) {
-      expect(out[i]).toBe(Math.round((lattice.phases[i]! / (2 * Math.PI)) * 65536) & 0xffff);
+      expect(out[i]).toBe(quantizePhase(lattice.phases[i]!));
     }
   });
 
