@@ -20,7 +20,9 @@ export function createReglHeatmap(
       attributes: { alpha: false, antialias: false, depth: false, stencil: false },
     });
   } catch (error) {
-    throw new Error(`[render] WebGL is not available: ${(error as Error).message}`);
+    throw new Error(`[render] WebGL is not available: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 
   const texelOptions = {
