@@ -60,7 +60,7 @@ export async function startServer(
   ];
   if (args.trace) argv.push('--trace', args.trace);
   argv.push(...(args.extra ?? []));
-  const child = spawn('npx', argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
