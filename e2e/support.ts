@@ -50,7 +50,9 @@ export async function startServer(
   args: { trace?: string; port?: number; dataDir?: string; extra?: string[] } = {},
 ): Promise<RunningServer> {
   const port = args.port ?? freshPort();
+  // Node itself (not npx) so that the child PID is the server and a signal reaches it.
   const argv = [
+    '--import',
     'tsx',
     'src/server/main.ts',
     '--port',
