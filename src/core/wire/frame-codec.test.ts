@@ -112,9 +112,9 @@ describe('FrameEncoder and FrameDecoder', () => {
     let held = 0;
     const sentOrders: number[] = [];
     frames.forEach((phases, k) => {
-      encoder.encode(phases);
+      const encoding = encoder.encode(phases);
       if (k < 4) return;
-      const sent = encoder.frameFor(held);
+      const sent = encoding.frameFor(held);
       sentOrders.push(sent.order);
       expect(decoder.decode(sent.kind, sent.order, sent.payload)).toEqual(phases);
       held = framesHeldAfter(sent, held);
@@ -144,7 +144,7 @@ describe('FrameEncoder and FrameDecoder', () => {
       expect(encoding.delta).toBeNull();
       expect(encoding.key.payload[0]).toBe(CODING.storedKey);
       expect(encoding.key.payload.length).toBeLessThanOrEqual(rawBytes * 1.02);
-      expect(encoder.encodeDelta(1)).toBeNull();
+      expect(encoding.deltaOfOrder(1)).toBeNull();
     }
   });
 
@@ -161,13 +161,13 @@ describe('FrameEncoder and FrameDecoder', () => {
   it('offers no delta whose order exceeds the frames the stream has', () => {
     const frames = makeFrames(SOURCES[0]!.frame, 16, 16, 2);
     const encoder = new FrameEncoder(16, 16);
-    encoder.encode(frames[0]!);
-    expect(encoder.encodeDelta(1)).toBeNull();
-    encoder.encode(frames[1]!);
-    expect(encoder.encodeDelta(1)?.order).toBe(1);
-    expect(encoder.encodeDelta(2)).toBeNull();
-    expect(encoder.frameFor(2).order).toBe(1);
-    expect(encoder.frameFor(0).kind).toBe(FRAME_KEY);
+    const first = encoder.encode(frames[0]!);
+    expect(first.deltaOfOrder(1)).toBeNull();
+    const second = encoder.encode(frames[1]!);
+    expect(second.deltaOfOrder(1)?.order).toBe(1);
+    expect(second.deltaOfOrder(2)).toBeNull();
+    expect(second.frameFor(2).order).toBe(1);
+    expect(second.frameFor(0).kind).toBe(FRAME_KEY);
   });
 
   it('starts over with a keyframe after reset', () => {
@@ -175,15 +175,39 @@ describe('FrameEncoder and FrameDecoder', () => {
     encoder.encode(new Uint16Array(16));
     encoder.encode(new Uint16Array(16));
     encoder.reset();
-    expect(encoder.encode(new Uint16Array(16)).delta).toBeNull();
-    expect(encoder.encodeDelta(1)).toBeNull();
+    const encoding = encoder.encode(new Uint16Array(16));
+    expect(encoding.delta).toBeNull();
+    expect(encoding.deltaOfOrder(1)).toBeNull();
   });
 
-  it('refuses to read a keyframe after the next frame was encoded', () => {
-    const encoder = new FrameEncoder(4, 4);
-    const first = encoder.encode(new Uint16Array(16));
-    encoder.encode(new Uint16Array(16));
-    expect(() => first.key).toThrow('[wire] FrameEncoder: keyframe read after the next frame');
+  it('encodes the keyframe and other deltas of a frame only when asked, once', () => {
+    const frames = makeFrames(SOURCES[1]!.frame, 20, 10, 3);
+    const encoder = new FrameEncoder(20, 10);
+    encoder.encode(frames[0]!);
+    encoder.encode(frames[1]!);
+    const encoding = encoder.encode(frames[2]!);
+    expect(encoding.deltaOfOrder(2)).toBe(encoding.delta);
+    expect(encoding.key).toBe(encoding.key);
+    expect(encoding.deltaOfOrder(1)).toBe(encoding.deltaOfOrder(1));
+    expect(encoding.frameFor(1)).toBe(encoding.deltaOfOrder(1));
+  });
+
+  it('still encodes a frame after the encoder has moved on to later frames', () => {
+    const [width, height] = [20, 10];
+    const frames = makeFrames(SOURCES[1]!.frame, width, height, 6);
+    const encoder = new FrameEncoder(width, height);
+    const encodings = frames.map((phases) => encoder.encode(phases));
+    // A client that joins at frame 3 after frame 5 was encoded: key, order 1, order 2.
+    const decoder = new FrameDecoder(width, height);
+    for (const [k, held] of [
+      [3, 0],
+      [4, 1],
+      [5, 2],
+    ] as const) {
+      const sent = encodings[k]!.frameFor(held);
+      expect(sent.order).toBe(held);
+      expect(decoder.decode(sent.kind, sent.order, sent.payload)).toEqual(frames[k]);
+    }
   });
 
   it('rejects frames of the wrong size and lattices out of range', () => {

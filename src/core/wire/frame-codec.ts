@@ -59,181 +59,202 @@ function checkDimensions(width: number, height: number, who: string): void {
   }
 }
 
-/** Frames a decoder holds after decoding `frame` when it held `held` before: what the server tracks. */
+/** Frames a decoder holds after decoding `frame` when it held `held` before: what a sender tracks. */
 export function framesHeldAfter(frame: EncodedFrame, held: number): number {
   return frame.kind === FRAME_KEY ? 1 : Math.min(held + 1, 2);
 }
 
-/** The wire forms of one frame, as FrameEncoder.encode returns them. */
+/**
+ * The wire forms of one frame of a stream. Each form is encoded at most once, when first asked
+ * for, and stays valid however many frames the encoder has taken since.
+ */
 export interface FrameEncoding {
   /**
    * For clients that received every earlier frame of the stream as sent (`delta ?? key`): a delta
    * of the highest order their history allows, or null when they need the keyframe (first frame
-   * after a reset, or input a delta does not shrink).
+   * after a reset, or input a delta does not shrink). Encoded eagerly: every frame needs it.
    */
   readonly delta: EncodedFrame | null;
-  /** The keyframe, encoded on first read and cached; reading it after the next encode() throws. */
+  /** The keyframe, for clients that join or resync. Never more than raw + 1 byte. */
   readonly key: EncodedFrame;
+  /**
+   * Delta against the `order` frames before this one, for a client holding at least that many.
+   * Null when the stream has fewer frames before this one, or when the delta is over half the raw
+   * size and the keyframe is no larger: send the keyframe then.
+   */
+  deltaOfOrder(order: 1 | 2): EncodedFrame | null;
+  /** For a client holding `held` consecutive frames before this one: best delta, else the key. */
+  frameFor(held: number): EncodedFrame;
+}
+
+/** Scratch one encoder's frames share; encoding is synchronous, so one frame uses it at a time. */
+interface EncoderScratch {
+  readonly width: number;
+  readonly height: number;
+  readonly planes: Uint8Array;
+  readonly motion: Int32Array;
+  readonly coupling: CouplingScratch;
+  readonly deflater: DeflateWriter;
+}
+
+function keyPayload(scratch: EncoderScratch, frame: Uint16Array): Uint8Array {
+  const n = frame.length;
+  keyToPlanes(frame, scratch.width, scratch.height, scratch.planes);
+  const payload = deflatePlanes(scratch.deflater, scratch.planes, 1);
+  if (payload.length < 1 + 2 * n) {
+    payload[0] = CODING.planarKey;
+    return payload;
+  }
+  const stored = new Uint8Array(1 + 2 * n);
+  stored[0] = CODING.storedKey;
+  for (let i = 0; i < n; i++) {
+    const q = frame[i]!;
+    stored[1 + 2 * i] = q;
+    stored[2 + 2 * i] = q >>> 8;
+  }
+  return stored;
+}
+
+function order1Payload(scratch: EncoderScratch, frame: Uint16Array, prev1: Uint16Array) {
+  const { width, height, motion, planes } = scratch;
+  order1ToPlanes(frame, prev1, width, height, motion, planes);
+  const payload = deflatePlanes(scratch.deflater, planes, 1);
+  payload[0] = CODING.motionDelta;
+  return payload;
+}
+
+function order2Payload(
+  scratch: EncoderScratch,
+  frame: Uint16Array,
+  prev1: Uint16Array,
+  prev2: Uint16Array,
+): Uint8Array {
+  const { width, height, coupling, planes } = scratch;
+  couplingFeatures(prev1, prev2, width, height, coupling);
+  const { a, b } = fitCoupling(frame, prev1, prev2, coupling);
+  order2ToPlanes(frame, prev1, prev2, a, b, coupling, planes);
+  const payload = deflatePlanes(scratch.deflater, planes, COUPLED_HEADER_BYTES);
+  const header = new DataView(payload.buffer, payload.byteOffset, COUPLED_HEADER_BYTES);
+  header.setUint8(0, CODING.coupledDelta);
+  header.setInt32(1, a, true);
+  header.setInt32(5, b, true);
+  return payload;
+}
+
+class LazyFrameEncoding implements FrameEncoding {
+  readonly delta: EncodedFrame | null;
+  private keyFrame: EncodedFrame | null = null;
+  /** Per order: undefined until encoded, null when the keyframe is the better choice. */
+  private readonly deltas: (EncodedFrame | null | undefined)[] = [undefined, undefined];
+  private readonly scratch: EncoderScratch;
+  private readonly frame: Uint16Array;
+  private readonly prev1: Uint16Array | null;
+  private readonly prev2: Uint16Array | null;
+
+  constructor(
+    scratch: EncoderScratch,
+    frame: Uint16Array,
+    prev1: Uint16Array | null,
+    prev2: Uint16Array | null,
+    followerOrder: number,
+  ) {
+    this.scratch = scratch;
+    this.frame = frame;
+    this.prev1 = prev1;
+    this.prev2 = prev2;
+    this.delta = followerOrder === 0 ? null : this.deltaOfOrder(followerOrder === 1 ? 1 : 2);
+  }
+
+  get key(): EncodedFrame {
+    this.keyFrame ??= { kind: FRAME_KEY, payload: keyPayload(this.scratch, this.frame), order: 0 };
+    return this.keyFrame;
+  }
+
+  deltaOfOrder(order: 1 | 2): EncodedFrame | null {
+    if (order !== 1 && order !== 2) {
+      throw new RangeError(`[wire] FrameEncoder: delta order must be 1 or 2, got ${order}`);
+    }
+    const cached = this.deltas[order - 1];
+    if (cached !== undefined) return cached;
+    const { scratch, frame, prev1, prev2 } = this;
+    let delta: EncodedFrame | null = null;
+    if (order === 1 ? prev1 : prev2) {
+      const payload =
+        order === 1
+          ? order1Payload(scratch, frame, prev1!)
+          : order2Payload(scratch, frame, prev1!, prev2!);
+      // Only a poor delta can lose to the keyframe, so only then is the keyframe encoded to check.
+      const poor = payload.length > frame.length;
+      delta =
+        poor && this.key.payload.length <= payload.length
+          ? null
+          : { kind: FRAME_DELTA, payload, order };
+    }
+    this.deltas[order - 1] = delta;
+    return delta;
+  }
+
+  frameFor(held: number): EncodedFrame {
+    const order = Math.min(held, this.prev2 ? 2 : this.prev1 ? 1 : 0);
+    return (order >= 1 ? this.deltaOfOrder(order === 1 ? 1 : 2) : null) ?? this.key;
+  }
 }
 
 export class FrameEncoder {
   readonly width: number;
   readonly height: number;
-  private readonly spinCount: number;
-  /** Copies of the last three frames: [current, previous, the one before]. */
-  private frames: [Uint16Array, Uint16Array, Uint16Array];
-  /** How many of `frames` hold frames of the stream (0 to 3). */
-  private framesKept = 0;
+  private readonly scratch: EncoderScratch;
+  private prev1: Uint16Array | null = null;
+  private prev2: Uint16Array | null = null;
   /** Frames held by a client that got every frame as `delta ?? key`. */
   private followerHeld = 0;
-  private frameSerial = 0;
-  private key: EncodedFrame | null = null;
-  /** Per order: undefined until encoded, null when the keyframe is the better choice. */
-  private deltas: [EncodedFrame | null | undefined, EncodedFrame | null | undefined] = [
-    undefined,
-    undefined,
-  ];
-  private readonly planes: Uint8Array;
-  private readonly motion: Int32Array;
-  private readonly coupling: CouplingScratch;
-  private readonly deflater: DeflateWriter;
 
   constructor(width: number, height: number) {
     checkDimensions(width, height, 'FrameEncoder');
     this.width = width;
     this.height = height;
     const n = width * height;
-    this.spinCount = n;
-    this.frames = [new Uint16Array(n), new Uint16Array(n), new Uint16Array(n)];
-    this.planes = new Uint8Array(2 * n);
-    this.motion = new Int32Array(n);
-    this.coupling = createCouplingScratch(n);
-    this.deflater = new DeflateWriter(2 * n);
+    this.scratch = {
+      width,
+      height,
+      planes: new Uint8Array(2 * n),
+      motion: new Int32Array(n),
+      coupling: createCouplingScratch(n),
+      deflater: new DeflateWriter(2 * n),
+    };
   }
 
   /**
    * Takes the stream's next frame (copied: the caller may reuse its array) and encodes the delta
-   * for clients that follow the stream. Costs one delta encode; the keyframe only when read.
+   * for clients that follow the stream. Costs one delta encode; anything else only when asked for.
    */
   encode(phases: Uint16Array): FrameEncoding {
-    if (!(phases instanceof Uint16Array) || phases.length !== this.spinCount) {
+    if (!(phases instanceof Uint16Array) || phases.length !== this.width * this.height) {
       throw new RangeError(
-        `[wire] FrameEncoder: expected a Uint16Array of ${this.spinCount} phases ` +
+        `[wire] FrameEncoder: expected a Uint16Array of ${this.width * this.height} phases ` +
           `(${this.width}x${this.height}), got ${describe(phases)}`,
       );
     }
-    const [current, prev1, prev2] = this.frames;
-    this.frames = [prev2, current, prev1];
-    prev2.set(phases);
-    this.framesKept = Math.min(this.framesKept + 1, 3);
-    this.frameSerial++;
-    this.key = null;
-    this.deltas = [undefined, undefined];
-
-    const order = Math.min(this.followerHeld, 2);
-    const delta = order === 0 ? null : this.encodeDelta(order as 1 | 2);
-    this.followerHeld = delta ? Math.min(this.followerHeld + 1, 2) : 1;
-
-    const serial = this.frameSerial;
-    const keyOfThisFrame = (): EncodedFrame => {
-      if (this.frameSerial !== serial) {
-        throw new Error('[wire] FrameEncoder: keyframe read after the next frame was encoded');
-      }
-      return this.encodeKey();
-    };
-    return {
-      delta,
-      get key() {
-        return keyOfThisFrame();
-      },
-    };
-  }
-
-  /** Keyframe of the latest frame, encoded once and cached. Never more than raw + 1 byte. */
-  encodeKey(): EncodedFrame {
-    if (this.framesKept === 0) throw new Error('[wire] FrameEncoder: no frame encoded yet');
-    if (this.key) return this.key;
-    const n = this.spinCount;
-    const frame = this.frames[0];
-    keyToPlanes(frame, this.width, this.height, this.planes);
-    let payload = deflatePlanes(this.deflater, this.planes, 1);
-    if (payload.length >= 1 + 2 * n) {
-      payload = new Uint8Array(1 + 2 * n);
-      for (let i = 0; i < n; i++) {
-        const q = frame[i]!;
-        payload[1 + 2 * i] = q;
-        payload[2 + 2 * i] = q >>> 8;
-      }
-      payload[0] = CODING.storedKey;
-    } else {
-      payload[0] = CODING.planarKey;
-    }
-    this.key = { kind: FRAME_KEY, payload, order: 0 };
-    return this.key;
-  }
-
-  /**
-   * Delta of the latest frame against the `order` frames before it, for a client holding at least
-   * that many; cached per order. Null when the stream has fewer frames before this one, or when the
-   * delta is over half the raw size and the keyframe is no larger (incompressible input): send the
-   * keyframe then.
-   */
-  encodeDelta(order: 1 | 2): EncodedFrame | null {
-    if (order !== 1 && order !== 2) {
-      throw new RangeError(`[wire] FrameEncoder: delta order must be 1 or 2, got ${order}`);
-    }
-    const cached = this.deltas[order - 1];
-    if (cached !== undefined) return cached;
-    let delta: EncodedFrame | null = null;
-    if (this.framesKept > order) {
-      const payload = order === 1 ? this.order1Payload() : this.order2Payload();
-      delta = { kind: FRAME_DELTA, payload, order };
-      if (payload.length > this.spinCount && this.encodeKey().payload.length <= payload.length) {
-        delta = null;
-      }
-    }
-    this.deltas[order - 1] = delta;
-    return delta;
-  }
-
-  /**
-   * The frame to send a client that holds `held` consecutive frames before this one:
-   * the best delta its history allows, else the keyframe.
-   */
-  frameFor(held: number): EncodedFrame {
-    const order = Math.min(held, 2, this.framesKept - 1);
-    const delta = order >= 1 ? this.encodeDelta(order as 1 | 2) : null;
-    return delta ?? this.encodeKey();
+    // A fresh copy per frame, not a ring: encodings keep their frames for lazy keyframes.
+    const frame = phases.slice();
+    const encoding = new LazyFrameEncoding(
+      this.scratch,
+      frame,
+      this.prev1,
+      this.prev2,
+      Math.min(this.followerHeld, 2),
+    );
+    this.prev2 = this.prev1;
+    this.prev1 = frame;
+    this.followerHeld = encoding.delta ? Math.min(this.followerHeld + 1, 2) : 1;
+    return encoding;
   }
 
   /** Forgets the stream's history: the next frame goes out as a keyframe. */
   reset(): void {
-    this.framesKept = 0;
+    this.prev1 = null;
+    this.prev2 = null;
     this.followerHeld = 0;
-    this.frameSerial++;
-    this.key = null;
-    this.deltas = [undefined, undefined];
-  }
-
-  private order1Payload(): Uint8Array {
-    const [frame, prev1] = this.frames;
-    order1ToPlanes(frame, prev1, this.width, this.height, this.motion, this.planes);
-    const payload = deflatePlanes(this.deflater, this.planes, 1);
-    payload[0] = CODING.motionDelta;
-    return payload;
-  }
-
-  private order2Payload(): Uint8Array {
-    const [frame, prev1, prev2] = this.frames;
-    couplingFeatures(prev1, prev2, this.width, this.height, this.coupling);
-    const { a, b } = fitCoupling(frame, prev1, prev2, this.coupling);
-    order2ToPlanes(frame, prev1, prev2, a, b, this.coupling, this.planes);
-    const payload = deflatePlanes(this.deflater, this.planes, COUPLED_HEADER_BYTES);
-    const header = new DataView(payload.buffer, payload.byteOffset, COUPLED_HEADER_BYTES);
-    header.setUint8(0, CODING.coupledDelta);
-    header.setInt32(1, a, true);
-    header.setInt32(5, b, true);
-    return payload;
   }
 }
 
