@@ -135,6 +135,27 @@ describe('the frame WebSocket', () => {
 });
 
 describe('HTTP', () => {
+  it('serves the app page for page routes', async () => {
+    const response = await fetch(`${server.url}/some/view?tenant=demo`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<title>Phase console</title>');
+  });
+
+  it('answers a missing asset with 404, not the app page', async () => {
+    const response = await fetch(`${server.url}/assets/missing-123.js`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: 'not_found' });
+  });
+
+  it('answers an unknown API path with a JSON 404', async () => {
+    const response = await fetch(`${server.url}/api/nothing-here`, {
+      headers: { accept: 'text/html' },
+    });
+    expect(response.status).toBe(404);
+  });
+
   it('reports health once streaming', async () => {
     const response = await fetch(`${server.url}/healthz`);
     expect(response.status).toBe(200);

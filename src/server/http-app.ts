@@ -79,12 +79,20 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   const indexHtml = path.join(config.staticDir, 'index.html');
   if (existsSync(indexHtml)) {
-    fastify.register(fastifyStatic, { root: config.staticDir, prefix: '/', wildcard: false });
+    // wildcard: files are looked up on disk per request, so a rebuild needs no restart.
+    fastify.register(fastifyStatic, { root: config.staticDir, prefix: '/', wildcard: true });
     fastify.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');
+      // Only page routes fall back to the app; a missing asset or API path is a real 404.
+      const pathname = req.url.split('?')[0] ?? '';
+      const isPageRoute =
+        req.method === 'GET' &&
+        !pathname.startsWith('/api/') &&
+        !/\.[a-z0-9]+$/i.test(pathname) &&
+        (req.headers.accept ?? '').includes('text/html');
+      if (isPageRoute) return reply.sendFile('index.html');
       return reply
         .code(404)
-        .send({ error: 'not_found', message: `no route ${req.method} ${req.url}` });
+        .send({ error: 'not_found', message: `no route ${req.method} ${pathname}` });
     });
   } else {
     fastify.get('/', async (_req, reply) =>

@@ -1,5 +1,5 @@
 // Test helpers: a real server (HTTP + WebSocket + replay) on a random port over a trace file.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
@@ -59,7 +59,10 @@ export async function startTestServer(
     {},
   );
   if (parsed === 'help') throw new Error('unreachable');
-  const config = { ...parsed, ...overrides };
+  // A stand-in build, so these tests do not depend on `npm run build` having run.
+  const staticDir = tempDir('static');
+  writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Phase console</title>');
+  const config = { ...parsed, staticDir, ...overrides };
   const logs: string[] = [];
   const log = (line: string): void => void logs.push(line);
   const trace = openTraceFile(tracePath);
