@@ -109,10 +109,15 @@ function measure(trace: Trace) {
       const encoding = encoder.encode(phases);
       const encodedUs = (performance.now() - t0) * 1000;
       if (k % KEY_SAMPLE_FRAMES === 0 || !encoding.delta) {
+        // The encoder already made the keyframe when the delta was poor (over half the raw size).
+        const keyEncodedAlready =
+          !encoding.delta || encoding.delta.payload.length > rawFrameBytes / 2;
         t0 = performance.now();
         const key = encoding.key;
         const keyUs = (performance.now() - t0) * 1000;
-        if (pass >= 0) keyEncodeUs.set(k, Math.min(keyEncodeUs.get(k) ?? Infinity, keyUs));
+        if (pass >= 0 && !keyEncodedAlready) {
+          keyEncodeUs.set(k, Math.min(keyEncodeUs.get(k) ?? Infinity, keyUs));
+        }
         if (pass === 0) keyBytes.push(key.payload.length);
       }
       const frame = encoding.delta ?? encoding.key;
@@ -149,7 +154,7 @@ function measure(trace: Trace) {
       deltaMax: deltaBytes.length ? Math.max(...deltaBytes) : null,
     },
     encodeUs: stats(encodeUs),
-    keyEncodeUs: stats([...keyEncodeUs.values()]),
+    keyEncodeUs: keyEncodeUs.size ? stats([...keyEncodeUs.values()]) : null,
     decodeUs: stats(decodeUs),
     framesDiffering,
     lossless: framesDiffering === 0,

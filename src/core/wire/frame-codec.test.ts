@@ -535,6 +535,29 @@ describe('FrameDecoder on malformed payloads', () => {
 });
 
 describe('coupling tables', () => {
+  // The quarter wave docs/CODEC.md lists: COS[k] for k = 0..64.
+  const QUARTER = [
+    16384, 16379, 16364, 16340, 16305, 16261, 16207, 16143, 16069, 15986, 15893, 15791, 15679,
+    15557, 15426, 15286, 15137, 14978, 14811, 14635, 14449, 14256, 14053, 13842, 13623, 13395,
+    13160, 12916, 12665, 12406, 12140, 11866, 11585, 11297, 11003, 10702, 10394, 10080, 9760, 9434,
+    9102, 8765, 8423, 8076, 7723, 7366, 7005, 6639, 6270, 5897, 5520, 5139, 4756, 4370, 3981, 3590,
+    3196, 2801, 2404, 2006, 1606, 1205, 804, 402, 0,
+  ];
+
+  it('match the quarter wave of the spec through its symmetries', () => {
+    const cosOf = (k: number): number => {
+      const m = k & 255;
+      if (m <= 64) return QUARTER[m]!;
+      if (m <= 128) return -QUARTER[128 - m]!;
+      if (m <= 192) return -QUARTER[m - 128]!;
+      return QUARTER[256 - m]!;
+    };
+    for (let k = 0; k < 256; k++) {
+      expect(COUPLING_COS[k] === cosOf(k)).toBe(true);
+      expect(COUPLING_SIN[k] === cosOf(k - 64)).toBe(true);
+    }
+  });
+
   it('hold integers every engine rounds alike: each value is far from a rounding boundary', () => {
     for (let k = 0; k < 256; k++) {
       for (const [table, fn] of [
