@@ -4,7 +4,10 @@
 // the literals they replace, and spends most of the encode time looking for them. Any inflate
 // decodes the output, so the format stays plain DEFLATE whatever the writer does.
 
-/** Runs shorter than this stay literals: a length code plus a distance code costs ~8 bits. */
+/**
+ * Fewer repeats than this after a run's first byte stay literals: a length code plus a distance
+ * code costs about 8 bits, more than a few literals of a 1-2 bit residual.
+ */
 const MIN_RUN_BYTES = 8;
 const MAX_MATCH_BYTES = 258;
 const END_OF_BLOCK = 256;
