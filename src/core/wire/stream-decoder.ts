@@ -1,0 +1,145 @@
+// The client side of the stream protocol, shared by the browser worker, tests and benchmarks:
+// validates each message, decodes frames against the history it holds, refuses a frame whose
+// checksum fails, and says when to ask the server for a resync (docs/PROTOCOL.md).
+import { crc32 } from '../crc32';
+import { FrameDecoder } from './frame-codec';
+import {
+  WireError,
+  decodeServerMessage,
+  type ErrorMessage,
+  type HelloMessage,
+  type PongMessage,
+  type StreamInfo,
+} from './envelope';
+
+export interface DecodedFrame {
+  seq: number;
+  frameIndex: number;
+  width: number;
+  height: number;
+  /** A fresh array the caller owns (safe to transfer to another thread). */
+  phases: Uint16Array;
+  producedAtMs: number;
+  wireBytes: number;
+  kind: 0 | 1;
+}
+
+export type StreamEvent =
+  | { type: 'hello'; message: HelloMessage }
+  | { type: 'frame'; frame: DecodedFrame }
+  | { type: 'pong'; message: PongMessage }
+  | { type: 'server-error'; message: ErrorMessage }
+  /** Something was wrong; `resync` says the caller must send a resync request now. */
+  | { type: 'fault'; message: string; resync: boolean }
+  /** A delta that cannot be used while a keyframe is awaited after a resync request. */
+  | { type: 'skipped'; seq: number };
+
+/** Ask again if the keyframe after a resync request has not come within this time. */
+export const RESYNC_RETRY_MS = 1000;
+
+export class StreamDecoder {
+  private stream: StreamInfo | null = null;
+  private decoder: FrameDecoder | null = null;
+  private lastSeq: number | null = null;
+  private awaitingKeySinceMs: number | null = null;
+  framesDecoded = 0;
+  faults = 0;
+
+  get info(): StreamInfo | null {
+    return this.stream;
+  }
+
+  /** Forget the stream (the connection closed); the next hello starts afresh. */
+  reset(): void {
+    this.stream = null;
+    this.decoder = null;
+    this.lastSeq = null;
+    this.awaitingKeySinceMs = null;
+  }
+
+  private fault(message: string, nowMs: number): StreamEvent {
+    this.faults += 1;
+    this.decoder?.reset();
+    // Deltas in flight are useless now; ask once, and again only if the keyframe is late.
+    const ask =
+      this.awaitingKeySinceMs === null || nowMs - this.awaitingKeySinceMs >= RESYNC_RETRY_MS;
+    if (ask) this.awaitingKeySinceMs = nowMs;
+    return { type: 'fault', message, resync: ask };
+  }
+
+  accept(bytes: Uint8Array, nowMs: number): StreamEvent {
+    let message;
+    try {
+      message = decodeServerMessage(bytes);
+    } catch (error) {
+      if (!(error instanceof WireError)) throw error;
+      return this.fault(error.message, nowMs);
+    }
+    switch (message.t) {
+      case 'hello':
+        this.stream = message.stream;
+        this.decoder = new FrameDecoder(message.stream.width, message.stream.height);
+        this.lastSeq = null;
+        this.awaitingKeySinceMs = null;
+        return { type: 'hello', message };
+      case 'pong':
+        return { type: 'pong', message };
+      case 'error':
+        return { type: 'server-error', message };
+      case 'frame':
+        break;
+    }
+    const stream = this.stream;
+    const decoder = this.decoder;
+    if (!stream || !decoder) return this.fault('[wire] frame before hello', nowMs);
+    const seq = message.seq;
+    if (message.kind === 1) {
+      if (this.awaitingKeySinceMs !== null) {
+        if (nowMs - this.awaitingKeySinceMs >= RESYNC_RETRY_MS) {
+          return this.fault(
+            `[wire] still no keyframe ${RESYNC_RETRY_MS} ms after a resync request`,
+            nowMs,
+          );
+        }
+        return { type: 'skipped', seq };
+      }
+      if (this.lastSeq === null || seq !== this.lastSeq + 1) {
+        return this.fault(
+          `[wire] sequence gap: delta ${seq} after ${this.lastSeq ?? 'nothing'}`,
+          nowMs,
+        );
+      }
+    } else if (this.lastSeq !== null && seq <= this.lastSeq) {
+      return this.fault(`[wire] keyframe ${seq} out of order after ${this.lastSeq}`, nowMs);
+    }
+    let phases: Uint16Array;
+    try {
+      phases = decoder.decode(message.kind, message.order, message.data);
+    } catch (error) {
+      return this.fault(`frame ${seq}: ${(error as Error).message}`, nowMs);
+    }
+    const crc = crc32(new Uint8Array(phases.buffer, phases.byteOffset, phases.byteLength));
+    if (crc !== message.crc) {
+      return this.fault(
+        `[wire] frame ${seq}: checksum mismatch (expected 0x${message.crc.toString(16)}, computed 0x${crc.toString(16)})`,
+        nowMs,
+      );
+    }
+    this.lastSeq = seq;
+    this.awaitingKeySinceMs = null;
+    this.framesDecoded += 1;
+    return {
+      type: 'frame',
+      frame: {
+        seq,
+        frameIndex: message.fi,
+        width: stream.width,
+        height: stream.height,
+        phases,
+        producedAtMs: message.producedAtMs,
+        wireBytes: bytes.byteLength,
+        kind: message.kind,
+      },
+    };
+  }
+}
