@@ -5,7 +5,6 @@ import { ConfigError, USAGE, parseServerConfig } from './config';
 import { createHttpApp } from './http-app';
 import { createServerMetrics } from './metrics';
 import { createStreamBus, type StreamBus } from './stream/bus';
-import { createStreamEncoder } from './stream/frame-messages';
 import { createReplaySource } from './stream/replay-source';
 import { openTraceFile } from './trace-file';
 import { DEFAULT_TRACE, generateTrace } from './trace-generate';
@@ -56,7 +55,7 @@ async function main(): Promise<void> {
 
   const metrics = createServerMetrics();
   const source = createReplaySource(trace, { log });
-  const bus = createStreamBus(DEFAULT_TENANT, source, createStreamEncoder());
+  const bus = createStreamBus(DEFAULT_TENANT, source);
   const streams = new Map<string, StreamBus>([[DEFAULT_TENANT, bus]]);
   bus.start();
 

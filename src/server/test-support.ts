@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { SUBPROTOCOL, decodeServerMessage, type ServerMessage } from '../core/wire/envelope';
+import { StreamDecoder, type DecodedFrame, type StreamEvent } from '../core/wire/stream-decoder';
 import { parseServerConfig, type ServerConfig } from './config';
 import { createHttpApp, type HttpApp } from './http-app';
 import { createServerMetrics, type ServerMetrics } from './metrics';
 import { createStreamBus, type StreamBus } from './stream/bus';
-import { createStreamEncoder } from './stream/frame-messages';
 import { createReplaySource } from './stream/replay-source';
 import { openTraceFile, writeTraceFile } from './trace-file';
 
@@ -67,7 +67,7 @@ export async function startTestServer(
   const log = (line: string): void => void logs.push(line);
   const trace = openTraceFile(tracePath);
   const metrics = createServerMetrics();
-  const bus = createStreamBus('demo', createReplaySource(trace, { log }), createStreamEncoder());
+  const bus = createStreamBus('demo', createReplaySource(trace, { log }));
   bus.start();
   const app = createHttpApp({
     config,
@@ -96,6 +96,10 @@ export async function startTestServer(
 /** A WebSocket client that records every decoded server message. */
 export class TestClient {
   readonly messages: ServerMessage[] = [];
+  /** Every message also goes through the client-side decoder, as in the browser worker. */
+  readonly decoder = new StreamDecoder();
+  readonly decoded: DecodedFrame[] = [];
+  readonly faults: StreamEvent[] = [];
   readonly socket: WebSocket;
   closeCode: number | null = null;
   closeReason = '';
@@ -109,7 +113,12 @@ export class TestClient {
     this.socket = new WebSocket(url, options.protocols ?? [SUBPROTOCOL], {
       headers: options.headers,
     });
-    this.socket.on('message', (data: Buffer) => this.messages.push(decodeServerMessage(data)));
+    this.socket.on('message', (data: Buffer) => {
+      this.messages.push(decodeServerMessage(data));
+      const event = this.decoder.accept(data, performance.now());
+      if (event.type === 'frame') this.decoded.push(event.frame);
+      else if (event.type === 'fault') this.faults.push(event);
+    });
     this.opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
       this.socket.once('unexpected-response', (_req, res) =>

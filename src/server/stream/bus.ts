@@ -2,7 +2,7 @@
 // every subscriber. Late joiners get the latest frame at once.
 import type { StreamInfo } from '../../core/wire/envelope';
 import type { FrameSource } from './source';
-import type { OutgoingFrame, StreamEncoder } from './frame-messages';
+import { createStreamEncoder, type OutgoingFrame, type StreamEncoder } from './frame-messages';
 
 export interface Subscriber {
   deliver(frame: OutgoingFrame): void;
@@ -21,7 +21,7 @@ export interface StreamBus {
 export function createStreamBus(
   tenant: string,
   source: FrameSource,
-  encoder: StreamEncoder,
+  encoder: StreamEncoder = createStreamEncoder(source.info.width, source.info.height),
 ): StreamBus {
   const subscribers = new Set<Subscriber>();
   let latest: OutgoingFrame | undefined;

@@ -1,7 +1,9 @@
 // Turns source frames into wire messages, once per frame per stream whatever the number of
-// clients. Keyframes are encoded lazily: only when some client joins or resyncs.
+// clients. The delta for clients that follow the stream is encoded eagerly; keyframes and
+// catch-up deltas only when some client needs them, and each message is packed once and shared.
 import { crc32 } from '../../core/crc32';
 import { encodeMessage, type FrameMessage } from '../../core/wire/envelope';
+import { FrameEncoder, framesHeldAfter, type EncodedFrame } from '../../core/wire/frame-codec';
 import type { SourceFrame } from './source';
 
 export interface OutgoingFrame {
@@ -14,45 +16,62 @@ export interface OutgoingFrame {
    * The message for a client that holds `held` consecutive frames before this one,
    * with the number of frames it will hold after decoding it.
    */
-  messageFor(held: number): { bytes: Uint8Array; heldAfter: number };
+  messageFor(held: number): { bytes: Uint8Array; heldAfter: number; kind: 0 | 1 };
 }
 
 export interface StreamEncoder {
   encode(frame: SourceFrame, seq: number): OutgoingFrame;
+  /** Forget the history: the next frame goes out as a keyframe to everyone. */
   reset(): void;
 }
 
-function u16Bytes(phases: Uint16Array): Uint8Array {
-  return new Uint8Array(phases.buffer, phases.byteOffset, phases.byteLength);
-}
-
-export function createStreamEncoder(): StreamEncoder {
+export function createStreamEncoder(width: number, height: number): StreamEncoder {
+  const encoder = new FrameEncoder(width, height);
   return {
     encode(frame, seq) {
-      const bytes = u16Bytes(frame.phases);
-      const crc = crc32(bytes);
-      let keyBytes: Uint8Array | undefined;
-      const keyMessage = (): Uint8Array => {
-        keyBytes ??= encodeMessage({
-          t: 'frame',
-          seq,
-          fi: frame.frameIndex,
-          kind: 0,
-          order: 0,
-          crc,
-          producedAtMs: frame.producedAtMs,
-          data: bytes,
-        } satisfies FrameMessage);
-        return keyBytes;
+      const raw = new Uint8Array(
+        frame.phases.buffer,
+        frame.phases.byteOffset,
+        frame.phases.byteLength,
+      );
+      const crc = crc32(raw);
+      const encoding = encoder.encode(frame.phases);
+      // At most three forms per frame (key, order 1, order 2): a tiny cache keyed by identity.
+      const packed = new Map<EncodedFrame, Uint8Array>();
+      const pack = (encoded: EncodedFrame): Uint8Array => {
+        let bytes = packed.get(encoded);
+        if (!bytes) {
+          bytes = encodeMessage({
+            t: 'frame',
+            seq,
+            fi: frame.frameIndex,
+            kind: encoded.kind,
+            order: encoded.order,
+            crc,
+            producedAtMs: frame.producedAtMs,
+            data: encoded.payload,
+          } satisfies FrameMessage);
+          packed.set(encoded, bytes);
+        }
+        return bytes;
       };
       return {
         seq,
         frameIndex: frame.frameIndex,
         producedAtMs: frame.producedAtMs,
-        rawBytes: bytes.byteLength,
-        messageFor: () => ({ bytes: keyMessage(), heldAfter: 1 }),
+        rawBytes: raw.byteLength,
+        messageFor(held) {
+          const encoded = encoding.frameFor(held);
+          return {
+            bytes: pack(encoded),
+            heldAfter: framesHeldAfter(encoded, held),
+            kind: encoded.kind,
+          };
+        },
       };
     },
-    reset() {},
+    reset() {
+      encoder.reset();
+    },
   };
 }
