@@ -1,14 +1,8 @@
 /// <reference lib="webworker" />
 // The stream worker: owns the WebSocket, decodes and checks frames off the main thread, and
 // transfers each decoded frame to the page. Reconnects with exponential back-off and jitter.
-import {
-  SUBPROTOCOL,
-  WireError,
-  decodeServerMessage,
-  encodeMessage,
-  type StreamInfo,
-} from '../../core/wire/envelope';
-import { FrameFault, createStreamFrameDecoder, type StreamFrameDecoder } from './frame-decoder';
+import { SUBPROTOCOL, encodeMessage } from '../../core/wire/envelope';
+import { StreamDecoder } from '../../core/wire/stream-decoder';
 import type { ConnectionState, FromWorker, ToWorker, WorkerFrame } from './worker-messages';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -20,8 +14,7 @@ let url: string | null = null;
 let socket: WebSocket | null = null;
 let attempt = 0;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
-let stream: StreamInfo | null = null;
-let decoder: StreamFrameDecoder | null = null;
+const decoder = new StreamDecoder();
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
@@ -46,57 +39,49 @@ function scheduleReconnect(reason: string): void {
 
 function onMessage(event: MessageEvent<ArrayBuffer>): void {
   const arrivedMs = performance.now();
-  const bytes = new Uint8Array(event.data);
-  let message;
-  try {
-    message = decodeServerMessage(bytes);
-  } catch (error) {
-    post({ type: 'fault', message: (error as Error).message });
-    return;
-  }
-  switch (message.t) {
+  const result = decoder.accept(new Uint8Array(event.data), arrivedMs);
+  switch (result.type) {
     case 'hello':
-      stream = message.stream;
-      decoder = createStreamFrameDecoder(message.stream);
       attempt = 0;
-      post({ type: 'hello', stream: message.stream, serverTimeMs: message.serverTimeMs });
+      post({
+        type: 'hello',
+        stream: result.message.stream,
+        serverTimeMs: result.message.serverTimeMs,
+      });
       status('open', null, null);
       return;
     case 'frame': {
-      if (!stream || !decoder) {
-        post({ type: 'fault', message: '[wire] frame before hello' });
-        return;
-      }
-      let phases: Uint16Array;
-      try {
-        phases = decoder.decode(message);
-      } catch (error) {
-        if (!(error instanceof FrameFault || error instanceof WireError)) throw error;
-        // A frame that fails its checks is never drawn; ask for a keyframe instead.
-        post({ type: 'fault', message: error.message });
-        decoder.reset();
-        socket?.send(encodeMessage({ t: 'resync', reason: error.message.slice(0, 200) }));
-        return;
-      }
+      const f = result.frame;
       const frame: WorkerFrame = {
         type: 'frame',
-        seq: message.seq,
-        frameIndex: message.fi,
-        width: stream.width,
-        height: stream.height,
-        phases,
-        producedAtMs: message.producedAtMs,
+        seq: f.seq,
+        frameIndex: f.frameIndex,
+        width: f.width,
+        height: f.height,
+        phases: f.phases,
+        producedAtMs: f.producedAtMs,
         decodedAtMs: wallClockMs(),
         decodeMs: performance.now() - arrivedMs,
-        wireBytes: bytes.byteLength,
+        wireBytes: f.wireBytes,
       };
-      post(frame, [phases.buffer]);
+      post(frame, [f.phases.buffer]);
       return;
     }
-    case 'error':
-      post({ type: 'fault', message: `server error ${message.code}: ${message.message}` });
+    case 'fault':
+      // A frame that fails its checks is never drawn; a keyframe is requested instead.
+      post({ type: 'fault', message: result.message });
+      if (result.resync) {
+        socket?.send(encodeMessage({ t: 'resync', reason: result.message.slice(0, 200) }));
+      }
+      return;
+    case 'server-error':
+      post({
+        type: 'fault',
+        message: `server error ${result.message.code}: ${result.message.message}`,
+      });
       return;
     case 'pong':
+    case 'skipped':
       return;
   }
 }
@@ -111,8 +96,7 @@ function connect(): void {
   ws.onclose = (event) => {
     if (socket !== ws) return;
     socket = null;
-    stream = null;
-    decoder = null;
+    decoder.reset();
     const reason =
       event.reason || (event.code === 1006 ? 'connection lost' : `closed with code ${event.code}`);
     scheduleReconnect(reason);
@@ -138,7 +122,6 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       status('closed', null, 'closed by the page');
       break;
     case 'resync':
-      decoder?.reset();
       socket?.send(encodeMessage({ t: 'resync', reason: command.reason }));
       break;
   }
