@@ -161,6 +161,39 @@ describe('HTTP', () => {
     expect(await response.json()).toMatchObject({ status: 'ok' });
   });
 
+  it('reports bytes saved by the delta protocol per tenant, growing between two reads', async () => {
+    const client = new TestClient(server.wsUrl);
+    await client.opened;
+    await client.waitFor(() => client.decoded.length >= 20);
+    const read = async () =>
+      (await (await fetch(`${server.url}/api/bandwidth?tenant=demo&window=30`)).json()) as {
+        totals: { bytesSaved: number; bytesSent: number; rawBytes: number };
+        savingsRatio: number;
+      };
+    const first = await read();
+    await client.waitFor(() => client.decoded.length >= 40);
+    const second = await read();
+    client.close();
+    expect(first.totals.bytesSaved).toBeGreaterThan(0);
+    expect(second.totals.bytesSaved).toBeGreaterThan(first.totals.bytesSaved);
+    expect(second.totals.rawBytes - second.totals.bytesSent).toBeLessThanOrEqual(
+      second.totals.bytesSaved,
+    );
+    expect(second.savingsRatio).toBeGreaterThan(0.5);
+  });
+
+  it.each([
+    { query: '', status: 400 },
+    { query: '?tenant=demo&window=0', status: 400 },
+    { query: '?tenant=demo&window=lots', status: 400 },
+    { query: "?tenant=x'%3B--", status: 400 },
+    { query: '?tenant=nobody', status: 404 },
+  ])('answers /api/bandwidth$query with $status', async ({ query, status }) => {
+    const response = await fetch(`${server.url}/api/bandwidth${query}`);
+    expect(response.status).toBe(status);
+    expect(((await response.json()) as { message: string }).message.length).toBeGreaterThan(0);
+  });
+
   it('exports Prometheus metrics with the sent and saved byte counters', async () => {
     const body = await (await fetch(`${server.url}/metrics`)).text();
     expect(body).toMatch(/^# TYPE delta_bytes_saved_total counter$/m);

@@ -13,6 +13,7 @@ import {
   SUBPROTOCOL,
   encodeMessage,
 } from '../core/wire/envelope';
+import { registerBandwidthRoutes } from './bandwidth-routes';
 import type { ServerConfig } from './config';
 import type { ServerMetrics } from './metrics';
 import type { StreamBus } from './stream/bus';
@@ -76,6 +77,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   });
 
   fastify.get('/api/streams', async () => [...streams.values()].map((bus) => bus.info));
+  registerBandwidthRoutes(fastify, { metrics, hasTenant: (tenant) => streams.has(tenant) });
+  const sampler = setInterval(() => metrics.sampleBandwidth(Date.now()), 1000);
+  fastify.addHook('onClose', async () => clearInterval(sampler));
 
   const indexHtml = path.join(config.staticDir, 'index.html');
   if (existsSync(indexHtml)) {

@@ -2,7 +2,25 @@
 // tests can run several servers in one process.
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Cumulative byte and frame counts of one tenant's sends, as plain numbers for the REST API. */
+export interface BandwidthTotals {
+  framesSent: number;
+  bytesSent: number;
+  /** What the same frames would have cost as raw u16 phases. */
+  rawBytes: number;
+  bytesSaved: number;
+  framesSkipped: number;
+  resyncs: number;
+}
+
+export interface BandwidthSample {
+  /** Wall clock of the sample, ms since the epoch. */
+  atMs: number;
+  totals: BandwidthTotals;
+}
+
 export interface StreamMetrics {
+  readonly totals: Readonly<BandwidthTotals>;
   clientConnected(): void;
   clientDisconnected(): void;
   frameSent(bytesSent: number, rawBytes: number): void;
@@ -13,8 +31,15 @@ export interface StreamMetrics {
 export interface ServerMetrics {
   readonly registry: Registry;
   forTenant(tenantId: string): StreamMetrics;
+  /** Samples of the tenant's totals, one a second, oldest first, over the last `windowS` seconds. */
+  bandwidthSamples(tenantId: string, windowS: number): BandwidthSample[];
+  /** Takes a sample of every tenant's totals (the server calls it once a second). */
+  sampleBandwidth(atMs: number): void;
   protocolError(reason: string): void;
 }
+
+/** Ten minutes of one-second bandwidth samples per tenant. */
+export const MAX_BANDWIDTH_SAMPLES = 600;
 
 export function createServerMetrics(): ServerMetrics {
   const registry = new Registry();
@@ -64,8 +89,23 @@ export function createServerMetrics(): ServerMetrics {
   });
 
   const perTenant = new Map<string, StreamMetrics>();
+  const samples = new Map<string, BandwidthSample[]>();
   return {
     registry,
+    sampleBandwidth(atMs) {
+      for (const [tenantId, m] of perTenant) {
+        let ring = samples.get(tenantId);
+        if (!ring) samples.set(tenantId, (ring = []));
+        ring.push({ atMs, totals: { ...m.totals } });
+        if (ring.length > MAX_BANDWIDTH_SAMPLES) ring.shift();
+      }
+    },
+    bandwidthSamples(tenantId, windowS) {
+      const ring = samples.get(tenantId) ?? [];
+      const last = ring[ring.length - 1];
+      if (!last) return [];
+      return ring.filter((s) => last.atMs - s.atMs <= windowS * 1000);
+    },
     forTenant(tenantId) {
       let m = perTenant.get(tenantId);
       if (!m) {
@@ -76,17 +116,38 @@ export function createServerMetrics(): ServerMetrics {
         const saved = bytesSaved.labels(tenantId);
         const skipped = framesSkipped.labels(tenantId);
         const resynced = resyncs.labels(tenantId);
+        const totals: BandwidthTotals = {
+          framesSent: 0,
+          bytesSent: 0,
+          rawBytes: 0,
+          bytesSaved: 0,
+          framesSkipped: 0,
+          resyncs: 0,
+        };
         m = {
+          totals,
           clientConnected: () => c.inc(),
           clientDisconnected: () => c.dec(),
           frameSent(bytes, rawBytes) {
             sent.inc();
             sentBytes.inc(bytes);
+            totals.framesSent += 1;
+            totals.bytesSent += bytes;
+            totals.rawBytes += rawBytes;
             // Counted only when positive so the counter stays monotonic on incompressible frames.
-            if (rawBytes > bytes) saved.inc(rawBytes - bytes);
+            if (rawBytes > bytes) {
+              saved.inc(rawBytes - bytes);
+              totals.bytesSaved += rawBytes - bytes;
+            }
           },
-          frameSkipped: () => skipped.inc(),
-          resync: () => resynced.inc(),
+          frameSkipped: () => {
+            skipped.inc();
+            totals.framesSkipped += 1;
+          },
+          resync: () => {
+            resynced.inc();
+            totals.resyncs += 1;
+          },
         };
         perTenant.set(tenantId, m);
       }
