@@ -1,3 +1,4 @@
+import { BandwidthPanel } from './components/BandwidthPanel';
 import { Header } from './components/Header';
 import { HeatmapView } from './components/HeatmapView';
 import { Hud } from './components/Hud';
@@ -8,6 +9,7 @@ import type { VizController } from './viz/controller';
 
 export function App({ store, controller }: { store: UiStore; controller: VizController }) {
   const params = useUi(store, (s) => s.params);
+  const tenant = useUi(store, (s) => s.stream?.tenant ?? null);
   return (
     <div className={`app theme-${params.theme}${params.embed ? ' embed' : ''}`}>
       {!params.embed && <Header store={store} />}
@@ -16,6 +18,7 @@ export function App({ store, controller }: { store: UiStore; controller: VizCont
         <HeatmapView store={store} controller={controller} />
         <aside className="side">
           <Hud store={store} />
+          <BandwidthPanel tenant={tenant} />
           {!params.embed && <StreamsPanel />}
         </aside>
       </main>

@@ -1,9 +1,5 @@
+import { formatBytes } from '../format';
 import { useUi, type UiStore } from '../state/ui-store';
-
-function formatBytes(bytesPerSecond: number): string {
-  if (bytesPerSecond >= 1e6) return `${(bytesPerSecond / 1e6).toFixed(2)} MB/s`;
-  return `${(bytesPerSecond / 1e3).toFixed(1)} kB/s`;
-}
 
 /** Performance HUD; its figures refresh a few times a second, never per frame. */
 export function Hud({ store }: { store: UiStore }) {
@@ -16,7 +12,7 @@ export function Hud({ store }: { store: UiStore }) {
     ['received', hud.framesReceived.toLocaleString('en-US')],
     ['rendered', hud.framesRendered.toLocaleString('en-US')],
     ['dropped', hud.framesDropped.toLocaleString('en-US')],
-    ['wire', formatBytes(hud.bytesPerSecond)],
+    ['wire', `${formatBytes(hud.bytesPerSecond)}/s`],
     ['frame', hud.frameIndex >= 0 ? String(hud.frameIndex) : '–'],
     ['renderer', renderMode.toUpperCase()],
   ];
