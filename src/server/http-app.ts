@@ -32,6 +32,8 @@ export interface HttpApp {
   fastify: FastifyInstance;
   listen(): Promise<string>;
   close(): Promise<void>;
+  /** Bytes queued in each client socket now (what back-off bounds), for diagnostics and tests. */
+  clientBufferedBytes(): number[];
 }
 
 function originAllowed(req: IncomingMessage, embedOrigins: readonly string[]): boolean {
@@ -175,6 +177,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     fastify,
     async listen() {
       return fastify.listen({ port: config.port, host: config.host });
+    },
+    clientBufferedBytes() {
+      return [...sockets].map((ws) => ws.bufferedAmount);
     },
     async close() {
       for (const ws of sockets) ws.close(CLOSE.goingAway, 'server shutting down');
