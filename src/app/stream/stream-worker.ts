@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 // The stream worker: owns the WebSocket, decodes and checks frames off the main thread, and
 // transfers each decoded frame to the page. Reconnects with exponential back-off and jitter.
-import { SUBPROTOCOL, encodeMessage } from '../../core/wire/envelope';
+import { CLOSE, SUBPROTOCOL, encodeMessage } from '../../core/wire/envelope';
 import { StreamDecoder } from '../../core/wire/stream-decoder';
 import type { ConnectionState, FromWorker, ToWorker, WorkerFrame } from './worker-messages';
 
@@ -99,6 +99,12 @@ function connect(): void {
     decoder.reset();
     const reason =
       event.reason || (event.code === 1006 ? 'connection lost' : `closed with code ${event.code}`);
+    // Revoked or withdrawn access needs a person: retrying would only hammer the server.
+    const final: number[] = [CLOSE.unauthorized, CLOSE.forbidden, CLOSE.unknownTenant];
+    if (final.includes(event.code)) {
+      status('closed', null, reason);
+      return;
+    }
     scheduleReconnect(reason);
   };
 }
