@@ -1,6 +1,7 @@
 // The msgpackr envelope of the stream protocol (docs/PROTOCOL.md). Shared by the server, the
 // browser worker, benchmarks and tests, so both ends validate the same shapes.
 import { Packr } from 'msgpackr';
+import type { PlaybackControl } from './playback';
 
 export const PROTOCOL_VERSION = 1;
 /** WebSocket subprotocol that carries the protocol version during the upgrade. */
@@ -71,7 +72,26 @@ export interface PongMessage {
   serverTimeMs: number;
 }
 
-export type ServerMessage = HelloMessage | FrameMessage | ErrorMessage | PongMessage;
+/**
+ * The client's playback state, sent after every control message. It starts a new sequence
+ * epoch: the client forgets its frame history and `seq`, and the next frame is a keyframe.
+ */
+export interface PlaybackMessage {
+  t: 'playback';
+  live: boolean;
+  playing: boolean;
+  speed: number;
+  /** Frame index at the cursor (for a client following the head: the head's frame). */
+  frame: number;
+  loop: boolean;
+  a: number | null;
+  b: number | null;
+  /** Why the last control was ignored, if it was. */
+  notice: string | null;
+}
+
+export type ServerMessage =
+  HelloMessage | FrameMessage | ErrorMessage | PongMessage | PlaybackMessage;
 
 export interface PingMessage {
   t: 'ping';
@@ -84,7 +104,12 @@ export interface ResyncMessage {
   reason: string;
 }
 
-export type ClientMessage = PingMessage | ResyncMessage;
+export interface ControlMessage {
+  t: 'control';
+  control: PlaybackControl;
+}
+
+export type ClientMessage = PingMessage | ResyncMessage | ControlMessage;
 
 export class WireError extends Error {
   constructor(message: string) {
@@ -171,6 +196,21 @@ export function decodeServerMessage(bytes: Uint8Array): ServerMessage {
       requireField(typeof m.code === 'string', 'error', 'code', 'a string');
       requireField(typeof m.message === 'string', 'error', 'message', 'a string');
       return m as unknown as ErrorMessage;
+    case 'playback':
+      requireField(typeof m.live === 'boolean', 'playback', 'live', 'a boolean');
+      requireField(typeof m.playing === 'boolean', 'playback', 'playing', 'a boolean');
+      requireField(isFiniteNumber(m.speed), 'playback', 'speed', 'a number');
+      requireField(isUint(m.frame), 'playback', 'frame', 'a frame index');
+      requireField(typeof m.loop === 'boolean', 'playback', 'loop', 'a boolean');
+      requireField(m.a === null || isUint(m.a), 'playback', 'a', 'a frame index or nil');
+      requireField(m.b === null || isUint(m.b), 'playback', 'b', 'a frame index or nil');
+      requireField(
+        m.notice === null || typeof m.notice === 'string',
+        'playback',
+        'notice',
+        'a string or nil',
+      );
+      return m as unknown as PlaybackMessage;
     case 'pong':
       requireField(isUint(m.id), 'pong', 'id', 'an integer');
       requireField(isFiniteNumber(m.clientTimeMs), 'pong', 'clientTimeMs', 'a number');
@@ -178,6 +218,55 @@ export function decodeServerMessage(bytes: Uint8Array): ServerMessage {
       return m as unknown as PongMessage;
     default:
       throw new WireError(`unknown server message type ${JSON.stringify(m.t)}`);
+  }
+}
+
+const isFrameNumber = (v: unknown): v is number => isUint(v, 0xffffffff);
+
+function checkControl(value: unknown): PlaybackControl {
+  requireField(typeof value === 'object' && value !== null, 'control', 'control', 'a map');
+  const c = value as Record<string, unknown>;
+  switch (c.action) {
+    case 'play':
+    case 'pause':
+    case 'live':
+      return { action: c.action };
+    case 'seek':
+      requireField(isFrameNumber(c.frame), 'control', 'control.frame', 'a frame index');
+      return { action: 'seek', frame: c.frame as number };
+    case 'step':
+      requireField(
+        typeof c.delta === 'number' && Number.isInteger(c.delta) && Math.abs(c.delta) <= 0xffffffff,
+        'control',
+        'control.delta',
+        'an integer',
+      );
+      return { action: 'step', delta: c.delta as number };
+    case 'speed':
+      requireField(isFiniteNumber(c.speed), 'control', 'control.speed', 'a number');
+      return { action: 'speed', speed: c.speed as number };
+    case 'loop':
+      requireField(typeof c.loop === 'boolean', 'control', 'control.loop', 'a boolean');
+      requireField(
+        c.a === null || isFrameNumber(c.a),
+        'control',
+        'control.a',
+        'a frame index or nil',
+      );
+      requireField(
+        c.b === null || isFrameNumber(c.b),
+        'control',
+        'control.b',
+        'a frame index or nil',
+      );
+      return {
+        action: 'loop',
+        loop: c.loop as boolean,
+        a: c.a as number | null,
+        b: c.b as number | null,
+      };
+    default:
+      throw new WireError(`control message: unknown action ${JSON.stringify(c.action)}`);
   }
 }
 
@@ -202,6 +291,8 @@ export function decodeClientMessage(bytes: Uint8Array): ClientMessage {
         'a string of at most 200 characters',
       );
       return { t: 'resync', reason: m.reason as string };
+    case 'control':
+      return { t: 'control', control: checkControl(m.control) };
     default:
       throw new WireError(`unknown client message type ${JSON.stringify(m.t)}`);
   }

@@ -8,6 +8,7 @@ import {
   decodeServerMessage,
   type ErrorMessage,
   type HelloMessage,
+  type PlaybackMessage,
   type PongMessage,
   type StreamInfo,
 } from './envelope';
@@ -28,6 +29,8 @@ export type StreamEvent =
   | { type: 'hello'; message: HelloMessage }
   | { type: 'frame'; frame: DecodedFrame }
   | { type: 'pong'; message: PongMessage }
+  /** A new sequence epoch began: history is gone, a keyframe follows. */
+  | { type: 'playback'; message: PlaybackMessage }
   | { type: 'server-error'; message: ErrorMessage }
   /** Something was wrong; `resync` says the caller must send a resync request now. */
   | { type: 'fault'; message: string; resync: boolean }
@@ -86,6 +89,11 @@ export class StreamDecoder {
         return { type: 'pong', message };
       case 'error':
         return { type: 'server-error', message };
+      case 'playback':
+        this.decoder?.reset();
+        this.lastSeq = null;
+        this.awaitingKeySinceMs = null;
+        return { type: 'playback', message };
       case 'frame':
         break;
     }
