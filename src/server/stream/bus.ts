@@ -16,6 +16,8 @@ export interface StreamBus {
   readonly subscriberCount: number;
   start(): void;
   stop(): void;
+  /** Random access into a replayed trace, for clients with their own cursor; null for live. */
+  readonly readFrame: ((frameIndex: number) => Uint16Array) | null;
 }
 
 export function createStreamBus(
@@ -60,5 +62,6 @@ export function createStreamBus(
     stop() {
       source.stop();
     },
+    readFrame: source.readFrame ? (k) => source.readFrame!(k) : null,
   };
 }

@@ -8,6 +8,16 @@ import {
   encodeMessage,
   type ClientMessage,
 } from '../../core/wire/envelope';
+import { crc32 } from '../../core/crc32';
+import { FrameEncoder, framesHeldAfter } from '../../core/wire/frame-codec';
+import {
+  FOLLOWING,
+  advance,
+  applyControl,
+  cursorFrame,
+  type PlaybackState,
+} from '../../core/wire/playback';
+import { TraceError } from '../../core/trace';
 import type { StreamMetrics } from '../metrics';
 import type { StreamBus } from './bus';
 import type { OutgoingFrame } from './frame-messages';
@@ -32,6 +42,7 @@ export interface ClientSessionOptions {
   budgetBytes: number;
   metrics: StreamMetrics;
   onProtocolError: (reason: string) => void;
+  log?: (line: string) => void;
 }
 
 export function createClientSession(options: ClientSessionOptions): ClientSession {
@@ -41,6 +52,21 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
   let framesSent = 0;
   let framesSkipped = 0;
   let closed = false;
+  // Replay state: following the shared head, or a cursor of this client's own.
+  let playback: PlaybackState = FOLLOWING;
+  let cursorEncoder: FrameEncoder | null = null;
+  let cursorSeq = 0;
+  let lastCursorFrame = -1;
+  const { width, height, frameCount } = bus.info;
+
+  const overBudget = (): boolean => {
+    if (socket.bufferedAmount <= budgetBytes) return false;
+    if (held > 0) metrics.resync();
+    held = 0;
+    framesSkipped += 1;
+    metrics.frameSkipped();
+    return true;
+  };
 
   const send = (frame: OutgoingFrame): void => {
     const { bytes, heldAfter } = frame.messageFor(held);
@@ -50,16 +76,76 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
     metrics.frameSent(bytes.byteLength, frame.rawBytes);
   };
 
+  /** Sends the cursor's frame, encoded against this client's own history. */
+  const sendCursorFrame = (frameIndex: number): void => {
+    if (!bus.readFrame) return;
+    let phases: Uint16Array;
+    try {
+      phases = bus.readFrame(frameIndex);
+    } catch (error) {
+      if (!(error instanceof TraceError)) throw error;
+      options.log?.(`${error.message}; not sent to a seeking client`);
+      lastCursorFrame = frameIndex;
+      return;
+    }
+    cursorEncoder ??= new FrameEncoder(width, height);
+    const encoded = cursorEncoder.encode(phases).frameFor(held);
+    cursorSeq += 1;
+    const bytes = encodeMessage({
+      t: 'frame',
+      seq: cursorSeq,
+      fi: frameIndex,
+      kind: encoded.kind,
+      order: encoded.order,
+      crc: crc32(new Uint8Array(phases.buffer, phases.byteOffset, phases.byteLength)),
+      producedAtMs: wallClockMs(),
+      data: encoded.payload,
+    });
+    socket.send(bytes);
+    held = framesHeldAfter(encoded, held);
+    lastCursorFrame = frameIndex;
+    framesSent += 1;
+    metrics.frameSent(bytes.byteLength, phases.byteLength);
+  };
+
+  /** One stream tick for a client with its own cursor (or an immediate send after a control). */
+  const tickCursor = (immediate: boolean): void => {
+    if (!immediate) playback = advance(playback, frameCount);
+    const frameIndex = cursorFrame(playback);
+    if (!immediate && frameIndex === lastCursorFrame) return;
+    if (overBudget()) return;
+    sendCursorFrame(frameIndex);
+  };
+
+  /** Tells the client its playback state; a new sequence epoch starts, so history is dropped. */
+  const sendPlayback = (notice: string | null): void => {
+    held = 0;
+    cursorSeq = 0;
+    lastCursorFrame = -1;
+    cursorEncoder?.reset();
+    socket.send(
+      encodeMessage({
+        t: 'playback',
+        live: playback.live,
+        playing: playback.playing,
+        speed: playback.speed,
+        frame: playback.live ? (bus.latest?.frameIndex ?? 0) : cursorFrame(playback),
+        loop: playback.loop,
+        a: playback.a,
+        b: playback.b,
+        notice,
+      }),
+    );
+  };
+
   const unsubscribe = bus.subscribe({
     deliver(frame) {
       if (closed) return;
-      if (socket.bufferedAmount > budgetBytes) {
-        if (held > 0) metrics.resync();
-        held = 0;
-        framesSkipped += 1;
-        metrics.frameSkipped();
+      if (!playback.live) {
+        tickCursor(false);
         return;
       }
+      if (overBudget()) return;
       send(frame);
     },
   });
@@ -80,8 +166,26 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
       case 'resync': {
         held = 0;
         metrics.resync();
+        if (!playback.live) {
+          tickCursor(true);
+          break;
+        }
         const latest = bus.latest;
         if (latest && socket.bufferedAmount <= budgetBytes) send(latest);
+        break;
+      }
+      case 'control': {
+        const result = applyControl(
+          playback,
+          message.control,
+          frameCount,
+          bus.latest?.frameIndex ?? 0,
+        );
+        if (result.notice) options.log?.(`[ws] control ignored: ${result.notice}`);
+        playback = result.state;
+        sendPlayback(result.notice);
+        // The client's history is gone: show it the cursor's frame now rather than at the next tick.
+        if (!playback.live) tickCursor(true);
         break;
       }
     }

@@ -46,5 +46,8 @@ export function createReplaySource(trace: TraceFile, options: ReplayOptions): Fr
       ticker?.stop();
       ticker = undefined;
     },
+    readFrame(frameIndex) {
+      return trace.readFrame(frameIndex);
+    },
   };
 }

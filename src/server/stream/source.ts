@@ -23,6 +23,8 @@ export interface FrameSource {
   readonly info: SourceInfo;
   start(onFrame: (frame: SourceFrame) => void): void;
   stop(): void;
+  /** Random access for per-client replay (replay sources only); throws TraceError for a bad frame. */
+  readFrame?(frameIndex: number): Uint16Array;
 }
 
 export function wallClockMs(): number {
