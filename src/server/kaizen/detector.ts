@@ -1,0 +1,320 @@
+// Watches every registered stream and turns rule breaches into tickets: a rule that starts
+// firing opens (or deduplicates into, or reopens) its incident's ticket, and the ticket resolves
+// itself when the rule clears. Observations only record; `evaluate` decides, so a test drives the
+// whole thing with a virtual clock and the server with a 250 ms timer.
+import type { TicketStore } from './store';
+import type { DetectorRules } from './detector-rules';
+import type { Visibility } from './types';
+import { quantile } from './mttr';
+
+export const RULE_NAMES = ['stream-stalled', 'order-parameter-low', 'latency-above-slo'] as const;
+export type RuleName = (typeof RULE_NAMES)[number];
+
+/** The actor of detector events on ticket timelines. */
+export const DETECTOR_ACTOR = 'detector';
+
+const LATENCY_CAPACITY = 8192;
+
+export function detectorFingerprint(rule: RuleName, tenantId: string): string {
+  return `detector:${rule}:${tenantId}`;
+}
+
+export interface StreamHealth {
+  tenantId: string;
+  lastFrameAtMs: number;
+  orderParameterR: number | null;
+  /** The configured latency quantile over the trailing window; null below minSamples. */
+  latencyQuantileMs: number | null;
+  sloMs: number;
+  firing: RuleName[];
+}
+
+export interface Detector {
+  readonly rules: DetectorRules;
+  now(): number;
+  registerStream(tenantId: string, visibility: Visibility): void;
+  /** Resolves the stream's open detector tickets ("stream unregistered") and forgets it. */
+  unregisterStream(tenantId: string): void;
+  /** A frame was produced; `orderParameterR` when it was measured on this frame. */
+  observeFrame(tenantId: string, atMs: number, orderParameterR?: number): void;
+  /** One frame latency sample (produced -> decoded), timed at now(). */
+  observeLatency(tenantId: string, latencyMs: number): void;
+  setTenantSlo(tenantId: string, sloMs: number): void;
+  sloOf(tenantId: string): number;
+  /** Tenants with an SLO of their own or a registered stream, with the SLO in force. */
+  slos(): { tenantId: string; sloMs: number }[];
+  evaluate(nowMs: number): void;
+  health(): StreamHealth[];
+  /** Evaluates every rules.evaluationIntervalMs on a timer that does not hold the process. */
+  start(): void;
+  stop(): void;
+}
+
+export interface DetectorOptions {
+  store: TicketStore;
+  rules: DetectorRules;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+interface RuleState {
+  /** When the rule's condition became true; null while it is false. */
+  since: number | null;
+  /** A ticket is open for it (opened by this detector, or left open by a previous process). */
+  firing: boolean;
+}
+
+interface StreamState {
+  visibility: Visibility;
+  lastFrameAtMs: number;
+  r: number | null;
+  latencyAtMs: Float64Array;
+  latencyMs: Float64Array;
+  latencyNext: number;
+  latencyFilled: number;
+  rules: Record<RuleName, RuleState>;
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+export function createDetector(options: DetectorOptions): Detector {
+  const { store, rules } = options;
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => {});
+  const streams = new Map<string, StreamState>();
+  const sloMsByTenant = new Map<string, number>();
+  let timer: NodeJS.Timeout | undefined;
+
+  const sloOf = (tenantId: string): number =>
+    sloMsByTenant.get(tenantId) ?? rules.latencyAboveSlo.defaultSloMs;
+
+  const latencyQuantile = (state: StreamState, nowMs: number): number | null => {
+    const rule = rules.latencyAboveSlo;
+    const recent: number[] = [];
+    for (let i = 0; i < state.latencyFilled; i++) {
+      if (state.latencyAtMs[i]! >= nowMs - rule.windowMs) recent.push(state.latencyMs[i]!);
+    }
+    if (recent.length < rule.minSamples) return null;
+    return quantile(
+      recent.sort((a, b) => a - b),
+      rule.quantile,
+    );
+  };
+
+  const fire = (
+    tenantId: string,
+    state: StreamState,
+    rule: RuleName,
+    text: { title: string; summary: string },
+  ): void => {
+    const severity = {
+      'stream-stalled': rules.streamStalled.severity,
+      'order-parameter-low': rules.orderParameterLow.severity,
+      'latency-above-slo': rules.latencyAboveSlo.severity,
+    }[rule];
+    try {
+      const { result, ticket } = store.openOrDedup({
+        tenantId,
+        visibility: state.visibility,
+        title: text.title,
+        severity,
+        source: 'detector',
+        fingerprint: detectorFingerprint(rule, tenantId),
+        summary: text.summary,
+        actor: DETECTOR_ACTOR,
+        detail: text.summary,
+      });
+      state.rules[rule].firing = true;
+      log(`[kaizen] ${rule} on ${tenantId}: ticket ${ticket.id} ${result}`);
+    } catch (error) {
+      // Left not firing, so the next evaluation tries again.
+      log(`[kaizen] ${rule} on ${tenantId}: cannot open a ticket: ${(error as Error).message}`);
+    }
+  };
+
+  const clear = (tenantId: string, state: StreamState, rule: RuleName, detail: string): void => {
+    try {
+      const ticket = store.resolveIncident(tenantId, detectorFingerprint(rule, tenantId), {
+        detail,
+      });
+      state.rules[rule].firing = false;
+      if (ticket) log(`[kaizen] ${rule} on ${tenantId}: ticket ${ticket.id} resolved (${detail})`);
+    } catch (error) {
+      log(`[kaizen] ${rule} on ${tenantId}: cannot resolve: ${(error as Error).message}`);
+    }
+  };
+
+  /** Moves one rule's state machine: fire after `forMs` of condition, clear when it is false. */
+  const step = (
+    tenantId: string,
+    state: StreamState,
+    rule: RuleName,
+    condition: boolean,
+    nowMs: number,
+    forMs: number,
+    describe: () => { title: string; summary: string; cleared: string },
+  ): void => {
+    const r = state.rules[rule];
+    if (condition) {
+      r.since ??= nowMs;
+      if (!r.firing && nowMs - r.since >= forMs) fire(tenantId, state, rule, describe());
+    } else {
+      r.since = null;
+      if (r.firing) clear(tenantId, state, rule, describe().cleared);
+    }
+  };
+
+  const evaluateStream = (tenantId: string, state: StreamState, nowMs: number): void => {
+    const stall = rules.streamStalled;
+    const silentMs = nowMs - state.lastFrameAtMs;
+    step(
+      tenantId,
+      state,
+      'stream-stalled',
+      stall.enabled && silentMs >= stall.afterMs,
+      nowMs,
+      0,
+      () => ({
+        title: `Stream ${tenantId} stalled: no frame for ${seconds(stall.afterMs)}`,
+        summary: `No frame since ${new Date(state.lastFrameAtMs).toISOString()} (${seconds(silentMs)} at detection).`,
+        cleared: 'frames resumed',
+      }),
+    );
+
+    const low = rules.orderParameterLow;
+    const r = state.r;
+    step(
+      tenantId,
+      state,
+      'order-parameter-low',
+      low.enabled && r !== null && r < low.threshold,
+      nowMs,
+      low.forMs,
+      () => ({
+        title: `Order parameter of ${tenantId} below ${low.threshold} for ${seconds(low.forMs)}`,
+        summary: `R = ${r?.toFixed(4) ?? 'unknown'}; threshold ${low.threshold}.`,
+        cleared: `R back to ${r?.toFixed(4) ?? 'unknown'}`,
+      }),
+    );
+
+    const slo = rules.latencyAboveSlo;
+    const sloMs = sloOf(tenantId);
+    const q = slo.enabled ? latencyQuantile(state, nowMs) : null;
+    const pName = `p${Math.round(slo.quantile * 100)}`;
+    step(tenantId, state, 'latency-above-slo', q !== null && q > sloMs, nowMs, slo.forMs, () => ({
+      title: `${pName} latency of ${tenantId} above its ${sloMs} ms SLO`,
+      summary: `${pName} = ${q?.toFixed(2) ?? 'n/a'} ms over the last ${seconds(slo.windowMs)}; SLO ${sloMs} ms.`,
+      cleared:
+        q === null
+          ? `fewer than ${slo.minSamples} latency samples in ${seconds(slo.windowMs)}`
+          : `${pName} back to ${q.toFixed(2)} ms`,
+    }));
+  };
+
+  const detector: Detector = {
+    rules,
+    now,
+
+    registerStream(tenantId, visibility) {
+      const existing = streams.get(tenantId);
+      if (existing) {
+        existing.visibility = visibility;
+        return;
+      }
+      const ruleState = (rule: RuleName): RuleState => ({
+        since: null,
+        // A ticket a previous process left open resolves at the first evaluation that finds
+        // its rule clear, instead of staying open forever.
+        firing: store.findUnresolved(tenantId, detectorFingerprint(rule, tenantId)) !== undefined,
+      });
+      streams.set(tenantId, {
+        visibility,
+        lastFrameAtMs: now(),
+        r: null,
+        latencyAtMs: new Float64Array(LATENCY_CAPACITY),
+        latencyMs: new Float64Array(LATENCY_CAPACITY),
+        latencyNext: 0,
+        latencyFilled: 0,
+        rules: {
+          'stream-stalled': ruleState('stream-stalled'),
+          'order-parameter-low': ruleState('order-parameter-low'),
+          'latency-above-slo': ruleState('latency-above-slo'),
+        },
+      });
+    },
+
+    unregisterStream(tenantId) {
+      const state = streams.get(tenantId);
+      if (!state) return;
+      for (const rule of RULE_NAMES) {
+        if (state.rules[rule].firing) clear(tenantId, state, rule, 'stream unregistered');
+      }
+      streams.delete(tenantId);
+    },
+
+    observeFrame(tenantId, atMs, orderParameterR) {
+      const state = streams.get(tenantId);
+      if (!state) return;
+      state.lastFrameAtMs = Math.max(state.lastFrameAtMs, atMs);
+      if (orderParameterR !== undefined && Number.isFinite(orderParameterR)) {
+        state.r = orderParameterR;
+        const low = rules.orderParameterLow;
+        const rule = state.rules['order-parameter-low'];
+        // Timed from the observation, not the next evaluation, so forMs is exact.
+        if (orderParameterR < low.threshold) rule.since ??= atMs;
+        else rule.since = null;
+      }
+    },
+
+    observeLatency(tenantId, latencyMs) {
+      const state = streams.get(tenantId);
+      if (!state || !Number.isFinite(latencyMs) || latencyMs < 0) return;
+      state.latencyAtMs[state.latencyNext] = now();
+      state.latencyMs[state.latencyNext] = latencyMs;
+      state.latencyNext = (state.latencyNext + 1) % LATENCY_CAPACITY;
+      state.latencyFilled = Math.min(LATENCY_CAPACITY, state.latencyFilled + 1);
+    },
+
+    setTenantSlo(tenantId, sloMs) {
+      if (!Number.isFinite(sloMs) || sloMs <= 0) {
+        throw new RangeError(`[kaizen] SLO of ${tenantId} must be > 0 ms, got ${sloMs}`);
+      }
+      sloMsByTenant.set(tenantId, sloMs);
+    },
+
+    sloOf,
+
+    slos() {
+      const tenants = new Set([...sloMsByTenant.keys(), ...streams.keys()]);
+      return [...tenants].sort().map((tenantId) => ({ tenantId, sloMs: sloOf(tenantId) }));
+    },
+
+    evaluate(nowMs) {
+      for (const [tenantId, state] of streams) evaluateStream(tenantId, state, nowMs);
+    },
+
+    health() {
+      const nowMs = now();
+      return [...streams].map(([tenantId, state]) => ({
+        tenantId,
+        lastFrameAtMs: state.lastFrameAtMs,
+        orderParameterR: state.r,
+        latencyQuantileMs: latencyQuantile(state, nowMs),
+        sloMs: sloOf(tenantId),
+        firing: RULE_NAMES.filter((rule) => state.rules[rule].firing),
+      }));
+    },
+
+    start() {
+      if (timer) return;
+      timer = setInterval(() => detector.evaluate(now()), rules.evaluationIntervalMs);
+      timer.unref();
+    },
+
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+  return detector;
+}

@@ -1,0 +1,108 @@
+// The Kaizen loop of one server: the ticket store, the detector over the streams, and the
+// settings the receiver and the metrics read. The server creates one and hands it to
+// registerKaizenRoutes and registerKaizenMetrics.
+import type { Db } from '../storage/database';
+import { createDetector, type Detector } from './detector';
+import { DEFAULT_RULES, loadDetectorRules, type DetectorRules } from './detector-rules';
+import { createTicketStore, DEFAULT_REOPEN_WINDOW_MS, type TicketStore } from './store';
+import type { Visibility } from './types';
+import { parseWindow } from './windows';
+
+export interface KaizenConfig {
+  /** A ticket that fires again this soon after resolving reopens instead of counting anew. */
+  reopenWindowMs: number;
+  rules: DetectorRules;
+  /** Tenant of Alertmanager alerts without a tenant_id label. */
+  defaultTenant: string;
+  /** Bearer token Alertmanager must present on the webhook; null = no check. */
+  alertmanagerToken: string | null;
+  /** Windows of the kaizen_mttr_seconds gauges. */
+  metricWindows: string[];
+}
+
+export interface Kaizen {
+  readonly store: TicketStore;
+  readonly detector: Detector;
+  readonly config: KaizenConfig;
+  /** Visibility recorded on tickets of this tenant (private when the tenant is unknown). */
+  visibilityOf(tenantId: string): Visibility;
+  now(): number;
+  /** Starts the detector's evaluation timer. */
+  start(): void;
+  stop(): void;
+}
+
+export interface KaizenOptions {
+  db: Db;
+  config?: Partial<KaizenConfig>;
+  now?: () => number;
+  /** From the tenant registry; undefined for a tenant it does not know. */
+  visibilityOf?: (tenantId: string) => Visibility | undefined;
+  log?: (line: string) => void;
+}
+
+export const DEFAULT_METRIC_WINDOWS = ['1h', '24h', '7d'];
+
+export class KaizenConfigError extends Error {
+  constructor(message: string) {
+    super(`[kaizen] ${message}`);
+    this.name = 'KaizenConfigError';
+  }
+}
+
+/**
+ * Settings from the environment: ALERTMANAGER_TOKEN, KAIZEN_RULES (a JSON file of rule
+ * overrides), KAIZEN_REOPEN_WINDOW (like 10m) and KAIZEN_DEFAULT_TENANT.
+ */
+export function kaizenConfigFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  defaults: { defaultTenant: string },
+): Partial<KaizenConfig> {
+  const config: Partial<KaizenConfig> = { defaultTenant: defaults.defaultTenant };
+  const token = env.ALERTMANAGER_TOKEN;
+  if (token !== undefined && token !== '') {
+    if (token.length < 16) {
+      throw new KaizenConfigError('ALERTMANAGER_TOKEN must be at least 16 characters');
+    }
+    config.alertmanagerToken = token;
+  }
+  if (env.KAIZEN_RULES) config.rules = loadDetectorRules(env.KAIZEN_RULES);
+  if (env.KAIZEN_REOPEN_WINDOW) {
+    try {
+      config.reopenWindowMs = parseWindow(env.KAIZEN_REOPEN_WINDOW);
+    } catch (error) {
+      throw new KaizenConfigError(`KAIZEN_REOPEN_WINDOW: ${(error as Error).message}`);
+    }
+  }
+  if (env.KAIZEN_DEFAULT_TENANT) config.defaultTenant = env.KAIZEN_DEFAULT_TENANT;
+  return config;
+}
+
+export function createKaizen(options: KaizenOptions): Kaizen {
+  const now = options.now ?? Date.now;
+  const config: KaizenConfig = {
+    reopenWindowMs: DEFAULT_REOPEN_WINDOW_MS,
+    rules: DEFAULT_RULES,
+    defaultTenant: 'demo',
+    alertmanagerToken: null,
+    metricWindows: DEFAULT_METRIC_WINDOWS,
+    ...options.config,
+  };
+  for (const window of config.metricWindows) parseWindow(window);
+  const store = createTicketStore({
+    db: options.db,
+    now,
+    reopenWindowMs: config.reopenWindowMs,
+    log: options.log,
+  });
+  const detector = createDetector({ store, rules: config.rules, now, log: options.log });
+  return {
+    store,
+    detector,
+    config,
+    now,
+    visibilityOf: (tenantId) => options.visibilityOf?.(tenantId) ?? 'private',
+    start: () => detector.start(),
+    stop: () => detector.stop(),
+  };
+}
