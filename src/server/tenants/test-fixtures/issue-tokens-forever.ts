@@ -1,0 +1,12 @@
+// Child process of the crash test: issues tokens in a loop and prints each one's id and secret on a
+// line of its own once its transaction has committed, until it is killed.
+import { openTenantDatabase } from '../schema';
+import { issueToken } from '../token-store';
+
+const dataDir = process.argv[2];
+if (!dataDir) throw new Error('usage: issue-tokens-forever.ts DATA_DIR');
+const db = openTenantDatabase(dataDir);
+for (let i = 0; ; i++) {
+  const { tokenId, token } = issueToken(db, { name: `crash ${i}`, tenants: ['a', 'b'] });
+  process.stdout.write(`${tokenId} ${token}\n`);
+}

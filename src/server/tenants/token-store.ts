@@ -1,0 +1,137 @@
+// Access tokens: 32 random bytes, base64url, shown once when issued. At rest only the SHA-256
+// digest of the token is kept, so a copy of the database grants nothing. A token has a public id
+// (for listing and revoking) and grants a set of tenant ids.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../storage/database';
+import { nameFault, tenantIdFault } from './tenant-spec';
+
+export const TOKEN_BYTES = 32;
+/** base64url without padding of 32 bytes: 43 characters. */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const TOKEN_ID_PATTERN = /^tok_[0-9a-f]{16}$/;
+
+export class TokenStoreError extends Error {
+  constructor(message: string) {
+    super(`[tokens] ${message}`);
+    this.name = 'TokenStoreError';
+  }
+}
+
+export interface IssuedToken {
+  tokenId: string;
+  /** The secret itself: shown to the operator once, never stored. */
+  token: string;
+}
+
+export interface TokenRecord {
+  tokenId: string;
+  name: string;
+  tenants: string[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** What the server keeps in memory to check presented tokens. */
+export interface TokenSecret {
+  tokenId: string;
+  sha256: Buffer;
+  tenants: string[];
+  revoked: boolean;
+}
+
+export function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest();
+}
+
+export function isTokenId(value: string): boolean {
+  return TOKEN_ID_PATTERN.test(value);
+}
+
+export function issueToken(
+  db: Db,
+  request: { name: string; tenants: readonly string[] },
+): IssuedToken {
+  const fault = nameFault(request.name);
+  if (fault) throw new TokenStoreError(`token name ${fault}`);
+  const tenants = [...new Set(request.tenants)];
+  if (tenants.length === 0) throw new TokenStoreError('a token must grant at least one tenant');
+  for (const id of tenants) {
+    const idFault = tenantIdFault(id);
+    if (idFault) throw new TokenStoreError(`tenant id ${idFault}`);
+  }
+  const token = randomBytes(TOKEN_BYTES).toString('base64url');
+  const tokenId = `tok_${randomBytes(8).toString('hex')}`;
+  db.transaction(() => {
+    const known = db.prepare('SELECT 1 FROM tenants WHERE tenant_id = ?').pluck();
+    const missing = tenants.filter((id) => known.get(id) === undefined);
+    if (missing.length > 0) {
+      throw new TokenStoreError(`no such tenant: ${missing.map((m) => `"${m}"`).join(', ')}`);
+    }
+    db.prepare('INSERT INTO tokens (token_id, name, secret_sha256) VALUES (?, ?, ?)').run(
+      tokenId,
+      request.name,
+      hashToken(token),
+    );
+    const grant = db.prepare('INSERT INTO token_grants (token_id, tenant_id) VALUES (?, ?)');
+    for (const id of tenants) grant.run(tokenId, id);
+  })();
+  return { tokenId, token };
+}
+
+function grantsByToken(db: Db): Map<string, string[]> {
+  const grants = new Map<string, string[]>();
+  const rows = db
+    .prepare('SELECT token_id, tenant_id FROM token_grants ORDER BY token_id, tenant_id')
+    .all() as { token_id: string; tenant_id: string }[];
+  for (const r of rows) {
+    const list = grants.get(r.token_id) ?? [];
+    list.push(r.tenant_id);
+    grants.set(r.token_id, list);
+  }
+  return grants;
+}
+
+export function listTokens(db: Db): TokenRecord[] {
+  const grants = grantsByToken(db);
+  const rows = db
+    .prepare(
+      'SELECT token_id, name, created_at, revoked_at FROM tokens ORDER BY created_at, token_id',
+    )
+    .all() as { token_id: string; name: string; created_at: string; revoked_at: string | null }[];
+  return rows.map((r) => ({
+    tokenId: r.token_id,
+    name: r.name,
+    tenants: grants.get(r.token_id) ?? [],
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+  }));
+}
+
+export function loadTokenSecrets(db: Db): TokenSecret[] {
+  const grants = grantsByToken(db);
+  const rows = db.prepare('SELECT token_id, secret_sha256, revoked_at FROM tokens').all() as {
+    token_id: string;
+    secret_sha256: Buffer;
+    revoked_at: string | null;
+  }[];
+  return rows.map((r) => ({
+    tokenId: r.token_id,
+    sha256: r.secret_sha256,
+    tenants: grants.get(r.token_id) ?? [],
+    revoked: r.revoked_at !== null,
+  }));
+}
+
+/** Marks the token revoked; a running server closes its connections at its next poll. */
+export function revokeToken(db: Db, tokenId: string): 'revoked' | 'already-revoked' | 'unknown' {
+  return db.transaction(() => {
+    const row = db.prepare('SELECT revoked_at FROM tokens WHERE token_id = ?').get(tokenId) as
+      { revoked_at: string | null } | undefined;
+    if (!row) return 'unknown';
+    if (row.revoked_at !== null) return 'already-revoked';
+    db.prepare(
+      `UPDATE tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE token_id = ?`,
+    ).run(tokenId);
+    return 'revoked';
+  })();
+}
