@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { crc32 } from '../../core/crc32';
+import { FrameDecoder } from '../../core/wire/frame-codec';
+import { decodeServerMessage, type FrameMessage } from '../../core/wire/envelope';
+import { createLattice } from '../../sim/lattice';
+import { createStreamBus } from './bus';
+import { createLiveSource, type LiveSource } from './live-source';
+import type { SourceFrame } from './source';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let source: LiveSource | undefined;
+afterEach(() => source?.stop());
+
+describe('the live source', () => {
+  it('runs the simulator in a worker thread at about 60 frames/s and stops when told', async () => {
+    source = createLiveSource({ tenant: 't', width: 64, height: 48, seed: 5, log: () => {} });
+    expect(source.info).toEqual({
+      width: 64,
+      height: 48,
+      frameCount: 0,
+      intervalUs: 16667,
+      source: 'live',
+    });
+    const frames: SourceFrame[] = [];
+    source.start((f) => frames.push(f));
+    expect(source.running).toBe(true);
+    const deadline = Date.now() + 10_000;
+    while (frames.length < 5 && Date.now() < deadline) await sleep(20);
+    const startCount = frames.length;
+    const startedAt = performance.now();
+    await sleep(2000);
+    const rate = ((frames.length - startCount) * 1000) / (performance.now() - startedAt);
+    expect(rate).toBeGreaterThan(50);
+    expect(rate).toBeLessThan(66);
+    expect(frames[0]!.discontinuity).toBe(true);
+    expect(frames[1]!.discontinuity).toBe(false);
+    // Frame indices count the simulator's frames: strictly increasing.
+    for (let i = 1; i < frames.length; i++) {
+      expect(frames[i]!.frameIndex).toBeGreaterThan(frames[i - 1]!.frameIndex);
+    }
+    source.stop();
+    expect(source.running).toBe(false);
+    await sleep(100);
+    const stoppedAt = frames.length;
+    await sleep(300);
+    expect(frames.length).toBe(stoppedAt);
+  });
+
+  it('produces the lattice of its seed, bit for bit, as frame 0', async () => {
+    source = createLiveSource({ tenant: 't', width: 40, height: 30, seed: 77, log: () => {} });
+    const frames: SourceFrame[] = [];
+    source.start((f) => frames.push(f));
+    const deadline = Date.now() + 10_000;
+    while (frames.length < 1 && Date.now() < deadline) await sleep(20);
+    const expected = new Uint16Array(40 * 30);
+    createLattice({
+      width: 40,
+      height: 30,
+      seed: 77n,
+      dtS: 1 / 120,
+      stepsPerFrame: 2,
+    }).quantizeInto(expected);
+    expect(frames[0]!.frameIndex).toBe(0);
+    expect(frames[0]!.phases).toEqual(expected);
+  });
+
+  it('feeds a bus whose keyframes, catch-up deltas and deltas all decode to the worker frames', async () => {
+    source = createLiveSource({ tenant: 't', width: 48, height: 32, seed: 9, log: () => {} });
+    const bus = createStreamBus('t', source, source.createEncoder());
+    const decoder = new FrameDecoder(48, 32);
+    const kinds: string[] = [];
+    let held = 0;
+    let bad = 0;
+    let count = 0;
+    let first: Uint16Array | undefined;
+    const unsubscribe = bus.subscribe({
+      deliver(frame) {
+        count += 1;
+        // Every 10th frame the client "loses" its history, as after a back-off skip.
+        if (count % 10 === 0) held = 0;
+        const { bytes, heldAfter } = frame.messageFor(held);
+        held = heldAfter;
+        const message = decodeServerMessage(bytes) as FrameMessage;
+        kinds.push(`${message.kind}/${message.order}`);
+        const phases = decoder.decode(message.kind, message.order, message.data);
+        if (
+          crc32(new Uint8Array(phases.buffer, phases.byteOffset, phases.byteLength)) !== message.crc
+        )
+          bad += 1;
+        first ??= phases.slice();
+      },
+    });
+    bus.start();
+    const deadline = Date.now() + 10_000;
+    while (count < 40 && Date.now() < deadline) await sleep(20);
+    unsubscribe();
+    bus.stop();
+    expect(count).toBeGreaterThanOrEqual(40);
+    expect(bad).toBe(0);
+    expect(new Set(kinds)).toEqual(new Set(['0/0', '1/1', '1/2']));
+    const expected = new Uint16Array(48 * 32);
+    createLattice({ width: 48, height: 32, seed: 9n }).quantizeInto(expected);
+    expect(first).toEqual(expected);
+  });
+});
+
+describe('the live source under a blocked event loop', () => {
+  it('keeps its clock: frames are produced while the main thread is busy', async () => {
+    source = createLiveSource({ tenant: 't', width: 32, height: 32, seed: 1, log: () => {} });
+    const frames: SourceFrame[] = [];
+    source.start((f) => frames.push(f));
+    const deadline = Date.now() + 10_000;
+    while (frames.length < 3 && Date.now() < deadline) await sleep(20);
+    const blockedFromMs = performance.timeOrigin + performance.now();
+    const until = performance.now() + 300;
+    while (performance.now() < until) {
+      // Busy: no timer of this thread can run.
+    }
+    const blockedToMs = performance.timeOrigin + performance.now();
+    await sleep(50);
+    const madeWhileBlocked = frames.filter(
+      (f) => f.producedAtMs > blockedFromMs && f.producedAtMs < blockedToMs,
+    );
+    // The worker posts ahead of the event loop only LIVE_MAX_IN_FLIGHT frames, then skips.
+    expect(madeWhileBlocked.length).toBeGreaterThanOrEqual(1);
+    expect(madeWhileBlocked.length).toBeLessThanOrEqual(2);
+    const after = frames.filter((f) => f.producedAtMs >= blockedToMs);
+    expect(after.length).toBeGreaterThan(0);
+    // Simulated time kept pace: the next frame index jumped over the frames not posted.
+    expect(after[0]!.frameIndex - madeWhileBlocked.at(-1)!.frameIndex).toBeGreaterThan(10);
+  });
+});

@@ -1,0 +1,109 @@
+// The live simulator's thread: advances the lattice on its own drift-free clock, quantizes each
+// frame and encodes it (the follower delta, the order-1 catch-up delta and the keyframe), then
+// posts the arrays with their buffers transferred. All the per-frame work of a live tenant happens
+// here, so the server's event loop, which sends every other tenant's frames, never waits on it.
+import { parentPort, workerData } from 'node:worker_threads';
+import { crc32 } from '../../core/crc32';
+import { FrameEncoder, type EncodedFrame } from '../../core/wire/frame-codec';
+import { DEFAULT_LATTICE_PARAMS, createLattice } from '../../sim/lattice';
+import type { LiveParams } from '../tenants/tenant-spec';
+import { startTicker } from './ticker';
+import { wallClockMs } from './source';
+
+export interface LiveWorkerData {
+  width: number;
+  height: number;
+  seed: number;
+  params: LiveParams;
+  intervalUs: number;
+  /** Frames posted and not yet acknowledged beyond which the worker skips posting. */
+  maxInFlight: number;
+}
+
+export interface LiveWorkerFrame {
+  t: 'frame';
+  frameIndex: number;
+  producedAtMs: number;
+  phases: Uint16Array;
+  crc: number;
+  delta: EncodedFrame | null;
+  /** Order-1 delta when `delta` is of order 2: what a client that holds one frame needs. */
+  catchUp: EncodedFrame | null;
+  key: EncodedFrame;
+}
+
+export type FromLiveWorker = LiveWorkerFrame | { t: 'error'; message: string };
+export type ToLiveWorker = { t: 'ack' } | { t: 'stop' };
+
+function detached(frame: EncodedFrame | null, transfer: ArrayBuffer[]): EncodedFrame | null {
+  if (!frame) return null;
+  // A payload may be a view of the encoder's scratch: post a copy that owns its buffer.
+  const payload = frame.payload.slice();
+  transfer.push(payload.buffer);
+  return { kind: frame.kind, order: frame.order, payload };
+}
+
+function run(port: NonNullable<typeof parentPort>, data: LiveWorkerData): void {
+  const frameIntervalS = data.intervalUs / 1e6;
+  // As the trace generator does: simulated time runs at playback speed, with steps no longer
+  // than the default one.
+  const stepsPerFrame = Math.max(1, Math.ceil(frameIntervalS / DEFAULT_LATTICE_PARAMS.dtS - 1e-9));
+  const lattice = createLattice({
+    ...data.params,
+    width: data.width,
+    height: data.height,
+    seed: BigInt(data.seed),
+    frameIntervalS,
+    stepsPerFrame,
+    dtS: frameIntervalS / stepsPerFrame,
+  });
+  const encoder = new FrameEncoder(data.width, data.height);
+  let frameIndex = 0;
+  let inFlight = 0;
+
+  const ticker = startTicker(data.intervalUs, () => {
+    if (frameIndex > 0) lattice.advanceFrame();
+    const index = frameIndex++;
+    // Simulated time keeps pace with the clock; only the posting waits for the server.
+    if (inFlight >= data.maxInFlight) return;
+    const phases = new Uint16Array(data.width * data.height);
+    lattice.quantizeInto(phases);
+    const producedAtMs = wallClockMs();
+    const encoding = encoder.encode(phases);
+    const transfer: ArrayBuffer[] = [phases.buffer];
+    const delta = detached(encoding.delta, transfer);
+    const catchUp =
+      encoding.delta?.order === 2 ? detached(encoding.deltaOfOrder(1), transfer) : null;
+    const message: LiveWorkerFrame = {
+      t: 'frame',
+      frameIndex: index,
+      producedAtMs,
+      phases,
+      crc: crc32(new Uint8Array(phases.buffer)),
+      delta,
+      catchUp,
+      key: detached(encoding.key, transfer)!,
+    };
+    inFlight += 1;
+    port.postMessage(message, transfer);
+  });
+
+  port.on('message', (message: ToLiveWorker) => {
+    if (message.t === 'ack') inFlight = Math.max(0, inFlight - 1);
+    else {
+      ticker.stop();
+      port.close();
+    }
+  });
+}
+
+if (parentPort) {
+  try {
+    run(parentPort, workerData as LiveWorkerData);
+  } catch (error) {
+    parentPort.postMessage({
+      t: 'error',
+      message: (error as Error).message,
+    } satisfies FromLiveWorker);
+  }
+}
