@@ -1,0 +1,108 @@
+// Alertmanager's webhook (payload version 4) into tickets: a firing alert opens, deduplicates
+// into or reopens the ticket of its fingerprint; a resolved one resolves it. One request is one
+// transaction, so a failure leaves nothing of it behind.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Kaizen } from './kaizen';
+import { MAX_NOTE_CHARS, MAX_TITLE_CHARS, type Severity } from './types';
+
+/** The part of the payload used here (the schema in schemas.ts checks the whole). */
+export interface AlertmanagerAlert {
+  status: 'firing' | 'resolved';
+  labels: { alertname: string; severity: Severity; tenant_id?: string } & Record<string, string>;
+  annotations?: Record<string, string>;
+  startsAt: string;
+  endsAt?: string;
+  generatorURL?: string;
+  fingerprint?: string;
+}
+
+export interface AlertmanagerPayload {
+  version: '4';
+  status: 'firing' | 'resolved';
+  receiver?: string;
+  alerts: AlertmanagerAlert[];
+}
+
+export interface AlertmanagerResult {
+  received: number;
+  opened: number;
+  deduplicated: number;
+  reopened: number;
+  resolved: number;
+  ignored: number;
+}
+
+export const ALERTMANAGER_ACTOR = 'alertmanager';
+
+/** Alertmanager's fingerprint, or one of the same kind (labels hashed) when it sent none. */
+export function alertFingerprint(alert: AlertmanagerAlert): string {
+  if (alert.fingerprint) return `alertmanager:${alert.fingerprint}`;
+  const labels = Object.entries(alert.labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const digest = createHash('sha256').update(JSON.stringify(labels)).digest('hex');
+  return `alertmanager:${digest.slice(0, 16)}`;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** ms since the epoch, or undefined for Alertmanager's "unset" zero time and unparsable text. */
+function alertTime(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+export function receiveAlerts(kaizen: Kaizen, payload: AlertmanagerPayload): AlertmanagerResult {
+  const result: AlertmanagerResult = {
+    received: payload.alerts.length,
+    opened: 0,
+    deduplicated: 0,
+    reopened: 0,
+    resolved: 0,
+    ignored: 0,
+  };
+  kaizen.store.transaction(() => {
+    for (const alert of payload.alerts) {
+      const tenantId = alert.labels.tenant_id ?? kaizen.config.defaultTenant;
+      const fingerprint = alertFingerprint(alert);
+      if (alert.status === 'firing') {
+        const annotations = alert.annotations ?? {};
+        const title = annotations.summary ?? `${alert.labels.alertname} (${tenantId})`;
+        const { result: outcome } = kaizen.store.openOrDedup({
+          tenantId,
+          visibility: kaizen.visibilityOf(tenantId),
+          title: clip(title, MAX_TITLE_CHARS),
+          severity: alert.labels.severity,
+          source: 'alertmanager',
+          fingerprint,
+          summary: clip(annotations.description ?? '', MAX_NOTE_CHARS),
+          actor: ALERTMANAGER_ACTOR,
+          detail: clip(
+            [`alertname=${alert.labels.alertname}`, alert.generatorURL].filter(Boolean).join(' '),
+            MAX_NOTE_CHARS,
+          ),
+          // MTTR measures the incident, which began when the alert did, not when it reached us.
+          atMs: alertTime(alert.startsAt),
+        });
+        result[outcome] += 1;
+      } else {
+        const ticket = kaizen.store.resolveIncident(tenantId, fingerprint, {
+          detail: `resolved in Alertmanager (${alert.labels.alertname})`,
+          atMs: alertTime(alert.endsAt),
+        });
+        if (ticket) result.resolved += 1;
+        else result.ignored += 1;
+      }
+    }
+  });
+  return result;
+}
+
+/** Constant-time comparison of an Authorization header with `Bearer TOKEN`. */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match) return false;
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(match[1]!), digest(token));
+}
