@@ -13,6 +13,8 @@ export interface ServerConfig {
   traceIsDefault: boolean;
   /** State directory (databases, tokens). */
   dataDir: string;
+  /** JSON file declaring the tenants instead of the demo seed, or null. */
+  tenantsFile: string | null;
   /** Origins allowed to embed the app and open its WebSocket from another origin. */
   embedOrigins: string[];
   /** Built single-page app. */
@@ -31,8 +33,9 @@ export class ConfigError extends Error {
 export const USAGE = `Usage: npm start -- [options]
   --port N            port to listen on (env PORT, default 8080)
   --host HOST         address to bind (env HOST, default 127.0.0.1)
-  --trace PATH        trace file to replay (env TRACE, default ${DEFAULT_TRACE_PATH})
-  --data DIR          state directory (env DATA_DIR, default ./data)
+  --trace PATH        trace the demo tenant replays (env TRACE, default ${DEFAULT_TRACE_PATH})
+  --data DIR          state directory: console.db, generated traces (env DATA_DIR, default ./data)
+  --tenants FILE      JSON file declaring the tenants instead of the demo seed (env TENANTS)
   --embed-origins L   comma-separated origins allowed to embed the app (env EMBED_ORIGINS)
   --help              show this help`;
 
@@ -75,6 +78,7 @@ export function parseServerConfig(
         host: { type: 'string' },
         trace: { type: 'string' },
         data: { type: 'string' },
+        tenants: { type: 'string' },
         'embed-origins': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -97,6 +101,8 @@ export function parseServerConfig(
   if (host.length === 0) throw new ConfigError('--host must not be empty');
   const traceArg = v.trace ?? env.TRACE;
   const dataDir = path.resolve(v.data ?? env.DATA_DIR ?? 'data');
+  const tenantsFile = v.tenants ?? (env.TENANTS || null);
+  if (tenantsFile === '') throw new ConfigError('--tenants must name a file');
   const originsRaw = v['embed-origins'] ?? env.EMBED_ORIGINS ?? '';
   const embedOrigins = parseOrigins(
     originsRaw,
@@ -108,6 +114,7 @@ export function parseServerConfig(
     tracePath: traceArg ?? DEFAULT_TRACE_PATH,
     traceIsDefault: traceArg === undefined,
     dataDir,
+    tenantsFile,
     embedOrigins,
     staticDir: path.resolve('dist'),
     clientBufferBudgetBytes: 256 * 1024,

@@ -1,7 +1,7 @@
 // One process, one port: the built app, /healthz, /metrics, /api and the frame WebSocket (/ws).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
@@ -16,17 +16,43 @@ import {
 import { registerBandwidthRoutes } from './bandwidth-routes';
 import type { ServerConfig } from './config';
 import type { ServerMetrics } from './metrics';
-import type { StreamBus } from './stream/bus';
-import { createClientSession } from './stream/client-session';
+import { createClientSession, type ClientSession } from './stream/client-session';
 import { wallClockMs } from './stream/source';
+import {
+  authorizeTenant,
+  refusalFor,
+  resolveUpgradePrincipal,
+  type TenantDecision,
+} from './tenants/access';
+import { registerTenantRoutes } from './tenants/routes';
+import type { Tenancy } from './tenants/runtime';
 
 export interface HttpAppOptions {
   config: ServerConfig;
-  streams: ReadonlyMap<string, StreamBus>;
-  defaultTenant: string;
+  /** Tenants, tokens and their streams (tenants/runtime.ts). */
+  tenancy: Pick<Tenancy, 'access' | 'directory' | 'registry' | 'defaultTenant'>;
   metrics: ServerMetrics;
   log: (line: string) => void;
 }
+
+/** A live stream connection: its tenant comes from the URL, its token from the upgrade. */
+interface Connection {
+  ws: WebSocket;
+  tenant: string;
+  tokenId: string | null;
+  session: ClientSession | undefined;
+  release: () => void;
+}
+
+/** Close codes for access that ended while connected (docs/PROTOCOL.md section 6). */
+const CLOSE_FOR_DECISION: Record<
+  Exclude<TenantDecision, 'ok'>,
+  { code: number; reason: string }
+> = {
+  401: { code: CLOSE.unauthorized, reason: 'token revoked' },
+  403: { code: CLOSE.forbidden, reason: 'access to the tenant withdrawn' },
+  404: { code: CLOSE.unknownTenant, reason: 'tenant deleted' },
+};
 
 export interface HttpApp {
   fastify: FastifyInstance;
@@ -50,27 +76,38 @@ function originAllowed(req: IncomingMessage, embedOrigins: readonly string[]): b
 }
 
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+  const phrase = STATUS_CODES[status] ?? 'Error';
   socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+    `HTTP/1.1 ${status} ${phrase}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
       `Content-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
   );
 }
 
 export function createHttpApp(options: HttpAppOptions): HttpApp {
-  const { config, streams, metrics, log } = options;
+  const { config, metrics, log } = options;
+  const { access, directory, registry } = options.tenancy;
   const fastify = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
   const sockets = new Set<WebSocket>();
+  const connections = new Set<Connection>();
 
+  // Ready once every always-on stream (the default replay tenant) produces frames; streams of
+  // other tenants start with their first subscriber. Private tenants are counted, not named.
   fastify.get('/healthz', async (_req, reply) => {
-    const status = [...streams.values()].map((bus) => ({
-      tenant: bus.info.tenant,
-      framesProduced: bus.framesProduced,
-      clients: bus.subscriberCount,
-    }));
-    const streaming = status.length > 0 && status.every((s) => s.framesProduced > 0);
-    return reply
-      .code(streaming ? 200 : 503)
-      .send({ status: streaming ? 'ok' : 'starting', streams: status });
+    const status = registry.status();
+    const streaming = status.filter((s) => s.pinned).every((s) => s.framesProduced > 0);
+    const isPublic = (id: string): boolean => directory.tenants.get(id)?.visibility === 'public';
+    return reply.code(streaming ? 200 : 503).send({
+      status: streaming ? 'ok' : 'starting',
+      streams: status
+        .filter((s) => isPublic(s.tenant))
+        .map((s) => ({
+          tenant: s.tenant,
+          running: s.running,
+          framesProduced: s.framesProduced,
+          clients: s.subscribers,
+        })),
+      privateStreamsRunning: status.filter((s) => s.running && !isPublic(s.tenant)).length,
+    });
   });
 
   fastify.get('/metrics', async (_req, reply) => {
@@ -78,8 +115,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     return reply.type(metrics.registry.contentType).send(body);
   });
 
-  fastify.get('/api/streams', async () => [...streams.values()].map((bus) => bus.info));
-  registerBandwidthRoutes(fastify, { metrics, hasTenant: (tenant) => streams.has(tenant) });
+  registerTenantRoutes(fastify, { access, directory, registry, metrics });
+  registerBandwidthRoutes(fastify, {
+    metrics,
+    hasTenant: (tenant) => access.hasTenant(tenant),
+    authorize: (authorization, tenant) => authorizeTenant(access, authorization, tenant),
+  });
   const sampler = setInterval(() => metrics.sampleBandwidth(Date.now()), 1000);
   fastify.addHook('onClose', async () => clearInterval(sampler));
 
@@ -133,12 +174,46 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         `unsupported protocol version: offer subprotocol ${SUBPROTOCOL} (server speaks v${PROTOCOL_VERSION})`,
       );
     }
-    const tenant = url.searchParams.get('tenant') ?? options.defaultTenant;
-    const bus = streams.get(tenant);
-    if (!bus) return rejectUpgrade(socket, 404, `unknown tenant "${tenant.slice(0, 64)}"`);
+    const tenant = url.searchParams.get('tenant') ?? options.tenancy.defaultTenant;
+    // The tenant comes from the URL and the principal from the credentials of the upgrade; no
+    // message a client sends later can change either.
+    const principal = resolveUpgradePrincipal(access, offered, req.headers.authorization);
+    const refusal = refusalFor(access.requireTenant(principal, tenant), principal, tenant);
+    if (refusal) {
+      log(
+        `[ws] refused ${refusal.status} for tenant ${JSON.stringify(tenant.slice(0, 64))}: ${refusal.message}`,
+      );
+      return rejectUpgrade(socket, refusal.status, refusal.message);
+    }
+    if ('denied' in principal) return rejectUpgrade(socket, 401, principal.message);
+    if (!registry.has(tenant)) {
+      return rejectUpgrade(socket, 503, `the stream of tenant "${tenant}" is not available`);
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
       ws.binaryType = 'nodebuffer';
+      const connection: Connection = {
+        ws,
+        tenant,
+        tokenId: principal.tokenId,
+        session: undefined,
+        release: () => {},
+      };
+      const lease = registry.acquire(tenant, (reason) =>
+        endConnection(
+          connection,
+          reason === 'removed' ? CLOSE.unknownTenant : CLOSE.goingAway,
+          reason === 'removed' ? 'tenant deleted' : 'tenant stream replaced',
+        ),
+      );
+      if (!lease) {
+        ws.close(CLOSE.unknownTenant, 'tenant deleted');
+        sockets.delete(ws);
+        return;
+      }
+      connection.release = () => lease.release();
+      connections.add(connection);
+      const bus = lease.bus;
       ws.send(
         encodeMessage({
           t: 'hello',
@@ -157,6 +232,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
           log(`[ws] closing client for a protocol error: ${reason}`);
         },
       });
+      connection.session = session;
       ws.on('message', (data: Buffer, isBinary: boolean) => {
         if (!isBinary) {
           metrics.protocolError('text_frame');
@@ -169,9 +245,35 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       ws.on('close', () => {
         sockets.delete(ws);
         session.close();
+        connections.delete(connection);
+        connection.release();
       });
     });
   });
+
+  /** Stops the frames at once, then closes; the socket's close event does the rest. */
+  function endConnection(connection: Connection, code: number, reason: string): void {
+    if (!connections.delete(connection)) return;
+    connection.session?.close();
+    connection.release();
+    connection.ws.close(code, reason);
+  }
+
+  // Tokens revoked, grants changed or tenants deleted by the admin CLI: every live connection is
+  // checked again, and those that would now be refused are closed with the matching code.
+  const stopWatching = directory.onChange(() => {
+    for (const connection of [...connections]) {
+      const decision = access.requireTenant(
+        access.principalOf(connection.tokenId),
+        connection.tenant,
+      );
+      if (decision === 'ok') continue;
+      const { code, reason } = CLOSE_FOR_DECISION[decision];
+      log(`[ws] closing a ${connection.tenant} client (${code}): ${reason}`);
+      endConnection(connection, code, reason);
+    }
+  });
+  fastify.addHook('onClose', async () => stopWatching());
 
   return {
     fastify,

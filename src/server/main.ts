@@ -1,17 +1,15 @@
 // `npm start` / `npm run serve`: the console server. Fails at start, in one line naming the file
-// and the fault, when the trace is missing or corrupt.
-import { existsSync, mkdirSync } from 'node:fs';
+// and the fault, when a trace is missing or corrupt (exit 1) or the tenants file is wrong (exit 2).
+import { mkdirSync } from 'node:fs';
 import { ConfigError, USAGE, parseServerConfig } from './config';
 import { createHttpApp } from './http-app';
 import { createServerMetrics } from './metrics';
-import { createStreamBus, type StreamBus } from './stream/bus';
-import { createReplaySource } from './stream/replay-source';
-import { openTraceFile } from './trace-file';
-import { DEFAULT_TRACE, generateTrace } from './trace-generate';
+import { generateTrace } from './trace-generate';
 import { createProgress } from './progress';
+import { StorageError } from './storage/database';
+import { TenancyError, openTenancy, type Tenancy } from './tenants/runtime';
+import { TenantSpecError } from './tenants/tenant-spec';
 import { TraceError } from '../core/trace';
-
-const DEFAULT_TENANT = 'demo';
 
 function log(line: string): void {
   console.log(`${new Date().toISOString()} ${line}`);
@@ -36,51 +34,55 @@ async function main(): Promise<void> {
   }
   mkdirSync(config.dataDir, { recursive: true });
 
-  if (config.traceIsDefault && !existsSync(config.tracePath)) {
-    log(`[trace] ${config.tracePath} is missing: generating it (${DEFAULT_TRACE.frames} frames)`);
-    const progress = createProgress('generating trace', DEFAULT_TRACE.frames);
-    await generateTrace({ ...DEFAULT_TRACE, out: config.tracePath }, (done) =>
-      progress.update(done),
-    );
-    progress.stop();
-  }
-
-  let trace;
+  let tenancy: Tenancy;
   try {
-    trace = openTraceFile(config.tracePath);
+    tenancy = await openTenancy({
+      dataDir: config.dataDir,
+      tenantsFile: config.tenantsFile,
+      demoTracePath: config.traceIsDefault ? null : config.tracePath,
+      log,
+      generate: async (options) => {
+        const progress = createProgress(`generating ${options.out}`, options.frames);
+        await generateTrace(options, (done) => progress.update(done));
+        progress.stop();
+      },
+    });
   } catch (error) {
-    if (error instanceof TraceError) fail(error.message, 1);
+    if (error instanceof TenantSpecError || error instanceof TenancyError) fail(error.message, 2);
+    if (error instanceof TraceError || error instanceof StorageError) fail(error.message, 1);
     throw error;
   }
 
   const metrics = createServerMetrics();
-  const source = createReplaySource(trace, { log });
-  const bus = createStreamBus(DEFAULT_TENANT, source);
-  const streams = new Map<string, StreamBus>([[DEFAULT_TENANT, bus]]);
-  bus.start();
-
-  const app = createHttpApp({ config, streams, defaultTenant: DEFAULT_TENANT, metrics, log });
+  const app = createHttpApp({ config, tenancy, metrics, log });
   let address: string;
   try {
     address = await app.listen();
   } catch (error) {
-    bus.stop();
+    tenancy.close();
     fail(`[server] cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`, 1);
   }
-  const { width, height, frameCount, intervalUs } = trace.header;
-  log(
-    `[server] listening on ${address}; replaying ${config.tracePath} ` +
-      `(${width}x${height} = ${width * height} spins, ${frameCount} frames, ${(1e6 / intervalUs).toFixed(1)} frames/s)`,
-  );
+  log(`[server] listening on ${address}; data in ${config.dataDir}`);
+  for (const tenant of tenancy.directory.tenants.values()) {
+    const info = tenancy.registry.info(tenant.id);
+    if (!info) continue;
+    const what =
+      tenant.source.kind === 'replay'
+        ? `replaying ${tenant.id === tenancy.defaultTenant && !config.traceIsDefault ? config.tracePath : tenant.source.trace}`
+        : 'live simulator';
+    log(
+      `[server] tenant ${tenant.id} (${tenant.visibility}): ${what}, ` +
+        `${info.width}x${info.height} = ${info.width * info.height} spins, ${(1e6 / info.intervalUs).toFixed(1)} frames/s`,
+    );
+  }
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log(`[server] ${signal}: shutting down`);
-    bus.stop();
     await app.close();
-    trace.close();
+    tenancy.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

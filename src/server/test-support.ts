@@ -1,4 +1,4 @@
-// Test helpers: a real server (HTTP + WebSocket + replay) on a random port over a trace file.
+// Test helpers: a real server (tenancy, HTTP, WebSocket, per-tenant streams) on a random port.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,9 +8,13 @@ import { StreamDecoder, type DecodedFrame, type StreamEvent } from '../core/wire
 import { parseServerConfig, type ServerConfig } from './config';
 import { createHttpApp, type HttpApp } from './http-app';
 import { createServerMetrics, type ServerMetrics } from './metrics';
-import { createStreamBus, type StreamBus } from './stream/bus';
-import { createReplaySource } from './stream/replay-source';
-import { openTraceFile, writeTraceFile } from './trace-file';
+import type { Db } from './storage/database';
+import type { StreamBus } from './stream/bus';
+import { openTenancy, type Tenancy } from './tenants/runtime';
+import { openTenantDatabase } from './tenants/schema';
+import type { TenantSpec } from './tenants/tenant-spec';
+import { issueToken, revokeToken, type IssuedToken } from './tenants/token-store';
+import { writeTraceFile } from './trace-file';
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), `phase-${prefix}-`));
@@ -43,54 +47,103 @@ export interface TestServer {
   url: string;
   wsUrl: string;
   app: HttpApp;
-  bus: StreamBus;
+  /** The default tenant's bus (always running). */
+  readonly bus: StreamBus;
   metrics: ServerMetrics;
   config: ServerConfig;
+  tenancy: Tenancy;
+  dataDir: string;
   logs: string[];
+  /** Issues a token from another connection, as the admin CLI does, and reloads at once. */
+  issueToken(tenants: string[], name?: string): IssuedToken;
+  /** Revokes from another connection; the server notices at its next poll, as in production. */
+  revokeToken(tokenId: string): void;
   close(): Promise<void>;
 }
 
-export async function startTestServer(
-  tracePath: string,
-  overrides: Partial<ServerConfig> = {},
-): Promise<TestServer> {
-  const parsed = parseServerConfig(
-    ['--port', '0', '--data', tempDir('data'), '--trace', tracePath],
-    {},
-  );
+export interface TenantServerOptions {
+  /** Declared with a --tenants file; without it the data directory gets the demo seed. */
+  tenants?: TenantSpec[];
+  /** --trace: the demo tenant replays this file. */
+  demoTrace?: string;
+  dataDir?: string;
+  pollIntervalMs?: number;
+  idleStopMs?: number;
+  config?: Partial<ServerConfig>;
+}
+
+/** A real server (tenancy in a temporary data directory, HTTP, WebSocket) on a random port. */
+export async function startTenantServer(options: TenantServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDir('data');
+  const argv = ['--port', '0', '--data', dataDir];
+  if (options.demoTrace) argv.push('--trace', options.demoTrace);
+  if (options.tenants) {
+    const file = path.join(tempDir('tenants'), 'tenants.json');
+    writeFileSync(file, JSON.stringify({ tenants: options.tenants }));
+    argv.push('--tenants', file);
+  }
+  const parsed = parseServerConfig(argv, {});
   if (parsed === 'help') throw new Error('unreachable');
   // A stand-in build, so these tests do not depend on `npm run build` having run.
   const staticDir = tempDir('static');
   writeFileSync(path.join(staticDir, 'index.html'), '<!doctype html><title>Phase console</title>');
-  const config = { ...parsed, staticDir, ...overrides };
+  const config = { ...parsed, staticDir, ...options.config };
   const logs: string[] = [];
   const log = (line: string): void => void logs.push(line);
-  const trace = openTraceFile(tracePath);
-  const metrics = createServerMetrics();
-  const bus = createStreamBus('demo', createReplaySource(trace, { log }));
-  bus.start();
-  const app = createHttpApp({
-    config,
-    streams: new Map([['demo', bus]]),
-    defaultTenant: 'demo',
-    metrics,
+  const tenancy = await openTenancy({
+    dataDir,
+    tenantsFile: config.tenantsFile,
+    demoTracePath: config.traceIsDefault ? null : config.tracePath,
     log,
+    pollIntervalMs: options.pollIntervalMs,
+    idleStopMs: options.idleStopMs,
   });
+  const metrics = createServerMetrics();
+  const app = createHttpApp({ config, tenancy, metrics, log });
   const address = await app.listen();
+  const withCliDb = <T>(work: (db: Db) => T): T => {
+    const db = openTenantDatabase(dataDir);
+    try {
+      return work(db);
+    } finally {
+      db.close();
+    }
+  };
   return {
     url: address,
     wsUrl: address.replace(/^http/, 'ws') + '/ws',
     app,
-    bus,
+    get bus() {
+      const bus = tenancy.registry.runningBus(tenancy.defaultTenant);
+      if (!bus) throw new Error('the default tenant is not streaming');
+      return bus;
+    },
     metrics,
     config,
+    tenancy,
+    dataDir,
     logs,
+    issueToken(tenants, name = 'test') {
+      const issued = withCliDb((db) => issueToken(db, { name, tenants }));
+      tenancy.directory.poll();
+      return issued;
+    },
+    revokeToken(tokenId) {
+      withCliDb((db) => revokeToken(db, tokenId));
+    },
     async close() {
-      bus.stop();
       await app.close();
-      trace.close();
+      tenancy.close();
     },
   };
+}
+
+/** The server of the single-stream tests: the demo tenant replays `tracePath`. */
+export async function startTestServer(
+  tracePath: string,
+  overrides: Partial<ServerConfig> = {},
+): Promise<TestServer> {
+  return startTenantServer({ demoTrace: tracePath, config: overrides });
 }
 
 /** A WebSocket client that records every decoded server message. */
