@@ -1,0 +1,39 @@
+// Keeps the address bar describing the view (tenant, frame, speed, colormap, theme, ...), so a
+// copied link reopens it. Replaces the history entry: no back-button spam. Never writes tokens.
+import type { UiState, UiStore } from './state/ui-store';
+
+export function viewQuery(state: UiState, current: URLSearchParams): URLSearchParams {
+  const query = new URLSearchParams(current);
+  const set = (key: string, value: string | null): void => {
+    if (value === null) query.delete(key);
+    else query.set(key, value);
+  };
+  const { params, playback, stream } = state;
+  set('tenant', params.tenant ?? null);
+  const cursor = playback !== null && !playback.live;
+  // A paused view is exactly one frame; a moving cursor is only roughly where it was.
+  set('frame', cursor && stream?.source === 'replay' ? String(playback.frame) : null);
+  set('speed', cursor && playback.speed !== 1 ? String(playback.speed) : null);
+  set('colormap', params.colormap === 'wheel' ? null : params.colormap);
+  set('theme', params.theme === 'dark' ? null : params.theme);
+  query.delete('token');
+  return query;
+}
+
+export function startUrlSync(store: UiStore): () => void {
+  return store.subscribe((state, previous) => {
+    if (
+      state.playback === previous.playback &&
+      state.params === previous.params &&
+      state.stream === previous.stream
+    )
+      return;
+    const url = new URL(window.location.href);
+    const query = viewQuery(state, url.searchParams);
+    const next = query.toString();
+    if (next !== url.searchParams.toString()) {
+      url.search = next;
+      window.history.replaceState(null, '', url);
+    }
+  });
+}
