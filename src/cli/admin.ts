@@ -1,0 +1,309 @@
+// `npm run admin -- COMMAND`: tenants and access tokens of a data directory, while the server runs
+// or not (it follows changes within a second: revoking a token closes its connections).
+// Exit codes: 0 done, 1 the command failed, 2 bad command line.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TraceError } from '../core/trace';
+import type { Db } from '../server/storage/database';
+import { StorageError } from '../server/storage/database';
+import { openTenantDatabase } from '../server/tenants/schema';
+import { demoTenants } from '../server/tenants/seed';
+import {
+  TenantSpecError,
+  nameFault,
+  parseTenantSpec,
+  tenantIdFault,
+  type SourceSpec,
+} from '../server/tenants/tenant-spec';
+import {
+  TenantStoreError,
+  createTenant,
+  deleteTenant,
+  listTenants,
+  seedTenantsOnce,
+} from '../server/tenants/tenant-store';
+import {
+  TokenStoreError,
+  isTokenId,
+  issueToken,
+  listTokens,
+  revokeToken,
+} from '../server/tenants/token-store';
+import { openTraceFile } from '../server/trace-file';
+
+export const USAGE = `Usage: npm run admin -- [--data DIR] COMMAND [options]
+
+Tenants and access tokens in DIR/console.db (default ./data, env DATA_DIR: the server's --data).
+A running server picks changes up within a second.
+
+Commands:
+  tenant list [--json]
+  tenant create ID --name NAME (--trace PATH | --live WxH [--seed N])
+                [--visibility public|private] [--slo-ms MS]
+        ID: 1-63 of a-z 0-9 _ -; private by default; SLO 7 ms by default
+  tenant delete ID              also removes every grant to it
+  token issue --name NAME --tenants ID[,ID...]
+        prints the token once on stdout (it is stored only as a SHA-256 hash)
+  token list [--json]
+  token revoke TOKEN_ID         closes the token's live connections
+
+Options:
+  --data DIR    state directory (env DATA_DIR, default ./data)
+  --help        show this text`;
+
+class UsageError extends Error {}
+class CommandError extends Error {}
+
+export interface AdminIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const OPTIONS = {
+  data: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+  name: { type: 'string' },
+  tenants: { type: 'string' },
+  trace: { type: 'string' },
+  live: { type: 'string' },
+  seed: { type: 'string' },
+  visibility: { type: 'string' },
+  'slo-ms': { type: 'string' },
+} as const;
+
+type Values = {
+  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string;
+};
+
+const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
+  'tenant list': ['json'],
+  'tenant create': ['name', 'trace', 'live', 'seed', 'visibility', 'slo-ms'],
+  'tenant delete': [],
+  'token issue': ['name', 'tenants'],
+  'token list': ['json'],
+  'token revoke': [],
+};
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function requireValue(values: Values, name: keyof Values): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new UsageError(`--${name} is required`);
+  }
+  return value;
+}
+
+function checkId(id: string | undefined, what: string): string {
+  if (id === undefined) throw new UsageError(`${what} is required`);
+  const fault = tenantIdFault(id);
+  if (fault) throw new UsageError(`${what} ${fault}`);
+  return id;
+}
+
+function sourceFrom(values: Values): SourceSpec {
+  if ((values.trace === undefined) === (values.live === undefined)) {
+    throw new UsageError('give exactly one of --trace PATH and --live WxH');
+  }
+  if (values.trace !== undefined) {
+    if (values.seed !== undefined) throw new UsageError('--seed goes with --live only');
+    return { kind: 'replay', trace: path.resolve(values.trace) };
+  }
+  const size = /^(\d{1,5})x(\d{1,5})$/.exec(values.live!);
+  if (!size) throw new UsageError(`--live must be WIDTHxHEIGHT like 256x256, got "${values.live}"`);
+  if (values.seed !== undefined && !/^\d{1,16}$/.test(values.seed)) {
+    throw new UsageError(`--seed must be a whole number, got "${values.seed}"`);
+  }
+  return {
+    kind: 'live',
+    width: Number(size[1]),
+    height: Number(size[2]),
+    seed: values.seed === undefined ? 0 : Number(values.seed),
+  };
+}
+
+function tenantCommand(db: Db, action: string, args: string[], values: Values, io: AdminIo) {
+  switch (action) {
+    case 'list': {
+      const { tenants, faults } = listTenants(db);
+      for (const fault of faults) io.err(fault);
+      if (values.json) return io.out(JSON.stringify(tenants, null, 2));
+      const rows = tenants.map((t) => [
+        t.id,
+        t.visibility,
+        t.source.kind === 'replay'
+          ? `replay ${t.source.trace}`
+          : `live ${t.source.width}x${t.source.height} seed ${t.source.seed}`,
+        `${t.sloMs} ms`,
+        t.name,
+      ]);
+      return io.out(table([['ID', 'VISIBILITY', 'SOURCE', 'SLO', 'NAME'], ...rows]));
+    }
+    case 'create': {
+      const id = checkId(args[0], 'tenant ID');
+      const slo = values['slo-ms'];
+      if (slo !== undefined && !/^\d+(\.\d+)?$/.test(slo)) {
+        throw new UsageError(`--slo-ms must be a number of milliseconds, got "${slo}"`);
+      }
+      let spec;
+      try {
+        spec = parseTenantSpec(
+          {
+            id,
+            name: requireValue(values, 'name'),
+            visibility: values.visibility ?? 'private',
+            source: sourceFrom(values),
+            ...(slo !== undefined ? { sloMs: Number(slo) } : {}),
+          },
+          'tenant',
+        );
+      } catch (error) {
+        if (error instanceof TenantSpecError) throw new UsageError(error.message);
+        throw error;
+      }
+      if (spec.source.kind === 'replay') openTraceFile(spec.source.trace).close();
+      createTenant(db, spec);
+      return io.out(`created tenant ${spec.id} (${spec.visibility}, ${spec.source.kind})`);
+    }
+    case 'delete': {
+      const id = checkId(args[0], 'tenant ID');
+      if (!deleteTenant(db, id)) throw new CommandError(`no such tenant: "${id}"`);
+      return io.out(`deleted tenant ${id} and every grant to it`);
+    }
+    default:
+      throw new UsageError(`unknown command "tenant ${action}"`);
+  }
+}
+
+function tokenCommand(db: Db, action: string, args: string[], values: Values, io: AdminIo) {
+  switch (action) {
+    case 'issue': {
+      const name = requireValue(values, 'name');
+      const fault = nameFault(name);
+      if (fault) throw new UsageError(`--name ${fault}`);
+      const tenants = requireValue(values, 'tenants')
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+      if (tenants.length === 0) throw new UsageError('--tenants must name at least one tenant');
+      for (const id of tenants) checkId(id, '--tenants:');
+      const { tokenId, token } = issueToken(db, { name, tenants });
+      io.err(`issued ${tokenId} "${name}" for ${tenants.join(', ')}; the token is shown once:`);
+      return io.out(token);
+    }
+    case 'list': {
+      const tokens = listTokens(db);
+      if (values.json) return io.out(JSON.stringify(tokens, null, 2));
+      const rows = tokens.map((t) => [
+        t.tokenId,
+        t.name,
+        t.tenants.join(','),
+        t.createdAt,
+        t.revokedAt ?? '-',
+      ]);
+      return io.out(table([['ID', 'NAME', 'TENANTS', 'CREATED', 'REVOKED'], ...rows]));
+    }
+    case 'revoke': {
+      const tokenId = args[0];
+      if (tokenId === undefined) throw new UsageError('TOKEN_ID is required');
+      if (!isTokenId(tokenId)) {
+        throw new UsageError(
+          `"${tokenId.slice(0, 40)}" is not a token id (tok_ and 16 hex digits)`,
+        );
+      }
+      const result = revokeToken(db, tokenId);
+      if (result === 'unknown') throw new CommandError(`no such token: ${tokenId}`);
+      return io.out(result === 'revoked' ? `revoked ${tokenId}` : `${tokenId} was already revoked`);
+    }
+    default:
+      throw new UsageError(`unknown command "token ${action}"`);
+  }
+}
+
+export function runAdmin(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: AdminIo,
+): number {
+  let db: Db | undefined;
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...argv],
+        options: OPTIONS,
+        strict: true,
+        allowPositionals: true,
+      });
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const values = parsed.values as Values;
+    if (values.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    const [group, action, ...args] = parsed.positionals;
+    if (group === undefined) throw new UsageError('no command given');
+    const command = `${group} ${action ?? ''}`.trim();
+    const allowed = COMMAND_OPTIONS[command];
+    if (!allowed) throw new UsageError(`unknown command "${command}"`);
+    const maxArgs = ['tenant create', 'tenant delete', 'token revoke'].includes(command) ? 1 : 0;
+    if (args.length > maxArgs) throw new UsageError(`unexpected argument "${args[maxArgs]}"`);
+    for (const key of Object.keys(values) as (keyof Values)[]) {
+      if (key !== 'data' && !allowed.includes(key)) {
+        throw new UsageError(`--${key} does not go with "${command}"`);
+      }
+    }
+    const dataDir = path.resolve(values.data ?? env.DATA_DIR ?? 'data');
+    db = openTenantDatabase(dataDir);
+    // The data directory's first use, by the server or here, seeds the demo tenants.
+    seedTenantsOnce(db, demoTenants(dataDir));
+    if (group === 'tenant') tenantCommand(db, action!, args, values, io);
+    else tokenCommand(db, action!, args, values, io);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`[admin] ${error.message}\nRun "npm run admin -- --help" for the commands.`);
+      return 2;
+    }
+    if (
+      error instanceof CommandError ||
+      error instanceof TenantStoreError ||
+      error instanceof TokenStoreError ||
+      error instanceof StorageError ||
+      error instanceof TraceError
+    ) {
+      io.err(error instanceof CommandError ? `[admin] ${error.message}` : error.message);
+      return 1;
+    }
+    throw error;
+  } finally {
+    db?.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const io: AdminIo = {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+  };
+  try {
+    process.exitCode = runAdmin(process.argv.slice(2), process.env, io);
+  } catch (error) {
+    io.err(`[admin] failed: ${(error as Error).stack ?? String(error)}`);
+    process.exitCode = 1;
+  }
+}
