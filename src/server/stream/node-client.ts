@@ -2,7 +2,7 @@
 // does: decodes every frame with the shared stream decoder, asks for resyncs, and reconnects
 // with exponential back-off and jitter.
 import WebSocket from 'ws';
-import { SUBPROTOCOL, encodeMessage } from '../../core/wire/envelope';
+import { SUBPROTOCOL, encodeMessage, type PlaybackMessage } from '../../core/wire/envelope';
 import { StreamDecoder, type DecodedFrame } from '../../core/wire/stream-decoder';
 
 export interface NodeStreamClientOptions {
@@ -11,6 +11,7 @@ export interface NodeStreamClientOptions {
   headers?: Record<string, string>;
   onFrame?: (frame: DecodedFrame, receivedAtMs: number) => void;
   onFault?: (message: string) => void;
+  onPlayback?: (message: PlaybackMessage) => void;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
 }
@@ -62,6 +63,8 @@ export class NodeStreamClient {
       if (event.type === 'frame') {
         this.framesDecoded += 1;
         this.options.onFrame?.(event.frame, performance.timeOrigin + nowMs);
+      } else if (event.type === 'playback') {
+        this.options.onPlayback?.(event.message);
       } else if (event.type === 'fault') {
         this.faults += 1;
         this.options.onFault?.(event.message);
@@ -85,6 +88,11 @@ export class NodeStreamClient {
       const ceiling = Math.min(this.options.backoffMaxMs ?? 2000, base * 2 ** (this.attempt - 1));
       this.timer = setTimeout(() => this.connect(), ceiling * (0.5 + Math.random() * 0.5));
     });
+  }
+
+  /** Sends a raw message if connected (dropped otherwise). */
+  send(bytes: Uint8Array): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(bytes);
   }
 
   /** Stops reading from the socket (a stalled client) or resumes. */
