@@ -259,11 +259,7 @@ describe('the evaluation timer', () => {
 });
 
 describe('the frame tap', () => {
-  it('passes every frame on, marks it seen, and measures R on every Nth', () => {
-    const k = setup({
-      orderParameterLow: { ...DEFAULT_RULES.orderParameterLow, sampleEveryFrames: 3 },
-    });
-    const observe = vi.spyOn(k.detector, 'observeFrame');
+  function fakeSource() {
     let emit: (frame: SourceFrame) => void = () => {};
     const source: FrameSource = {
       info: { width: 2, height: 2, frameCount: 9, intervalUs: 16667, source: 'replay' },
@@ -272,16 +268,28 @@ describe('the frame tap', () => {
       },
       stop: () => {},
     };
+    const frame = (i: number): SourceFrame => ({
+      frameIndex: i,
+      phases: new Uint16Array([0, 0, 0, 0]),
+      producedAtMs: 0,
+      discontinuity: false,
+    });
+    return { source, emit: (i: number) => emit(frame(i)) };
+  }
+
+  it('passes every frame on, marks it seen, and measures R on every Nth', () => {
+    const k = setup({
+      orderParameterLow: { ...DEFAULT_RULES.orderParameterLow, sampleEveryFrames: 3 },
+    });
+    const observe = vi.spyOn(k.detector, 'observeFrame');
+    const { source, emit } = fakeSource();
     const passed: number[] = [];
-    tapFramesForDetector(source, 'demo', k.detector).start((f) => passed.push(f.frameIndex));
-    for (let i = 0; i < 6; i++) {
-      emit({
-        frameIndex: i,
-        phases: new Uint16Array([0, 0, 0, 0]),
-        producedAtMs: 0,
-        discontinuity: false,
-      });
-    }
+    const tapped = tapFramesForDetector(source, k.detector, {
+      tenantId: 'demo',
+      visibility: 'public',
+    });
+    tapped.start((f) => passed.push(f.frameIndex));
+    for (let i = 0; i < 6; i++) emit(i);
     expect(passed).toEqual([0, 1, 2, 3, 4, 5]);
     expect(observe.mock.calls.map((c) => c[2])).toEqual([
       1,
@@ -291,6 +299,27 @@ describe('the frame tap', () => {
       undefined,
       undefined,
     ]);
+  });
+
+  it('watches the stream only while it runs', () => {
+    const k = testKaizen();
+    const { source } = fakeSource();
+    const tapped = tapFramesForDetector(source, k.detector, {
+      tenantId: 'live',
+      visibility: 'private',
+    });
+    expect(k.detector.health()).toEqual([]);
+    tapped.start(() => {});
+    expect(k.detector.health().map((h) => h.tenantId)).toEqual(['live']);
+    run(k.detector, k.clock, 3000, { frames: false, tenant: 'live' });
+    expect(tickets(k)[0]).toMatchObject({
+      tenantId: 'live',
+      visibility: 'private',
+      status: 'open',
+    });
+    tapped.stop();
+    expect(k.detector.health()).toEqual([]);
+    expect(tickets(k)[0]).toMatchObject({ status: 'resolved', resolvedBy: 'auto' });
   });
 });
 

@@ -1,20 +1,25 @@
-// Feeds a stream's frames to the detector without touching the bus: the server wraps the
-// stream's source, and every frame passes through on its way to the encoder.
+// Puts a stream under the detector without touching the bus or the registry: the server wraps
+// the source it hands the registry. While the source runs, the stream is registered and every
+// frame passes through here on its way to the encoder; when the registry stops an unwatched
+// stream, its detector tickets resolve ("stream unregistered"), since silence is then intended.
 import { orderParameter } from '../../core/metrics';
 import type { FrameSource } from '../stream/source';
 import type { Detector } from './detector';
+import type { Visibility } from './types';
 
 export function tapFramesForDetector(
   source: FrameSource,
-  tenantId: string,
   detector: Detector,
+  stream: { tenantId: string; visibility: Visibility },
 ): FrameSource {
+  const { tenantId } = stream;
   const every = detector.rules.orderParameterLow.sampleEveryFrames;
   const measure = detector.rules.orderParameterLow.enabled;
   let frames = 0;
   return {
     info: source.info,
     start(onFrame) {
+      detector.registerStream(tenantId, stream.visibility);
       source.start((frame) => {
         // The detector's clock, not producedAtMs: a monotonic-based timestamp drifts from
         // Date.now() over days, and stall detection compares against the detector's clock.
@@ -26,6 +31,7 @@ export function tapFramesForDetector(
     },
     stop() {
       source.stop();
+      detector.unregisterStream(tenantId);
     },
   };
 }
