@@ -1,0 +1,267 @@
+// The operator's side of the Kaizen loop: the Prometheus rules and config in ops/ pass promtool,
+// the console's /metrics passes `promtool check metrics`, and a real Prometheus scrapes it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { openDatabase } from '../storage/database';
+import {
+  TestClient,
+  startTestServer,
+  tempDir,
+  writePatternTrace,
+  type TestServer,
+} from '../test-support';
+import { createKaizen } from './kaizen';
+import { registerKaizenMetrics } from './metrics';
+import { SEVERITIES } from './types';
+
+const OPS = path.resolve('ops');
+const PROMETHEUS = '/usr/bin/prometheus';
+const hasPromtool = spawnSync('promtool', ['--version']).status === 0;
+const hasPrometheus = existsSync(PROMETHEUS);
+const NEEDS = 'needs promtool and prometheus: apt-get install -y prometheus';
+if (!hasPromtool || !hasPrometheus) console.warn(`[kaizen] skipping Prometheus tests: ${NEEDS}`);
+
+/**
+ * Complaints about metrics that are not Kaizen's: prom-client's default metrics name three
+ * gauges `*_total`. They belong to src/server/metrics.ts (collectDefaultMetrics).
+ */
+const KNOWN_ELSEWHERE = [
+  'nodejs_active_handles_total non-counter metrics should not have "_total" suffix',
+  'nodejs_active_requests_total non-counter metrics should not have "_total" suffix',
+  'nodejs_active_resources_total non-counter metrics should not have "_total" suffix',
+];
+
+function promtool(args: string[], input?: string) {
+  const result = spawnSync('promtool', args, { input, encoding: 'utf8', timeout: 60_000 });
+  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+describe.skipIf(!hasPromtool)(`ops/prometheus with promtool (${NEEDS})`, () => {
+  it.each([
+    { name: 'the alert rules are valid', args: ['check', 'rules', `${OPS}/prometheus/rules.yml`] },
+    {
+      name: 'the rules pass their unit tests',
+      args: ['test', 'rules', `${OPS}/prometheus/rules.test.yml`],
+    },
+    {
+      name: 'the scrape config (with its rules) is valid',
+      args: ['check', 'config', `${OPS}/prometheus/prometheus.yml`],
+    },
+  ])('$name', ({ args }) => {
+    const { status, output } = promtool(args);
+    expect(output).toContain('SUCCESS');
+    expect(status, output).toBe(0);
+  });
+
+  it('fails a rule file with a bad `for:`, so the check above can fail', () => {
+    const bad = path.join(tempDir('rules'), 'bad.yml');
+    const rules = readFileSync(`${OPS}/prometheus/rules.yml`, 'utf8');
+    writeFileSync(bad, rules.replace('for: 1m', 'for: one minute'));
+    expect(promtool(['check', 'rules', bad]).status).not.toBe(0);
+  });
+});
+
+describe('ops files', () => {
+  const rules = readFileSync(`${OPS}/prometheus/rules.yml`, 'utf8');
+
+  it('gives every alert a severity the ticket receiver accepts, and a summary', () => {
+    const alerts = rules.split(/^ {6}- alert: /m).slice(1);
+    expect(alerts.length).toBeGreaterThanOrEqual(4);
+    for (const alert of alerts) {
+      const name = alert.split('\n')[0];
+      const severity = /^ {10}severity: (\S+)$/m.exec(alert)?.[1];
+      expect(SEVERITIES, `${name} severity`).toContain(severity);
+      expect(alert, `${name} for:`).toMatch(/^ {8}for: \d+[smh]$/m);
+      expect(alert, `${name} summary`).toMatch(/^ {10}summary: /m);
+    }
+  });
+
+  it('points Alertmanager at the receiver, with resolved notifications', () => {
+    const config = readFileSync(`${OPS}/alertmanager/alertmanager.yml`, 'utf8');
+    expect(config).toMatch(/url: http:\/\/[^\s]+\/api\/alertmanager$/m);
+    expect(config).toMatch(/send_resolved: true$/m);
+    expect(config).toMatch(/type: Bearer$/m);
+  });
+
+  it('provisions a dashboard with MTTR stats that drill down, a latency heatmap, bandwidth and a tenant variable', () => {
+    const provider = readFileSync(`${OPS}/grafana/provisioning/dashboards/provider.yml`, 'utf8');
+    expect(provider).toMatch(/^apiVersion: 1$/m);
+    expect(provider).toMatch(/type: file$/m);
+    const dashboard = JSON.parse(readFileSync(`${OPS}/grafana/dashboards/kaizen.json`, 'utf8')) as {
+      uid: string;
+      templating: { list: { name: string; type: string }[] };
+      panels: {
+        type: string;
+        title: string;
+        targets?: { expr: string; datasource: { uid: string } }[];
+        fieldConfig?: { defaults: { links?: { url: string }[] } };
+      }[];
+    };
+    expect(dashboard.templating.list.map((v) => v.name)).toEqual(
+      expect.arrayContaining(['datasource', 'tenant', 'window']),
+    );
+    const panels = dashboard.panels.filter((p) => p.type !== 'row');
+    const exprs = panels.flatMap((p) => p.targets ?? []).map((t) => t.expr);
+    for (const panel of panels) {
+      for (const target of panel.targets ?? []) {
+        expect(target.datasource.uid).toBe('${datasource}');
+        expect(target.expr, panel.title).toContain('tenant_id="$tenant"');
+      }
+    }
+    const mttrStats = panels.filter(
+      (p) => p.type === 'stat' && p.targets?.some((t) => t.expr.includes('kaizen_mttr_seconds')),
+    );
+    expect(mttrStats.length).toBeGreaterThanOrEqual(1);
+    for (const stat of mttrStats) {
+      const url = stat.fieldConfig?.defaults.links?.[0]?.url ?? '';
+      expect(url).toContain('/?view=tickets&tenant=${tenant}&severity=${__field.labels.severity}');
+    }
+    expect(
+      panels.some(
+        (p) =>
+          p.type === 'heatmap' &&
+          p.targets?.some((t) => t.expr.includes('mcp_message_latency_seconds_bucket')),
+      ),
+    ).toBe(true);
+    expect(exprs.some((e) => /rate\(delta_bytes_saved_total\{/.test(e))).toBe(true);
+    // Every series a panel reads is exported by the console or recorded by rules.yml.
+    const known = new Set([
+      ...['ws_bytes_sent_total', 'delta_bytes_saved_total', 'mcp_message_latency_seconds_bucket'],
+      ...['kaizen_mttr_seconds', 'kaizen_resolved_tickets', 'kaizen_open_tickets'],
+      ...['kaizen_latency_slo_seconds', 'kaizen_resolution_seconds_bucket', 'kaizen_alerts_total'],
+      ...[...rules.matchAll(/record: (\S+)/g)].map((m) => m[1]!),
+    ]);
+    for (const expr of exprs) {
+      for (const [, name] of expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{/g))
+        expect(known, expr).toContain(name);
+    }
+  });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+describe.skipIf(!hasPromtool || !hasPrometheus)(`the console's /metrics (${NEEDS})`, () => {
+  let server: TestServer;
+  let client: TestClient;
+
+  beforeAll(async () => {
+    const tracePath = path.join(tempDir('kaizen-prom'), 'pattern.bin');
+    await writePatternTrace(tracePath, 24, 16, 50);
+    server = await startTestServer(tracePath);
+    // What main.ts does: Kaizen's metrics on the server's registry.
+    const kaizen = createKaizen({ db: openDatabase(':memory:') });
+    registerKaizenMetrics(server.metrics.registry, kaizen);
+    const { store } = kaizen;
+    const open = (fingerprint: string) =>
+      store.openOrDedup({
+        tenantId: 'demo',
+        visibility: 'public',
+        title: fingerprint,
+        severity: 'error',
+        source: 'manual',
+        fingerprint,
+        actor: 'ana',
+      }).ticket;
+    store.resolve(open('a').id, { by: 'ana', outcome: 'true_positive' });
+    store.resolveIncident('demo', open('b').fingerprint, {});
+    open('c');
+    kaizen.detector.setTenantSlo('demo', 7);
+    // A watching client, so the stream's per-tenant counters exist.
+    client = new TestClient(server.wsUrl);
+    await client.opened;
+    await client.waitFor(() => client.frames().length >= 5);
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await server?.close();
+  });
+
+  it('passes promtool check metrics, Kaizen metrics included', async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    for (const family of [
+      'kaizen_mttr_seconds gauge',
+      'kaizen_resolution_seconds histogram',
+      'kaizen_alerts_total counter',
+      'kaizen_open_tickets gauge',
+      'delta_bytes_saved_total counter',
+    ]) {
+      expect(text).toContain(`# TYPE ${family}`);
+    }
+    const { output } = promtool(['check', 'metrics'], text);
+    const complaints = output
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0);
+    expect(complaints.filter((l) => l.includes('kaizen_'))).toEqual([]);
+    expect(complaints.filter((l) => !KNOWN_ELSEWHERE.includes(l))).toEqual([]);
+  });
+
+  it('is scraped by a real Prometheus: delta_bytes_saved_total and kaizen_mttr_seconds query back', async () => {
+    const dir = tempDir('prometheus');
+    const port = await freePort();
+    const config = path.join(dir, 'prometheus.yml');
+    writeFileSync(
+      config,
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        'scrape_configs:',
+        '  - job_name: phase-console',
+        '    static_configs:',
+        `      - targets: ['${new URL(server.url).host}']`,
+        '',
+      ].join('\n'),
+    );
+    const prometheus: ChildProcess = spawn(
+      PROMETHEUS,
+      [
+        `--config.file=${config}`,
+        `--storage.tsdb.path=${path.join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        '--log.level=warn',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    prometheus.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<void>((resolve) => prometheus.once('exit', () => resolve()));
+    const query = async (expr: string) => {
+      const url = `http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(expr)}`;
+      const body = (await (await fetch(url)).json()) as {
+        data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+      };
+      return body.data.result;
+    };
+    try {
+      const deadline = Date.now() + 30_000;
+      let saved: Awaited<ReturnType<typeof query>> = [];
+      while (saved.length === 0) {
+        if (Date.now() > deadline || prometheus.exitCode !== null) {
+          throw new Error(`Prometheus returned no delta_bytes_saved_total in 30 s: ${stderr}`);
+        }
+        await new Promise((r) => setTimeout(r, 500));
+        saved = await query('delta_bytes_saved_total').catch(() => []);
+      }
+      expect(saved[0]!.metric).toMatchObject({ tenant_id: 'demo', job: 'phase-console' });
+      expect(Number(saved[0]!.value[1])).toBeGreaterThanOrEqual(0);
+      const mttr = await query('kaizen_mttr_seconds{stat="median", window="24h"}');
+      expect(mttr.map((r) => r.metric.severity)).toEqual(['error']);
+    } finally {
+      prometheus.kill('SIGTERM');
+      await exited;
+    }
+  });
+});
