@@ -1,0 +1,116 @@
+// The whole loop in real time: a stream stalls, the detector's timer opens a ticket, the stream
+// resumes, the ticket resolves itself, and the MTTR the panel reads counts it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { openDatabase } from '../storage/database';
+import type { FrameSource, SourceFrame } from '../stream/source';
+import { tapFramesForDetector } from './frame-tap';
+import { createKaizen, type Kaizen } from './kaizen';
+import { allTenantsScope, registerKaizenRoutes } from './routes';
+import { DEFAULT_RULES } from './detector-rules';
+
+/** 60 frames per second until paused. */
+function pausableSource(): FrameSource & { paused: boolean } {
+  let timer: NodeJS.Timeout | undefined;
+  let frameIndex = 0;
+  const source = {
+    paused: false,
+    info: { width: 8, height: 8, frameCount: 1, intervalUs: 16_667, source: 'replay' as const },
+    start(onFrame: (frame: SourceFrame) => void) {
+      timer = setInterval(() => {
+        if (source.paused) return;
+        onFrame({
+          frameIndex: frameIndex++,
+          phases: new Uint16Array(64),
+          producedAtMs: Date.now(),
+          discontinuity: false,
+        });
+      }, 1000 / 60);
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+  return source;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('the Kaizen loop in real time', () => {
+  let kaizen: Kaizen;
+  let fastify: FastifyInstance;
+  let base: string;
+  const source = pausableSource();
+  let tapped: FrameSource;
+
+  beforeAll(async () => {
+    kaizen = createKaizen({ db: openDatabase(':memory:') });
+    fastify = Fastify();
+    registerKaizenRoutes(fastify, { kaizen, resolveScope: allTenantsScope(['demo']) });
+    base = await fastify.listen({ port: 0, host: '127.0.0.1' });
+    tapped = tapFramesForDetector(source, kaizen.detector, {
+      tenantId: 'demo',
+      visibility: 'public',
+    });
+    tapped.start(() => {});
+    kaizen.start();
+  });
+
+  afterAll(async () => {
+    kaizen.stop();
+    tapped.stop();
+    await fastify.close();
+  });
+
+  const get = async (url: string) => (await fetch(`${base}${url}`)).json() as Promise<never>;
+
+  it('opens a ticket within the stall duration plus 1 s, resolves it on resume, and MTTR counts it', async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    const before: { severities: { severity: string; all: { count: number } }[] } = await get(
+      '/api/mttr?tenant=demo&window=1h',
+    );
+    expect(before.severities.find((s) => s.severity === 'critical')!.all.count).toBe(0);
+
+    source.paused = true;
+    const stalledAt = Date.now();
+    const opened = await until(
+      'a stall ticket',
+      async () => {
+        const page: { tickets: { id: number; status: string }[] } = await get(
+          '/api/tickets?tenant=demo&status=open&severity=critical',
+        );
+        return page.tickets[0];
+      },
+      DEFAULT_RULES.streamStalled.afterMs + 1000,
+    );
+    expect(Date.now() - stalledAt).toBeGreaterThanOrEqual(DEFAULT_RULES.streamStalled.afterMs - 50);
+
+    source.paused = false;
+    const resolved = await until(
+      'the ticket to resolve',
+      async () => {
+        const detail: { ticket: { status: string; resolvedBy: string } } = await get(
+          `/api/tickets/${opened.id}`,
+        );
+        return detail.ticket.status === 'resolved' ? detail.ticket : undefined;
+      },
+      1000,
+    );
+    expect(resolved.resolvedBy).toBe('auto');
+
+    const after: {
+      severities: { severity: string; all: { count: number }; auto: { count: number } }[];
+    } = await get('/api/mttr?tenant=demo&window=1h');
+    const critical = after.severities.find((s) => s.severity === 'critical')!;
+    expect(critical.all.count).toBe(1);
+    expect(critical.auto.count).toBe(1);
+  });
+});
