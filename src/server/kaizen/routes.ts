@@ -30,6 +30,7 @@ import {
   TicketListQuery,
   TicketPageSchema,
   TicketSchema,
+  TENANT_PATTERN,
 } from './schemas';
 import { TicketError, type TicketErrorCode } from './store';
 import {
@@ -41,7 +42,7 @@ import {
   type TicketSource,
   type TicketStatus,
 } from './types';
-import { parseWindow, WindowError } from './windows';
+import { parseWindow, WINDOW_PATTERN, WindowError } from './windows';
 
 /** What the caller may do, from its credentials (the tenant registry's principal). */
 export interface KaizenScope {
@@ -257,6 +258,12 @@ function valueAt(root: unknown, pointer: string): unknown {
   return value;
 }
 
+const PATTERN_NAMES: Record<string, string> = {
+  [WINDOW_PATTERN]: 'a count and a unit m, h or d (like 15m, 24h, 7d)',
+  [TENANT_PATTERN]:
+    'a tenant id (a-z, 0-9, - and _, at most 63 characters, not starting with - or _)',
+};
+
 const shown = (value: unknown): string =>
   value === undefined ? 'nothing' : (JSON.stringify(value)?.slice(0, 60) ?? String(value));
 
@@ -281,6 +288,8 @@ function validationMessage(error: FastifyError, request: FastifyRequest): string
       return `${where} must be one of ${(params.allowedValues as unknown[]).join(', ')}, got ${shown(value)}`;
     case 'maxLength':
       return `${where} is ${String(value).length} characters; at most ${String(params.limit)} allowed`;
+    case 'pattern':
+      return `${where} must be ${PATTERN_NAMES[String(params.pattern)] ?? `like ${String(params.pattern)}`}, got ${shown(value)}`;
     case 'type':
       return `${where} must be ${String(params.type)}, got ${shown(value)}`;
     default:
