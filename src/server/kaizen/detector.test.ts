@@ -231,6 +231,15 @@ describe('stream registration', () => {
     expect(tickets(k)[0]).toMatchObject({ status: 'resolved', resolvedBy: 'auto' });
   });
 
+  it('leaves tickets open when closed for shutdown, for the next process to resolve', () => {
+    const k = setup();
+    run(k.detector, k.clock, 3000, { frames: false });
+    k.close();
+    k.detector.unregisterStream('demo');
+    k.detector.evaluate(k.clock.now());
+    expect(tickets(k)[0]).toMatchObject({ status: 'open' });
+  });
+
   it('keeps streams apart: a stalled tenant does not open tickets for another', () => {
     const k = setup();
     k.detector.registerStream('acme', 'private');

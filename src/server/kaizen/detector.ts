@@ -48,6 +48,12 @@ export interface Detector {
   /** Evaluates every rules.evaluationIntervalMs on a timer that does not hold the process. */
   start(): void;
   stop(): void;
+  /**
+   * For server shutdown: stops the timer and ignores everything after, so streams stopping with
+   * the process leave their tickets open (the next process resolves them once clear) instead of
+   * resolving them as "stream unregistered".
+   */
+  close(): void;
 }
 
 export interface DetectorOptions {
@@ -84,6 +90,7 @@ export function createDetector(options: DetectorOptions): Detector {
   const streams = new Map<string, StreamState>();
   const sloMsByTenant = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
+  let closed = false;
 
   const sloOf = (tenantId: string): number =>
     sloMsByTenant.get(tenantId) ?? rules.latencyAboveSlo.defaultSloMs;
@@ -216,6 +223,7 @@ export function createDetector(options: DetectorOptions): Detector {
     now,
 
     registerStream(tenantId, visibility) {
+      if (closed) return;
       const existing = streams.get(tenantId);
       if (existing) {
         existing.visibility = visibility;
@@ -245,7 +253,7 @@ export function createDetector(options: DetectorOptions): Detector {
 
     unregisterStream(tenantId) {
       const state = streams.get(tenantId);
-      if (!state) return;
+      if (!state || closed) return;
       for (const rule of RULE_NAMES) {
         if (state.rules[rule].firing) clear(tenantId, state, rule, 'stream unregistered');
       }
@@ -290,6 +298,7 @@ export function createDetector(options: DetectorOptions): Detector {
     },
 
     evaluate(nowMs) {
+      if (closed) return;
       for (const [tenantId, state] of streams) evaluateStream(tenantId, state, nowMs);
     },
 
@@ -306,7 +315,7 @@ export function createDetector(options: DetectorOptions): Detector {
     },
 
     start() {
-      if (timer) return;
+      if (timer || closed) return;
       timer = setInterval(() => detector.evaluate(now()), rules.evaluationIntervalMs);
       timer.unref();
     },
@@ -314,6 +323,12 @@ export function createDetector(options: DetectorOptions): Detector {
     stop() {
       if (timer) clearInterval(timer);
       timer = undefined;
+    },
+
+    close() {
+      detector.stop();
+      closed = true;
+      streams.clear();
     },
   };
   return detector;

@@ -30,6 +30,8 @@ export interface Kaizen {
   /** Starts the detector's evaluation timer. */
   start(): void;
   stop(): void;
+  /** Before the streams stop at shutdown: see Detector.close. The database stays the caller's. */
+  close(): void;
 }
 
 export interface KaizenOptions {
@@ -104,5 +106,6 @@ export function createKaizen(options: KaizenOptions): Kaizen {
     visibilityOf: (tenantId) => options.visibilityOf?.(tenantId) ?? 'private',
     start: () => detector.start(),
     stop: () => detector.stop(),
+    close: () => detector.close(),
   };
 }
