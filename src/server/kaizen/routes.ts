@@ -353,7 +353,10 @@ const kaizenRoutesPlugin: FastifyPluginAsync<KaizenRoutesOptions> = async (fasti
 
   const requireWritable = (scope: KaizenScope, tenantId: string): void => {
     if (scope.writableTenants && !scope.writableTenants.has(tenantId)) {
-      throw new HttpError(403, `you may see tenant "${tenantId}" but not change its tickets`);
+      throw new HttpError(
+        403,
+        `changing tickets of tenant "${tenantId}" needs credentials that grant it`,
+      );
     }
   };
 
