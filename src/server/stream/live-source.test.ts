@@ -1,10 +1,12 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { getPriority as osPriority } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crc32 } from '../../core/crc32';
 import { FrameDecoder } from '../../core/wire/frame-codec';
 import { decodeServerMessage, type FrameMessage } from '../../core/wire/envelope';
 import { createLattice } from '../../sim/lattice';
 import { createStreamBus } from './bus';
-import { createLiveSource, type LiveSource } from './live-source';
+import { LIVE_WORKER_NICENESS, createLiveSource, type LiveSource } from './live-source';
 import type { SourceFrame } from './source';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -128,5 +130,30 @@ describe('the live source under a blocked event loop', () => {
     expect(after.length).toBeGreaterThan(0);
     // Simulated time kept pace: the next frame index jumped over the frames not posted.
     expect(after[0]!.frameIndex - madeWhileBlocked.at(-1)!.frameIndex).toBeGreaterThan(10);
+  });
+});
+
+describe.runIf(process.platform === 'linux')('the live worker thread', () => {
+  /** Nice values of this process's threads, from /proc (field 19 of each task's stat). */
+  function threadNiceValues(): number[] {
+    return readdirSync('/proc/self/task').map((tid) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      // The command name may hold spaces; the fields after its closing parenthesis do not.
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+  }
+
+  it('runs at a lower priority than the event loop, so other tenants come first', async () => {
+    // Threads of earlier tests' workers end asynchronously after terminate().
+    const quiet = Date.now() + 5000;
+    while (threadNiceValues().includes(LIVE_WORKER_NICENESS) && Date.now() < quiet) await sleep(50);
+    expect(threadNiceValues()).not.toContain(LIVE_WORKER_NICENESS);
+    source = createLiveSource({ tenant: 't', width: 16, height: 16, seed: 1, log: () => {} });
+    const frames: SourceFrame[] = [];
+    source.start((f) => frames.push(f));
+    const deadline = Date.now() + 10_000;
+    while (frames.length < 2 && Date.now() < deadline) await sleep(20);
+    expect(threadNiceValues()).toContain(LIVE_WORKER_NICENESS);
+    expect(osPriority(0)).toBe(0);
   });
 });

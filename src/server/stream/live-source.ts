@@ -13,6 +13,8 @@ import type { FrameSource, SourceInfo } from './source';
 export const LIVE_INTERVAL_US = 16667;
 /** Frames the worker may have posted ahead of the event loop; more are skipped, not queued. */
 export const LIVE_MAX_IN_FLIGHT = 2;
+/** The simulator thread's nice value: other tenants' frames come first when cores are short. */
+export const LIVE_WORKER_NICENESS = 10;
 
 export interface LiveSourceOptions {
   tenant: string;
@@ -71,6 +73,7 @@ export function createLiveSource(options: LiveSourceOptions): LiveSource {
         params: options.params ?? {},
         intervalUs,
         maxInFlight: LIVE_MAX_IN_FLIGHT,
+        niceness: LIVE_WORKER_NICENESS,
       };
       const w = new Worker(WORKER_URL, { workerData: data, name: `live:${options.tenant}` });
       worker = w;

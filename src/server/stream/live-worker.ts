@@ -2,6 +2,7 @@
 // frame and encodes it (the follower delta, the order-1 catch-up delta and the keyframe), then
 // posts the arrays with their buffers transferred. All the per-frame work of a live tenant happens
 // here, so the server's event loop, which sends every other tenant's frames, never waits on it.
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { crc32 } from '../../core/crc32';
 import { FrameEncoder, type EncodedFrame } from '../../core/wire/frame-codec';
@@ -18,6 +19,8 @@ export interface LiveWorkerData {
   intervalUs: number;
   /** Frames posted and not yet acknowledged beyond which the worker skips posting. */
   maxInFlight: number;
+  /** Nice value of this thread (0 to 19): above the event loop's 0, so it yields the CPU first. */
+  niceness: number;
 }
 
 export interface LiveWorkerFrame {
@@ -44,6 +47,14 @@ function detached(frame: EncodedFrame | null, transfer: ArrayBuffer[]): EncodedF
 }
 
 function run(port: NonNullable<typeof parentPort>, data: LiveWorkerData): void {
+  // On Linux a nice value belongs to a thread, and pid 0 is the calling thread: when the cores
+  // are busy, the simulator loses frames (it skips, it never queues) before the event loop that
+  // sends every tenant's frames loses time. Elsewhere this may fail; the thread runs at 0 then.
+  try {
+    setPriority(0, data.niceness);
+  } catch {
+    // Not permitted or not supported: keep the default priority.
+  }
   const frameIntervalS = data.intervalUs / 1e6;
   // As the trace generator does: simulated time runs at playback speed, with steps no longer
   // than the default one.
