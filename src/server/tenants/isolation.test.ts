@@ -180,6 +180,32 @@ describe('crossing tenants on the stream', () => {
     bystander.close();
   });
 
+  it('closes a connection within 2 s when the admin CLI, another process, revokes its token', async () => {
+    const token = server.issueToken(['a'], 'cli-revoked');
+    const client = new TestClient(ws('a'), withToken(token.token));
+    await client.opened;
+    await client.waitFor(() => client.frames().length >= 3);
+    const cli = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/admin.ts',
+        '--data',
+        server.dataDir,
+        'token',
+        'revoke',
+        token.tokenId,
+      ],
+      { encoding: 'utf8', timeout: 30_000 },
+    );
+    const revokedAt = Date.now();
+    expect(cli.status).toBe(0);
+    await client.closed;
+    expect(client.closeCode).toBe(CLOSE.unauthorized);
+    expect(Date.now() - revokedAt).toBeLessThan(2000);
+  });
+
   it('closes the connections of a deleted tenant with 4404', async () => {
     const extra = path.join(tempDir('extra'), 'x.bin');
     await writePatternTrace(extra, 8, 8, 10);
