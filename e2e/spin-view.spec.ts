@@ -1,0 +1,129 @@
+// The 3-D spin view: loaded only when opened (three.js never reaches the first screen), draws
+// arrows, follows the URL, survives orbiting and closing. Runs on software WebGL here, where the
+// view is slow by design: the checks wait for renders rather than assuming a frame rate.
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { phaseViz, waitForFrames } from './support';
+
+const THREE_MARKER = '__THREE__';
+
+/** Distinct RGB colours in a screenshot of `locator` (sampled on a grid, alpha ignored). */
+async function distinctColours(page: Page, locator: Locator): Promise<number> {
+  const png = await locator.screenshot();
+  return page.evaluate(
+    async (dataUrl) => {
+      const image = new Image();
+      image.src = dataUrl;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4 * 7)
+        seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+      return seen.size;
+    },
+    `data:image/png;base64,${png.toString('base64')}`,
+  );
+}
+
+function rendersOf(canvas: Locator): Promise<number> {
+  return canvas.getAttribute('data-renders').then((v) => Number(v ?? 0));
+}
+
+async function waitForRenders(canvas: Locator, atLeast: number): Promise<number> {
+  await expect.poll(() => rendersOf(canvas), { timeout: 30_000 }).toBeGreaterThanOrEqual(atLeast);
+  return rendersOf(canvas);
+}
+
+test('the first screen never loads three.js; opening the 3-D view loads it and draws arrows', async ({
+  page,
+  request,
+}) => {
+  const scripts: string[] = [];
+  page.on('request', (r) => {
+    if (r.resourceType() === 'script' || r.url().endsWith('.js')) scripts.push(r.url());
+  });
+  await page.goto('/');
+  await waitForFrames(page);
+  await expect(page.getByTestId('heatmap')).toBeVisible();
+  await expect(page.getByTestId('view-heatmap')).toHaveAttribute('aria-pressed', 'true');
+  await page.waitForTimeout(1000); // anything loaded late (idle prefetch) would show up here
+  const firstScreen = [...scripts];
+  expect(firstScreen.length).toBeGreaterThan(0);
+  for (const url of firstScreen) {
+    const text = await (await request.get(url)).text();
+    expect(text.includes(THREE_MARKER), `${url} holds three.js`).toBe(false);
+  }
+
+  await page.getByTestId('view-3d').click();
+  const canvas = page.getByTestId('spin-view-3d');
+  await expect(canvas).toBeVisible();
+  await expect(page.getByTestId('heatmap')).toBeHidden();
+  expect(new URL(page.url()).searchParams.get('view')).toBe('3d');
+  await expect.poll(() => canvas.getAttribute('data-frames-drawn').then(Number)).toBeGreaterThan(0);
+
+  const opened = scripts.filter((url) => !firstScreen.includes(url));
+  expect(opened.length, 'opening the 3-D view fetches its chunk').toBeGreaterThan(0);
+  const threeChunks: string[] = [];
+  for (const url of opened) {
+    if ((await (await request.get(url)).text()).includes(THREE_MARKER)) threeChunks.push(url);
+  }
+  console.log(
+    `[spin-view] first screen ${JSON.stringify(firstScreen)}, 3-D ${JSON.stringify(opened)}`,
+  );
+  expect(threeChunks.length, 'three.js arrives with the 3-D view').toBeGreaterThan(0);
+  expect(firstScreen.some((url) => threeChunks.includes(url))).toBe(false);
+
+  await expect(canvas).toHaveAttribute('data-arrows', '12000');
+  // Arrows in many colormap colours over the background: not blank, not one flat colour.
+  expect(await distinctColours(page, canvas)).toBeGreaterThan(20);
+});
+
+test('?view=3d reopens the 3-D view, which survives orbiting and closing', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/?view=3d');
+  await expect(page.getByTestId('view-3d')).toHaveAttribute('aria-pressed', 'true');
+  const canvas = page.getByTestId('spin-view-3d');
+  await expect(canvas).toBeVisible();
+  await waitForFrames(page); // the stream (and the hidden heatmap) keep running underneath
+  await waitForRenders(canvas, 3);
+
+  // Orbit: drag across the canvas. The camera moves, so the picture changes.
+  const before = await canvas.screenshot();
+  const box = (await canvas.boundingBox())!;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  const rendersBeforeDrag = await rendersOf(canvas);
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(cx + i * 20, cy + i * 8);
+  await page.mouse.up();
+  await waitForRenders(canvas, rendersBeforeDrag + 2);
+  const after = await canvas.screenshot();
+  expect(after.equals(before)).toBe(false);
+  expect(await distinctColours(page, canvas)).toBeGreaterThan(20);
+
+  // The page stays responsive while the 3-D view draws (software WebGL is slow, never frozen).
+  const started = Date.now();
+  await page.evaluate(() => 1);
+  expect(Date.now() - started).toBeLessThan(1000);
+
+  // Close: back to the heatmap, which is drawing again; the URL forgets the view.
+  const renderedBefore = (await phaseViz(page)).framesRendered;
+  await page.getByTestId('view-heatmap').click();
+  await expect(page.getByTestId('spin-view-3d')).toHaveCount(0);
+  await expect(page.getByTestId('heatmap')).toBeVisible();
+  expect(new URL(page.url()).searchParams.has('view')).toBe(false);
+  await expect
+    .poll(async () => (await phaseViz(page)).framesRendered)
+    .toBeGreaterThan(renderedBefore + 10);
+
+  // Open again: a fresh canvas and context, drawing again.
+  await page.getByTestId('view-3d').click();
+  await waitForRenders(page.getByTestId('spin-view-3d'), 2);
+  expect(errors).toEqual([]);
+});

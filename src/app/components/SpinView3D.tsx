@@ -1,0 +1,92 @@
+// The 3-D spin view's React side, loaded with React.lazy so that three.js stays out of the first
+// screen. It owns a canvas made per renderer (a context given back on close cannot be reused) and
+// hands the renderer the frame store's latest frame from its own animation-frame poll; React
+// never sees per-frame data.
+import { useEffect, useRef, useState } from 'react';
+import { colormapLut } from '../../core/colormap';
+import { createSpinView3D, type SpinView3D as Renderer } from '../../render/spin-view-3d';
+import { useUi, type UiStore } from '../state/ui-store';
+import type { VizController } from '../viz/controller';
+
+interface Props {
+  store: UiStore;
+  controller: VizController;
+}
+
+/** How often the canvas's data-* statistics (for tests and hosts) refresh, in ms. */
+const STATS_INTERVAL_MS = 250;
+
+export default function SpinView3D({ store, controller }: Props) {
+  const colormap = useUi(store, (s) => s.params.colormap);
+  const containerRef = useRef<HTMLDivElement>(null);
+  const rendererRef = useRef<Renderer | null>(null);
+  const [fault, setFault] = useState<string | null>(null);
+
+  useEffect(() => {
+    const container = containerRef.current;
+    if (!container) return;
+    const canvas = document.createElement('canvas');
+    canvas.className = 'spin-view-canvas';
+    canvas.dataset.testid = 'spin-view-3d';
+    canvas.setAttribute('aria-label', '3-D spin view: arrows turned by phase; drag to orbit');
+    container.prepend(canvas);
+    let renderer: Renderer;
+    try {
+      renderer = createSpinView3D(canvas, {
+        colormapLut: colormapLut(store.getState().params.colormap),
+        onContextLost: () => setFault('WebGL context lost: the 3-D view is paused'),
+        onContextRestored: () => setFault(null),
+      });
+    } catch (error) {
+      setFault(`3-D view unavailable: ${(error as Error).message}`);
+      canvas.remove();
+      return;
+    }
+    rendererRef.current = renderer;
+
+    let drawnVersion = -1;
+    let rafHandle = 0;
+    const poll = (): void => {
+      rafHandle = requestAnimationFrame(poll);
+      const frames = controller.frames;
+      if (frames.latest && frames.version !== drawnVersion) {
+        drawnVersion = frames.version;
+        renderer.draw(frames.latest);
+      }
+    };
+    rafHandle = requestAnimationFrame(poll);
+
+    const observer = new ResizeObserver(() => renderer.resize());
+    observer.observe(canvas);
+    const statsTimer = setInterval(() => {
+      const s = renderer.stats();
+      canvas.dataset.renders = String(s.renders);
+      canvas.dataset.framesDrawn = String(s.framesDrawn);
+      canvas.dataset.arrows = String(s.arrows);
+      canvas.dataset.drawCostMs = s.drawCostMs.toFixed(1);
+    }, STATS_INTERVAL_MS);
+
+    return () => {
+      cancelAnimationFrame(rafHandle);
+      clearInterval(statsTimer);
+      observer.disconnect();
+      rendererRef.current = null;
+      renderer.destroy();
+      canvas.remove();
+    };
+  }, [store, controller]);
+
+  useEffect(() => {
+    rendererRef.current?.setColormap(colormapLut(colormap));
+  }, [colormap]);
+
+  return (
+    <div className="spin-view" ref={containerRef} data-testid="spin-view">
+      {fault && (
+        <p className="spin-view-fault error" role="alert">
+          {fault}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,255 @@
+// The 3-D spin view (three.js): one instanced flat arrow per spin in the lattice plane, turned by
+// its phase and coloured by the heatmap's colormap, with orbit controls. draw() and camera moves
+// only mark work; one requestAnimationFrame callback does it, at most once per animation frame,
+// and a DrawPacer spaces slow draws out (software WebGL) so the page never freezes.
+import {
+  BufferAttribute,
+  BufferGeometry,
+  DoubleSide,
+  DynamicDrawUsage,
+  InstancedBufferAttribute,
+  InstancedMesh,
+  LinearSRGBColorSpace,
+  MeshBasicMaterial,
+  PerspectiveCamera,
+  Scene,
+  WebGLRenderer,
+} from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { DrawPacer } from './draw-pacer';
+import {
+  colourArrows,
+  layoutMatrices,
+  rotateMatrices,
+  spinGrid,
+  type SpinGrid,
+} from './spin-instances';
+import type { HeatmapFrame } from './types';
+
+export interface SpinView3DOptions {
+  colormapLut: Uint8Array;
+  onContextLost?: () => void;
+  onContextRestored?: () => void;
+}
+
+export interface SpinView3DStats {
+  /** Scene renders (new frames and camera moves). */
+  renders: number;
+  /** Lattice frames whose arrows were updated. */
+  framesDrawn: number;
+  /** New frames replaced before they were drawn (paced out or arriving faster than frames). */
+  framesSkipped: number;
+  drawCostMs: number;
+  minIntervalMs: number;
+  arrows: number;
+  stride: number;
+}
+
+export interface SpinView3D {
+  /** Takes the frame to show; the arrows update on the next paced render. */
+  draw(frame: HeatmapFrame): void;
+  /** The colormap table of src/core/colormap.ts (256 RGBA entries). */
+  setColormap(lut: Uint8Array): void;
+  /** Call after the canvas's CSS size changed. */
+  resize(): void;
+  stats(): SpinView3DStats;
+  destroy(): void;
+}
+
+const FOV_DEG = 45;
+/** A 60 Hz frame; a frame later than this after a draw counts the delay as the draw's cost. */
+const NOMINAL_FRAME_MS = 1000 / 60;
+
+/** A flat arrow along +x, centred on the origin, 0.9 cells long, in the z = 0 plane. */
+function arrowGeometry(): BufferGeometry {
+  // prettier-ignore
+  const positions = new Float32Array([
+    -0.45, -0.07, 0,   0.1, -0.07, 0,   0.1, 0.07, 0,   -0.45, 0.07, 0, // shaft
+    0.1, -0.22, 0,     0.45, 0, 0,      0.1, 0.22, 0,                   // head
+  ]);
+  const geometry = new BufferGeometry();
+  geometry.setAttribute('position', new BufferAttribute(positions, 3));
+  geometry.setIndex([0, 1, 2, 0, 2, 3, 4, 5, 6]);
+  return geometry;
+}
+
+export function createSpinView3D(canvas: HTMLCanvasElement, opts: SpinView3DOptions): SpinView3D {
+  // Throws when WebGL is missing; the caller shows why.
+  const renderer = new WebGLRenderer({ canvas, antialias: false, alpha: true });
+  // The colormap bytes are display (sRGB) values already: pass them through unconverted, so the
+  // arrows show exactly the heatmap's colours.
+  renderer.outputColorSpace = LinearSRGBColorSpace;
+  renderer.setClearColor(0x000000, 0);
+  renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
+
+  const scene = new Scene();
+  const camera = new PerspectiveCamera(FOV_DEG, 1, 0.1, 1000);
+  const controls = new OrbitControls(camera, canvas);
+  controls.enableDamping = false; // damping would need a render every frame
+  const geometry = arrowGeometry();
+  const material = new MeshBasicMaterial({ side: DoubleSide });
+  const pacer = new DrawPacer();
+
+  let lut = opts.colormapLut;
+  let mesh: InstancedMesh | null = null;
+  let grid: SpinGrid | null = null;
+  let pending: HeatmapFrame | null = null;
+  let shown: HeatmapFrame | null = null;
+  let frameDirty = false;
+  let coloursDirty = false;
+  let cameraDirty = true;
+  let rafHandle = 0;
+  let probeFromMs: number | null = null;
+  let lastSyncMs = 0;
+  let destroyed = false;
+  const stats = { renders: 0, framesDrawn: 0, framesSkipped: 0 };
+
+  function requestRender(): void {
+    if (rafHandle === 0 && !destroyed) rafHandle = requestAnimationFrame(tick);
+  }
+
+  function frameCamera(g: SpinGrid): void {
+    const halfFov = (FOV_DEG * Math.PI) / 360;
+    const halfHeight = Math.max(g.height / 2, g.width / 2 / Math.max(camera.aspect, 0.1));
+    const distance = (halfHeight / Math.tan(halfFov)) * 1.08;
+    // A slight tilt from straight above, so the view reads as 3-D from the start.
+    camera.position.set(0, -0.3 * distance, 0.95 * distance);
+    camera.near = distance / 100;
+    camera.far = distance * 10;
+    camera.updateProjectionMatrix();
+    controls.target.set(0, 0, 0);
+    controls.minDistance = 2;
+    controls.maxDistance = distance * 4;
+    controls.update();
+  }
+
+  function rebuild(frame: HeatmapFrame): void {
+    if (mesh) {
+      scene.remove(mesh);
+      mesh.dispose();
+    }
+    grid = spinGrid(frame.width, frame.height);
+    mesh = new InstancedMesh(geometry, material, grid.count);
+    mesh.instanceMatrix.setUsage(DynamicDrawUsage);
+    mesh.instanceColor = new InstancedBufferAttribute(new Uint8Array(grid.count * 3), 3, true);
+    mesh.instanceColor.setUsage(DynamicDrawUsage);
+    // Instances cover the lattice, which the camera frames: the per-instance bounding sphere that
+    // culling would compute walks every matrix.
+    mesh.frustumCulled = false;
+    layoutMatrices(mesh.instanceMatrix.array as Float32Array, grid);
+    scene.add(mesh);
+    frameCamera(grid);
+  }
+
+  function updateArrows(frame: HeatmapFrame): void {
+    if (!mesh || !grid || grid.width !== frame.width || grid.height !== frame.height) {
+      rebuild(frame);
+    }
+    rotateMatrices(mesh!.instanceMatrix.array as Float32Array, frame.phases, grid!);
+    colourArrows(mesh!.instanceColor!.array as Uint8Array, frame.phases, lut, grid!);
+    mesh!.instanceMatrix.needsUpdate = true;
+    mesh!.instanceColor!.needsUpdate = true;
+    shown = frame;
+  }
+
+  function tick(nowMs: number): void {
+    rafHandle = 0;
+    if (destroyed) return;
+    if (probeFromMs !== null) {
+      // The frame after a draw: how late it came is what the draw cost the page.
+      pacer.finished(Math.max(lastSyncMs, nowMs - probeFromMs - NOMINAL_FRAME_MS));
+      probeFromMs = null;
+    }
+    if (!frameDirty && !coloursDirty && !cameraDirty) return;
+    if (!pacer.ready(nowMs)) {
+      requestRender();
+      return;
+    }
+    const startMs = performance.now();
+    if (frameDirty && pending) {
+      updateArrows(pending);
+      stats.framesDrawn += 1;
+    } else if (coloursDirty && shown && mesh && grid) {
+      colourArrows(mesh.instanceColor!.array as Uint8Array, shown.phases, lut, grid);
+      mesh.instanceColor!.needsUpdate = true;
+    }
+    frameDirty = false;
+    coloursDirty = false;
+    cameraDirty = false;
+    renderer.render(scene, camera);
+    stats.renders += 1;
+    lastSyncMs = performance.now() - startMs;
+    pacer.started(nowMs);
+    probeFromMs = nowMs;
+    requestRender();
+  }
+
+  function onCameraChange(): void {
+    cameraDirty = true;
+    requestRender();
+  }
+
+  function onContextLost(): void {
+    opts.onContextLost?.();
+  }
+
+  function onContextRestored(): void {
+    // three.js rebuilds its GPU state; the arrows must be uploaded again.
+    frameDirty = shown !== null;
+    pending = pending ?? shown;
+    requestRender();
+    opts.onContextRestored?.();
+  }
+
+  function resize(): void {
+    const widthCss = canvas.clientWidth;
+    const heightCss = canvas.clientHeight;
+    if (widthCss === 0 || heightCss === 0) return;
+    renderer.setSize(widthCss, heightCss, false);
+    camera.aspect = widthCss / heightCss;
+    camera.updateProjectionMatrix();
+    cameraDirty = true;
+    requestRender();
+  }
+
+  controls.addEventListener('change', onCameraChange);
+  canvas.addEventListener('webglcontextlost', onContextLost);
+  canvas.addEventListener('webglcontextrestored', onContextRestored);
+  resize();
+
+  return {
+    draw(frame) {
+      if (frameDirty) stats.framesSkipped += 1;
+      pending = frame;
+      frameDirty = true;
+      requestRender();
+    },
+    setColormap(next) {
+      lut = next;
+      coloursDirty = true;
+      requestRender();
+    },
+    resize,
+    stats: () => ({
+      ...stats,
+      drawCostMs: pacer.drawCostMs,
+      minIntervalMs: pacer.minIntervalMs,
+      arrows: grid?.count ?? 0,
+      stride: grid?.stride ?? 1,
+    }),
+    destroy() {
+      destroyed = true;
+      cancelAnimationFrame(rafHandle);
+      controls.removeEventListener('change', onCameraChange);
+      controls.dispose();
+      canvas.removeEventListener('webglcontextlost', onContextLost);
+      canvas.removeEventListener('webglcontextrestored', onContextRestored);
+      mesh?.dispose();
+      geometry.dispose();
+      material.dispose();
+      renderer.dispose();
+      // Browsers cap live WebGL contexts: give this one back now rather than at garbage collection.
+      renderer.forceContextLoss();
+    },
+  };
+}
