@@ -6,6 +6,8 @@ import { createUiStore } from './state/ui-store';
 import { parseAppParams } from './url-params';
 import { VizController, installPhaseViz } from './viz/controller';
 import { startStream, streamUrl } from './stream/stream-client';
+import { ActionsContext, createAppActions } from './actions';
+import { startUrlSync } from './url-sync';
 import './styles.css';
 
 const { params, notices } = parseAppParams(window.location.search);
@@ -14,7 +16,33 @@ const store = createUiStore(params, notices);
 const controller = new VizController();
 installPhaseViz(controller);
 controller.start();
-startStream(store, controller, streamUrl(window.location, params.tenant));
+// On every hello (first connection or a reconnect) the server starts the client at the head:
+// put back the cursor the URL or the operator had chosen.
+const restoreView = (): void => {
+  const wanted =
+    store.getState().playback ?? (params.frame !== null || params.speed !== 1 ? null : undefined);
+  if (wanted === undefined) return;
+  if (wanted === null) {
+    if (params.frame !== null) connection.control({ action: 'seek', frame: params.frame });
+    if (params.speed !== 1) connection.control({ action: 'speed', speed: params.speed });
+    if (params.frame !== null) connection.control({ action: 'pause' });
+    return;
+  }
+  if (wanted.live) return;
+  connection.control({ action: 'seek', frame: wanted.frame });
+  if (wanted.speed !== 1) connection.control({ action: 'speed', speed: wanted.speed });
+  if (wanted.a !== null || !wanted.loop)
+    connection.control({ action: 'loop', loop: wanted.loop, a: wanted.a, b: wanted.b });
+  if (!wanted.playing) connection.control({ action: 'pause' });
+};
+const connection = startStream(
+  store,
+  controller,
+  streamUrl(window.location, params.tenant),
+  restoreView,
+);
+const actions = createAppActions(store, connection.control);
+startUrlSync(store);
 // The HUD is React state, refreshed four times a second from the render loop's statistics.
 setInterval(() => store.setState({ hud: controller.hud() }), 250);
 
@@ -24,7 +52,9 @@ if (!root) throw new Error('[app] #root element missing from index.html');
 createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <App store={store} controller={controller} />
+      <ActionsContext.Provider value={actions}>
+        <App store={store} controller={controller} />
+      </ActionsContext.Provider>
     </QueryClientProvider>
   </StrictMode>,
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PARAMS, parseAppParams } from './url-params';
+import { DEFAULT_PARAMS, parseAppParams, urlWithView } from './url-params';
 
 describe('parseAppParams', () => {
   const VALID = [
@@ -20,6 +20,14 @@ describe('parseAppParams', () => {
     },
     { name: 'colormap', search: '?colormap=twilight', expected: { colormap: 'twilight' } },
     { name: 'theme', search: '?theme=light', expected: { theme: 'light' } },
+    {
+      name: 'zoom and centre',
+      search: '?zoom=4,30,20.5',
+      expected: { zoom: { zoom: 4, centerXCells: 30, centerYCells: 20.5 } },
+    },
+    { name: 'relative mode', search: '?relative=1', expected: { relative: true } },
+    { name: '3-D view', search: '?view=3d', expected: { view: '3d' } },
+    { name: 'heatmap view', search: '?view=heatmap', expected: { view: 'heatmap' } },
   ];
   it.each(VALID)('accepts $name', ({ search, expected }) => {
     const { params, notices } = parseAppParams(search);
@@ -39,7 +47,11 @@ describe('parseAppParams', () => {
     { search: '?theme=blue', param: 'theme' },
     { search: '?tenant=%27%3B%20DROP%20TABLE', param: 'tenant' },
     { search: '?embed=yes', param: 'embed' },
+    { search: '?view=3D', param: 'view' },
+    { search: '?view=vr', param: 'view' },
     { search: '?bogus=1', param: 'bogus' },
+    { search: '?zoom=500,1,1', param: 'zoom' },
+    { search: '?relative=yes', param: 'relative' },
   ];
   it.each(INVALID)('falls back to the default with a notice for $search', ({ search, param }) => {
     const { params, notices } = parseAppParams(search);
@@ -54,5 +66,32 @@ describe('parseAppParams', () => {
     expect(params.renderer).toBe('cpu');
     expect(params.speed).toBe(1);
     expect(notices.map((n) => n.param)).toEqual(['speed']);
+  });
+});
+
+describe('urlWithView', () => {
+  const CASES = [
+    {
+      name: 'adds view=3d and keeps the other parameters',
+      href: 'http://h/?tenant=demo&frame=3',
+      view: '3d' as const,
+      expected: 'http://h/?tenant=demo&frame=3&view=3d',
+    },
+    {
+      name: 'replaces an existing view',
+      href: 'http://h/?view=heatmap#x',
+      view: '3d' as const,
+      expected: 'http://h/?view=3d#x',
+    },
+    {
+      name: 'drops the parameter for the default heatmap',
+      href: 'http://h/?view=3d&theme=light',
+      view: 'heatmap' as const,
+      expected: 'http://h/?theme=light',
+    },
+  ];
+  it.each(CASES)('$name', ({ href, view, expected }) => {
+    expect(urlWithView(href, view)).toBe(expected);
+    expect(parseAppParams(new URL(expected).search).params.view).toBe(view);
   });
 });

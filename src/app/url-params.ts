@@ -6,9 +6,12 @@ import {
   isColormapName,
   type ColormapName,
 } from '../core/colormap';
+import { parseZoomParam } from './viz/view';
 
 export type RendererPreference = 'auto' | 'gpu' | 'cpu';
 export type Theme = 'light' | 'dark';
+/** What draws the lattice: the heatmap (first screen) or the 3-D spin view (loaded when opened). */
+export type ViewMode = 'heatmap' | '3d';
 
 export interface AppParams {
   tenant: string | null;
@@ -20,6 +23,11 @@ export interface AppParams {
   speed: number;
   colormap: ColormapName;
   theme: Theme;
+  /** Zoom and centre of the heatmap (`zoom=Z,CX,CY`, cells), null for the whole lattice. */
+  zoom: { zoom: number; centerXCells: number; centerYCells: number } | null;
+  /** Colour phases relative to the mean phase psi. */
+  relative: boolean;
+  view: ViewMode;
 }
 
 export interface ParamNotice {
@@ -39,6 +47,9 @@ export const DEFAULT_PARAMS: AppParams = {
   speed: 1,
   colormap: DEFAULT_COLORMAP,
   theme: 'dark',
+  zoom: null,
+  relative: false,
+  view: 'heatmap',
 };
 
 const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -102,9 +113,37 @@ export function parseAppParams(search: string): { params: AppParams; notices: Pa
         if (value === 'light' || value === 'dark') params.theme = value;
         else reject(key, value, 'light or dark', DEFAULT_PARAMS.theme);
         break;
+      case 'view':
+        if (value === 'heatmap' || value === '3d') params.view = value;
+        else reject(key, value, 'heatmap or 3d', 'the heatmap');
+        break;
+      case 'zoom': {
+        const zoom = parseZoomParam(value);
+        if (zoom) params.zoom = zoom;
+        else
+          reject(
+            key,
+            value,
+            'ZOOM,CX,CY with ZOOM from 1 to 64 and a centre in cells',
+            'the whole lattice',
+          );
+        break;
+      }
+      case 'relative':
+        if (value === '1' || value === '0') params.relative = value === '1';
+        else reject(key, value, '1 or 0', '0');
+        break;
       default:
         notices.push({ param: key, message: `unknown parameter ${quote(key)} ignored` });
     }
   }
   return { params, notices };
+}
+
+/** The page's URL with `view` set (the heatmap, the default, drops the parameter). */
+export function urlWithView(href: string, view: ViewMode): string {
+  const url = new URL(href);
+  if (view === DEFAULT_PARAMS.view) url.searchParams.delete('view');
+  else url.searchParams.set('view', view);
+  return url.toString();
 }

@@ -1,6 +1,7 @@
 // Keeps the address bar describing the view (tenant, frame, speed, colormap, theme, ...), so a
 // copied link reopens it. Replaces the history entry: no back-button spam. Never writes tokens.
 import type { UiState, UiStore } from './state/ui-store';
+import { formatZoomParam } from './viz/view';
 
 export function viewQuery(state: UiState, current: URLSearchParams): URLSearchParams {
   const query = new URLSearchParams(current);
@@ -16,6 +17,8 @@ export function viewQuery(state: UiState, current: URLSearchParams): URLSearchPa
   set('speed', cursor && playback.speed !== 1 ? String(playback.speed) : null);
   set('colormap', params.colormap === 'wheel' ? null : params.colormap);
   set('theme', params.theme === 'dark' ? null : params.theme);
+  if (stream) set('zoom', formatZoomParam(state.display, stream.width, stream.height));
+  set('relative', state.display.relative ? '1' : null);
   query.delete('token');
   return query;
 }
@@ -25,9 +28,11 @@ export function startUrlSync(store: UiStore): () => void {
     if (
       state.playback === previous.playback &&
       state.params === previous.params &&
-      state.stream === previous.stream
-    )
+      state.stream === previous.stream &&
+      state.display === previous.display
+    ) {
       return;
+    }
     const url = new URL(window.location.href);
     const query = viewQuery(state, url.searchParams);
     const next = query.toString();

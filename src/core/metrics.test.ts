@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderParameter, vortexCount } from './metrics';
+import { localOrderParameter, orderParameter, vortexCount } from './metrics';
 import { quantizePhase } from './phase';
 
 function lattice(
@@ -164,5 +164,17 @@ describe('vortexCount', () => {
     { name: 'a fractional height', phases: new Uint16Array(6), width: 4, height: 1.5 },
   ])('rejects $name', ({ phases, width, height }) => {
     expect(() => vortexCount(phases, width, height)).toThrow(RangeError);
+  });
+});
+
+describe('localOrderParameter', () => {
+  it('is 1 where the neighbourhood agrees and small across a half-turn checkerboard', () => {
+    const uniform = new Uint16Array(25).fill(1234);
+    expect(localOrderParameter(uniform, 5, 5, 2, 2)).toBeCloseTo(1, 12);
+    const checker = new Uint16Array(36);
+    for (let y = 0; y < 6; y++)
+      for (let x = 0; x < 6; x++) checker[y * 6 + x] = (x + y) % 2 ? 32768 : 0;
+    // 5 of one phase and 4 of the opposite in a 3x3 block: R = 1/9.
+    expect(localOrderParameter(checker, 6, 6, 0, 0)).toBeCloseTo(1 / 9, 12);
   });
 });

@@ -94,3 +94,32 @@ export function vortexCount(phases: Uint16Array, width: number, height: number):
   }
   return { total: positive + negative, positive, negative };
 }
+
+/**
+ * Order parameter R of the (2*radius+1)^2 neighbourhood of cell (x, y), periodic at the edges:
+ * 1 where neighbours agree, near 0 at a vortex core or across a front.
+ */
+export function localOrderParameter(
+  phases: Uint16Array,
+  width: number,
+  height: number,
+  x: number,
+  y: number,
+  radius = 1,
+): number {
+  const cos = cosineTable();
+  let sumCos = 0;
+  let sumSin = 0;
+  let n = 0;
+  for (let dy = -radius; dy <= radius; dy++) {
+    const row = (((y + dy) % height) + height) % height;
+    for (let dx = -radius; dx <= radius; dx++) {
+      const col = (((x + dx) % width) + width) % width;
+      const q = phases[row * width + col]!;
+      sumCos += cos[q]!;
+      sumSin += cos[(q - QUARTER_TURN_STEPS) & 0xffff]!;
+      n += 1;
+    }
+  }
+  return Math.hypot(sumCos / n, sumSin / n);
+}

@@ -3,10 +3,17 @@
 import createREGL from 'regl';
 import vertSource from '../../shaders/heatmap.vert?raw';
 import fragSource from '../../shaders/heatmap.frag?raw';
-import { fitBackingStore, type HeatmapOptions, type HeatmapRenderer } from './types';
+import {
+  backingScale,
+  fitBackingStore,
+  fullView,
+  type HeatmapOptions,
+  type HeatmapRenderer,
+  type HeatmapView,
+} from './types';
 
 /** The uniforms the heatmap command supplies; a unit test checks them against the shaders. */
-export const HEATMAP_UNIFORMS = ['u_phase', 'u_colormap'] as const;
+export const HEATMAP_UNIFORMS = ['u_phase', 'u_colormap', 'u_window', 'u_phaseOffset'] as const;
 export const HEATMAP_ATTRIBUTES = ['a_position'] as const;
 
 export function createReglHeatmap(
@@ -47,13 +54,25 @@ export function createReglHeatmap(
     data: options.colormapLut,
   });
 
-  const drawQuad = regl({
+  interface DrawProps {
+    window: [number, number, number, number];
+    phaseOffset: number;
+  }
+  interface Uniforms {
+    u_phase: createREGL.Texture2D;
+    u_colormap: createREGL.Texture2D;
+    u_window: [number, number, number, number];
+    u_phaseOffset: number;
+  }
+  const drawQuad = regl<Uniforms, { a_position: number[] }, DrawProps>({
     vert: vertSource,
     frag: fragSource,
     attributes: { a_position: [-1, -1, 1, -1, -1, 1, 1, 1] },
     uniforms: {
       u_phase: () => phaseTexture,
       u_colormap: colormapTexture,
+      u_window: regl.prop<DrawProps, 'window'>('window'),
+      u_phaseOffset: regl.prop<DrawProps, 'phaseOffset'>('phaseOffset'),
     } satisfies Record<(typeof HEATMAP_UNIFORMS)[number], unknown>,
     primitive: 'triangle strip',
     count: 4,
@@ -65,9 +84,9 @@ export function createReglHeatmap(
 
   return {
     mode: 'gpu',
-    draw(frame) {
+    draw(frame, view: HeatmapView = fullView(frame.width, frame.height)) {
       if (regl._gl.isContextLost()) return;
-      const resized = fitBackingStore(canvas, frame);
+      const resized = fitBackingStore(canvas, frame, backingScale(frame, view));
       const data = new Uint8Array(
         frame.phases.buffer,
         frame.phases.byteOffset,
@@ -86,7 +105,15 @@ export function createReglHeatmap(
         phaseTexture.subimage({ ...texelOptions, width: frame.width, height: frame.height, data });
       }
       if (resized) regl.poll();
-      drawQuad();
+      drawQuad({
+        window: [
+          view.x0Cells / frame.width,
+          view.y0Cells / frame.height,
+          view.spanXCells / frame.width,
+          view.spanYCells / frame.height,
+        ],
+        phaseOffset: view.phaseOffsetQ,
+      });
     },
     setColormap(lut) {
       colormapTexture({

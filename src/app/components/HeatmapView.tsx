@@ -1,11 +1,14 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { colormapLut } from '../../core/colormap';
 import { createCanvasHeatmap } from '../../render/canvas-heatmap';
 import { createReglHeatmap } from '../../render/regl-heatmap';
 import type { HeatmapRenderer } from '../../render/types';
+import { useActions } from '../actions';
 import { useUi, type UiStore } from '../state/ui-store';
 import type { VizController } from '../viz/controller';
 import { chooseRenderMode } from '../viz/render-mode';
+import { cellAt, viewWindow } from '../viz/view';
+import { HoverReadout, type HoveredCell } from './HoverReadout';
 
 interface Props {
   store: UiStore;
@@ -21,13 +24,19 @@ function fitCanvas(container: HTMLElement, canvas: HTMLCanvasElement, aspect: nu
   canvas.style.height = `${Math.floor(widthPx / aspect)}px`;
 }
 
+/** A drag of fewer pixels than this is a click (pin), not a pan. */
+const CLICK_SLOP_PX = 4;
+
 export function HeatmapView({ store, controller }: Props) {
+  const actions = useActions();
   const stream = useUi(store, (s) => s.stream);
   const params = useUi(store, (s) => s.params);
   const webglAvailable = useUi(store, (s) => s.webglAvailable);
   const contextLost = useUi(store, (s) => s.contextLost);
+  const pinnedSpin = useUi(store, (s) => s.pinnedSpin);
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  const [hovered, setHovered] = useState<HoveredCell | null>(null);
 
   const spins = stream ? stream.width * stream.height : 0;
   const { mode, reason } = chooseRenderMode({
@@ -71,6 +80,16 @@ export function HeatmapView({ store, controller }: Props) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [mode, params.colormap, stream?.width, stream?.height]);
 
+  // Zoom, pan and relative mode reach the render loop directly, not through React renders.
+  useEffect(() => {
+    controller.setDisplay(store.getState().display);
+    return store.subscribe((state, previous) => {
+      if (state.display !== previous.display) controller.setDisplay(state.display);
+    });
+  }, [controller, store]);
+
+  useEffect(() => controller.pin(pinnedSpin), [controller, pinnedSpin]);
+
   useEffect(() => {
     const container = containerRef.current;
     const canvas = canvasRef.current;
@@ -80,6 +99,67 @@ export function HeatmapView({ store, controller }: Props) {
     observer.observe(container);
     return () => observer.disconnect();
   }, [aspect, mode]);
+
+  // Pointer: wheel zooms about the pointer, drag pans, a click pins the spin under it.
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas || !stream) return;
+    const fraction = (e: MouseEvent): [number, number] => {
+      const rect = canvas.getBoundingClientRect();
+      return [(e.clientX - rect.left) / rect.width, (e.clientY - rect.top) / rect.height];
+    };
+    const cellUnder = (e: MouseEvent) => {
+      const [fx, fy] = fraction(e);
+      const view = viewWindow(stream.width, stream.height, store.getState().display);
+      return cellAt(view, stream.width, stream.height, fx, fy);
+    };
+    let drag: { x: number; y: number; moved: boolean } | null = null;
+    const onWheel = (e: WheelEvent): void => {
+      e.preventDefault();
+      const [fx, fy] = fraction(e);
+      actions.zoom(Math.exp(-e.deltaY * 0.002), fx, fy);
+    };
+    const onDown = (e: PointerEvent): void => {
+      drag = { x: e.clientX, y: e.clientY, moved: false };
+      canvas.setPointerCapture(e.pointerId);
+    };
+    const onMove = (e: PointerEvent): void => {
+      const cell = cellUnder(e);
+      setHovered(cell ? { x: cell.x, y: cell.y, clientX: e.clientX, clientY: e.clientY } : null);
+      if (!drag) return;
+      const dx = e.clientX - drag.x;
+      const dy = e.clientY - drag.y;
+      if (!drag.moved && Math.hypot(dx, dy) < CLICK_SLOP_PX) return;
+      drag.moved = true;
+      const rect = canvas.getBoundingClientRect();
+      actions.pan(-dx / rect.width, -dy / rect.height);
+      drag.x = e.clientX;
+      drag.y = e.clientY;
+    };
+    const onUp = (e: PointerEvent): void => {
+      if (drag && !drag.moved) {
+        const cell = cellUnder(e);
+        if (cell) {
+          const index = cell.y * stream.width + cell.x;
+          actions.pin(store.getState().pinnedSpin === index ? null : index);
+        }
+      }
+      drag = null;
+    };
+    const onLeave = (): void => setHovered(null);
+    canvas.addEventListener('wheel', onWheel, { passive: false });
+    canvas.addEventListener('pointerdown', onDown);
+    canvas.addEventListener('pointermove', onMove);
+    canvas.addEventListener('pointerup', onUp);
+    canvas.addEventListener('pointerleave', onLeave);
+    return () => {
+      canvas.removeEventListener('wheel', onWheel);
+      canvas.removeEventListener('pointerdown', onDown);
+      canvas.removeEventListener('pointermove', onMove);
+      canvas.removeEventListener('pointerup', onUp);
+      canvas.removeEventListener('pointerleave', onLeave);
+    };
+  }, [actions, store, stream, mode]);
 
   return (
     <div className="heatmap-frame" ref={containerRef}>
@@ -94,6 +174,7 @@ export function HeatmapView({ store, controller }: Props) {
         }
       />
       {!stream && <div className="heatmap-empty">Waiting for the stream…</div>}
+      {hovered && stream && <HoverReadout cell={hovered} controller={controller} />}
     </div>
   );
 }

@@ -7,6 +7,10 @@ export const SHORTCUTS: [key: string, what: string][] = [
   ['← / →', 'step one frame back or forward'],
   ['[ / ]', 'slower or faster'],
   ['L', 'back to live'],
+  ['+ / −', 'zoom in or out'],
+  ['Shift + arrows', 'pan'],
+  ['0', 'whole lattice'],
+  ['R', 'relative phase (minus the mean phase)'],
   ['T', 'light or dark theme'],
   ['?', 'this help'],
   ['Esc', 'close this help'],
@@ -38,10 +42,34 @@ export function ShortcutsHelp({ store }: { store: UiStore }) {
           actions.togglePlay();
           break;
         case 'ArrowLeft':
-          actions.step(-1);
+          if (e.shiftKey) actions.pan(-0.1, 0);
+          else actions.step(-1);
           break;
         case 'ArrowRight':
-          actions.step(1);
+          if (e.shiftKey) actions.pan(0.1, 0);
+          else actions.step(1);
+          break;
+        case 'ArrowUp':
+          if (!e.shiftKey) return;
+          actions.pan(0, -0.1);
+          break;
+        case 'ArrowDown':
+          if (!e.shiftKey) return;
+          actions.pan(0, 0.1);
+          break;
+        case '+':
+        case '=':
+          actions.zoom(1.25);
+          break;
+        case '-':
+          actions.zoom(0.8);
+          break;
+        case '0':
+          actions.resetView();
+          break;
+        case 'r':
+        case 'R':
+          actions.setRelative(!store.getState().display.relative);
           break;
         case '[':
           actions.setSpeed(nextSpeed(speed, -1));

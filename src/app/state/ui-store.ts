@@ -2,10 +2,11 @@
 // goes here: the render loop reads the frame store directly; this store changes a few times a second.
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { StreamInfo } from '../../core/wire/envelope';
+import type { PlaybackMessage, StreamInfo } from '../../core/wire/envelope';
 import type { RenderMode } from '../../render/types';
 import type { ConnectionState } from '../stream/worker-messages';
 import type { AppParams, ParamNotice } from '../url-params';
+import { DEFAULT_DISPLAY, type Display } from '../viz/view';
 
 export interface HudStats {
   fps: number;
@@ -28,12 +29,18 @@ export interface UiState {
     reason: string | null;
   };
   stream: StreamInfo | null;
+  /** This client's replay state as the server last confirmed it; null while following the head. */
+  playback: Omit<PlaybackMessage, 't'> | null;
   webglAvailable: boolean;
   contextLost: boolean;
   renderMode: RenderMode;
   renderReason: string;
   lastFault: string | null;
   hud: HudStats;
+  /** Heatmap zoom, pan and relative mode. */
+  display: Display;
+  /** The spin whose phase is followed over time, by index. */
+  pinnedSpin: number | null;
 }
 
 export const EMPTY_HUD: HudStats = {
@@ -53,12 +60,15 @@ export function createUiStore(params: AppParams, notices: ParamNotice[]) {
     notices,
     connection: { state: 'connecting', attempt: 0, retryInMs: null, reason: null },
     stream: null,
+    playback: null,
     webglAvailable: true,
     contextLost: false,
     renderMode: params.renderer === 'cpu' ? 'cpu' : 'gpu',
     renderReason: 'waiting for the stream',
     lastFault: null,
     hud: EMPTY_HUD,
+    display: { ...DEFAULT_DISPLAY, ...(params.zoom ?? {}), relative: params.relative },
+    pinnedSpin: null,
   }));
 }
 

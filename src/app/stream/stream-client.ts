@@ -2,7 +2,14 @@
 // and keeps connection state in the UI store.
 import type { VizController } from '../viz/controller';
 import type { UiStore } from '../state/ui-store';
+import type { PlaybackControl } from '../../core/wire/playback';
 import type { FromWorker, ToWorker } from './worker-messages';
+import { phaseHistory } from '../viz/phase-history';
+
+export interface StreamConnection {
+  control(control: PlaybackControl): void;
+  close(): void;
+}
 
 export function streamUrl(location: Location, tenant: string | null): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -10,7 +17,12 @@ export function streamUrl(location: Location, tenant: string | null): string {
   return `${scheme}//${location.host}/ws${query}`;
 }
 
-export function startStream(store: UiStore, controller: VizController, url: string): () => void {
+export function startStream(
+  store: UiStore,
+  controller: VizController,
+  url: string,
+  onHello?: () => void,
+): StreamConnection {
   const worker = new Worker(new URL('./stream-worker.ts', import.meta.url), { type: 'module' });
   const send = (message: ToWorker): void => worker.postMessage(message);
 
@@ -26,14 +38,28 @@ export function startStream(store: UiStore, controller: VizController, url: stri
             height: message.height,
             phases: message.phases,
             producedAtMs: message.producedAtMs,
+            psiRad: message.psiRad,
           },
           message.decodeMs,
           message.wireBytes,
         );
+        phaseHistory.push({
+          atMs: performance.now(),
+          frameIndex: message.frameIndex,
+          orderR: message.orderR,
+          psiRad: message.psiRad,
+          vortices: message.vortices,
+        });
         break;
       case 'hello':
+        phaseHistory.clear();
         controller.setStream(message.stream);
-        store.setState({ stream: message.stream });
+        onHello?.();
+        store.setState({ stream: message.stream, playback: null });
+        break;
+      case 'playback':
+        store.setState({ playback: message.playback });
+        if (message.playback.notice) store.setState({ lastFault: message.playback.notice });
         break;
       case 'status':
         controller.setConnected(message.state === 'open');
@@ -56,8 +82,11 @@ export function startStream(store: UiStore, controller: VizController, url: stri
     store.setState({ lastFault: `stream worker failed: ${event.message}` });
   };
   send({ type: 'connect', url });
-  return () => {
-    send({ type: 'disconnect' });
-    worker.terminate();
+  return {
+    control: (control) => send({ type: 'control', control }),
+    close: () => {
+      send({ type: 'disconnect' });
+      worker.terminate();
+    },
   };
 }

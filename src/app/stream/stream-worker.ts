@@ -3,6 +3,7 @@
 // transfers each decoded frame to the page. Reconnects with exponential back-off and jitter.
 import { CLOSE, SUBPROTOCOL, encodeMessage } from '../../core/wire/envelope';
 import { StreamDecoder } from '../../core/wire/stream-decoder';
+import { orderParameter, vortexCount } from '../../core/metrics';
 import type { ConnectionState, FromWorker, ToWorker, WorkerFrame } from './worker-messages';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -52,6 +53,10 @@ function onMessage(event: MessageEvent<ArrayBuffer>): void {
       return;
     case 'frame': {
       const f = result.frame;
+      const decodedAtMs = wallClockMs();
+      const decodeMs = performance.now() - arrivedMs;
+      // Phase metrics here, after the decode is timed, so the page's thread pays nothing for them.
+      const order = orderParameter(f.phases);
       const frame: WorkerFrame = {
         type: 'frame',
         seq: f.seq,
@@ -60,9 +65,12 @@ function onMessage(event: MessageEvent<ArrayBuffer>): void {
         height: f.height,
         phases: f.phases,
         producedAtMs: f.producedAtMs,
-        decodedAtMs: wallClockMs(),
-        decodeMs: performance.now() - arrivedMs,
+        decodedAtMs,
+        decodeMs,
         wireBytes: f.wireBytes,
+        orderR: order.r,
+        psiRad: order.psiRad,
+        vortices: vortexCount(f.phases, f.width, f.height).total,
       };
       post(frame, [f.phases.buffer]);
       return;
@@ -80,6 +88,23 @@ function onMessage(event: MessageEvent<ArrayBuffer>): void {
         message: `server error ${result.message.code}: ${result.message.message}`,
       });
       return;
+    case 'playback': {
+      const m = result.message;
+      post({
+        type: 'playback',
+        playback: {
+          live: m.live,
+          playing: m.playing,
+          speed: m.speed,
+          frame: m.frame,
+          loop: m.loop,
+          a: m.a,
+          b: m.b,
+          notice: m.notice,
+        },
+      });
+      return;
+    }
     case 'pong':
     case 'skipped':
       return;
@@ -126,6 +151,11 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
       socket?.close(1000, 'client closed');
       socket = null;
       status('closed', null, 'closed by the page');
+      break;
+    case 'control':
+      if (socket?.readyState === WebSocket.OPEN) {
+        socket.send(encodeMessage({ t: 'control', control: command.control }));
+      }
       break;
     case 'resync':
       socket?.send(encodeMessage({ t: 'resync', reason: command.reason }));

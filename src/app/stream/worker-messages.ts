@@ -1,10 +1,14 @@
 // Messages between the stream worker (WebSocket, decoding) and the page.
-import type { StreamInfo } from '../../core/wire/envelope';
+import type { PlaybackMessage, StreamInfo } from '../../core/wire/envelope';
+import type { PlaybackControl } from '../../core/wire/playback';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export type ToWorker =
-  { type: 'connect'; url: string } | { type: 'disconnect' } | { type: 'resync'; reason: string };
+  | { type: 'connect'; url: string }
+  | { type: 'disconnect' }
+  | { type: 'resync'; reason: string }
+  | { type: 'control'; control: PlaybackControl };
 
 export interface WorkerFrame {
   type: 'frame';
@@ -21,6 +25,12 @@ export interface WorkerFrame {
   decodeMs: number;
   /** Wire size of the frame message. */
   wireBytes: number;
+  /** Order parameter R of this frame, in [0, 1] (src/core/metrics.ts), computed in the worker. */
+  orderR: number;
+  /** Mean phase psi of this frame, in [0, 2*pi) radians. */
+  psiRad: number;
+  /** Vortices (positive + negative) of this frame. */
+  vortices: number;
 }
 
 export type FromWorker =
@@ -32,5 +42,6 @@ export type FromWorker =
       reason: string | null;
     }
   | { type: 'hello'; stream: StreamInfo; serverTimeMs: number }
+  | { type: 'playback'; playback: Omit<PlaybackMessage, 't'> }
   | WorkerFrame
   | { type: 'fault'; message: string };

@@ -4,6 +4,15 @@ import { RollingWindow } from '../../core/stats';
 import type { HeatmapRenderer, RenderMode } from '../../render/types';
 import type { StreamInfo } from '../../core/wire/envelope';
 import { FrameStore, type StoredFrame } from './frame-store';
+import { DEFAULT_DISPLAY, viewWindow, type Display } from './view';
+
+/** Phase of the pinned spin over recent frames. */
+export interface PinnedSample {
+  frameIndex: number;
+  phaseRad: number;
+}
+
+const PINNED_HISTORY = 600;
 import type { HudStats } from '../state/ui-store';
 
 export interface PhaseVizSnapshot {
@@ -37,6 +46,9 @@ export class VizController {
   private readonly wireTimesMs = new RollingWindow(120);
   private rafHandle = 0;
   private running = false;
+  private display: Display = DEFAULT_DISPLAY;
+  private pinnedIndex: number | null = null;
+  private pinned: PinnedSample[] = [];
 
   start(): void {
     if (this.running) return;
@@ -62,12 +74,39 @@ export class VizController {
     this.stream = stream;
   }
 
+  /** Zoom, pan and relative mode: redrawn on the next animation frame. */
+  setDisplay(display: Display): void {
+    this.display = display;
+    this.frames.drawnVersion = -1;
+  }
+
+  /** Follows one spin's phase from now on (null stops). */
+  pin(spinIndex: number | null): void {
+    this.pinnedIndex = spinIndex;
+    this.pinned = [];
+    const frame = this.frames.latest;
+    if (frame && spinIndex !== null && spinIndex < frame.phases.length) this.recordPinned(frame);
+  }
+
+  pinnedHistory(): readonly PinnedSample[] {
+    return this.pinned;
+  }
+
+  private recordPinned(frame: StoredFrame): void {
+    const q = frame.phases[this.pinnedIndex!];
+    if (q === undefined) return;
+    this.pinned.push({ frameIndex: frame.frameIndex, phaseRad: (q * 2 * Math.PI) / 65536 });
+    if (this.pinned.length > PINNED_HISTORY)
+      this.pinned.splice(0, this.pinned.length - PINNED_HISTORY);
+  }
+
   setConnected(connected: boolean): void {
     this.connected = connected;
   }
 
   acceptFrame(frame: StoredFrame, decodeMs: number, wireBytes: number): void {
     this.frames.push(frame);
+    if (this.pinnedIndex !== null) this.recordPinned(frame);
     this.decodeMs.push(decodeMs);
     this.wireBytes.push(wireBytes);
     this.wireTimesMs.push(performance.now());
@@ -81,7 +120,7 @@ export class VizController {
     this.tickTimesMs.push(nowMs);
     const frame = this.frames.latest;
     if (frame && this.renderer && this.frames.version !== this.frames.drawnVersion) {
-      this.renderer.draw(frame);
+      this.renderer.draw(frame, viewWindow(frame.width, frame.height, this.display, frame.psiRad));
       this.frames.drawnVersion = this.frames.version;
       this.framesRendered += 1;
     }

@@ -6,6 +6,8 @@ export interface StoredFrame extends HeatmapFrame {
   seq: number;
   frameIndex: number;
   producedAtMs: number;
+  /** Mean phase psi of the frame (radians), for relative mode. */
+  psiRad: number;
 }
 
 export class FrameStore {
