@@ -14,6 +14,7 @@ import {
   encodeMessage,
 } from '../core/wire/envelope';
 import { registerBandwidthRoutes } from './bandwidth-routes';
+import { registerLatencyRoutes } from './latency-routes';
 import type { ServerConfig } from './config';
 import type { ServerMetrics } from './metrics';
 import { createClientSession, type ClientSession } from './stream/client-session';
@@ -119,6 +120,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   registerBandwidthRoutes(fastify, {
     metrics,
     hasTenant: (tenant) => access.hasTenant(tenant),
+    authorize: (authorization, tenant) => authorizeTenant(access, authorization, tenant),
+  });
+  registerLatencyRoutes(fastify, {
+    metrics,
+    sloMs: (tenant) => directory.tenants.get(tenant)?.sloMs,
     authorize: (authorization, tenant) => authorizeTenant(access, authorization, tenant),
   });
   const sampler = setInterval(() => metrics.sampleBandwidth(Date.now()), 1000);

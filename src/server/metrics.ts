@@ -1,6 +1,7 @@
 // Prometheus metrics of the server (DESIGN.md 4.2 names). One registry per server instance so
 // tests can run several servers in one process.
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { percentile } from '../core/stats';
 
 /** Cumulative byte and frame counts of one tenant's sends, as plain numbers for the REST API. */
 export interface BandwidthTotals {
@@ -19,8 +20,17 @@ export interface BandwidthSample {
   totals: BandwidthTotals;
 }
 
+/** One second of a tenant's frame latencies, as clients reported them. */
+export interface LatencySample {
+  atMs: number;
+  p95Ms: number;
+  count: number;
+}
+
 export interface StreamMetrics {
   readonly totals: Readonly<BandwidthTotals>;
+  /** Produced-to-decoded latencies (ms) reported by a client of this tenant. */
+  observeLatency(samplesMs: readonly number[]): void;
   clientConnected(): void;
   clientDisconnected(): void;
   frameSent(bytesSent: number, rawBytes: number): void;
@@ -33,17 +43,31 @@ export interface ServerMetrics {
   forTenant(tenantId: string): StreamMetrics;
   /** Samples of the tenant's totals, one a second, oldest first, over the last `windowS` seconds. */
   bandwidthSamples(tenantId: string, windowS: number): BandwidthSample[];
-  /** Takes a sample of every tenant's totals (the server calls it once a second). */
+  /** Takes a sample of every tenant's totals and latencies (the server calls it once a second). */
   sampleBandwidth(atMs: number): void;
+  /** Per-second latency p95 of the tenant over the last `windowS` seconds, oldest first. */
+  latencySamples(tenantId: string, windowS: number): LatencySample[];
+  /** Called with each tenant's latency p95 of the last second, for the detector. */
+  onLatencySecond(listener: (tenantId: string, p95Ms: number) => void): void;
   protocolError(reason: string): void;
 }
 
 /** Ten minutes of one-second bandwidth samples per tenant. */
 export const MAX_BANDWIDTH_SAMPLES = 600;
+/** Latencies kept per tenant between two one-second samples (60 frames/s x many clients). */
+const MAX_PENDING_LATENCIES = 20_000;
 
 export function createServerMetrics(): ServerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // Gauges with a _total suffix, which `promtool check metrics` rejects (that suffix is for counters).
+  for (const name of [
+    'nodejs_active_handles_total',
+    'nodejs_active_requests_total',
+    'nodejs_active_resources_total',
+  ]) {
+    registry.removeSingleMetric(name);
+  }
   const labelNames = ['tenant_id'] as const;
   const clients = new Gauge({
     name: 'ws_clients',
@@ -81,6 +105,15 @@ export function createServerMetrics(): ServerMetrics {
     labelNames,
     registers: [registry],
   });
+  const latency = new Histogram({
+    name: 'mcp_message_latency_seconds',
+    help: 'Frame latency from produced on the server to decoded in the client, clock offset corrected',
+    labelNames,
+    buckets: [
+      0.0005, 0.001, 0.002, 0.003, 0.005, 0.007, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
+    ],
+    registers: [registry],
+  });
   const protocolErrors = new Counter({
     name: 'ws_protocol_errors_total',
     help: 'Client connections closed for a protocol error',
@@ -90,9 +123,31 @@ export function createServerMetrics(): ServerMetrics {
 
   const perTenant = new Map<string, StreamMetrics>();
   const samples = new Map<string, BandwidthSample[]>();
+  const pendingLatency = new Map<string, number[]>();
+  const latencySeconds = new Map<string, LatencySample[]>();
+  const latencyListeners: ((tenantId: string, p95Ms: number) => void)[] = [];
   return {
     registry,
+    onLatencySecond(listener) {
+      latencyListeners.push(listener);
+    },
+    latencySamples(tenantId, windowS) {
+      const ring = latencySeconds.get(tenantId) ?? [];
+      const last = ring[ring.length - 1];
+      if (!last) return [];
+      return ring.filter((s) => last.atMs - s.atMs <= windowS * 1000);
+    },
     sampleBandwidth(atMs) {
+      for (const [tenantId, pending] of pendingLatency) {
+        if (pending.length === 0) continue;
+        const second = { atMs, p95Ms: percentile(pending, 0.95), count: pending.length };
+        pending.length = 0;
+        let ring = latencySeconds.get(tenantId);
+        if (!ring) latencySeconds.set(tenantId, (ring = []));
+        ring.push(second);
+        if (ring.length > MAX_BANDWIDTH_SAMPLES) ring.shift();
+        for (const listener of latencyListeners) listener(tenantId, second.p95Ms);
+      }
       for (const [tenantId, m] of perTenant) {
         let ring = samples.get(tenantId);
         if (!ring) samples.set(tenantId, (ring = []));
@@ -116,6 +171,7 @@ export function createServerMetrics(): ServerMetrics {
         const saved = bytesSaved.labels(tenantId);
         const skipped = framesSkipped.labels(tenantId);
         const resynced = resyncs.labels(tenantId);
+        const latencyChild = latency.labels(tenantId);
         const totals: BandwidthTotals = {
           framesSent: 0,
           bytesSent: 0,
@@ -124,8 +180,18 @@ export function createServerMetrics(): ServerMetrics {
           framesSkipped: 0,
           resyncs: 0,
         };
+        const pending: number[] = [];
+        pendingLatency.set(tenantId, pending);
         m = {
           totals,
+          observeLatency(samplesMs) {
+            for (const ms of samplesMs) {
+              // A slightly negative figure is clock-offset error, not time travel.
+              const clamped = Math.max(0, ms);
+              latencyChild.observe(clamped / 1000);
+              if (pending.length < MAX_PENDING_LATENCIES) pending.push(clamped);
+            }
+          },
           clientConnected: () => c.inc(),
           clientDisconnected: () => c.dec(),
           frameSent(bytes, rawBytes) {

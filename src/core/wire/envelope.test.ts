@@ -103,6 +103,19 @@ describe('client messages', () => {
     });
   });
 
+  it('accept control and latency messages', () => {
+    expect(
+      decodeClientMessage(encodeMessage({ t: 'control', control: { action: 'seek', frame: 5 } })),
+    ).toEqual({
+      t: 'control',
+      control: { action: 'seek', frame: 5 },
+    });
+    expect(decodeClientMessage(encodeMessage({ t: 'latency', samplesMs: [1.5, 2.25] }))).toEqual({
+      t: 'latency',
+      samplesMs: [1.5, 2.25],
+    });
+  });
+
   it('drop unknown fields so a client cannot smuggle state in', () => {
     const decoded = decodeClientMessage(
       raw.pack({ t: 'ping', id: 1, clientTimeMs: 1, tenant: 'other' }),
@@ -122,6 +135,26 @@ describe('client messages', () => {
       name: 'a resync with a huge reason',
       bytes: raw.pack({ t: 'resync', reason: 'x'.repeat(500) }),
       error: /"reason"/,
+    },
+    {
+      name: 'a control without an action',
+      bytes: raw.pack({ t: 'control', control: {} }),
+      error: /unknown action/,
+    },
+    {
+      name: 'a seek to a negative frame',
+      bytes: raw.pack({ t: 'control', control: { action: 'seek', frame: -3 } }),
+      error: /control.frame/,
+    },
+    {
+      name: 'too many latency samples',
+      bytes: raw.pack({ t: 'latency', samplesMs: new Array(241).fill(1) }),
+      error: /samplesMs/,
+    },
+    {
+      name: 'a non-numeric latency',
+      bytes: raw.pack({ t: 'latency', samplesMs: ['fast'] }),
+      error: /samplesMs/,
     },
     {
       name: 'truncated msgpack',

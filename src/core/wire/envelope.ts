@@ -109,7 +109,18 @@ export interface ControlMessage {
   control: PlaybackControl;
 }
 
-export type ClientMessage = PingMessage | ResyncMessage | ControlMessage;
+/**
+ * Frame latencies the client measured since its last report: produced on the server to decoded
+ * in the client, corrected by the clock offset it estimated with ping/pong, in milliseconds.
+ */
+export interface LatencyMessage {
+  t: 'latency';
+  samplesMs: number[];
+}
+
+export const MAX_LATENCY_SAMPLES = 240;
+
+export type ClientMessage = PingMessage | ResyncMessage | ControlMessage | LatencyMessage;
 
 export class WireError extends Error {
   constructor(message: string) {
@@ -293,6 +304,18 @@ export function decodeClientMessage(bytes: Uint8Array): ClientMessage {
       return { t: 'resync', reason: m.reason as string };
     case 'control':
       return { t: 'control', control: checkControl(m.control) };
+    case 'latency': {
+      const samples = m.samplesMs;
+      requireField(
+        Array.isArray(samples) &&
+          samples.length <= MAX_LATENCY_SAMPLES &&
+          samples.every((v) => isFiniteNumber(v) && v > -60_000 && v < 60_000),
+        'latency',
+        'samplesMs',
+        `an array of at most ${MAX_LATENCY_SAMPLES} numbers of milliseconds within ±60,000`,
+      );
+      return { t: 'latency', samplesMs: samples as number[] };
+    }
     default:
       throw new WireError(`unknown client message type ${JSON.stringify(m.t)}`);
   }

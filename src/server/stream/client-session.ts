@@ -174,6 +174,9 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
         if (latest && socket.bufferedAmount <= budgetBytes) send(latest);
         break;
       }
+      case 'latency':
+        metrics.observeLatency(message.samplesMs);
+        break;
       case 'control': {
         const result = applyControl(
           playback,
