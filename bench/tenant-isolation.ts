@@ -14,7 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
@@ -157,6 +157,7 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
+  const loadAtStart = Math.round(loadavg()[0]! * 100) / 100;
   const seconds = Number(values.seconds);
   if (!Number.isFinite(seconds) || seconds < 2) throw new Error('[bench] --seconds must be >= 2');
   if (values.url && !values.token) throw new Error('[bench] --url needs --token granting "live"');
@@ -182,6 +183,12 @@ async function main(): Promise<void> {
       bench: 'tenant-isolation',
       url,
       seconds,
+      // Other processes' load skews timings on a small machine: the figures are only as quiet as it.
+      machine: {
+        cpus: availableParallelism(),
+        loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
+        loadAverageAtStart1m: loadAtStart,
+      },
       replayTenant: REPLAY_TENANT,
       liveTenant: {
         id: LIVE_TENANT,
