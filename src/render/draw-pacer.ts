@@ -47,6 +47,11 @@ export class DrawPacer {
     this.lastDrawStartMs = startMs;
   }
 
+  /** Forgets the cost: what is drawn changed (fewer arrows), so past costs no longer apply. */
+  reset(): void {
+    this.costMs = 0;
+  }
+
   /** What the last draw cost: main-thread time, or the frame time it delayed, in ms. */
   finished(costMs: number): void {
     const sample = Number.isFinite(costMs) ? Math.max(0, costMs) : 0;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MATRIX_FLOATS,
+  adaptArrowBudget,
   cellCentre,
   colourArrows,
   layoutMatrices,
@@ -116,5 +117,74 @@ describe('colourArrows', () => {
     const rgb = new Uint8Array(grid.count * 3);
     colourArrows(rgb, phases, lut, grid);
     expect([...rgb]).toEqual([0, 255, 0, 0, 255, 0, 1, 254, 7, 255, 0, (255 * 7) & 0xff]);
+  });
+});
+
+describe('adaptArrowBudget', () => {
+  const OPTIONS = { targetMs: 100, minArrows: 1024, maxArrows: 65_536 };
+  it.each([
+    {
+      name: 'keeps the whole lattice while draws are cheap',
+      budget: 65_536,
+      arrows: 65_536,
+      costMs: 8,
+      expected: 65_536,
+    },
+    {
+      name: 'keeps the budget between a quarter and twice the target',
+      budget: 65_536,
+      arrows: 12_000,
+      costMs: 170,
+      expected: 65_536,
+    },
+    {
+      name: 'scales a slow lattice down to the target cost',
+      budget: 65_536,
+      arrows: 65_536,
+      costMs: 1250,
+      expected: 5242,
+    },
+    {
+      name: 'never goes below the minimum',
+      budget: 65_536,
+      arrows: 4096,
+      costMs: 10_000,
+      expected: 1024,
+    },
+    {
+      name: 'doubles back up once draws are cheap again',
+      budget: 4096,
+      arrows: 4096,
+      costMs: 20,
+      expected: 8192,
+    },
+    {
+      name: 'never grows past the maximum',
+      budget: 40_000,
+      arrows: 40_000,
+      costMs: 1,
+      expected: 65_536,
+    },
+    {
+      name: 'ignores a cost that is not a number',
+      budget: 8192,
+      arrows: 8192,
+      costMs: Number.NaN,
+      expected: 8192,
+    },
+  ])('$name', ({ budget, arrows, costMs, expected }) => {
+    expect(adaptArrowBudget(budget, arrows, costMs, OPTIONS)).toBe(expected);
+  });
+
+  it('settles: after scaling down, the cost it predicts neither shrinks nor grows the budget', () => {
+    const perArrowMs = 1250 / 65_536;
+    let budget = 65_536;
+    for (let round = 0; round < 10; round++) {
+      const arrows = spinGrid(256, 256, budget).count;
+      budget = adaptArrowBudget(budget, arrows, arrows * perArrowMs, OPTIONS);
+    }
+    const arrows = spinGrid(256, 256, budget).count;
+    expect(arrows * perArrowMs).toBeLessThanOrEqual(200);
+    expect(arrows * perArrowMs).toBeGreaterThanOrEqual(25);
   });
 });

@@ -129,3 +129,37 @@ export function colourArrows(
     }
   }
 }
+
+export interface DetailOptions {
+  /** Draw cost (ms) that a change of detail aims for. */
+  targetMs: number;
+  minArrows: number;
+  maxArrows: number;
+}
+
+export const DEFAULT_DETAIL: DetailOptions = {
+  targetMs: 100,
+  minArrows: 1024,
+  maxArrows: MAX_ARROWS,
+};
+
+/**
+ * The arrow budget for the next lattice layout, from what the current one costs per draw. A draw
+ * costs about the same per arrow (software WebGL spends its time per instance), so a draw over
+ * twice the target scales the budget down to the target; one under a quarter of it doubles the
+ * budget back towards the whole lattice. Between the two the budget stays, so it does not swing.
+ */
+export function adaptArrowBudget(
+  budget: number,
+  arrows: number,
+  drawCostMs: number,
+  options: DetailOptions = DEFAULT_DETAIL,
+): number {
+  const { targetMs, minArrows, maxArrows } = options;
+  if (!(drawCostMs > 0) || !Number.isFinite(drawCostMs)) return budget;
+  if (drawCostMs > 2 * targetMs) {
+    return Math.max(minArrows, Math.min(budget, Math.floor((arrows * targetMs) / drawCostMs)));
+  }
+  if (drawCostMs < targetMs / 4 && budget < maxArrows) return Math.min(maxArrows, budget * 2);
+  return budget;
+}

@@ -18,6 +18,8 @@ import {
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { DrawPacer } from './draw-pacer';
 import {
+  MAX_ARROWS,
+  adaptArrowBudget,
   colourArrows,
   layoutMatrices,
   rotateMatrices,
@@ -42,6 +44,7 @@ export interface SpinView3DStats {
   drawCostMs: number;
   minIntervalMs: number;
   arrows: number;
+  /** 1 when every spin has an arrow; n when every n-th spin per axis has (slow draws). */
   stride: number;
 }
 
@@ -59,6 +62,11 @@ export interface SpinView3D {
 const FOV_DEG = 45;
 /** A 60 Hz frame; a frame later than this after a draw counts the delay as the draw's cost. */
 const NOMINAL_FRAME_MS = 1000 / 60;
+/**
+ * Draws after a (re)build before their cost may change the detail: the first ones compile shaders
+ * and allocate buffers, and cost far more than the steady state.
+ */
+const WARM_UP_DRAWS = 3;
 
 /** A flat arrow along +x, centred on the origin, 0.9 cells long, in the z = 0 plane. */
 function arrowGeometry(): BufferGeometry {
@@ -91,6 +99,10 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: SpinView3DOpti
   const pacer = new DrawPacer();
 
   let lut = opts.colormapLut;
+  // Pacing alone cannot help when one draw blocks the page for a second (65,536 instances on
+  // software WebGL): then fewer arrows are drawn, every stride-th spin, until draws are cheap.
+  let arrowBudget = MAX_ARROWS;
+  let drawsSinceBuild = 0;
   let mesh: InstancedMesh | null = null;
   let grid: SpinGrid | null = null;
   let pending: HeatmapFrame | null = null;
@@ -128,7 +140,9 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: SpinView3DOpti
       scene.remove(mesh);
       mesh.dispose();
     }
-    grid = spinGrid(frame.width, frame.height);
+    const sameLattice = grid?.width === frame.width && grid.height === frame.height;
+    grid = spinGrid(frame.width, frame.height, arrowBudget);
+    drawsSinceBuild = 0;
     mesh = new InstancedMesh(geometry, material, grid.count);
     mesh.instanceMatrix.setUsage(DynamicDrawUsage);
     mesh.instanceColor = new InstancedBufferAttribute(new Uint8Array(grid.count * 3), 3, true);
@@ -138,11 +152,30 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: SpinView3DOpti
     mesh.frustumCulled = false;
     layoutMatrices(mesh.instanceMatrix.array as Float32Array, grid);
     scene.add(mesh);
-    frameCamera(grid);
+    // A change of detail keeps the operator's camera; a new lattice is framed afresh.
+    if (!sameLattice) frameCamera(grid);
+  }
+
+  /** Changes the arrow budget from the smoothed draw cost; true when the layout must be rebuilt. */
+  function adaptDetail(): boolean {
+    if (!grid || drawsSinceBuild < WARM_UP_DRAWS) return false;
+    const next = adaptArrowBudget(arrowBudget, grid.count, pacer.drawCostMs);
+    if (next === arrowBudget) return false;
+    arrowBudget = next;
+    const stride = spinGrid(grid.width, grid.height, arrowBudget).stride;
+    if (stride === grid.stride) return false;
+    pacer.reset();
+    return true;
   }
 
   function updateArrows(frame: HeatmapFrame): void {
-    if (!mesh || !grid || grid.width !== frame.width || grid.height !== frame.height) {
+    if (
+      !mesh ||
+      !grid ||
+      grid.width !== frame.width ||
+      grid.height !== frame.height ||
+      spinGrid(frame.width, frame.height, arrowBudget).stride !== grid.stride
+    ) {
       rebuild(frame);
     }
     rotateMatrices(mesh!.instanceMatrix.array as Float32Array, frame.phases, grid!);
@@ -159,6 +192,11 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: SpinView3DOpti
       // The frame after a draw: how late it came is what the draw cost the page.
       pacer.finished(Math.max(lastSyncMs, nowMs - probeFromMs - NOMINAL_FRAME_MS));
       probeFromMs = null;
+      drawsSinceBuild += 1;
+      if (adaptDetail() && shown) {
+        pending = pending ?? shown;
+        frameDirty = true;
+      }
     }
     if (!frameDirty && !coloursDirty && !cameraDirty) return;
     if (!pacer.ready(nowMs)) {

@@ -21,6 +21,7 @@ export default function SpinView3D({ store, controller }: Props) {
   const containerRef = useRef<HTMLDivElement>(null);
   const rendererRef = useRef<Renderer | null>(null);
   const [fault, setFault] = useState<string | null>(null);
+  const [stride, setStride] = useState(1);
 
   useEffect(() => {
     const container = containerRef.current;
@@ -63,6 +64,8 @@ export default function SpinView3D({ store, controller }: Props) {
       canvas.dataset.renders = String(s.renders);
       canvas.dataset.framesDrawn = String(s.framesDrawn);
       canvas.dataset.arrows = String(s.arrows);
+      canvas.dataset.stride = String(s.stride);
+      setStride(s.stride);
       canvas.dataset.drawCostMs = s.drawCostMs.toFixed(1);
     }, STATS_INTERVAL_MS);
 
@@ -82,6 +85,11 @@ export default function SpinView3D({ store, controller }: Props) {
 
   return (
     <div className="spin-view" ref={containerRef} data-testid="spin-view">
+      {stride > 1 && !fault && (
+        <p className="spin-view-note muted" data-testid="spin-view-detail">
+          1 spin in {stride} per axis: drawing every spin is too slow here
+        </p>
+      )}
       {fault && (
         <p className="spin-view-fault error" role="alert">
           {fault}
