@@ -1,5 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { BandwidthPanel } from './components/BandwidthPanel';
+import { LatencyPanel } from './components/LatencyPanel';
 import { Header } from './components/Header';
 import { HeatmapView } from './components/HeatmapView';
 import { Hud } from './components/Hud';
@@ -9,7 +10,6 @@ import { PinnedSpinPanel } from './components/PinnedSpinPanel';
 import { PhaseMetricsPanel } from './components/PhaseMetricsPanel';
 import { ReplayBar } from './components/ReplayBar';
 import { ShortcutsHelp } from './components/ShortcutsHelp';
-import { StreamsPanel } from './components/StreamsPanel';
 import { ViewToggle } from './components/ViewToggle';
 import { useUi, type UiStore } from './state/ui-store';
 import type { VizController } from './viz/controller';
@@ -40,8 +40,8 @@ export function App({ store, controller }: { store: UiStore; controller: VizCont
           <DisplayPanel store={store} />
           <PinnedSpinPanel store={store} controller={controller} />
           <PhaseMetricsPanel />
+          <LatencyPanel tenant={tenant} />
           <BandwidthPanel tenant={tenant} />
-          {!params.embed && <StreamsPanel />}
         </aside>
       </main>
       <ShortcutsHelp store={store} />

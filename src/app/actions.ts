@@ -23,14 +23,46 @@ export interface AppActions {
   resetView(): void;
   setRelative(relative: boolean): void;
   pin(spinIndex: number | null): void;
+  /** Switches the stream and every panel to another tenant, without a reload. */
+  setTenant(tenant: string): void;
+  /** Sets (or clears) the operator's token; reconnects with it. */
+  setToken(token: string | null): void;
 }
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16] as const;
 
-export function createAppActions(
-  store: UiStore,
-  control: (c: PlaybackControl) => void,
-): AppActions {
+export const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** Tokens are base64url; anything else cannot be one and is refused before it reaches the wire. */
+export const TOKEN_FORMAT = /^[A-Za-z0-9_-]{16,256}$/;
+
+const TOKEN_KEY = 'phase-console.token';
+
+/** The tab's token survives a reload of this tab only (sessionStorage), never the URL. */
+export function loadToken(): string | null {
+  try {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    return token !== null && TOKEN_FORMAT.test(token) ? token : null;
+  } catch {
+    return null; // storage blocked (sandboxed iframe): memory only
+  }
+}
+
+function saveToken(token: string | null): void {
+  try {
+    if (token === null) sessionStorage.removeItem(TOKEN_KEY);
+    else sessionStorage.setItem(TOKEN_KEY, token);
+  } catch {
+    // Storage blocked: the token lives in memory for this page only.
+  }
+}
+
+export interface StreamControl {
+  control(c: PlaybackControl): void;
+  reconnect(): void;
+}
+
+export function createAppActions(store: UiStore, stream: StreamControl): AppActions {
+  const control = (c: PlaybackControl): void => stream.control(c);
   const playing = (): boolean => store.getState().playback?.playing ?? true;
   return {
     play: () => control({ action: 'play' }),
@@ -60,6 +92,32 @@ export function createAppActions(
       store.setState((s) => ({ display: { ...DEFAULT_DISPLAY, relative: s.display.relative } })),
     setRelative: (relative) => store.setState((s) => ({ display: { ...s.display, relative } })),
     pin: (spinIndex) => store.setState({ pinnedSpin: spinIndex }),
+    setTenant: (tenant) => {
+      if (!TENANT_ID.test(tenant)) {
+        store.setState({
+          lastFault: `tenant ${JSON.stringify(tenant.slice(0, 64))} is not a tenant id`,
+        });
+        return;
+      }
+      if (store.getState().params.tenant === tenant) return;
+      store.setState((s) => ({
+        params: { ...s.params, tenant },
+        playback: null,
+        pinnedSpin: null,
+      }));
+      stream.reconnect();
+    },
+    setToken: (token) => {
+      if (token !== null && !TOKEN_FORMAT.test(token)) {
+        store.setState({
+          lastFault: 'that is not a token (expected 16-256 characters of A-Z, a-z, 0-9, _ and -)',
+        });
+        return;
+      }
+      store.setState((s) => ({ token, tokenGeneration: s.tokenGeneration + 1 }));
+      saveToken(token);
+      stream.reconnect();
+    },
   };
 }
 

@@ -6,13 +6,15 @@ import { createUiStore } from './state/ui-store';
 import { parseAppParams } from './url-params';
 import { VizController, installPhaseViz } from './viz/controller';
 import { startStream, streamUrl } from './stream/stream-client';
-import { ActionsContext, createAppActions } from './actions';
+import { ActionsContext, createAppActions, loadToken } from './actions';
+import { ApiContext, createApiClient } from './api-context';
 import { startUrlSync } from './url-sync';
 import './styles.css';
 
 const { params, notices } = parseAppParams(window.location.search);
 for (const notice of notices) console.warn(`[url] ${notice.message}`);
 const store = createUiStore(params, notices);
+store.setState({ token: loadToken() });
 const controller = new VizController();
 installPhaseViz(controller);
 controller.start();
@@ -39,9 +41,17 @@ const connection = startStream(
   store,
   controller,
   streamUrl(window.location, params.tenant),
+  store.getState().token,
   restoreView,
 );
-const actions = createAppActions(store, connection.control);
+const actions = createAppActions(store, {
+  control: connection.control,
+  reconnect: () => {
+    const { params: p, token } = store.getState();
+    connection.connect(streamUrl(window.location, p.tenant), token);
+  },
+});
+const api = createApiClient(store);
 startUrlSync(store);
 // The HUD is React state, refreshed four times a second from the render loop's statistics.
 setInterval(() => store.setState({ hud: controller.hud() }), 250);
@@ -53,7 +63,9 @@ createRoot(root).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <ActionsContext.Provider value={actions}>
-        <App store={store} controller={controller} />
+        <ApiContext.Provider value={{ client: api, store }}>
+          <App store={store} controller={controller} />
+        </ApiContext.Provider>
       </ActionsContext.Provider>
     </QueryClientProvider>
   </StrictMode>,

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Area, AreaChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { fetchJson } from '../api';
+import { useApi } from '../api-context';
 import { formatBytes } from '../format';
 
 interface BandwidthReport {
@@ -37,10 +37,11 @@ export function dollarsSavedPerDay(savedBytesPerS: number, usdPerGb: number): nu
 export function BandwidthPanel({ tenant }: { tenant: string | null }) {
   const [windowS, setWindowS] = useState<number>(60);
   const [usdPerGb, setUsdPerGb] = useState(loadPrice);
+  const api = useApi();
   const query = useQuery({
-    queryKey: ['bandwidth', tenant, windowS],
+    queryKey: ['bandwidth', tenant, windowS, api.tokenKey],
     queryFn: () =>
-      fetchJson<BandwidthReport>(
+      api.get<BandwidthReport>(
         `/api/bandwidth?tenant=${encodeURIComponent(tenant ?? '')}&window=${windowS}`,
       ),
     enabled: tenant !== null,

@@ -1,4 +1,5 @@
 import { useUi, type UiStore } from '../state/ui-store';
+import { TenantSwitcher, TokenControl } from './TenantSwitcher';
 
 function connectionLabel(state: string, retryInMs: number | null, reason: string | null): string {
   switch (state) {
@@ -23,6 +24,8 @@ export function Header({ store }: { store: UiStore }) {
   return (
     <header className="app-header">
       <h1>Phase console</h1>
+      <TenantSwitcher store={store} />
+      <TokenControl store={store} />
       {stream && (
         <span className="stream-info" data-testid="stream-info">
           {stream.tenant} · {stream.width}×{stream.height} ={' '}

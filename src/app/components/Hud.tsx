@@ -9,6 +9,7 @@ export function Hud({ store }: { store: UiStore }) {
     ['FPS', String(hud.fps)],
     ['frame time p95', `${hud.frameTimeP95Ms.toFixed(1)} ms`],
     ['decode p95', `${hud.decodeMsP95.toFixed(2)} ms`],
+    ['latency p95', hud.latencyMsP95 === null ? '–' : `${hud.latencyMsP95.toFixed(2)} ms`],
     ['received', hud.framesReceived.toLocaleString('en-US')],
     ['rendered', hud.framesRendered.toLocaleString('en-US')],
     ['dropped', hud.framesDropped.toLocaleString('en-US')],

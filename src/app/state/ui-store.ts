@@ -15,6 +15,8 @@ export interface HudStats {
   framesRendered: number;
   framesDropped: number;
   decodeMsP95: number;
+  /** Produced on the server to decoded here, p95 over recent frames; null until measured. */
+  latencyMsP95: number | null;
   frameIndex: number;
   bytesPerSecond: number;
 }
@@ -41,6 +43,10 @@ export interface UiState {
   display: Display;
   /** The spin whose phase is followed over time, by index. */
   pinnedSpin: number | null;
+  /** The operator's token, in memory only; null is anonymous (public tenants). */
+  token: string | null;
+  /** Bumped on every token change. */
+  tokenGeneration: number;
 }
 
 export const EMPTY_HUD: HudStats = {
@@ -50,6 +56,7 @@ export const EMPTY_HUD: HudStats = {
   framesRendered: 0,
   framesDropped: 0,
   decodeMsP95: 0,
+  latencyMsP95: null,
   frameIndex: -1,
   bytesPerSecond: 0,
 };
@@ -69,6 +76,8 @@ export function createUiStore(params: AppParams, notices: ParamNotice[]) {
     hud: EMPTY_HUD,
     display: { ...DEFAULT_DISPLAY, ...(params.zoom ?? {}), relative: params.relative },
     pinnedSpin: null,
+    token: null,
+    tokenGeneration: 0,
   }));
 }
 

@@ -3,11 +3,14 @@
 import type { VizController } from '../viz/controller';
 import type { UiStore } from '../state/ui-store';
 import type { PlaybackControl } from '../../core/wire/playback';
+import { DEFAULT_DISPLAY } from '../viz/view';
 import type { FromWorker, ToWorker } from './worker-messages';
 import { phaseHistory } from '../viz/phase-history';
 
 export interface StreamConnection {
   control(control: PlaybackControl): void;
+  /** Reconnects to another URL (tenant) or with another token. */
+  connect(url: string, token: string | null): void;
   close(): void;
 }
 
@@ -21,6 +24,7 @@ export function startStream(
   store: UiStore,
   controller: VizController,
   url: string,
+  token: string | null,
   onHello?: () => void,
 ): StreamConnection {
   const worker = new Worker(new URL('./stream-worker.ts', import.meta.url), { type: 'module' });
@@ -42,6 +46,7 @@ export function startStream(
           },
           message.decodeMs,
           message.wireBytes,
+          message.latencyMs,
         );
         phaseHistory.push({
           atMs: performance.now(),
@@ -53,6 +58,22 @@ export function startStream(
         break;
       case 'hello':
         phaseHistory.clear();
+        {
+          // Another tenant or another size: the old view, pin and frames mean nothing here.
+          const previous = store.getState().stream;
+          const changed =
+            !previous ||
+            previous.tenant !== message.stream.tenant ||
+            previous.width !== message.stream.width ||
+            previous.height !== message.stream.height;
+          if (changed && previous) {
+            controller.frames.clear();
+            store.setState({
+              display: { ...DEFAULT_DISPLAY, relative: store.getState().display.relative },
+              pinnedSpin: null,
+            });
+          }
+        }
         controller.setStream(message.stream);
         onHello?.();
         store.setState({ stream: message.stream, playback: null });
@@ -81,9 +102,10 @@ export function startStream(
   worker.onerror = (event) => {
     store.setState({ lastFault: `stream worker failed: ${event.message}` });
   };
-  send({ type: 'connect', url });
+  send({ type: 'connect', url, token });
   return {
     control: (control) => send({ type: 'control', control }),
+    connect: (nextUrl, nextToken) => send({ type: 'connect', url: nextUrl, token: nextToken }),
     close: () => {
       send({ type: 'disconnect' });
       worker.terminate();

@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
 // The stream worker: owns the WebSocket, decodes and checks frames off the main thread, and
 // transfers each decoded frame to the page. Reconnects with exponential back-off and jitter.
-import { CLOSE, SUBPROTOCOL, encodeMessage } from '../../core/wire/envelope';
+import { CLOSE, MAX_LATENCY_SAMPLES, SUBPROTOCOL, encodeMessage } from '../../core/wire/envelope';
 import { StreamDecoder } from '../../core/wire/stream-decoder';
+import { ClockOffset } from '../../core/wire/clock-offset';
 import { orderParameter, vortexCount } from '../../core/metrics';
 import type { ConnectionState, FromWorker, ToWorker, WorkerFrame } from './worker-messages';
 
@@ -12,10 +13,32 @@ const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 5000;
 
 let url: string | null = null;
+let token: string | null = null;
 let socket: WebSocket | null = null;
 let attempt = 0;
 let retryTimer: ReturnType<typeof setTimeout> | undefined;
 const decoder = new StreamDecoder();
+// Frame latency: produced (server clock) to decoded here, corrected by the estimated offset.
+const clock = new ClockOffset();
+const PING_INTERVAL_MS = 2000;
+const REPORT_INTERVAL_MS = 1000;
+let pingId = 0;
+let pingTimer: ReturnType<typeof setInterval> | undefined;
+let latencies: number[] = [];
+
+function sendPing(): void {
+  if (socket?.readyState !== WebSocket.OPEN) return;
+  pingId += 1;
+  socket.send(encodeMessage({ t: 'ping', id: pingId, clientTimeMs: wallClockMs() }));
+}
+
+function reportLatencies(): void {
+  if (latencies.length === 0 || socket?.readyState !== WebSocket.OPEN) return;
+  const samplesMs = latencies.slice(-MAX_LATENCY_SAMPLES);
+  latencies = [];
+  socket.send(encodeMessage({ t: 'latency', samplesMs }));
+}
+setInterval(reportLatencies, REPORT_INTERVAL_MS);
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
@@ -44,6 +67,11 @@ function onMessage(event: MessageEvent<ArrayBuffer>): void {
   switch (result.type) {
     case 'hello':
       attempt = 0;
+      clock.reset();
+      // A few quick pings so latency is known within a second, then a slow cadence.
+      for (let i = 0; i < 3; i++) setTimeout(sendPing, i * 150);
+      clearInterval(pingTimer);
+      pingTimer = setInterval(sendPing, PING_INTERVAL_MS);
       post({
         type: 'hello',
         stream: result.message.stream,
@@ -55,6 +83,11 @@ function onMessage(event: MessageEvent<ArrayBuffer>): void {
       const f = result.frame;
       const decodedAtMs = wallClockMs();
       const decodeMs = performance.now() - arrivedMs;
+      const offset = clock.best();
+      const latencyMs = offset ? decodedAtMs + offset.offsetMs - f.producedAtMs : null;
+      if (latencyMs !== null && latencies.length < 4 * MAX_LATENCY_SAMPLES) {
+        latencies.push(latencyMs);
+      }
       // Phase metrics here, after the decode is timed, so the page's thread pays nothing for them.
       const order = orderParameter(f.phases);
       const frame: WorkerFrame = {
@@ -66,6 +99,7 @@ function onMessage(event: MessageEvent<ArrayBuffer>): void {
         phases: f.phases,
         producedAtMs: f.producedAtMs,
         decodedAtMs,
+        latencyMs,
         decodeMs,
         wireBytes: f.wireBytes,
         orderR: order.r,
@@ -106,6 +140,8 @@ function onMessage(event: MessageEvent<ArrayBuffer>): void {
       return;
     }
     case 'pong':
+      clock.addPong(result.message.clientTimeMs, result.message.serverTimeMs, wallClockMs());
+      return;
     case 'skipped':
       return;
   }
@@ -114,7 +150,8 @@ function onMessage(event: MessageEvent<ArrayBuffer>): void {
 function connect(): void {
   if (url === null) return;
   status(attempt === 0 ? 'connecting' : 'reconnecting', null, null);
-  const ws = new WebSocket(url, [SUBPROTOCOL]);
+  // Browsers cannot set headers on a WebSocket: the token travels as a second subprotocol.
+  const ws = new WebSocket(url, token ? [SUBPROTOCOL, `bearer.${token}`] : [SUBPROTOCOL]);
   ws.binaryType = 'arraybuffer';
   socket = ws;
   ws.onmessage = onMessage;
@@ -139,6 +176,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   switch (command.type) {
     case 'connect':
       url = command.url;
+      token = command.token;
       attempt = 0;
       clearTimeout(retryTimer);
       socket?.close(1000, 'reconnecting');

@@ -5,7 +5,7 @@ import type { PlaybackControl } from '../../core/wire/playback';
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export type ToWorker =
-  | { type: 'connect'; url: string }
+  | { type: 'connect'; url: string; token: string | null }
   | { type: 'disconnect' }
   | { type: 'resync'; reason: string }
   | { type: 'control'; control: PlaybackControl };
@@ -21,6 +21,8 @@ export interface WorkerFrame {
   producedAtMs: number;
   /** Wall clock when the worker finished decoding, in ms since the epoch. */
   decodedAtMs: number;
+  /** Produced on the server to decoded here, clock-offset corrected; null before the first pong. */
+  latencyMs: number | null;
   /** Time from message arrival to decoded frame, in the worker. */
   decodeMs: number;
   /** Wire size of the frame message. */

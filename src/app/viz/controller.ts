@@ -42,6 +42,7 @@ export class VizController {
   private readonly tickTimesMs = new RollingWindow(120);
   private readonly frameTimesMs = new RollingWindow(240);
   private readonly decodeMs = new RollingWindow(240);
+  private readonly latencyMs = new RollingWindow(240);
   private readonly wireBytes = new RollingWindow(120);
   private readonly wireTimesMs = new RollingWindow(120);
   private rafHandle = 0;
@@ -104,7 +105,13 @@ export class VizController {
     this.connected = connected;
   }
 
-  acceptFrame(frame: StoredFrame, decodeMs: number, wireBytes: number): void {
+  acceptFrame(
+    frame: StoredFrame,
+    decodeMs: number,
+    wireBytes: number,
+    latencyMs: number | null = null,
+  ): void {
+    if (latencyMs !== null) this.latencyMs.push(latencyMs);
     this.frames.push(frame);
     if (this.pinnedIndex !== null) this.recordPinned(frame);
     this.decodeMs.push(decodeMs);
@@ -153,6 +160,7 @@ export class VizController {
       framesRendered: this.framesRendered,
       framesDropped: this.frames.dropped,
       decodeMsP95: this.decodeMs.percentile(0.95),
+      latencyMsP95: this.latencyMs.size > 0 ? this.latencyMs.percentile(0.95) : null,
       frameIndex: this.frames.latest?.frameIndex ?? -1,
       bytesPerSecond: this.bytesPerSecond(),
     };
