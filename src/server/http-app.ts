@@ -15,6 +15,9 @@ import {
 } from '../core/wire/envelope';
 import { registerBandwidthRoutes } from './bandwidth-routes';
 import { registerLatencyRoutes } from './latency-routes';
+import type { Kaizen } from './kaizen/kaizen';
+import { registerKaizenRoutes } from './kaizen/routes';
+import { scopeFromAccess } from './kaizen/scope';
 import type { ServerConfig } from './config';
 import type { ServerMetrics } from './metrics';
 import { createClientSession, type ClientSession } from './stream/client-session';
@@ -34,6 +37,8 @@ export interface HttpAppOptions {
   tenancy: Pick<Tenancy, 'access' | 'directory' | 'registry' | 'defaultTenant'>;
   metrics: ServerMetrics;
   log: (line: string) => void;
+  /** Tickets, MTTR and the Alertmanager receiver under /api. */
+  kaizen?: Kaizen;
 }
 
 /** A live stream connection: its tenant comes from the URL, its token from the upgrade. */
@@ -122,6 +127,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     hasTenant: (tenant) => access.hasTenant(tenant),
     authorize: (authorization, tenant) => authorizeTenant(access, authorization, tenant),
   });
+  if (options.kaizen) {
+    registerKaizenRoutes(fastify, {
+      kaizen: options.kaizen,
+      resolveScope: scopeFromAccess(access),
+    });
+  }
   registerLatencyRoutes(fastify, {
     metrics,
     sloMs: (tenant) => directory.tenants.get(tenant)?.sloMs,

@@ -6,8 +6,12 @@ import { createHttpApp } from './http-app';
 import { createServerMetrics } from './metrics';
 import { generateTrace } from './trace-generate';
 import { createProgress } from './progress';
-import { StorageError } from './storage/database';
-import { TenancyError, openTenancy, type Tenancy } from './tenants/runtime';
+import { StorageError, openDatabase, type Db } from './storage/database';
+import { DEFAULT_TENANT, TenancyError, openTenancy, type Tenancy } from './tenants/runtime';
+import { KaizenConfigError, createKaizen, kaizenConfigFromEnv, type Kaizen } from './kaizen/kaizen';
+import { RulesError } from './kaizen/detector-rules';
+import { tapFramesForDetector } from './kaizen/frame-tap';
+import { registerKaizenMetrics } from './kaizen/metrics';
 import { TenantSpecError } from './tenants/tenant-spec';
 import { TraceError } from '../core/trace';
 
@@ -34,7 +38,25 @@ async function main(): Promise<void> {
   }
   mkdirSync(config.dataDir, { recursive: true });
 
-  let tenancy: Tenancy;
+  // Kaizen has its own connection to the database: streams start inside openTenancy, and their
+  // frames already feed the detector.
+  let tenancy: Tenancy | undefined;
+  let kaizenDb: Db;
+  let kaizen: Kaizen;
+  try {
+    kaizenDb = openDatabase(config.dataDir);
+    kaizen = createKaizen({
+      db: kaizenDb,
+      config: kaizenConfigFromEnv(process.env, { defaultTenant: DEFAULT_TENANT }),
+      visibilityOf: (id) => tenancy?.directory.tenants.get(id)?.visibility,
+      log,
+    });
+  } catch (error) {
+    if (error instanceof StorageError) fail(error.message, 1);
+    if (error instanceof KaizenConfigError || error instanceof RulesError) fail(error.message, 2);
+    throw error;
+  }
+
   try {
     tenancy = await openTenancy({
       dataDir: config.dataDir,
@@ -46,6 +68,11 @@ async function main(): Promise<void> {
         await generateTrace(options, (done) => progress.update(done));
         progress.stop();
       },
+      wrapSource: (source, tenant) =>
+        tapFramesForDetector(source, kaizen.detector, {
+          tenantId: tenant.id,
+          visibility: tenant.visibility,
+        }),
     });
   } catch (error) {
     if (error instanceof TenantSpecError || error instanceof TenancyError) fail(error.message, 2);
@@ -53,22 +80,37 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  const opened = tenancy;
+  const applySlos = (): void => {
+    for (const t of opened.directory.tenants.values()) kaizen.detector.setTenantSlo(t.id, t.sloMs);
+  };
+  applySlos();
+  opened.directory.onChange((change) => {
+    if (change.tenantsChanged) applySlos();
+  });
+
   const metrics = createServerMetrics();
-  const app = createHttpApp({ config, tenancy, metrics, log });
+  registerKaizenMetrics(metrics.registry, kaizen);
+  metrics.onLatencySamples((tenantId, samplesMs) => {
+    for (const ms of samplesMs) kaizen.detector.observeLatency(tenantId, Math.max(0, ms));
+  });
+  const app = createHttpApp({ config, tenancy: opened, metrics, kaizen, log });
+  kaizen.start();
   let address: string;
   try {
     address = await app.listen();
   } catch (error) {
-    tenancy.close();
+    kaizen.close();
+    opened.close();
     fail(`[server] cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`, 1);
   }
   log(`[server] listening on ${address}; data in ${config.dataDir}`);
-  for (const tenant of tenancy.directory.tenants.values()) {
-    const info = tenancy.registry.info(tenant.id);
+  for (const tenant of opened.directory.tenants.values()) {
+    const info = opened.registry.info(tenant.id);
     if (!info) continue;
     const what =
       tenant.source.kind === 'replay'
-        ? `replaying ${tenant.id === tenancy.defaultTenant && !config.traceIsDefault ? config.tracePath : tenant.source.trace}`
+        ? `replaying ${tenant.id === opened.defaultTenant && !config.traceIsDefault ? config.tracePath : tenant.source.trace}`
         : 'live simulator';
     log(
       `[server] tenant ${tenant.id} (${tenant.visibility}): ${what}, ` +
@@ -81,8 +123,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`[server] ${signal}: shutting down`);
+    // Before the streams stop, or their stopping would auto-resolve open tickets.
+    kaizen.close();
     await app.close();
-    tenancy.close();
+    opened.close();
+    kaizenDb.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

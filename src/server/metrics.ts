@@ -47,8 +47,8 @@ export interface ServerMetrics {
   sampleBandwidth(atMs: number): void;
   /** Per-second latency p95 of the tenant over the last `windowS` seconds, oldest first. */
   latencySamples(tenantId: string, windowS: number): LatencySample[];
-  /** Called with each tenant's latency p95 of the last second, for the detector. */
-  onLatencySecond(listener: (tenantId: string, p95Ms: number) => void): void;
+  /** Called with every latency report (ms) of a tenant's clients, for the detector. */
+  onLatencySamples(listener: (tenantId: string, samplesMs: readonly number[]) => void): void;
   protocolError(reason: string): void;
 }
 
@@ -125,10 +125,10 @@ export function createServerMetrics(): ServerMetrics {
   const samples = new Map<string, BandwidthSample[]>();
   const pendingLatency = new Map<string, number[]>();
   const latencySeconds = new Map<string, LatencySample[]>();
-  const latencyListeners: ((tenantId: string, p95Ms: number) => void)[] = [];
+  const latencyListeners: ((tenantId: string, samplesMs: readonly number[]) => void)[] = [];
   return {
     registry,
-    onLatencySecond(listener) {
+    onLatencySamples(listener) {
       latencyListeners.push(listener);
     },
     latencySamples(tenantId, windowS) {
@@ -146,7 +146,6 @@ export function createServerMetrics(): ServerMetrics {
         if (!ring) latencySeconds.set(tenantId, (ring = []));
         ring.push(second);
         if (ring.length > MAX_BANDWIDTH_SAMPLES) ring.shift();
-        for (const listener of latencyListeners) listener(tenantId, second.p95Ms);
       }
       for (const [tenantId, m] of perTenant) {
         let ring = samples.get(tenantId);
@@ -191,6 +190,7 @@ export function createServerMetrics(): ServerMetrics {
               latencyChild.observe(clamped / 1000);
               if (pending.length < MAX_PENDING_LATENCIES) pending.push(clamped);
             }
+            for (const listener of latencyListeners) listener(tenantId, samplesMs);
           },
           clientConnected: () => c.inc(),
           clientDisconnected: () => c.dec(),

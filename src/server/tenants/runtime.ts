@@ -6,6 +6,7 @@ import type { Db } from '../storage/database';
 import { createStreamRegistry, type StreamRegistry, type StreamSpec } from '../stream/registry';
 import { createLiveSource } from '../stream/live-source';
 import { createReplaySource } from '../stream/replay-source';
+import type { FrameSource } from '../stream/source';
 import { openTraceFile, type TraceFile } from '../trace-file';
 import { generateTrace, type GenerateOptions } from '../trace-generate';
 import { createTenantAccess, type TenantAccess } from './access';
@@ -32,6 +33,8 @@ export interface TenancyOptions {
   generate?: (options: GenerateOptions) => Promise<void>;
   pollIntervalMs?: number;
   idleStopMs?: number;
+  /** Wraps each tenant's frame source (the Kaizen detector taps frames here). */
+  wrapSource?: (source: FrameSource, tenant: TenantRecord) => FrameSource;
 }
 
 export interface Tenancy {
@@ -56,6 +59,7 @@ export class TenancyError extends Error {
  */
 export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
   const { dataDir, log } = options;
+  const wrap = options.wrapSource ?? ((source: FrameSource) => source);
   const generate = options.generate ?? ((o: GenerateOptions) => generateTrace(o));
   const db = openTenantDatabase(dataDir);
   const traces = new Map<string, TraceFile>();
@@ -115,7 +119,7 @@ export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
         const { width, height, frameCount, intervalUs } = trace.header;
         spec = {
           info: { width, height, frameCount, intervalUs, source: 'replay' },
-          createSource: () => createReplaySource(trace, { log }),
+          createSource: () => wrap(createReplaySource(trace, { log }), tenant),
         };
       } else {
         const live = createLiveSource({
@@ -128,7 +132,7 @@ export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
         });
         spec = {
           info: live.info,
-          createSource: () => live,
+          createSource: () => wrap(live, tenant),
           createEncoder: () => live.createEncoder(),
         };
       }
