@@ -310,6 +310,20 @@ describe('the frame tap', () => {
     ]);
   });
 
+  it('keeps random access to the trace, so operators can still seek a tapped stream', () => {
+    const k = testKaizen();
+    const { source } = fakeSource();
+    const frame = new Uint16Array([1, 2, 3, 4]);
+    const tapped = tapFramesForDetector({ ...source, readFrame: () => frame }, k.detector, {
+      tenantId: 'demo',
+      visibility: 'public',
+    });
+    expect(tapped.readFrame?.(5)).toBe(frame);
+    expect(
+      tapFramesForDetector(source, k.detector, { tenantId: 'x', visibility: 'public' }).readFrame,
+    ).toBeUndefined();
+  });
+
   it('watches the stream only while it runs', () => {
     const k = testKaizen();
     const { source } = fakeSource();

@@ -18,6 +18,10 @@ export function tapFramesForDetector(
   let frames = 0;
   return {
     info: source.info,
+    // Random access (per-client replay) passes straight through: seeking is not a stream frame.
+    ...(source.readFrame
+      ? { readFrame: (frameIndex: number) => source.readFrame!(frameIndex) }
+      : {}),
     start(onFrame) {
       detector.registerStream(tenantId, stream.visibility);
       source.start((frame) => {
