@@ -9,6 +9,7 @@ import { startStream, streamUrl } from './stream/stream-client';
 import { ActionsContext, createAppActions, loadToken } from './actions';
 import { ApiContext, createApiClient } from './api-context';
 import { startUrlSync } from './url-sync';
+import { startEmbedBridge } from './embed/bridge';
 import './styles.css';
 
 const { params, notices } = parseAppParams(window.location.search);
@@ -53,6 +54,7 @@ const actions = createAppActions(store, {
 });
 const api = createApiClient(store);
 startUrlSync(store);
+void startEmbedBridge(store, controller, actions);
 // The HUD is React state, refreshed four times a second from the render loop's statistics.
 setInterval(() => store.setState({ hud: controller.hud() }), 250);
 

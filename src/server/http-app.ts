@@ -141,6 +141,18 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const sampler = setInterval(() => metrics.sampleBandwidth(Date.now()), 1000);
   fastify.addHook('onClose', async () => clearInterval(sampler));
 
+  // Embedding: only this origin and --embed-origins may frame the app, and the app learns from
+  // here whose postMessages to trust.
+  const frameAncestors = ["'self'", ...config.embedOrigins].join(' ');
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html')) {
+      reply.header('content-security-policy', `frame-ancestors ${frameAncestors}`);
+    }
+    return payload;
+  });
+  fastify.get('/api/embed', async () => ({ origins: config.embedOrigins }));
+
   const indexHtml = path.join(config.staticDir, 'index.html');
   if (existsSync(indexHtml)) {
     // wildcard: files are looked up on disk per request, so a rebuild needs no restart.
