@@ -60,13 +60,22 @@ export function HeatmapView({ store, controller }: Props) {
           onContextLost: () =>
             store.setState({
               contextLost: true,
-              lastFault: 'WebGL context lost: drawing on the CPU canvas',
+              lastFault: 'WebGL context lost: drawing on the CPU canvas until it is restored',
             }),
         });
       } catch (error) {
         store.setState({ webglAvailable: false, lastFault: (error as Error).message });
         return;
       }
+      // The CPU canvas replaces this one while the context is lost; this canvas keeps listening,
+      // and when the browser restores its context the GPU renderer comes back on a fresh canvas.
+      canvas.addEventListener(
+        'webglcontextrestored',
+        () => {
+          if (store.getState().contextLost) store.setState({ contextLost: false, lastFault: null });
+        },
+        { once: true },
+      );
     } else {
       renderer = createCanvasHeatmap(canvas, { colormapLut: lut });
     }
