@@ -2,11 +2,12 @@ import { formatBytes } from '../format';
 import { useUi, type UiStore } from '../state/ui-store';
 
 /** Performance HUD; its figures refresh a few times a second, never per frame. */
-export function Hud({ store }: { store: UiStore }) {
+export function Hud({ store, floating = false }: { store: UiStore; floating?: boolean }) {
   const hud = useUi(store, (s) => s.hud);
   const renderMode = useUi(store, (s) => s.renderMode);
   const rows: [string, string][] = [
     ['FPS', String(hud.fps)],
+    ['frame time p50', `${hud.frameTimeP50Ms.toFixed(1)} ms`],
     ['frame time p95', `${hud.frameTimeP95Ms.toFixed(1)} ms`],
     ['decode p95', `${hud.decodeMsP95.toFixed(2)} ms`],
     ['latency p95', hud.latencyMsP95 === null ? '–' : `${hud.latencyMsP95.toFixed(2)} ms`],
@@ -18,7 +19,11 @@ export function Hud({ store }: { store: UiStore }) {
     ['renderer', renderMode.toUpperCase()],
   ];
   return (
-    <section className="panel hud" aria-label="Performance" data-testid="hud">
+    <section
+      className={`panel hud${floating ? ' hud-floating' : ''}`}
+      aria-label="Performance"
+      data-testid={floating ? 'hud-floating' : 'hud'}
+    >
       <h2>Performance</h2>
       <dl>
         {rows.map(([label, value]) => (
@@ -30,4 +35,10 @@ export function Hud({ store }: { store: UiStore }) {
       </dl>
     </section>
   );
+}
+
+/** The HUD as an overlay over any view, toggled with H. */
+export function FloatingHud({ store }: { store: UiStore }) {
+  const open = useUi(store, (s) => s.hudOpen);
+  return open ? <Hud store={store} floating /> : null;
 }

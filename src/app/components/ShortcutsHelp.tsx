@@ -12,6 +12,7 @@ export const SHORTCUTS: [key: string, what: string][] = [
   ['0', 'whole lattice'],
   ['R', 'relative phase (minus the mean phase)'],
   ['T', 'light or dark theme'],
+  ['H', 'performance HUD over any view'],
   ['?', 'this help'],
   ['Esc', 'close this help'],
 ];
@@ -80,6 +81,10 @@ export function ShortcutsHelp({ store }: { store: UiStore }) {
         case 'l':
         case 'L':
           actions.goLive();
+          break;
+        case 'h':
+        case 'H':
+          store.setState((s) => ({ hudOpen: !s.hudOpen }));
           break;
         case 't':
         case 'T':

@@ -10,6 +10,7 @@ import { DEFAULT_DISPLAY, type Display } from '../viz/view';
 
 export interface HudStats {
   fps: number;
+  frameTimeP50Ms: number;
   frameTimeP95Ms: number;
   framesReceived: number;
   framesRendered: number;
@@ -43,6 +44,8 @@ export interface UiState {
   display: Display;
   /** The spin whose phase is followed over time, by index. */
   pinnedSpin: number | null;
+  /** The floating performance HUD (key H), over any view. */
+  hudOpen: boolean;
   /** The operator's token, in memory only; null is anonymous (public tenants). */
   token: string | null;
   /** Bumped on every token change. */
@@ -51,6 +54,7 @@ export interface UiState {
 
 export const EMPTY_HUD: HudStats = {
   fps: 0,
+  frameTimeP50Ms: 0,
   frameTimeP95Ms: 0,
   framesReceived: 0,
   framesRendered: 0,
@@ -76,6 +80,7 @@ export function createUiStore(params: AppParams, notices: ParamNotice[]) {
     hud: EMPTY_HUD,
     display: { ...DEFAULT_DISPLAY, ...(params.zoom ?? {}), relative: params.relative },
     pinnedSpin: null,
+    hudOpen: false,
     token: null,
     tokenGeneration: 0,
   }));

@@ -155,6 +155,7 @@ export class VizController {
   hud(): HudStats {
     return {
       fps: this.fps(),
+      frameTimeP50Ms: this.frameTimesMs.percentile(0.5),
       frameTimeP95Ms: this.frameTimesMs.percentile(0.95),
       framesReceived: this.frames.received,
       framesRendered: this.framesRendered,
