@@ -1,0 +1,334 @@
+// The notification outbox: notifications are rows in the console database before anything goes
+// on the wire, so a crash loses none of them. A caller enqueues in the transaction of the state
+// change the notification reports (it commits with it or not at all); a delivery worker claims due
+// rows, sends them and marks them sent in a transaction after the receiver's 2xx. The same
+// dedup_key is enqueued once per channel, so retrying a whole operation does not notify twice.
+import { randomUUID } from 'node:crypto';
+import { migrate, type Db } from '../storage/database';
+import { NOTIFY_COMPONENT, NOTIFY_MIGRATIONS } from './migrations';
+
+export const CHANNELS = ['slack', 'pagerduty'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+/** Pending notifications per channel beyond which enqueue refuses (see NotifyQueueFullError). */
+export const DEFAULT_MAX_PENDING = 10_000;
+export const MAX_DEDUP_KEY_CHARS = 255;
+/** Largest stored body: Slack takes 40,000 characters of text, PagerDuty 512 KB per event. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface OutboxEntry {
+  id: number;
+  channel: Channel;
+  dedupKey: string;
+  groupKey: string;
+  body: unknown;
+  status: OutboxStatus;
+  /** Attempts started (counted when a worker claims the row, before it sends). */
+  attempts: number;
+  createdAtMs: number;
+  nextAttemptAtMs: number;
+  sentAtMs: number | null;
+  failedAtMs: number | null;
+  lastHttpStatus: number | null;
+  lastError: string | null;
+}
+
+export interface EnqueueInput {
+  channel: Channel;
+  dedupKey: string;
+  /** Delivered in id order with other rows of the group; defaults to the dedup key. */
+  groupKey?: string;
+  /** JSON-serialisable; no secrets (the worker adds the webhook URL or routing key). */
+  body: unknown;
+}
+
+/**
+ * `queued`: a new row. `duplicate`: the key was already pending or sent; nothing changed (the
+ * first body wins). `requeued`: the key had failed for good; it is pending again with this body.
+ */
+export type EnqueueResult = 'queued' | 'duplicate' | 'requeued';
+
+export class NotifyError extends Error {
+  constructor(message: string) {
+    super(`[notify] ${message}`);
+    this.name = 'NotifyError';
+  }
+}
+
+/** The outbox holds maxPending undelivered notifications of the channel already. */
+export class NotifyQueueFullError extends NotifyError {
+  constructor(channel: Channel, maxPending: number) {
+    super(`the ${channel} queue is full (${maxPending} notifications pending); deliver them first`);
+    this.name = 'NotifyQueueFullError';
+  }
+}
+
+export interface Claim {
+  entry: OutboxEntry;
+  /** Proof of the claim for markSent/markRetry/markFailed. */
+  owner: string;
+}
+
+export interface Outbox {
+  readonly db: Db;
+  readonly maxPending: number;
+  enqueue(input: EnqueueInput, nowMs?: number): { result: EnqueueResult; entry: OutboxEntry };
+  get(channel: Channel, dedupKey: string): OutboxEntry | undefined;
+  /**
+   * Claims up to `limit` due rows of these channels for `leaseMs`, oldest due first, at most the
+   * first pending row of each group, and counts an attempt on each.
+   */
+  claim(channels: readonly Channel[], limit: number, nowMs: number, leaseMs: number): Claim[];
+  /** False when the claim was lost (its lease expired and another worker took the row). */
+  markSent(claim: Claim, nowMs: number, httpStatus: number): boolean;
+  markRetry(
+    claim: Claim,
+    nextAttemptAtMs: number,
+    error: string,
+    httpStatus: number | null,
+  ): boolean;
+  markFailed(claim: Claim, nowMs: number, error: string, httpStatus: number | null): boolean;
+  /**
+   * When the next row of these channels could be claimed (a due time or an expiring lease); null
+   * when none is pending.
+   */
+  nextClaimableAtMs(channels: readonly Channel[]): number | null;
+  pendingCount(channels?: readonly Channel[]): number;
+  list(filter?: { status?: OutboxStatus; channel?: Channel }): OutboxEntry[];
+}
+
+export interface OutboxOptions {
+  db: Db;
+  maxPending?: number;
+}
+
+interface Row {
+  id: number;
+  channel: Channel;
+  dedup_key: string;
+  group_key: string;
+  body: string;
+  status: OutboxStatus;
+  attempts: number;
+  created_at: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  sent_at: number | null;
+  failed_at: number | null;
+  last_http_status: number | null;
+  last_error: string | null;
+}
+
+function toEntry(row: Row): OutboxEntry {
+  return {
+    id: row.id,
+    channel: row.channel,
+    dedupKey: row.dedup_key,
+    groupKey: row.group_key,
+    body: JSON.parse(row.body) as unknown,
+    status: row.status,
+    attempts: row.attempts,
+    createdAtMs: row.created_at,
+    nextAttemptAtMs: row.next_attempt_at,
+    sentAtMs: row.sent_at,
+    failedAtMs: row.failed_at,
+    lastHttpStatus: row.last_http_status,
+    lastError: row.last_error,
+  };
+}
+
+const MAX_ERROR_CHARS = 1000;
+const clipError = (text: string): string =>
+  text.length <= MAX_ERROR_CHARS ? text : `${text.slice(0, MAX_ERROR_CHARS - 1)}…`;
+
+// Pending and first of its group: the only rows of a group a worker may send.
+const FIRST_OF_GROUP = `o.status = 'pending'
+  AND o.channel IN (SELECT value FROM json_each(@channels))
+  AND NOT EXISTS (SELECT 1 FROM notify_outbox e WHERE e.status = 'pending'
+    AND e.channel = o.channel AND e.group_key = o.group_key AND e.id < o.id)`;
+
+export function createOutbox(options: OutboxOptions): Outbox {
+  const { db } = options;
+  const maxPending = options.maxPending ?? DEFAULT_MAX_PENDING;
+  migrate(db, NOTIFY_COMPONENT, NOTIFY_MIGRATIONS);
+
+  const stmt = {
+    byKey: db.prepare('SELECT * FROM notify_outbox WHERE channel = ? AND dedup_key = ?'),
+    byId: db.prepare('SELECT * FROM notify_outbox WHERE id = ?'),
+    pendingOf: db
+      .prepare(`SELECT COUNT(*) FROM notify_outbox WHERE status = 'pending' AND channel = ?`)
+      .pluck(),
+    insert: db.prepare(
+      `INSERT INTO notify_outbox (channel, dedup_key, group_key, body, status, created_at,
+         next_attempt_at)
+       VALUES (@channel, @dedupKey, @groupKey, @body, 'pending', @nowMs, @nowMs)`,
+    ),
+    requeue: db.prepare(
+      `UPDATE notify_outbox SET status = 'pending', body = @body, group_key = @groupKey,
+         attempts = 0, next_attempt_at = @nowMs, lease_owner = NULL, lease_until = NULL,
+         failed_at = NULL, last_http_status = NULL, last_error = NULL
+       WHERE id = @id AND status = 'failed'`,
+    ),
+    claimable: db
+      .prepare(
+        `SELECT o.id FROM notify_outbox o WHERE ${FIRST_OF_GROUP}
+           AND o.next_attempt_at <= @nowMs AND (o.lease_until IS NULL OR o.lease_until <= @nowMs)
+         ORDER BY o.next_attempt_at, o.id LIMIT @limit`,
+      )
+      .pluck(),
+    lease: db.prepare(
+      `UPDATE notify_outbox SET lease_owner = ?, lease_until = ?, attempts = attempts + 1
+       WHERE id = ?`,
+    ),
+    sent: db.prepare(
+      `UPDATE notify_outbox SET status = 'sent', sent_at = ?, last_http_status = ?,
+         last_error = NULL, lease_owner = NULL, lease_until = NULL
+       WHERE id = ? AND lease_owner = ? AND status = 'pending'`,
+    ),
+    retry: db.prepare(
+      `UPDATE notify_outbox SET next_attempt_at = ?, last_error = ?, last_http_status = ?,
+         lease_owner = NULL, lease_until = NULL
+       WHERE id = ? AND lease_owner = ? AND status = 'pending'`,
+    ),
+    failed: db.prepare(
+      `UPDATE notify_outbox SET status = 'failed', failed_at = ?, last_error = ?,
+         last_http_status = ?, lease_owner = NULL, lease_until = NULL
+       WHERE id = ? AND lease_owner = ? AND status = 'pending'`,
+    ),
+    // A row is claimable once it is due and any lease on it has run out.
+    nextClaimable: db
+      .prepare(
+        `SELECT MIN(MAX(o.next_attempt_at, COALESCE(o.lease_until, 0))) FROM notify_outbox o
+         WHERE ${FIRST_OF_GROUP}`,
+      )
+      .pluck(),
+    pending: db
+      .prepare(
+        `SELECT COUNT(*) FROM notify_outbox WHERE status = 'pending'
+         AND channel IN (SELECT value FROM json_each(?))`,
+      )
+      .pluck(),
+  };
+
+  const mustGet = (id: number): OutboxEntry => toEntry(stmt.byId.get(id) as Row);
+
+  const checkRoom = (channel: Channel): void => {
+    if ((stmt.pendingOf.get(channel) as number) >= maxPending) {
+      throw new NotifyQueueFullError(channel, maxPending);
+    }
+  };
+
+  return {
+    db,
+    maxPending,
+
+    enqueue(input, nowMs = Date.now()) {
+      if (!(CHANNELS as readonly string[]).includes(input.channel)) {
+        throw new NotifyError(`unknown channel "${String(input.channel)}"`);
+      }
+      if (input.dedupKey.length === 0 || input.dedupKey.length > MAX_DEDUP_KEY_CHARS) {
+        throw new NotifyError(
+          `dedup_key must be 1 to ${MAX_DEDUP_KEY_CHARS} characters, got ${input.dedupKey.length}`,
+        );
+      }
+      const body = JSON.stringify(input.body);
+      if (body === undefined) throw new NotifyError(`${input.dedupKey}: body is not JSON`);
+      if (Buffer.byteLength(body) > MAX_BODY_BYTES) {
+        throw new NotifyError(`${input.dedupKey}: body is over ${MAX_BODY_BYTES} bytes`);
+      }
+      const groupKey = input.groupKey ?? input.dedupKey;
+      // A savepoint inside the caller's transaction, a transaction of its own otherwise.
+      return db.transaction(() => {
+        const existing = stmt.byKey.get(input.channel, input.dedupKey) as Row | undefined;
+        if (existing && existing.status !== 'failed') {
+          return { result: 'duplicate' as const, entry: toEntry(existing) };
+        }
+        checkRoom(input.channel);
+        if (existing) {
+          stmt.requeue.run({ id: existing.id, body, groupKey, nowMs });
+          return { result: 'requeued' as const, entry: mustGet(existing.id) };
+        }
+        const info = stmt.insert.run({
+          channel: input.channel,
+          dedupKey: input.dedupKey,
+          groupKey,
+          body,
+          nowMs,
+        });
+        return { result: 'queued' as const, entry: mustGet(Number(info.lastInsertRowid)) };
+      })();
+    },
+
+    get(channel, dedupKey) {
+      const row = stmt.byKey.get(channel, dedupKey) as Row | undefined;
+      return row ? toEntry(row) : undefined;
+    },
+
+    claim(channels, limit, nowMs, leaseMs) {
+      if (channels.length === 0 || limit <= 0) return [];
+      const owner = randomUUID();
+      // IMMEDIATE: take the write lock before reading, so two processes never claim one row.
+      return db
+        .transaction(() => {
+          const ids = stmt.claimable.all({
+            channels: JSON.stringify(channels),
+            nowMs,
+            limit,
+          }) as number[];
+          return ids.map((id) => {
+            stmt.lease.run(owner, nowMs + leaseMs, id);
+            return { entry: mustGet(id), owner };
+          });
+        })
+        .immediate();
+    },
+
+    markSent(claim, nowMs, httpStatus) {
+      // One statement: the row is sent or it is not; a crash before it leaves the row pending.
+      return stmt.sent.run(nowMs, httpStatus, claim.entry.id, claim.owner).changes === 1;
+    },
+
+    markRetry(claim, nextAttemptAtMs, error, httpStatus) {
+      return (
+        stmt.retry.run(nextAttemptAtMs, clipError(error), httpStatus, claim.entry.id, claim.owner)
+          .changes === 1
+      );
+    },
+
+    markFailed(claim, nowMs, error, httpStatus) {
+      return (
+        stmt.failed.run(nowMs, clipError(error), httpStatus, claim.entry.id, claim.owner)
+          .changes === 1
+      );
+    },
+
+    nextClaimableAtMs(channels) {
+      if (channels.length === 0) return null;
+      return (
+        (stmt.nextClaimable.get({ channels: JSON.stringify(channels) }) as number | null) ?? null
+      );
+    },
+
+    pendingCount(channels = CHANNELS) {
+      return stmt.pending.get(JSON.stringify(channels)) as number;
+    },
+
+    list(filter = {}) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (filter.status) {
+        where.push('status = ?');
+        params.push(filter.status);
+      }
+      if (filter.channel) {
+        where.push('channel = ?');
+        params.push(filter.channel);
+      }
+      const sql = `SELECT * FROM notify_outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+      return (db.prepare(sql).all(...params) as Row[]).map(toEntry);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// A sender for the crash test (`node --import tsx test-sender.ts DIR URL COUNT MODE`): enqueues
+// COUNT PagerDuty triggers in DIR's outbox, prints "enqueued", then either holds (MODE hold: to be
+// killed before delivering anything) or delivers one at a time (MODE deliver: to be killed while
+// a request is in flight).
+import { openDatabase } from '../storage/database';
+import { createOutbox } from './outbox';
+import { withRoutingKey } from './pagerduty';
+import { createDeliveryWorker } from './worker';
+
+export const CRASH_TEST_LEASE_MS = 1500;
+export const CRASH_TEST_TIMEOUT_MS = 1000;
+
+export function crashTestEvent(i: number) {
+  return {
+    event_action: 'trigger',
+    dedup_key: `crash-test/incident-${i}`,
+    payload: { summary: `incident ${i}`, source: 'crash-test', severity: 'critical' },
+  };
+}
+
+async function main(): Promise<void> {
+  const [dataDir, url, countText, mode] = process.argv.slice(2);
+  const outbox = createOutbox({ db: openDatabase(dataDir!) });
+  for (let i = 0; i < Number(countText); i++) {
+    const event = crashTestEvent(i);
+    outbox.enqueue({
+      channel: 'pagerduty',
+      dedupKey: `${event.dedup_key}/trigger`,
+      groupKey: event.dedup_key,
+      body: event,
+    });
+  }
+  process.stdout.write('enqueued\n');
+  if (mode === 'hold') {
+    setInterval(() => {}, 60_000);
+    return;
+  }
+  const worker = createDeliveryWorker({
+    outbox,
+    targets: { pagerduty: { url: url!, prepare: (body) => withRoutingKey(body, 'crash-test') } },
+    concurrency: 1,
+    leaseMs: CRASH_TEST_LEASE_MS,
+    policy: { requestTimeoutMs: CRASH_TEST_TIMEOUT_MS },
+  });
+  await worker.drain();
+  process.stdout.write('drained\n');
+}
+
+if (process.argv[1]?.endsWith('test-sender.ts')) void main();
