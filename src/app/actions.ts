@@ -2,11 +2,16 @@
 // Everything goes through here so every entry point behaves the same.
 import { createContext, useContext } from 'react';
 import type { PlaybackControl } from '../core/wire/playback';
+import { createTicketActions, type TicketActions } from './kaizen/navigation';
 import type { UiStore } from './state/ui-store';
 import type { Theme } from './url-params';
 import { DEFAULT_DISPLAY, panBy, zoomAt } from './viz/view';
 
-export interface AppActions {
+// The embed bridge installs a handler here to take ticket drill-downs to its host.
+export { setDrilldownHandler, type Drilldown, type DrilldownHandler } from './kaizen/navigation';
+export type { TicketFilters } from './kaizen/filters';
+
+export interface AppActions extends TicketActions {
   play(): void;
   pause(): void;
   togglePlay(): void;
@@ -64,7 +69,7 @@ export interface StreamControl {
 export function createAppActions(store: UiStore, stream: StreamControl): AppActions {
   const control = (c: PlaybackControl): void => stream.control(c);
   const playing = (): boolean => store.getState().playback?.playing ?? true;
-  return {
+  const actions: Omit<AppActions, keyof TicketActions> = {
     play: () => control({ action: 'play' }),
     pause: () => control({ action: 'pause' }),
     togglePlay: () => control({ action: playing() ? 'pause' : 'play' }),
@@ -119,6 +124,12 @@ export function createAppActions(store: UiStore, stream: StreamControl): AppActi
       stream.reconnect();
     },
   };
+  const tickets = createTicketActions(store, {
+    setTenant: actions.setTenant,
+    href: () => window.location.href,
+    pushHistory: () => window.history.pushState(window.history.state, '', window.location.href),
+  });
+  return { ...actions, ...tickets };
 }
 
 /** The next slower or faster speed of SPEEDS from the current one. */

@@ -28,6 +28,25 @@ describe('parseAppParams', () => {
     { name: 'relative mode', search: '?relative=1', expected: { relative: true } },
     { name: '3-D view', search: '?view=3d', expected: { view: '3d' } },
     { name: 'heatmap view', search: '?view=heatmap', expected: { view: 'heatmap' } },
+    {
+      name: "the Grafana dashboard's MTTR link",
+      search: '?view=tickets&tenant=demo&severity=error&window=24h&status=resolved',
+      expected: {
+        view: 'tickets',
+        tenant: 'demo',
+        tickets: {
+          ...DEFAULT_PARAMS.tickets,
+          severity: ['error'],
+          window: '24h',
+          status: ['resolved'],
+        },
+      },
+    },
+    {
+      name: 'one ticket, which opens the tickets view',
+      search: '?ticket=42',
+      expected: { view: 'tickets', ticket: 42 },
+    },
   ];
   it.each(VALID)('accepts $name', ({ search, expected }) => {
     const { params, notices } = parseAppParams(search);
@@ -49,6 +68,10 @@ describe('parseAppParams', () => {
     { search: '?embed=yes', param: 'embed' },
     { search: '?view=3D', param: 'view' },
     { search: '?view=vr', param: 'view' },
+    { search: '?ticket=0', param: 'ticket' },
+    { search: '?ticket=abc', param: 'ticket' },
+    { search: '?severity=page', param: 'severity' },
+    { search: '?window=2w', param: 'window' },
     { search: '?bogus=1', param: 'bogus' },
     { search: '?zoom=500,1,1', param: 'zoom' },
     { search: '?relative=yes', param: 'relative' },

@@ -7,11 +7,21 @@ import {
   type ColormapName,
 } from '../core/colormap';
 import { parseZoomParam } from './viz/view';
+import {
+  DEFAULT_TICKET_LIST,
+  applyTicketListParam,
+  emptyTicketList,
+  isTicketListKey,
+  type TicketListParams,
+} from './kaizen/filters';
 
 export type RendererPreference = 'auto' | 'gpu' | 'cpu';
 export type Theme = 'light' | 'dark';
-/** What draws the lattice: the heatmap (first screen) or the 3-D spin view (loaded when opened). */
-export type ViewMode = 'heatmap' | '3d';
+/**
+ * What the main area shows: the heatmap (first screen), the 3-D spin view (loaded when opened), or
+ * the Kaizen tickets (the list, or one ticket with `ticket=ID`).
+ */
+export type ViewMode = 'heatmap' | '3d' | 'tickets';
 
 export interface AppParams {
   tenant: string | null;
@@ -28,6 +38,10 @@ export interface AppParams {
   /** Colour phases relative to the mean phase psi. */
   relative: boolean;
   view: ViewMode;
+  /** Filters of the ticket list (`severity`, `status`, `window`, ...; see kaizen/filters.ts). */
+  tickets: TicketListParams;
+  /** The ticket whose detail shows (with `view=tickets`), by id. */
+  ticket: number | null;
 }
 
 export interface ParamNotice {
@@ -50,6 +64,8 @@ export const DEFAULT_PARAMS: AppParams = {
   zoom: null,
   relative: false,
   view: 'heatmap',
+  tickets: DEFAULT_TICKET_LIST,
+  ticket: null,
 };
 
 const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -60,7 +76,7 @@ function quote(value: string): string {
 
 export function parseAppParams(search: string): { params: AppParams; notices: ParamNotice[] } {
   const query = new URLSearchParams(search);
-  const params: AppParams = { ...DEFAULT_PARAMS };
+  const params: AppParams = { ...DEFAULT_PARAMS, tickets: emptyTicketList() };
   const notices: ParamNotice[] = [];
   const reject = (param: string, value: string, expected: string, fallback: string): void => {
     notices.push({
@@ -114,8 +130,12 @@ export function parseAppParams(search: string): { params: AppParams; notices: Pa
         else reject(key, value, 'light or dark', DEFAULT_PARAMS.theme);
         break;
       case 'view':
-        if (value === 'heatmap' || value === '3d') params.view = value;
-        else reject(key, value, 'heatmap or 3d', 'the heatmap');
+        if (value === 'heatmap' || value === '3d' || value === 'tickets') params.view = value;
+        else reject(key, value, 'heatmap, 3d or tickets', 'the heatmap');
+        break;
+      case 'ticket':
+        if (/^[1-9]\d{0,14}$/.test(value)) params.ticket = Number(value);
+        else reject(key, value, 'a ticket id (an integer from 1)', 'the ticket list');
         break;
       case 'zoom': {
         const zoom = parseZoomParam(value);
@@ -134,9 +154,16 @@ export function parseAppParams(search: string): { params: AppParams; notices: Pa
         else reject(key, value, '1 or 0', '0');
         break;
       default:
-        notices.push({ param: key, message: `unknown parameter ${quote(key)} ignored` });
+        if (isTicketListKey(key)) {
+          for (const r of applyTicketListParam(params.tickets, key, value))
+            reject(key, r.value, r.expected, r.fallback);
+        } else {
+          notices.push({ param: key, message: `unknown parameter ${quote(key)} ignored` });
+        }
     }
   }
+  // A link to one ticket opens it, whatever `view` said.
+  if (params.ticket !== null) params.view = 'tickets';
   return { params, notices };
 }
 

@@ -1,6 +1,9 @@
-// Keeps the address bar describing the view (tenant, frame, speed, colormap, theme, ...), so a
-// copied link reopens it. Replaces the history entry: no back-button spam. Never writes tokens.
+// Keeps the address bar describing the view (tenant, frame, speed, colormap, theme, tickets, ...),
+// so a copied link reopens it. Replaces the history entry: no back-button spam (only drill-downs
+// into the tickets add entries, see kaizen/navigation.ts). Never writes tokens.
+import { writeTicketListParams } from './kaizen/filters';
 import type { UiState, UiStore } from './state/ui-store';
+import { parseAppParams } from './url-params';
 import { formatZoomParam } from './viz/view';
 
 export function viewQuery(state: UiState, current: URLSearchParams): URLSearchParams {
@@ -19,12 +22,24 @@ export function viewQuery(state: UiState, current: URLSearchParams): URLSearchPa
   set('theme', params.theme === 'dark' ? null : params.theme);
   if (stream) set('zoom', formatZoomParam(state.display, stream.width, stream.height));
   set('relative', state.display.relative ? '1' : null);
+  set('view', params.view === 'heatmap' ? null : params.view);
+  const tickets = params.view === 'tickets';
+  writeTicketListParams(query, tickets ? params.tickets : null);
+  set('ticket', tickets && params.ticket !== null ? String(params.ticket) : null);
   query.delete('token');
   return query;
 }
 
 export function startUrlSync(store: UiStore): () => void {
-  return store.subscribe((state, previous) => {
+  // Drill-downs into the tickets push history entries: Back and Forward restore what they show.
+  const onPopState = (): void => {
+    const { params } = parseAppParams(window.location.search);
+    store.setState((s) => ({
+      params: { ...s.params, view: params.view, tickets: params.tickets, ticket: params.ticket },
+    }));
+  };
+  window.addEventListener('popstate', onPopState);
+  const unsubscribe = store.subscribe((state, previous) => {
     if (
       state.playback === previous.playback &&
       state.params === previous.params &&
@@ -41,4 +56,8 @@ export function startUrlSync(store: UiStore): () => void {
       window.history.replaceState(null, '', url);
     }
   });
+  return () => {
+    unsubscribe();
+    window.removeEventListener('popstate', onPopState);
+  };
 }
