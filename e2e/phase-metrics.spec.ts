@@ -31,9 +31,8 @@ function readPanel(page: Page): Promise<Reading | null> {
 }
 
 test('shows an empty state until the first frame', async ({ page }) => {
-  // A socket that never answers: no hello, no frames.
-  await page.routeWebSocket(/\/ws/, () => {});
-  await page.goto('/');
+  // A tenant the server does not have: its stream is refused, so no frame ever arrives.
+  await page.goto('/?tenant=nobody-here');
   await expect(page.getByTestId('phase-empty')).toHaveText('Waiting for frames…');
   await expect(page.getByTestId('phase-r')).toHaveCount(0);
 });
