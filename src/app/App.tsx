@@ -1,6 +1,8 @@
 import { lazy, Suspense } from 'react';
 import { BandwidthPanel } from './components/BandwidthPanel';
 import { LatencyPanel } from './components/LatencyPanel';
+import { MttrPanel } from './components/MttrPanel';
+import { TicketsView } from './components/TicketsView';
 import { Header } from './components/Header';
 import { HeatmapView } from './components/HeatmapView';
 import { Hud } from './components/Hud';
@@ -33,6 +35,7 @@ export function App({ store, controller }: { store: UiStore; controller: VizCont
               <SpinView3D store={store} controller={controller} />
             </Suspense>
           )}
+          {params.view === 'tickets' && <TicketsView store={store} />}
           <ReplayBar store={store} controller={controller} />
         </div>
         <aside className="side">
@@ -41,6 +44,7 @@ export function App({ store, controller }: { store: UiStore; controller: VizCont
           <PinnedSpinPanel store={store} controller={controller} />
           <PhaseMetricsPanel />
           <LatencyPanel tenant={tenant} />
+          <MttrPanel tenant={tenant} />
           <BandwidthPanel tenant={tenant} />
         </aside>
       </main>

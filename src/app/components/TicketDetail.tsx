@@ -1,0 +1,251 @@
+import { useState, type FormEvent } from 'react';
+import { ApiError } from '../api';
+import { useActions } from '../actions';
+import { formatDuration, formatTime } from '../kaizen/format';
+import { changeErrorText, useTicket, useTicketChange, type TicketChange } from '../kaizen/hooks';
+import { currentTenant } from '../kaizen/navigation';
+import type { Outcome, Ticket, TicketEvent } from '../kaizen/types';
+import { useUi, type UiStore } from '../state/ui-store';
+
+const ACTOR_KEY = 'phase-console.actor';
+
+/** The name that acts (acknowledges, resolves, notes), kept for this tab like the token. */
+function loadActor(): string {
+  try {
+    return sessionStorage.getItem(ACTOR_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function saveActor(name: string): void {
+  try {
+    sessionStorage.setItem(ACTOR_KEY, name);
+  } catch {
+    // Storage blocked (sandboxed iframe): the name lasts as long as the page.
+  }
+}
+
+const EVENT_LABELS: Record<TicketEvent['kind'], string> = {
+  opened: 'opened',
+  deduplicated: 'reported again',
+  acknowledged: 'acknowledged',
+  noted: 'note',
+  resolved: 'resolved',
+  reopened: 'reopened',
+};
+
+function Fields({ t }: { t: Ticket }) {
+  const rows: [string, string][] = [
+    ['tenant', `${t.tenant} (${t.visibility})`],
+    ['severity', t.severity],
+    ['status', t.status],
+    ['source', t.source],
+    ['opened', formatTime(t.openedAt)],
+    ['acknowledged', formatTime(t.acknowledgedAt)],
+    ['resolved', formatTime(t.resolvedAt)],
+    ['resolved by', t.resolvedBy ?? '–'],
+    ['outcome', t.outcome?.replace('_', ' ') ?? '–'],
+    ['time to resolve', formatDuration(t.resolutionSeconds)],
+    ['reopened', `${t.reopenCount} times`],
+    ['notes', String(t.noteCount)],
+    ['fingerprint', t.fingerprint],
+  ];
+  return (
+    <dl className="ticket-fields" data-testid="ticket-fields">
+      {rows.map(([name, value]) => (
+        <div key={name}>
+          <dt>{name}</dt>
+          <dd data-field={name}>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function Timeline({ events }: { events: TicketEvent[] }) {
+  return (
+    <ol className="timeline" data-testid="ticket-timeline">
+      {events.map((e) => (
+        <li key={e.id} data-kind={e.kind}>
+          <time dateTime={e.at} className="num">
+            {formatTime(e.at)}
+          </time>{' '}
+          <strong>{EVENT_LABELS[e.kind]}</strong>
+          {e.actor && <span className="muted"> by {e.actor}</span>}
+          {e.detail && <p className="timeline-detail">{e.detail}</p>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function Changes({ store, t }: { store: UiStore; t: Ticket }) {
+  const signedIn = useUi(store, (s) => s.token !== null);
+  const change = useTicketChange(t.id);
+  const [by, setBy] = useState(loadActor);
+  const [outcome, setOutcome] = useState<Outcome>('true_positive');
+  const [resolveNote, setResolveNote] = useState('');
+  const [note, setNote] = useState('');
+  const resolved = t.status === 'resolved';
+  const run = (c: TicketChange, after?: () => void): void => {
+    saveActor(by.trim());
+    change.mutate(c, { onSuccess: after });
+  };
+  const submitNote = (e: FormEvent): void => {
+    e.preventDefault();
+    if (note.trim() !== '') run({ kind: 'note', by, text: note }, () => setNote(''));
+  };
+  const submitResolve = (e: FormEvent): void => {
+    e.preventDefault();
+    run({ kind: 'resolve', by, outcome, note: resolveNote }, () => setResolveNote(''));
+  };
+  return (
+    <div className="ticket-changes">
+      {!signedIn && (
+        <p className="muted" data-testid="ticket-sign-in-hint">
+          Changing a ticket needs a token that grants tenant “{t.tenant}” (token… in the header).
+        </p>
+      )}
+      <label className="ticket-by">
+        your name{' '}
+        <input
+          value={by}
+          maxLength={100}
+          onChange={(e) => setBy(e.target.value)}
+          placeholder="who acts"
+          data-testid="ticket-by"
+        />
+      </label>
+      {!resolved && (
+        <div className="ticket-buttons">
+          <button
+            type="button"
+            data-testid="ticket-ack"
+            disabled={change.isPending || t.status !== 'open'}
+            onClick={() => run({ kind: 'ack', by })}
+          >
+            Acknowledge
+          </button>
+        </div>
+      )}
+      {!resolved && (
+        <form className="ticket-resolve" onSubmit={submitResolve}>
+          <fieldset>
+            <legend>Resolve</legend>
+            <label>
+              <input
+                type="radio"
+                name="outcome"
+                checked={outcome === 'true_positive'}
+                onChange={() => setOutcome('true_positive')}
+              />{' '}
+              true positive (worth raising)
+            </label>
+            <label>
+              <input
+                type="radio"
+                name="outcome"
+                checked={outcome === 'false_positive'}
+                onChange={() => setOutcome('false_positive')}
+                data-testid="ticket-false-positive"
+              />{' '}
+              false positive
+            </label>
+            <input
+              value={resolveNote}
+              maxLength={10_000}
+              onChange={(e) => setResolveNote(e.target.value)}
+              placeholder="what fixed it (optional)"
+              aria-label="Resolution note"
+            />
+            <button type="submit" data-testid="ticket-resolve" disabled={change.isPending}>
+              Resolve
+            </button>
+          </fieldset>
+        </form>
+      )}
+      <form className="ticket-note" onSubmit={submitNote}>
+        <textarea
+          value={note}
+          maxLength={10_000}
+          rows={2}
+          onChange={(e) => setNote(e.target.value)}
+          placeholder="add a note to the timeline"
+          aria-label="Note"
+          data-testid="ticket-note-text"
+        />
+        <button
+          type="submit"
+          data-testid="ticket-note"
+          disabled={change.isPending || note.trim() === ''}
+        >
+          Add note
+        </button>
+      </form>
+      {change.isError && (
+        <p className="error" role="alert" data-testid="ticket-change-error">
+          {changeErrorText(change.error, t.tenant, signedIn)}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** One ticket: every field, the timeline, and what an operator can do about it. */
+export function TicketDetail({ store, id }: { store: UiStore; id: number }) {
+  const actions = useActions();
+  const tenant = useUi(store, currentTenant);
+  const query = useTicket(id, tenant);
+  const detail = query.data;
+  const notFound = query.error instanceof ApiError && query.error.status === 404;
+  return (
+    <section
+      className="panel ticket-detail"
+      aria-label={`Ticket ${id}`}
+      data-testid="ticket-detail"
+    >
+      <div className="tickets-bar">
+        <button
+          type="button"
+          className="tickets-back"
+          data-testid="ticket-close"
+          onClick={() => actions.closeTicket()}
+        >
+          ← Tickets
+        </button>
+        <h2>Ticket {id}</h2>
+      </div>
+      {query.isPending && <p className="muted">Loading…</p>}
+      {notFound && (
+        <p className="error" data-testid="ticket-missing">
+          No ticket {id} among those you may see (a private tenant needs a token that grants it).
+        </p>
+      )}
+      {query.isError && !notFound && (
+        <p className="error">
+          Could not load ticket {id}: {query.error.message}
+        </p>
+      )}
+      {detail && (
+        <>
+          <h3
+            className={`ticket-title severity-${detail.ticket.severity}`}
+            data-testid="ticket-title"
+          >
+            {detail.ticket.title}
+          </h3>
+          {detail.ticket.summary && <p className="ticket-summary">{detail.ticket.summary}</p>}
+          <div className="ticket-columns">
+            <Fields t={detail.ticket} />
+            <div>
+              <h3>Timeline</h3>
+              <Timeline events={detail.events} />
+            </div>
+          </div>
+          <Changes key={detail.ticket.id} store={store} t={detail.ticket} />
+        </>
+      )}
+    </section>
+  );
+}
