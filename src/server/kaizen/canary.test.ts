@@ -47,4 +47,33 @@ describe('the canary', () => {
       expect(critical.all.meanSeconds!).toBeLessThanOrEqual((stallFor - 2000 + 250) / 1000);
     }
   });
+
+  it('follows a schedule of its own and reports every evaluation', () => {
+    const k = testKaizen({ visibilityOf: () => 'public' });
+    const evaluations: number[] = [];
+    const report = runCanary(k, k.clock.set, {
+      tenantId: 'demo',
+      durationMs: 60 * MIN,
+      // One stall from the start to the 40th minute.
+      stalledAt: (sinceStartMs) => sinceStartMs < 40 * MIN,
+      onEvaluate: (atMs) => evaluations.push(atMs),
+    });
+    expect(report.ticketIds).toHaveLength(1);
+    expect(report.unresolved).toBe(0);
+    const ticket = k.store.get(report.ticketIds[0]!)!;
+    // No frame from the start: stalled 2 s later; frames again at 40 min, resolved at the next
+    // evaluation.
+    expect(ticket.openedAtMs - k.clock.now() + 60 * MIN).toBe(2000);
+    expect(ticket.resolvedAtMs! - ticket.openedAtMs).toBeGreaterThanOrEqual(40 * MIN - 2000);
+    expect(ticket.resolvedAtMs! - ticket.openedAtMs).toBeLessThanOrEqual(40 * MIN - 2000 + 250);
+    expect(evaluations).toHaveLength((60 * MIN) / 250 + 1);
+    expect(evaluations.at(-1)).toBe(k.clock.now());
+  });
+
+  it('needs a schedule', () => {
+    const k = testKaizen();
+    expect(() => runCanary(k, k.clock.set, { tenantId: 'demo', durationMs: MIN })).toThrow(
+      'needs stallEveryMs and stallForMs, or stalledAt',
+    );
+  });
 });

@@ -8,11 +8,15 @@ export interface CanaryOptions {
   tenantId: string;
   durationMs: number;
   /** A stall starts every this often... */
-  stallEveryMs: number;
+  stallEveryMs?: number;
   /** ...and lasts this long. */
-  stallForMs: number;
+  stallForMs?: number;
+  /** Instead of the periodic stalls: whether the stream is stalled this long after the start. */
+  stalledAt?: (sinceStartMs: number) => boolean;
   /** Frames per second while the stream runs. */
   fps?: number;
+  /** Called after each evaluation of the detector, at its virtual time (a pager, a timeline). */
+  onEvaluate?: (atMs: number) => void;
 }
 
 export interface CanaryReport {
@@ -37,10 +41,15 @@ export function runCanary(
   const evalMs = detector.rules.evaluationIntervalMs;
   const startMs = kaizen.now();
   const endMs = startMs + options.durationMs;
+  const { stallEveryMs, stallForMs, stalledAt } = options;
+  if (!stalledAt && (stallEveryMs === undefined || stallForMs === undefined)) {
+    throw new RangeError('[kaizen] a canary needs stallEveryMs and stallForMs, or stalledAt');
+  }
   const stalled = (t: number): boolean => {
     const sinceStart = t - startMs;
-    const phase = sinceStart % options.stallEveryMs;
-    return sinceStart >= options.stallEveryMs && phase < options.stallForMs;
+    if (stalledAt) return stalledAt(sinceStart);
+    const phase = sinceStart % stallEveryMs!;
+    return sinceStart >= stallEveryMs! && phase < stallForMs!;
   };
   detector.registerStream(options.tenantId, kaizen.visibilityOf(options.tenantId));
   let stalls = 0;
@@ -59,11 +68,13 @@ export function runCanary(
       nextFrameMs += frameMs;
     } else {
       detector.evaluate(t);
+      options.onEvaluate?.(t);
       nextEvalMs += evalMs;
     }
   }
   setNow(endMs);
   detector.evaluate(endMs);
+  options.onEvaluate?.(endMs);
   const tickets = store.list(
     { tenant: options.tenantId, sources: ['detector'], openedSinceMs: startMs },
     { limit: 200 },
