@@ -122,9 +122,9 @@ describe('the digest', () => {
             type: 'mrkdwn',
             text:
               '*Worst offenders*\n' +
-              '1. Latency &lt;p95&gt; &amp; jitter (demo, critical): 2 tickets, open 3m 0s, latest <https://console.example/?view=tickets&amp;ticket=4|#4>\n' +
-              '2. Old incident (demo, error): 1 ticket, open 1d 0h, latest <https://console.example/?view=tickets&amp;ticket=2|#2>\n' +
-              '3. Order parameter low (live, warning): 1 ticket, open 4h 0m, latest <https://console.example/?view=tickets&amp;ticket=5|#5>',
+              '1. Latency &lt;p95&gt; &amp; jitter (demo, critical): 2 tickets, open 3m, latest <https://console.example/?view=tickets&amp;ticket=4|#4>\n' +
+              '2. Old incident (demo, error): 1 ticket, open 1d, latest <https://console.example/?view=tickets&amp;ticket=2|#2>\n' +
+              '3. Order parameter low (live, warning): 1 ticket, open 4h, latest <https://console.example/?view=tickets&amp;ticket=5|#5>',
           },
         },
         {
@@ -133,8 +133,8 @@ describe('the digest', () => {
             type: 'mrkdwn',
             text:
               '*Still open*\n' +
-              '• <https://console.example/?view=tickets&amp;ticket=2|#2> error · demo · Old incident · open 3d 0h\n' +
-              '• <https://console.example/?view=tickets&amp;ticket=5|#5> warning · live · Order parameter low · open 4h 0m · acknowledged',
+              '• <https://console.example/?view=tickets&amp;ticket=2|#2> error · demo · Old incident · open 3d\n' +
+              '• <https://console.example/?view=tickets&amp;ticket=5|#5> warning · live · Order parameter low · open 4h · acknowledged',
           },
         },
         {
@@ -158,7 +158,7 @@ describe('the digest', () => {
       listOpen: 1,
     });
     const text = JSON.stringify(digestSlackMessage(digest));
-    expect(text).toContain('• #2 error · demo · Old incident · open 3d 0h\\n…and 1 more');
+    expect(text).toContain('• #2 error · demo · Old incident · open 3d\\n…and 1 more');
     expect(text).not.toContain('<http');
   });
 
@@ -190,6 +190,8 @@ describe('the digest', () => {
     { seconds: 45.4, text: '45s' },
     { seconds: 250, text: '4m 10s' },
     { seconds: 8999, text: '2h 29m' },
+    { seconds: 7200, text: '2h' },
+    { seconds: 120.4, text: '2m' },
     { seconds: 277_200, text: '3d 5h' },
   ])('writes $seconds s as $text', ({ seconds, text }) => {
     expect(formatDuration(seconds)).toBe(text);

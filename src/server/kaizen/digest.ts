@@ -148,12 +148,14 @@ export function digestDedupKey(digest: Pick<Digest, 'tenant' | 'window' | 'toMs'
   return `kaizen-digest/${digest.tenant ?? 'all'}/${digest.window}/${day}`;
 }
 
-/** `45s`, `4m 10s`, `2h 29m`, `3d 4h`: two units at most, as people read durations. */
+/** `45s`, `4m 10s`, `2h`, `3d 4h`: two units at most, as people read durations. */
 export function formatDuration(seconds: number): string {
   if (seconds < 10) return `${Math.max(0, seconds).toFixed(1)}s`;
   const s = Math.round(seconds);
+  const two = (big: number, bigUnit: string, small: number, smallUnit: string) =>
+    small === 0 ? `${big}${bigUnit}` : `${big}${bigUnit} ${small}${smallUnit}`;
   if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
-  if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
+  if (s < 3600) return two(Math.floor(s / 60), 'm', s % 60, 's');
+  if (s < 86_400) return two(Math.floor(s / 3600), 'h', Math.floor((s % 3600) / 60), 'm');
+  return two(Math.floor(s / 86_400), 'd', Math.floor((s % 86_400) / 3600), 'h');
 }

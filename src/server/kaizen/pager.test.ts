@@ -80,7 +80,7 @@ describe('the pager', () => {
             fingerprint: 'detector:stream-stalled:demo',
             opened_at: '2026-03-01T12:00:00.000Z',
             reopen_count: 0,
-            open_for: '2h 0m',
+            open_for: '2h',
             summary: 'No frame since 12:00.',
           },
         },
@@ -91,7 +91,7 @@ describe('the pager', () => {
     expect(notes.map((e) => [e.actor, e.detail])).toEqual([
       [
         PAGER_ACTOR,
-        'Paged PagerDuty: open 2h 0m without acknowledgement (dedup_key phase-console:console-1:ticket-1).',
+        'Paged PagerDuty: open 2h without acknowledgement (dedup_key phase-console:console-1:ticket-1).',
       ],
     ]);
   });

@@ -17,8 +17,9 @@ export interface DeliveryOutcome {
   result: 'sent' | 'retry' | 'failed' | 'lost';
   httpStatus: number | null;
   error: string | null;
-  /** When the next attempt is due, for `retry`. */
+  /** When the next attempt is due, and how long from the end of this one, for `retry`. */
   nextAttemptAtMs: number | null;
+  retryInMs: number | null;
   elapsedMs: number;
 }
 
@@ -104,6 +105,7 @@ export function createDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       httpStatus: attempt.httpStatus,
       error,
       nextAttemptAtMs,
+      retryInMs: nextAttemptAtMs === null ? null : nextAttemptAtMs - doneMs,
       elapsedMs: doneMs - startedMs,
     });
     const lost = (): DeliveryOutcome => {

@@ -1,0 +1,164 @@
+// `npm run kaizen -- COMMAND`: the Kaizen loop's operational commands (docs/OPERATIONS.md).
+// Exit codes: 0 done, 1 the command failed (not sent, a canary step missing), 2 bad command line
+// or configuration (nothing done).
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { KaizenConfigError } from '../server/kaizen/kaizen';
+import { RulesError } from '../server/kaizen/detector-rules';
+import { NotifyConfigError } from '../server/notify/config';
+import { NotifyError } from '../server/notify/outbox';
+import { StorageError } from '../server/storage/database';
+import { canaryCommand } from './kaizen-canary';
+import { CommandError, UsageError, type CommandContext, type KaizenIo } from './kaizen-common';
+import { deliverCommand } from './kaizen-deliver';
+import { digestCommand } from './kaizen-digest';
+
+export const USAGE = `Usage: npm run kaizen -- COMMAND [options]
+
+Commands:
+  digest [--tenant T] [--since 24h] [--dry-run] [--force]
+        The digest of Kaizen tickets to Slack: opened and resolved in the window, still open,
+        MTTR with its count, worst offenders. An empty window prints
+        "0 tickets – digest suppressed" and sends nothing, unless --force. --dry-run prints
+        the Slack message as JSON and sends nothing. One digest per scope, window and UTC day.
+  simulate-canary [--duration 3h] [--page-after 2h] [--tenant canary] [--dry-run]
+        A canary stream stalls on a virtual clock through the real detector, tickets and pager:
+        a ticket opens, PagerDuty is paged when it has been open --page-after, the canary
+        recovers and the page resolves. Prints the timeline; exit 1 if a step is missing.
+        --dry-run keeps nothing and sends nothing.
+  deliver
+        Sends what the notification outbox still holds, to every configured channel.
+
+Options:
+  --data DIR    state directory (env DATA_DIR, default ./data): tickets, outbox, notify.json
+  --help        show this text
+
+Environment: SLACK_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY, PAGERDUTY_EVENTS_URL,
+  NOTIFY_MAX_ATTEMPTS, NOTIFY_BACKOFF_MS, NOTIFY_MAX_BACKOFF_MS, NOTIFY_TIMEOUT_MS, CONSOLE_URL.`;
+
+const OPTIONS = {
+  data: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  tenant: { type: 'string' },
+  since: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
+  duration: { type: 'string' },
+  'page-after': { type: 'string' },
+} as const;
+
+type Values = {
+  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string;
+};
+
+const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
+  digest: ['tenant', 'since', 'dry-run', 'force'],
+  'simulate-canary': ['duration', 'page-after', 'tenant', 'dry-run'],
+  deliver: [],
+};
+
+export async function runKaizen(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: KaizenIo,
+  now: () => number = Date.now,
+): Promise<number> {
+  let command = '';
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...argv],
+        options: OPTIONS,
+        strict: true,
+        allowPositionals: true,
+      });
+    } catch (error) {
+      throw new UsageError((error as Error).message.replace(/\s*\n\s*/g, ' '));
+    }
+    const values = parsed.values as Values;
+    if (values.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    const [name, extra] = parsed.positionals;
+    if (name === undefined)
+      throw new UsageError('no command given (digest, simulate-canary, deliver)');
+    const allowed = COMMAND_OPTIONS[name];
+    if (!allowed)
+      throw new UsageError(
+        `unknown command "${name.slice(0, 40)}" (digest, simulate-canary, deliver)`,
+      );
+    command = name;
+    if (extra !== undefined) throw new UsageError(`unexpected argument "${extra.slice(0, 40)}"`);
+    for (const key of Object.keys(values) as (keyof Values)[]) {
+      if (key !== 'data' && !allowed.includes(key)) {
+        throw new UsageError(`--${key} does not go with "${name}"`);
+      }
+    }
+    const ctx: CommandContext = {
+      dataDir: path.resolve(values.data ?? env.DATA_DIR ?? 'data'),
+      env,
+      io,
+      now,
+    };
+    if (name === 'digest') {
+      await digestCommand(ctx, {
+        tenant: values.tenant,
+        since: values.since,
+        dryRun: values['dry-run'] === true,
+        force: values.force === true,
+      });
+    } else if (name === 'simulate-canary') {
+      await canaryCommand(ctx, {
+        duration: values.duration,
+        pageAfter: values['page-after'],
+        tenant: values.tenant,
+        dryRun: values['dry-run'] === true,
+      });
+    } else {
+      await deliverCommand(ctx);
+    }
+    return 0;
+  } catch (error) {
+    const where = command ? `[kaizen] ${command}: ` : '[kaizen] ';
+    if (error instanceof UsageError) {
+      io.err(`${where}${error.message} (see npm run kaizen -- --help)`);
+      return 2;
+    }
+    if (
+      error instanceof NotifyConfigError ||
+      error instanceof KaizenConfigError ||
+      error instanceof RulesError
+    ) {
+      io.err(error.message);
+      return 2;
+    }
+    if (error instanceof CommandError) {
+      io.err(`${where}${error.message}`);
+      return 1;
+    }
+    if (error instanceof StorageError || error instanceof NotifyError) {
+      io.err(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const io: KaizenIo = {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+  };
+  runKaizen(process.argv.slice(2), process.env, io).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      io.err(`[kaizen] failed: ${(error as Error).stack ?? String(error)}`);
+      process.exitCode = 1;
+    },
+  );
+}
