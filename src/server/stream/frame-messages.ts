@@ -25,6 +25,52 @@ export interface StreamEncoder {
   reset(): void;
 }
 
+/**
+ * Wraps one frame's encoded forms as an OutgoingFrame: each form is packed into its message at
+ * most once and shared by every client that needs it. `frameFor(held)` picks the form for a
+ * client that holds `held` consecutive previous frames.
+ */
+export function outgoingFrame(
+  frame: SourceFrame,
+  seq: number,
+  crc: number,
+  frameFor: (held: number) => EncodedFrame,
+): OutgoingFrame {
+  // At most three forms per frame (key, order 1, order 2): a tiny cache keyed by identity.
+  const packed = new Map<EncodedFrame, Uint8Array>();
+  const pack = (encoded: EncodedFrame): Uint8Array => {
+    let bytes = packed.get(encoded);
+    if (!bytes) {
+      bytes = encodeMessage({
+        t: 'frame',
+        seq,
+        fi: frame.frameIndex,
+        kind: encoded.kind,
+        order: encoded.order,
+        crc,
+        producedAtMs: frame.producedAtMs,
+        data: encoded.payload,
+      } satisfies FrameMessage);
+      packed.set(encoded, bytes);
+    }
+    return bytes;
+  };
+  return {
+    seq,
+    frameIndex: frame.frameIndex,
+    producedAtMs: frame.producedAtMs,
+    rawBytes: frame.phases.byteLength,
+    messageFor(held) {
+      const encoded = frameFor(held);
+      return {
+        bytes: pack(encoded),
+        heldAfter: framesHeldAfter(encoded, held),
+        kind: encoded.kind,
+      };
+    },
+  };
+}
+
 export function createStreamEncoder(width: number, height: number): StreamEncoder {
   const encoder = new FrameEncoder(width, height);
   return {
@@ -34,41 +80,8 @@ export function createStreamEncoder(width: number, height: number): StreamEncode
         frame.phases.byteOffset,
         frame.phases.byteLength,
       );
-      const crc = crc32(raw);
       const encoding = encoder.encode(frame.phases);
-      // At most three forms per frame (key, order 1, order 2): a tiny cache keyed by identity.
-      const packed = new Map<EncodedFrame, Uint8Array>();
-      const pack = (encoded: EncodedFrame): Uint8Array => {
-        let bytes = packed.get(encoded);
-        if (!bytes) {
-          bytes = encodeMessage({
-            t: 'frame',
-            seq,
-            fi: frame.frameIndex,
-            kind: encoded.kind,
-            order: encoded.order,
-            crc,
-            producedAtMs: frame.producedAtMs,
-            data: encoded.payload,
-          } satisfies FrameMessage);
-          packed.set(encoded, bytes);
-        }
-        return bytes;
-      };
-      return {
-        seq,
-        frameIndex: frame.frameIndex,
-        producedAtMs: frame.producedAtMs,
-        rawBytes: raw.byteLength,
-        messageFor(held) {
-          const encoded = encoding.frameFor(held);
-          return {
-            bytes: pack(encoded),
-            heldAfter: framesHeldAfter(encoded, held),
-            kind: encoded.kind,
-          };
-        },
-      };
+      return outgoingFrame(frame, seq, crc32(raw), (held) => encoding.frameFor(held));
     },
     reset() {
       encoder.reset();

@@ -3,10 +3,8 @@
 // packs the worker's encodings into messages, which costs a copy, not an encode. Each start runs
 // the simulator afresh from its seed; stop ends the thread, so an unwatched tenant costs nothing.
 import { Worker } from 'node:worker_threads';
-import { encodeMessage, type FrameMessage } from '../../core/wire/envelope';
-import { framesHeldAfter, type EncodedFrame } from '../../core/wire/frame-codec';
 import type { LiveParams } from '../tenants/tenant-spec';
-import type { OutgoingFrame, StreamEncoder } from './frame-messages';
+import { outgoingFrame, type OutgoingFrame, type StreamEncoder } from './frame-messages';
 import type { FromLiveWorker, LiveWorkerData, LiveWorkerFrame, ToLiveWorker } from './live-worker';
 import type { FrameSource, SourceInfo } from './source';
 
@@ -117,42 +115,16 @@ function createLiveEncoder(encodings: WeakMap<Uint16Array, Encodings>): StreamEn
       const delta = forceKey ? null : made.delta;
       const catchUp = forceKey ? null : made.catchUp;
       forceKey = false;
-      const packed = new Map<EncodedFrame, Uint8Array>();
-      const pack = (encoded: EncodedFrame): Uint8Array => {
-        let bytes = packed.get(encoded);
-        if (!bytes) {
-          bytes = encodeMessage({
-            t: 'frame',
-            seq,
-            fi: frame.frameIndex,
-            kind: encoded.kind,
-            order: encoded.order,
-            crc,
-            producedAtMs: frame.producedAtMs,
-            data: encoded.payload,
-          } satisfies FrameMessage);
-          packed.set(encoded, bytes);
-        }
-        return bytes;
-      };
-      return {
+      // As FrameEncoding.frameFor: the best delta the client's history allows, else the key.
+      return outgoingFrame(
+        frame,
         seq,
-        frameIndex: frame.frameIndex,
-        producedAtMs: frame.producedAtMs,
-        rawBytes: frame.phases.byteLength,
-        messageFor(held) {
-          // As FrameEncoding.frameFor: the best delta the client's history allows, else the key.
-          const encoded =
-            (delta && held >= delta.order ? delta : null) ??
-            (held >= 1 ? (delta?.order === 1 ? delta : catchUp) : null) ??
-            key;
-          return {
-            bytes: pack(encoded),
-            heldAfter: framesHeldAfter(encoded, held),
-            kind: encoded.kind,
-          };
-        },
-      };
+        crc,
+        (held) =>
+          (delta && held >= delta.order ? delta : null) ??
+          (held >= 1 ? (delta?.order === 1 ? delta : catchUp) : null) ??
+          key,
+      );
     },
     reset() {
       forceKey = true;
