@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import type { PhaseVizSnapshot } from '../src/app/viz/controller';
 
 export interface RunningServer {
   url: string;
@@ -82,21 +83,8 @@ export async function startServer(
   };
 }
 
-export interface PhaseViz {
-  renderMode: 'gpu' | 'cpu';
-  spins: number;
-  width: number;
-  height: number;
-  frameIndex: number;
-  framesReceived: number;
-  framesRendered: number;
-  framesDropped: number;
-  fps: number;
-  frameTimeP95Ms: number;
-  decodeMsP95: number;
-  tenant: string | null;
-  connected: boolean;
-}
+/** window.phaseViz (DESIGN.md 4.2), the same type the app publishes. */
+export type PhaseViz = PhaseVizSnapshot;
 
 export function phaseViz(page: Page): Promise<PhaseViz> {
   return page.evaluate(() => (window as unknown as { phaseViz: PhaseViz }).phaseViz);
