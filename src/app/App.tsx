@@ -5,7 +5,7 @@ import { MttrPanel } from './components/MttrPanel';
 import { TicketsView } from './components/TicketsView';
 import { Header } from './components/Header';
 import { HeatmapView } from './components/HeatmapView';
-import { Hud } from './components/Hud';
+import { FloatingHud, Hud } from './components/Hud';
 import { Notices } from './components/Notices';
 import { DisplayPanel } from './components/DisplayPanel';
 import { PinnedSpinPanel } from './components/PinnedSpinPanel';
@@ -49,6 +49,7 @@ export function App({ store, controller }: { store: UiStore; controller: VizCont
         </aside>
       </main>
       <ShortcutsHelp store={store} />
+      <FloatingHud store={store} />
     </div>
   );
 }
