@@ -136,6 +136,19 @@ test('a host iframes the app, gets ready, and drives tenant, token and seek by p
           ?.data.message,
     )
     .toMatch(/seek: frame must be an integer/);
+  // A drill-down (an MTTR card) goes to the host instead of navigating the iframe.
+  const frame = page.frameLocator('#app');
+  await frame.getByTestId('mttr-card-critical').click();
+  await expect
+    .poll(async () => (await received(page)).find((m) => m.data.type === 'drilldown')?.data.target)
+    .toMatchObject({ kind: 'tickets', url: expect.stringContaining(`${app.url}/`) });
+  const drill = (await received(page)).find((m) => m.data.type === 'drilldown')!;
+  expect(String(drill.data.target!.url)).toContain('view=tickets');
+  expect(String(drill.data.target!.url)).not.toContain('embed=1');
+  await page.waitForTimeout(300);
+  const inFrame = page.frames().find((f) => f.url().startsWith(app.url))!;
+  expect(new URL(inFrame.url()).searchParams.get('view')).toBeNull();
+
   // The token never appears in the iframe's URL.
   const frameUrl = page
     .frames()
