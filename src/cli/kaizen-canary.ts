@@ -38,6 +38,8 @@ const MAX_DURATION_MS = 24 * 3_600_000;
 
 interface TimelineEntry {
   atMs: number;
+  /** At the same time, a ticket's change comes before what followed from it. */
+  rank: number;
   text: string;
 }
 
@@ -95,19 +97,6 @@ export async function canaryCommand(ctx: CommandContext, args: CanaryArgs): Prom
     });
     const { store } = kaizen;
 
-    // Tickets of this tenant in the simulated window would be reopened, not opened, and mixed in.
-    const since = startMs - kaizen.config.reopenWindowMs;
-    const overlapping =
-      store.list({ tenant: tenantId, openedSinceMs: since }, { limit: 1 }).total +
-      store.list({ tenant: tenantId, resolvedSinceMs: since }, { limit: 1 }).total +
-      store.list({ tenant: tenantId, statuses: ['open', 'acknowledged'] }, { limit: 1 }).total;
-    if (overlapping > 0) {
-      throw new CommandError(
-        `tenant "${tenantId}" has tickets in the last ${formatDuration((realStartMs - since) / 1000)}, ` +
-          `the window this canary simulates; use another --tenant (like ${tenantId}-2) or a fresh --data`,
-      );
-    }
-
     const outbox = createOutbox({ db });
     const pager = createPager({
       store,
@@ -118,20 +107,26 @@ export async function canaryCommand(ctx: CommandContext, args: CanaryArgs): Prom
     });
 
     const timeline: TimelineEntry[] = [];
-    const note = (atMs: number, text: string) => timeline.push({ atMs, text });
+    const note = (atMs: number, text: string, rank = 1) => timeline.push({ atMs, rank, text });
     const tickets = new Map<number, Ticket>();
+    // Heard once the simulation has committed, so times come from the tickets, not the clock.
     store.onChange(({ kind, ticket }) => {
       if (ticket.tenantId !== tenantId) return;
       tickets.set(ticket.id, ticket);
       const rule = ticket.fingerprint.split(':')[1] ?? ticket.fingerprint;
-      if (kind === 'opened' || kind === 'reopened') {
+      if (kind === 'opened') {
         note(
-          nowMs,
-          `alert ${rule} fired: ticket ${ticket.id} ${kind} (${ticket.severity}): ${ticket.title}`,
+          ticket.openedAtMs,
+          `alert ${rule} fired: ticket ${ticket.id} opened (${ticket.severity}): ${ticket.title}`,
+          0,
         );
       } else if (kind === 'resolved') {
         const took = formatDuration((ticket.resolvedAtMs! - ticket.openedAtMs) / 1000);
-        note(nowMs, `ticket ${ticket.id} resolved (${ticket.resolvedBy}) after ${took}`);
+        note(
+          ticket.resolvedAtMs!,
+          `ticket ${ticket.id} resolved (${ticket.resolvedBy}) after ${took}`,
+          0,
+        );
       }
     });
     const pages: PageEvent[] = [];
@@ -140,33 +135,49 @@ export async function canaryCommand(ctx: CommandContext, args: CanaryArgs): Prom
     const recoverAtMs = pageAfterMs + Math.floor((durationMs - pageAfterMs) / 2 / 1000) * 1000;
     let degradedAtMs: number | null = null;
     let recoveredAtMs: number | null = null;
-    runCanary(kaizen, (ms) => (nowMs = ms), {
-      tenantId,
-      durationMs,
-      stalledAt: (offsetMs) => {
-        const stalled = offsetMs < recoverAtMs;
-        if (stalled && degradedAtMs === null) {
-          degradedAtMs = startMs + offsetMs;
-          note(degradedAtMs, `canary degraded: stream ${tenantId} stops sending frames`);
-        }
-        if (!stalled && degradedAtMs !== null && recoveredAtMs === null) {
-          recoveredAtMs = startMs + offsetMs;
-          note(recoveredAtMs, 'canary recovered: frames resume');
-        }
-        return stalled;
-      },
-      onEvaluate: (atMs) => {
-        for (const event of pager.evaluate(atMs)) {
-          pages.push(event);
-          note(
-            atMs,
-            event.action === 'trigger'
-              ? `ticket ${event.ticketId} open ${formatDuration(event.openForMs! / 1000)} without acknowledgement: ` +
-                  `PagerDuty trigger ${event.queued} (dedup_key ${event.dedupKey})`
-              : `PagerDuty resolve ${event.queued} (dedup_key ${event.dedupKey})`,
-          );
-        }
-      },
+    // One transaction: a server on the same data directory never sees the canary's ticket open
+    // (its pager would page it too), and a canary killed halfway leaves nothing behind.
+    store.transaction(() => {
+      // Tickets of this tenant in the simulated window would be reopened, not opened.
+      const since = startMs - kaizen.config.reopenWindowMs;
+      const overlapping =
+        store.list({ tenant: tenantId, openedSinceMs: since }, { limit: 1 }).total +
+        store.list({ tenant: tenantId, resolvedSinceMs: since }, { limit: 1 }).total +
+        store.list({ tenant: tenantId, statuses: ['open', 'acknowledged'] }, { limit: 1 }).total;
+      if (overlapping > 0) {
+        throw new CommandError(
+          `tenant "${tenantId}" has tickets in the last ${formatDuration((realStartMs - since) / 1000)}, ` +
+            `the window this canary simulates; use another --tenant (like ${tenantId}-2) or a fresh --data`,
+        );
+      }
+      runCanary(kaizen, (ms) => (nowMs = ms), {
+        tenantId,
+        durationMs,
+        stalledAt: (offsetMs) => {
+          const stalled = offsetMs < recoverAtMs;
+          if (stalled && degradedAtMs === null) {
+            degradedAtMs = startMs + offsetMs;
+            note(degradedAtMs, `canary degraded: stream ${tenantId} stops sending frames`);
+          }
+          if (!stalled && degradedAtMs !== null && recoveredAtMs === null) {
+            recoveredAtMs = startMs + offsetMs;
+            note(recoveredAtMs, 'canary recovered: frames resume');
+          }
+          return stalled;
+        },
+        onEvaluate: (atMs) => {
+          for (const event of pager.evaluate(atMs)) {
+            pages.push(event);
+            note(
+              atMs,
+              event.action === 'trigger'
+                ? `ticket ${event.ticketId} open ${formatDuration(event.openForMs! / 1000)} without acknowledgement: ` +
+                    `PagerDuty trigger ${event.queued} (dedup_key ${event.dedupKey})`
+                : `PagerDuty resolve ${event.queued} (dedup_key ${event.dedupKey})`,
+            );
+          }
+        },
+      });
     });
     note(startMs + durationMs, 'canary finished');
 
@@ -176,7 +187,7 @@ export async function canaryCommand(ctx: CommandContext, args: CanaryArgs): Prom
         `(${new Date(startMs).toISOString()} to ${new Date(startMs + durationMs).toISOString()}), ` +
         `paging after ${formatDuration(pageAfterMs / 1000)}`,
     );
-    timeline.sort((a, b) => a.atMs - b.atMs);
+    timeline.sort((a, b) => a.atMs - b.atMs || a.rank - b.rank);
     for (const e of timeline) {
       out(
         `  ${sinceStart(e.atMs - startMs).padEnd(14)} ${new Date(e.atMs).toISOString()}  ${e.text}`,
