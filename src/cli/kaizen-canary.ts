@@ -10,7 +10,7 @@ import { createKaizen, kaizenConfigFromEnv } from '../server/kaizen/kaizen';
 import { createPager, type PageEvent } from '../server/kaizen/pager';
 import { TENANT_PATTERN } from '../server/kaizen/schemas';
 import type { Ticket } from '../server/kaizen/types';
-import { targetsFromConfig } from '../server/notify/config';
+import { consoleUrlFromEnv, targetsFromConfig } from '../server/notify/config';
 import { createOutbox, type OutboxEntry } from '../server/notify/outbox';
 import { createDeliveryWorker, type DeliveryOutcome } from '../server/notify/worker';
 import { openDatabase, type Db } from '../server/storage/database';
@@ -80,6 +80,7 @@ export async function canaryCommand(ctx: CommandContext, args: CanaryArgs): Prom
   const config = args.dryRun
     ? null
     : notifyConfigFor(ctx, 'pagerduty', '--dry-run runs without one and sends nothing');
+  const consoleUrl = consoleUrlFromEnv(ctx.env);
   const realStartMs = ctx.now();
 
   let db: Db | undefined;
@@ -103,7 +104,7 @@ export async function canaryCommand(ctx: CommandContext, args: CanaryArgs): Prom
       outbox,
       pageAfterMs,
       tenant: tenantId,
-      consoleUrl: ctx.env.CONSOLE_URL || undefined,
+      consoleUrl,
     });
 
     const timeline: TimelineEntry[] = [];

@@ -7,7 +7,7 @@ import { digestSlackMessage } from '../server/kaizen/digest-slack';
 import { TENANT_PATTERN } from '../server/kaizen/schemas';
 import { createTicketStore } from '../server/kaizen/store';
 import { formatDuration } from '../server/kaizen/digest';
-import { targetsFromConfig } from '../server/notify/config';
+import { consoleUrlFromEnv, targetsFromConfig } from '../server/notify/config';
 import { createOutbox } from '../server/notify/outbox';
 import { createDeliveryWorker } from '../server/notify/worker';
 import { openDatabase, type Db } from '../server/storage/database';
@@ -56,6 +56,7 @@ export async function digestCommand(ctx: CommandContext, args: DigestArgs): Prom
     );
   }
   // Before anything is read or written: a run that cannot send stops here.
+  const consoleUrl = consoleUrlFromEnv(ctx.env);
   const config = args.dryRun
     ? null
     : notifyConfigFor(ctx, 'slack', '--dry-run prints the message without one');
@@ -69,7 +70,7 @@ export async function digestCommand(ctx: CommandContext, args: DigestArgs): Prom
       ctx.io.out(SUPPRESSED);
       return;
     }
-    const message = digestSlackMessage(digest, { consoleUrl: ctx.env.CONSOLE_URL || undefined });
+    const message = digestSlackMessage(digest, { consoleUrl });
     if (config === null) {
       ctx.io.out(JSON.stringify(message, null, 2));
       return;

@@ -200,6 +200,11 @@ describe('kaizen digest', () => {
       message: '[notify] SLACK_WEBHOOK_URL must be an http(s) URL',
     },
     {
+      args: ['digest', '--dry-run'],
+      env: { CONSOLE_URL: 'console.example' },
+      message: '[notify] CONSOLE_URL must be an http(s) URL',
+    },
+    {
       args: ['digest', '--duration', '3h'],
       env: {},
       message: '--duration does not go with "digest"',

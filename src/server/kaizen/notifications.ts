@@ -3,7 +3,7 @@
 // configured, the pager on a timer. Settings as the CLIs read them (docs/OPERATIONS.md), plus
 // KAIZEN_PAGE_AFTER (default 2h).
 import type { Registry } from 'prom-client';
-import { loadNotifyConfig, targetsFromConfig } from '../notify/config';
+import { consoleUrlFromEnv, loadNotifyConfig, targetsFromConfig } from '../notify/config';
 import { registerNotifyMetrics } from '../notify/metrics';
 import { createOutbox, type Outbox } from '../notify/outbox';
 import { createDeliveryWorker, type DeliveryWorker } from '../notify/worker';
@@ -39,6 +39,7 @@ export function startKaizenNotifications(options: KaizenNotificationsOptions): K
   const { db, kaizen, env } = options;
   const log = options.log ?? (() => {});
   const config = loadNotifyConfig(env, options.dataDir);
+  const consoleUrl = consoleUrlFromEnv(env);
   let pageAfterMs = DEFAULT_PAGE_AFTER_MS;
   if (env.KAIZEN_PAGE_AFTER) {
     try {
@@ -65,7 +66,7 @@ export function startKaizenNotifications(options: KaizenNotificationsOptions): K
       store: kaizen.store,
       outbox,
       pageAfterMs,
-      consoleUrl: env.CONSOLE_URL || undefined,
+      consoleUrl,
       log,
     });
     pager = active;

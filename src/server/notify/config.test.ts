@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadNotifyConfig, NotifyConfigError, targetsFromConfig } from './config';
+import {
+  consoleUrlFromEnv,
+  loadNotifyConfig,
+  NotifyConfigError,
+  targetsFromConfig,
+} from './config';
 import { PAGERDUTY_EVENTS_URL } from './pagerduty';
 import { DEFAULT_RETRY_POLICY } from './retry';
 
@@ -110,5 +115,13 @@ describe('notification settings', () => {
       routing_key: 'k',
       event_action: 'resolve',
     });
+  });
+
+  it('reads CONSOLE_URL without its trailing slash, and refuses one that is not a URL', () => {
+    expect(consoleUrlFromEnv({})).toBeUndefined();
+    expect(consoleUrlFromEnv({ CONSOLE_URL: 'https://console.example/' })).toBe(
+      'https://console.example',
+    );
+    expect(() => consoleUrlFromEnv({ CONSOLE_URL: 'console.example' })).toThrow(NotifyConfigError);
   });
 });

@@ -167,6 +167,12 @@ export function loadNotifyConfig(env: Env, dataDir: string | null): NotifyConfig
   };
 }
 
+/** CONSOLE_URL, the console's address for links in notifications; undefined when unset. */
+export function consoleUrlFromEnv(env: Env): string | undefined {
+  const value = set(env.CONSOLE_URL);
+  return value === undefined ? undefined : checkUrl(value, 'CONSOLE_URL').replace(/\/+$/, '');
+}
+
 export function targetsFromConfig(config: NotifyConfig): Targets {
   const targets: Targets = {};
   if (config.slack) targets.slack = { url: config.slack.webhookUrl, prepare: (body) => body };

@@ -53,7 +53,10 @@ export interface DeliveryWorker {
   readonly policy: RetryPolicy;
   /** One round: claims what is due, up to `concurrency`, and delivers it; returns how many. */
   deliverDue(): Promise<number>;
-  /** Delivers until nothing of its channels is pending, or until `timeoutMs` has passed. */
+  /**
+   * Delivers until nothing of its channels is pending, or until `timeoutMs` has passed (rows
+   * another worker holds count as pending until it settles them or its lease runs out).
+   */
   drain(options?: { timeoutMs?: number }): Promise<DrainReport>;
   /** Runs until stop(): delivers what is due, sleeps until the next row is due or a poll. */
   start(): void;
@@ -192,7 +195,8 @@ export function createDeliveryWorker(options: WorkerOptions): DeliveryWorker {
         const next = outbox.nextClaimableAtMs(channels);
         if (next === null || next > deadlineMs) break;
         // At least a few ms: a row due "now" that we could not claim belongs to another worker.
-        await sleep(Math.max(5, next - now()));
+        // At most a poll: that worker may finish long before its lease would run out.
+        await sleep(Math.min(pollMs, Math.max(5, next - now())));
       }
       return { outcomes, pending: outbox.pendingCount(channels) };
     },
