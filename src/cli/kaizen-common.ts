@@ -72,7 +72,7 @@ export function describeOutcome(o: DeliveryOutcome): string {
     case 'sent':
       return `${what}: sent (HTTP ${o.httpStatus}, ${attempt})`;
     case 'retry':
-      return `${what}: ${o.error}; trying again in ${(o.retryInMs! / 1000).toFixed(1)} s (${attempt})`;
+      return `${what}: ${o.error}; trying again in ${o.retryInMs! < 1000 ? `${o.retryInMs} ms` : `${(o.retryInMs! / 1000).toFixed(1)} s`} (${attempt})`;
     case 'failed':
       return `${what}: ${o.error}`;
     case 'lost':
