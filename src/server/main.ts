@@ -12,6 +12,8 @@ import { KaizenConfigError, createKaizen, kaizenConfigFromEnv, type Kaizen } fro
 import { RulesError } from './kaizen/detector-rules';
 import { tapFramesForDetector } from './kaizen/frame-tap';
 import { registerKaizenMetrics } from './kaizen/metrics';
+import { startKaizenNotifications, type KaizenNotifications } from './kaizen/notifications';
+import { NotifyConfigError } from './notify/config';
 import { TenantSpecError } from './tenants/tenant-spec';
 import { TraceError } from '../core/trace';
 
@@ -91,6 +93,25 @@ async function main(): Promise<void> {
 
   const metrics = createServerMetrics();
   registerKaizenMetrics(metrics.registry, kaizen);
+  // Pages and digests leave through the SQLite outbox, delivered with retries (docs/OPERATIONS.md).
+  let notifications: KaizenNotifications;
+  try {
+    notifications = startKaizenNotifications({
+      db: kaizenDb,
+      kaizen,
+      dataDir: config.dataDir,
+      env: process.env,
+      registry: metrics.registry,
+      log,
+    });
+  } catch (error) {
+    if (error instanceof NotifyConfigError || error instanceof KaizenConfigError) {
+      kaizen.close();
+      opened.close();
+      fail(error.message, 2);
+    }
+    throw error;
+  }
   metrics.onLatencySamples((tenantId, samplesMs) => {
     for (const ms of samplesMs) kaizen.detector.observeLatency(tenantId, Math.max(0, ms));
   });
@@ -126,6 +147,7 @@ async function main(): Promise<void> {
     // Before the streams stop, or their stopping would auto-resolve open tickets.
     kaizen.close();
     await app.close();
+    await notifications.stop();
     opened.close();
     kaizenDb.close();
     process.exit(0);
