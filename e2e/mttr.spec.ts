@@ -258,7 +258,7 @@ test('MTTR cards show figures from real tickets; clicking one lists exactly the 
   await errors.focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('heatmap')).toBeHidden();
-  expect(await listedIds(page)).toEqual([ids.D, ids.B, ids.A, ids.C]);
+  await expect.poll(() => listedIds(page)).toEqual([ids.D, ids.B, ids.A, ids.C]);
   await expect(page.getByTestId('tickets-total')).toHaveAttribute('data-value', '4');
   await expect(page.getByTestId('ticket-filters')).toContainText('severity: error');
   await expect(page.getByTestId('ticket-filters')).toContainText('resolved in 24 h');
@@ -281,7 +281,7 @@ test('MTTR cards show figures from real tickets; clicking one lists exactly the 
 
   // Back (the browser's, then the page's) returns to the list, then to the heatmap.
   await page.goBack();
-  expect(await listedIds(page)).toEqual([ids.D, ids.B, ids.A, ids.C]);
+  await expect.poll(() => listedIds(page)).toEqual([ids.D, ids.B, ids.A, ids.C]);
   await page.getByTestId('tickets-close').click();
   await expect(page.getByTestId('heatmap')).toBeVisible();
   await expect(page.getByTestId('ticket-list')).toHaveCount(0);
