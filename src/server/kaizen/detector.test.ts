@@ -85,6 +85,35 @@ describe('stream stalled', () => {
     expect(resolved!.resolvedAtMs! - ticket!.openedAtMs).toBeLessThanOrEqual(8000 + EVAL_MS);
   });
 
+  it('records a stall that no evaluation saw (the process was frozen) when frames resume, and resolves it at the next evaluation', () => {
+    const k = setup();
+    run(k.detector, k.clock, 1000, { frames: true });
+    const frozenAtMs = k.clock.now();
+    // SIGSTOP: neither frames nor evaluations for 3 s; on SIGCONT the stream's timer runs first.
+    k.clock.set(frozenAtMs + 3000);
+    k.detector.observeFrame('demo', k.clock.now());
+    const [ticket] = tickets(k);
+    expect(ticket).toMatchObject({
+      status: 'open',
+      severity: 'critical',
+      fingerprint: detectorFingerprint('stream-stalled', 'demo'),
+    });
+    run(k.detector, k.clock, 500, { frames: true });
+    expect(tickets(k)[0]).toMatchObject({ id: ticket!.id, status: 'resolved', resolvedBy: 'auto' });
+  });
+
+  it.each([
+    { name: 'a gap shorter than the stall duration', gapMs: 1900, enabled: true },
+    { name: 'a long gap while the rule is disabled', gapMs: 5000, enabled: false },
+  ])('records no stall for $name', ({ gapMs, enabled }) => {
+    const k = setup({ streamStalled: { ...DEFAULT_RULES.streamStalled, enabled } });
+    run(k.detector, k.clock, 1000, { frames: true });
+    k.clock.set(k.clock.now() + gapMs);
+    k.detector.observeFrame('demo', k.clock.now());
+    run(k.detector, k.clock, 500, { frames: true });
+    expect(tickets(k)).toHaveLength(0);
+  });
+
   it('holds one ticket for one long stall (no duplicate per evaluation)', () => {
     const k = setup();
     run(k.detector, k.clock, 60_000, { frames: false });

@@ -263,6 +263,20 @@ export function createDetector(options: DetectorOptions): Detector {
     observeFrame(tenantId, atMs, orderParameterR) {
       const state = streams.get(tenantId);
       if (!state) return;
+      // A gap that no evaluation saw: the process itself was frozen (SIGSTOP, a long blocking
+      // pause), which stops the evaluation timer too, and the first timer to run after it is
+      // usually the stream's. Clients saw the silence all the same, so the stall is recorded now;
+      // the next evaluation finds frames flowing and resolves it.
+      const stall = rules.streamStalled;
+      const gapMs = atMs - state.lastFrameAtMs;
+      if (stall.enabled && gapMs >= stall.afterMs && !state.rules['stream-stalled'].firing) {
+        fire(tenantId, state, 'stream-stalled', {
+          title: `Stream ${tenantId} stalled: no frame for ${seconds(stall.afterMs)}`,
+          summary:
+            `No frame from ${new Date(state.lastFrameAtMs).toISOString()} for ${seconds(gapMs)}; ` +
+            'the server process was not running meanwhile, so the stall was seen when frames resumed.',
+        });
+      }
       state.lastFrameAtMs = Math.max(state.lastFrameAtMs, atMs);
       if (orderParameterR !== undefined && Number.isFinite(orderParameterR)) {
         state.r = orderParameterR;
