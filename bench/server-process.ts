@@ -2,7 +2,7 @@
 // operator starts it (`node --import tsx src/server/main.ts`), watched through /healthz, /metrics
 // and /proc, and stopped with SIGTERM. Benches and drills share this so they measure the same thing.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,8 @@ export interface ServerProcessOptions {
   dataDir: string;
   /** --trace: the demo tenant replays this file. */
   trace?: string;
+  /** --tenants: declared tenants instead of the demo seed (see demoOnlyTenantsFile). */
+  tenantsFile?: string;
   /** Node flags before the entry point, e.g. ['--cpu-prof', '--cpu-prof-dir=DIR']. */
   nodeArgs?: string[];
   env?: Record<string, string>;
@@ -46,10 +48,27 @@ export function spawnServer(options: ServerProcessOptions): ChildProcess {
     options.dataDir,
   ];
   if (options.trace) args.push('--trace', options.trace);
+  if (options.tenantsFile) args.push('--tenants', options.tenantsFile);
   return spawn(process.execPath, args, {
     stdio: options.stdio ?? ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, ...options.env },
   });
+}
+
+/**
+ * A tenants file declaring only the public `demo` tenant replaying `trace`: drills start without
+ * generating the demo seed's other traces or running its live simulator.
+ */
+export function demoOnlyTenantsFile(dir: string, trace: string): string {
+  const file = path.join(dir, 'tenants.json');
+  const demo = {
+    id: 'demo',
+    name: 'Drill replay',
+    visibility: 'public',
+    source: { kind: 'replay', trace: path.resolve(trace) },
+  };
+  writeFileSync(file, JSON.stringify({ tenants: [demo] }));
+  return file;
 }
 
 /** GET /healthz once: true on 200, false on anything else or no answer within `timeoutMs`. */
