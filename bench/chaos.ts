@@ -15,16 +15,16 @@
 // reconnecting. Without --trace the drill replays traces/12k_spin_trace.bin when present, else
 // (or with --lattice) a pattern trace it writes.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { percentile } from '../src/core/stats';
 import { startChaosProxy, type ChaosProxy } from '../src/server/chaos-proxy';
 import { NodeStreamClient } from '../src/server/stream/node-client';
-import { DEFAULT_TRACE_PATH } from '../src/server/config';
-import { openTraceFile, writeTraceFile, type TraceFile } from '../src/server/trace-file';
+import { openTraceFile, type TraceFile } from '../src/server/trace-file';
 import {
   demoOnlyTenantsFile,
+  drillTrace,
+  parseLattice,
   freePort,
   healthy,
   round,
@@ -85,12 +85,7 @@ function parseOptions(): Options {
       `[drill:chaos] --seconds must be at least ${minSeconds} for ${stalls} stall(s) of ${stallSeconds} s`,
     );
   }
-  let lattice: Options['lattice'];
-  if (values.lattice !== undefined) {
-    const m = /^(\d{1,4})x(\d{1,4})$/.exec(values.lattice);
-    if (!m) throw new Error(`[drill:chaos] --lattice must be WxH like 64x48`);
-    lattice = { width: Number(m[1]), height: Number(m[2]) };
-  }
+  const lattice = parseLattice(values.lattice);
   if (values.trace && lattice) throw new Error('[drill:chaos] give --trace or --lattice, not both');
   if (!/^\d{1,19}$/.test(values.seed)) throw new Error('[drill:chaos] --seed must be an integer');
   return {
@@ -105,25 +100,6 @@ function parseOptions(): Options {
     trace: values.trace,
     lattice,
   };
-}
-
-/** A replayable pattern with motion that differs per spin, so deltas are not trivial. */
-async function writeDrillTrace(file: string, width: number, height: number): Promise<void> {
-  const frames = 240;
-  await writeTraceFile(
-    file,
-    { width, height, frameCount: frames, intervalUs: 16667, flags: 0, seed: 0n },
-    (k) => {
-      const phases = new Uint16Array(width * height);
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          const drift = (((x * 7 + y * 13) % 29) + 1) * k * 37;
-          phases[y * width + x] = (x * 97 + y * 131 + drift) & 0xffff;
-        }
-      }
-      return phases;
-    },
-  );
 }
 
 /** Expected phases of frame k as bytes, read once per frame index. */
@@ -171,15 +147,7 @@ async function main(): Promise<void> {
   const options = parseOptions();
   const failures: string[] = [];
   const work = tempDir('drill-chaos');
-  let tracePath = options.trace;
-  if (!tracePath && !options.lattice && existsSync(DEFAULT_TRACE_PATH)) {
-    tracePath = DEFAULT_TRACE_PATH;
-  }
-  if (!tracePath) {
-    const { width, height } = options.lattice ?? { width: 120, height: 100 };
-    tracePath = path.join(work, `pattern-${width}x${height}.bin`);
-    await writeDrillTrace(tracePath, width, height);
-  }
+  const tracePath = await drillTrace(work, options.trace, options.lattice);
   const trace = openTraceFile(tracePath);
   const expected = expectedFrames(trace);
 

@@ -2,10 +2,12 @@
 // operator starts it (`node --import tsx src/server/main.ts`), watched through /healthz, /metrics
 // and /proc, and stopped with SIGTERM. Benches and drills share this so they measure the same thing.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DEFAULT_TRACE_PATH } from '../src/server/config';
+import { writeTraceFile } from '../src/server/trace-file';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -69,6 +71,54 @@ export function demoOnlyTenantsFile(dir: string, trace: string): string {
   };
   writeFileSync(file, JSON.stringify({ tenants: [demo] }));
   return file;
+}
+
+/** A replayable pattern with motion that differs per spin, so deltas are not trivial. */
+export async function writeDrillTrace(file: string, width: number, height: number): Promise<void> {
+  const frames = 240;
+  await writeTraceFile(
+    file,
+    { width, height, frameCount: frames, intervalUs: 16667, flags: 0, seed: 0n },
+    (k) => {
+      const phases = new Uint16Array(width * height);
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const drift = (((x * 7 + y * 13) % 29) + 1) * k * 37;
+          phases[y * width + x] = (x * 97 + y * 131 + drift) & 0xffff;
+        }
+      }
+      return phases;
+    },
+  );
+}
+
+/**
+ * The trace a drill replays: `trace` when given; else the 12k demo trace when it exists and no
+ * lattice was asked for; else a pattern trace of `lattice` (default 120 x 100) written in `dir`.
+ */
+export async function drillTrace(
+  dir: string,
+  trace: string | undefined,
+  lattice: { width: number; height: number } | undefined,
+): Promise<string> {
+  if (trace) return trace;
+  if (!lattice && existsSync(DEFAULT_TRACE_PATH)) return DEFAULT_TRACE_PATH;
+  const { width, height } = lattice ?? { width: 120, height: 100 };
+  const file = path.join(dir, `pattern-${width}x${height}.bin`);
+  await writeDrillTrace(file, width, height);
+  return file;
+}
+
+/** Parses --lattice WxH. */
+export function parseLattice(
+  value: string | undefined,
+): { width: number; height: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d{1,4})x(\d{1,4})$/.exec(value);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+    throw new Error(`[bench] --lattice must be WxH like 64x48, got "${value}"`);
+  }
+  return { width: Number(m[1]), height: Number(m[2]) };
 }
 
 /** GET /healthz once: true on 200, false on anything else or no answer within `timeoutMs`. */
