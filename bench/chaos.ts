@@ -79,7 +79,7 @@ function parseOptions(): Options {
   const stalls = Math.round(num('stalls', values.stalls, 1, 20));
   const seconds = num('seconds', values.seconds, 0, 3600);
   // Each stall needs its own time, the detector's evaluation after it, and frames flowing again.
-  const minSeconds = stalls * (stallSeconds + 2) + 3;
+  const minSeconds = stalls * (stallSeconds + 2) + 4;
   if (seconds < minSeconds) {
     throw new Error(
       `[drill:chaos] --seconds must be at least ${minSeconds} for ${stalls} stall(s) of ${stallSeconds} s`,
@@ -228,7 +228,7 @@ async function main(): Promise<void> {
     const stalls: { startedAtMs: number; endedAtMs: number; wallStartMs: number }[] = [];
     const runMs = options.seconds * 1000;
     const stallMs = options.stallSeconds * 1000;
-    const lastStallStartMs = runMs - stallMs - 3000;
+    const lastStallStartMs = runMs - stallMs - 4000;
     for (let k = 0; k < options.stalls; k++) {
       const atMs = Math.min(((k + 1) * runMs) / (options.stalls + 1), lastStallStartMs);
       const waitMs = atMs - (performance.now() - startedAtMs);
@@ -268,7 +268,7 @@ async function main(): Promise<void> {
           (e) =>
             (e.kind === 'opened' || e.kind === 'reopened') &&
             e.atMs >= stall.wallStartMs &&
-            e.atMs <= stall.wallStartMs + stallMs + 2000,
+            e.atMs <= stall.wallStartMs + stallMs + 5000,
         );
         const resolved =
           opened &&
