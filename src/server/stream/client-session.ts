@@ -45,6 +45,17 @@ export interface ClientSessionOptions {
   log?: (line: string) => void;
 }
 
+/** WebSocket close reasons are at most 123 bytes of UTF-8; ws throws on a longer one. */
+const MAX_CLOSE_REASON_BYTES = 123;
+const utf8 = new TextEncoder();
+
+/** `text` cut to a close reason: the message may echo a client's multi-byte characters. */
+function closeReason(text: string): string {
+  let reason = text.slice(0, MAX_CLOSE_REASON_BYTES);
+  while (utf8.encode(reason).byteLength > MAX_CLOSE_REASON_BYTES) reason = reason.slice(0, -1);
+  return reason;
+}
+
 export function createClientSession(options: ClientSessionOptions): ClientSession {
   const { socket, bus, budgetBytes, metrics } = options;
   // Consecutive decoded frames the client holds, as far as this sender knows; 0 forces a keyframe.
@@ -203,7 +214,7 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
         if (!(error instanceof WireError)) throw error;
         options.onProtocolError(error.message);
         socket.send(encodeMessage({ t: 'error', code: 'bad_message', message: error.message }));
-        socket.close(CLOSE.badMessage, error.message.slice(0, 120));
+        socket.close(CLOSE.badMessage, closeReason(error.message));
         session.close();
       }
     },
