@@ -28,14 +28,26 @@ export async function startChaosProxy(options: ChaosOptions): Promise<ChaosProxy
   const sockets = new Set<net.Socket>();
   const stats = { connections: 0, drops: 0, reorders: 0 };
 
-  // Delivers chunks in order of their (jittered) due times, holding one back now and then.
+  // Delivers chunks in order, each no earlier than its jittered due time (a FIFO drained by one
+  // timer: separate timers due at the same moment fire in no promised order, which would reorder
+  // chunks by accident); only `reorderProbability` swaps two chunks on purpose.
   const pipe = (from: net.Socket, to: net.Socket): void => {
-    let lastDueMs = 0;
+    const queue: { dueMs: number; chunk: Buffer }[] = [];
+    let timer: NodeJS.Timeout | undefined;
     let heldBack: Buffer | null = null;
+    const drain = (): void => {
+      timer = undefined;
+      const nowMs = performance.now();
+      while (queue.length > 0 && queue[0]!.dueMs <= nowMs) {
+        const { chunk } = queue.shift()!;
+        if (!to.destroyed) to.write(chunk);
+      }
+      if (queue.length > 0) timer = setTimeout(drain, queue[0]!.dueMs - nowMs);
+    };
     from.on('data', (chunk: Buffer) => {
       const nowMs = performance.now();
-      const dueMs = Math.max(lastDueMs, nowMs + rng.nextFloat() * options.jitterMs);
-      lastDueMs = dueMs;
+      const last = queue[queue.length - 1]?.dueMs ?? 0;
+      const dueMs = Math.max(last, nowMs + rng.nextFloat() * options.jitterMs);
       let toSend: Buffer[] = [chunk];
       if (heldBack) {
         toSend = [chunk, heldBack];
@@ -45,10 +57,11 @@ export async function startChaosProxy(options: ChaosOptions): Promise<ChaosProxy
         heldBack = chunk;
         toSend = [];
       }
-      setTimeout(() => {
-        for (const c of toSend) if (!to.destroyed) to.write(c);
-      }, dueMs - nowMs);
+      for (const c of toSend) queue.push({ dueMs, chunk: c });
+      if (timer === undefined && queue.length > 0)
+        timer = setTimeout(drain, queue[0]!.dueMs - nowMs);
     });
+    from.on('close', () => clearTimeout(timer));
   };
 
   const server = net.createServer((client) => {

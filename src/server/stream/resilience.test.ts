@@ -156,9 +156,9 @@ describe('a bad network', () => {
     expect(proxy.drops).toBeGreaterThanOrEqual(2);
     // Reconnected after the cuts (the last reconnect may still be in back-off at the end).
     expect(client.connects).toBeGreaterThanOrEqual(2);
-    // Each reordered chunk costs a resync round trip through 200 ms of jitter each way, so far
-    // fewer than 8 s x 60 frames arrive; what matters is that frames keep coming and all are right.
-    expect(client.framesDecoded).toBeGreaterThan(50);
+    // Each swapped chunk and each cut costs a resync or reconnect round trip through 200 ms of
+    // jitter each way, so fewer than 8 s x 60 frames arrive; frames keep coming and all are right.
+    expect(client.framesDecoded).toBeGreaterThan(150);
     expect(client.resyncsRequested).toBeGreaterThan(0);
     // And it is still streaming at the end, on its own.
     framesAfterLastCut = 0;
