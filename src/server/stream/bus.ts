@@ -26,6 +26,8 @@ export function createStreamBus(
   encoder: StreamEncoder = createStreamEncoder(source.info.width, source.info.height),
 ): StreamBus {
   const subscribers = new Set<Subscriber>();
+  // The fan-out order, rebuilt only when someone subscribes or leaves (not per frame).
+  let ordered: Subscriber[] | null = null;
   let latest: OutgoingFrame | undefined;
   let seq = 0;
   let framesProduced = 0;
@@ -35,7 +37,11 @@ export function createStreamBus(
     seq += 1;
     framesProduced += 1;
     latest = encoder.encode(frame, seq);
-    for (const subscriber of subscribers) subscriber.deliver(latest);
+    // The fan-out writes one client after another: start one further along each frame, so that
+    // no client is always served last.
+    ordered ??= [...subscribers];
+    const n = ordered.length;
+    for (let i = 0; i < n; i++) ordered[(i + seq) % n]!.deliver(latest);
   };
 
   return {
@@ -51,9 +57,11 @@ export function createStreamBus(
     },
     subscribe(subscriber) {
       subscribers.add(subscriber);
+      ordered = null;
       if (latest) subscriber.deliver(latest);
       return () => {
         subscribers.delete(subscriber);
+        ordered = null;
       };
     },
     start() {
