@@ -97,6 +97,8 @@ describe('the frame WebSocket', () => {
     client.socket.send(send);
     await client.closed;
     expect(client.closeCode).toBe(code);
+    // A protocol error says why before the close (an oversized message is cut by ws itself).
+    if (code === CLOSE.badMessage) expect(client.messages.some((m) => m.t === 'error')).toBe(true);
   });
 
   it('answers a ping with a pong carrying both clocks', async () => {

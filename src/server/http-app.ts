@@ -265,7 +265,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       ws.on('message', (data: Buffer, isBinary: boolean) => {
         if (!isBinary) {
           metrics.protocolError('text_frame');
-          ws.close(CLOSE.badMessage, 'text frames are not part of the protocol');
+          const reason = 'text frames are not part of the protocol';
+          ws.send(encodeMessage({ t: 'error', code: 'bad_message', message: reason }));
+          ws.close(CLOSE.badMessage, reason);
           return;
         }
         session.handleMessage(data);
@@ -314,8 +316,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     },
     async close() {
       for (const ws of sockets) ws.close(CLOSE.goingAway, 'server shutting down');
+      // Clients that do not answer the close frame would hold shutdown for ws's 30 s close timeout.
+      const stragglers = setTimeout(() => {
+        for (const ws of sockets) ws.terminate();
+      }, 2000);
       wss.close();
       await fastify.close();
+      clearTimeout(stragglers);
     },
   };
 }
