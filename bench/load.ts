@@ -20,10 +20,13 @@
 //
 // The reported latency is therefore the probes': K clients (--probes, default 8), each on a thread
 // of its own, connected one in the middle of each K-th of the load clients, so they sit evenly
-// through the server's fan-out order (it sends to clients in the order they subscribed), plus one
-// that joins after everybody and so waits for the whole fan-out (latencyMsLastServed). Every
-// client's latency, thread queue included, is reported beside them (latencyMsAllClients). --server-cpus / --client-cpus pin the
-// two processes with taskset (e.g. 0 and 1 on two cores).
+// through the server's subscription order, plus one that joins after everybody
+// (latencyMsLastJoined). A server that fans out in subscription order serves that one last every
+// frame; one that rotates the start of its fan-out (src/server/stream/bus.ts) serves every client
+// at every position in turn, and the last-joined probe then measures like the others. Every
+// client's latency, thread queue included, is reported beside them (latencyMsAllClients).
+//
+// --server-cpus / --client-cpus pin the two processes with taskset (e.g. 0 and 1 on two cores).
 //
 // Latency is decode-complete time minus the frame's producedAtMs: both are the wall clock of the
 // same machine (performance.timeOrigin + performance.now()), so no offset is needed. Frames per
@@ -362,7 +365,7 @@ async function main(): Promise<void> {
   const workers: Worker[] = [];
   try {
     // Probes: `spread` of them placed evenly through the server's fan-out order (one in the
-    // middle of each slice of load clients), and one that joins after everybody (served last).
+    // middle of each slice of load clients), and one that joins after everybody.
     const spread = options.probes > 0 ? Math.min(options.probes, options.clients - 1) : 0;
     const lastProbe = options.probes > 0 ? 1 : 0;
     const probes = spread + lastProbe;
@@ -549,7 +552,7 @@ async function main(): Promise<void> {
       of: probeLatency
         ? `${spread} probe clients spread evenly through the server's fan-out order`
         : lastLatency
-          ? 'one probe client, served last'
+          ? 'one probe client, joined last'
           : 'every client',
       resolution: '10 us bins below 20 ms, 1 ms bins to 2 s (upper edges)',
     };
@@ -593,9 +596,9 @@ async function main(): Promise<void> {
       },
       framesPerSecondPerClient: fps,
       latencyMs,
-      latencyMsLastServed: lastLatency && {
+      latencyMsLastJoined: lastLatency && {
         ...lastLatency,
-        note: 'one probe that joined after every other client: the end of every fan-out',
+        note: 'one probe that joined after every other client: last in the subscription order',
       },
       latencyMsAllClients: {
         ...allLatency,
