@@ -1,14 +1,24 @@
-// The Kaizen API as the browser sees it (docs/API.md). The app may not import the server, so the
-// vocabulary is restated here; the e2e tests run against the real server and catch any drift.
+// The Kaizen API as the browser sees it (docs/API.md): its shapes here, its vocabulary shared with
+// the server through src/core/kaizen-vocabulary.ts.
 
-export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const STATUSES = ['open', 'acknowledged', 'resolved'] as const;
-export type TicketStatus = (typeof STATUSES)[number];
-
-export const SOURCES = ['detector', 'alertmanager', 'manual'] as const;
-export type TicketSource = (typeof SOURCES)[number];
+export {
+  AUTO,
+  OUTCOMES,
+  SEVERITIES,
+  SOURCES,
+  STATUSES,
+  type Outcome,
+  type Severity,
+  type TicketSource,
+  type TicketStatus,
+} from '../../core/kaizen-vocabulary';
+import {
+  windowMs,
+  type Outcome,
+  type Severity,
+  type TicketSource,
+  type TicketStatus,
+} from '../../core/kaizen-vocabulary';
 
 export const RESOLVED_BY = ['auto', 'person'] as const;
 export type ResolvedByFilter = (typeof RESOLVED_BY)[number];
@@ -16,26 +26,12 @@ export type ResolvedByFilter = (typeof RESOLVED_BY)[number];
 export const WINDOW_ONS = ['opened', 'resolved'] as const;
 export type WindowOn = (typeof WINDOW_ONS)[number];
 
-export const OUTCOMES = ['true_positive', 'false_positive'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
 /** Windows the MTTR panel offers; the list accepts any the API does. */
 export const MTTR_WINDOWS = ['1h', '24h', '7d', '30d'] as const;
-/** Same rule as the server's WINDOW_PATTERN: a count and a unit m, h or d, at most 366 days. */
-export const WINDOW_FORMAT = /^([1-9][0-9]{0,3})([mhd])$/;
-const UNIT_MINUTES = { m: 1, h: 60, d: 1440 } as const;
-export const MAX_WINDOW_MINUTES = 366 * 1440;
 
 export function isWindow(text: string): boolean {
-  const match = WINDOW_FORMAT.exec(text);
-  if (!match) return false;
-  return (
-    Number(match[1]) * UNIT_MINUTES[match[2] as keyof typeof UNIT_MINUTES] <= MAX_WINDOW_MINUTES
-  );
+  return windowMs(text) !== null;
 }
-
-/** `resolvedBy` of a ticket that closed by itself. */
-export const AUTO = 'auto';
 
 export interface Ticket {
   id: number;

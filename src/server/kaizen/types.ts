@@ -1,32 +1,29 @@
 // The vocabulary of Kaizen tickets, shared by the store, the detector, the receiver and the API.
 
-export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-export const SOURCES = ['detector', 'alertmanager', 'manual'] as const;
-export type TicketSource = (typeof SOURCES)[number];
-
-export const STATUSES = ['open', 'acknowledged', 'resolved'] as const;
-export type TicketStatus = (typeof STATUSES)[number];
-
-export const VISIBILITIES = ['public', 'private'] as const;
-export type Visibility = (typeof VISIBILITIES)[number];
-
-export const OUTCOMES = ['true_positive', 'false_positive'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
-
-export const EVENT_KINDS = [
-  'opened',
-  'deduplicated',
-  'acknowledged',
-  'noted',
-  'resolved',
-  'reopened',
-] as const;
-export type TicketEventKind = (typeof EVENT_KINDS)[number];
-
-/** `resolved_by` of a ticket that closed by itself (its rule cleared, its alert resolved). */
-export const AUTO = 'auto';
+export {
+  AUTO,
+  EVENT_KINDS,
+  OUTCOMES,
+  SEVERITIES,
+  SOURCES,
+  STATUSES,
+  VISIBILITIES,
+  type Outcome,
+  type Severity,
+  type TicketEventKind,
+  type TicketSource,
+  type TicketStatus,
+  type Visibility,
+} from '../../core/kaizen-vocabulary';
+import {
+  SEVERITIES,
+  type Outcome,
+  type Severity,
+  type TicketEventKind,
+  type TicketSource,
+  type TicketStatus,
+  type Visibility,
+} from '../../core/kaizen-vocabulary';
 
 /** Longest note or description, in characters. */
 export const MAX_NOTE_CHARS = 10_000;

@@ -1,11 +1,15 @@
 // Time windows as the API and the metrics name them: a count and a unit, like 15m, 24h or 7d.
 
-const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+import {
+  MAX_WINDOW_MS,
+  WINDOW_EXAMPLES,
+  WINDOW_PATTERN,
+  windowMs,
+} from '../../core/kaizen-vocabulary';
 
-/** The pattern the API schemas accept; parseWindow also enforces the bounds. */
-export const WINDOW_PATTERN = '^[1-9][0-9]{0,3}[mhd]$';
-export const MAX_WINDOW_MS = 366 * UNIT_MS.d;
-export const WINDOW_EXAMPLES = ['1h', '24h', '7d', '30d'] as const;
+export { MAX_WINDOW_MS, WINDOW_EXAMPLES, WINDOW_PATTERN };
+
+const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 export class WindowError extends Error {
   constructor(message: string) {
@@ -16,14 +20,13 @@ export class WindowError extends Error {
 
 /** `'24h'` -> 86,400,000. Throws a WindowError that quotes the input for anything else. */
 export function parseWindow(text: string): number {
-  const match = /^([1-9][0-9]{0,3})([mhd])$/.exec(text);
-  if (!match) {
+  if (!new RegExp(WINDOW_PATTERN).test(text)) {
     throw new WindowError(
       `window "${text.slice(0, 20)}" is not a count and a unit (m, h or d), like ${WINDOW_EXAMPLES.join(', ')}`,
     );
   }
-  const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
-  if (ms > MAX_WINDOW_MS) throw new WindowError(`window "${text}" is longer than 366d`);
+  const ms = windowMs(text);
+  if (ms === null) throw new WindowError(`window "${text}" is longer than 366d`);
   return ms;
 }
 
