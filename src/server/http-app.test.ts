@@ -193,7 +193,9 @@ describe('HTTP', () => {
   ])('answers /api/bandwidth$query with $status', async ({ query, status }) => {
     const response = await fetch(`${server.url}/api/bandwidth${query}`);
     expect(response.status).toBe(status);
-    expect(((await response.json()) as { message: string }).message.length).toBeGreaterThan(0);
+    const body = (await response.json()) as { error: string; message: string };
+    expect(body.error).toBe(status === 400 ? 'bad_request' : 'not_found');
+    expect(body.message.length).toBeGreaterThan(0);
   });
 
   it('exports Prometheus metrics with the sent and saved byte counters', async () => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
@@ -98,6 +98,35 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   // Ready once every always-on stream (the default replay tenant) produces frames; streams of
   // other tenants start with their first subscriber. Private tenants are counted, not named.
+  // One error shape for every route outside plugins that have their own: {error, message}, with the
+  // same codes as docs/API.md. Plugins (Kaizen) keep their handlers in their own scope.
+  const codes: Record<number, string> = {
+    400: 'bad_request',
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not_found',
+    413: 'payload_too_large',
+    415: 'unsupported_media_type',
+  };
+  fastify.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      const where = error.validationContext ?? 'request';
+      return reply.code(400).send({ error: 'bad_request', message: `${where} ${error.message}` });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply
+        .code(status)
+        .send({ error: codes[status] ?? 'bad_request', message: error.message });
+    }
+    log(
+      `[http] ${request.method} ${request.url.slice(0, 200)} failed: ${error.stack ?? error.message}`,
+    );
+    return reply
+      .code(500)
+      .send({ error: 'internal', message: 'internal error; the server log has the details' });
+  });
+
   fastify.get('/healthz', async (_req, reply) => {
     const status = registry.status();
     const streaming = status.filter((s) => s.pinned).every((s) => s.framesProduced > 0);
