@@ -3,12 +3,14 @@
 
 export {
   AUTO,
+  EVENT_KINDS,
   OUTCOMES,
   SEVERITIES,
   SOURCES,
   STATUSES,
   type Outcome,
   type Severity,
+  type TicketEventKind,
   type TicketSource,
   type TicketStatus,
 } from '../../core/kaizen-vocabulary';
@@ -16,6 +18,7 @@ import {
   windowMs,
   type Outcome,
   type Severity,
+  type TicketEventKind,
   type TicketSource,
   type TicketStatus,
 } from '../../core/kaizen-vocabulary';
@@ -54,16 +57,6 @@ export interface Ticket {
   reopenCount: number;
   noteCount: number;
 }
-
-export const EVENT_KINDS = [
-  'opened',
-  'deduplicated',
-  'acknowledged',
-  'noted',
-  'resolved',
-  'reopened',
-] as const;
-export type TicketEventKind = (typeof EVENT_KINDS)[number];
 
 export interface TicketEvent {
   id: number;
