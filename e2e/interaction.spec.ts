@@ -2,7 +2,13 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { colormapLut } from '../src/core/colormap';
 import { writeTraceFile } from '../src/server/trace-file';
-import { startServer, tempDir, waitForFrames, type RunningServer } from './support';
+import {
+  decodeScreenshot,
+  startServer,
+  tempDir,
+  waitForFrames,
+  type RunningServer,
+} from './support';
 
 const W = 40;
 const H = 30;
@@ -61,20 +67,7 @@ async function pixelAt(page: Page, clientX: number, clientY: number): Promise<nu
   const png = await page.screenshot({
     clip: { x: Math.floor(clientX), y: Math.floor(clientY), width: 1, height: 1 },
   });
-  return page.evaluate(
-    async (dataUrl) => {
-      const image = new Image();
-      image.src = dataUrl;
-      await image.decode();
-      const c = document.createElement('canvas');
-      c.width = 1;
-      c.height = 1;
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(image, 0, 0);
-      return [...ctx.getImageData(0, 0, 1, 1).data.slice(0, 3)];
-    },
-    `data:image/png;base64,${png.toString('base64')}`,
-  );
+  return (await decodeScreenshot(page, png)).at(0, 0);
 }
 
 const colourOf = (q: number): number[] => {

@@ -4,31 +4,17 @@
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { writeTraceFile } from '../src/server/trace-file';
-import { phaseViz, startServer, tempDir, waitForFrames } from './support';
+import { decodeScreenshot, phaseViz, startServer, tempDir, waitForFrames } from './support';
 
 const THREE_MARKER = '__THREE__';
 
 /** Distinct RGB colours in a screenshot of `locator` (sampled on a grid, alpha ignored). */
 async function distinctColours(page: Page, locator: Locator): Promise<number> {
-  const png = await locator.screenshot();
-  return page.evaluate(
-    async (dataUrl) => {
-      const image = new Image();
-      image.src = dataUrl;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.naturalWidth;
-      canvas.height = image.naturalHeight;
-      const context = canvas.getContext('2d')!;
-      context.drawImage(image, 0, 0);
-      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-      const seen = new Set<number>();
-      for (let i = 0; i < data.length; i += 4 * 7)
-        seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
-      return seen.size;
-    },
-    `data:image/png;base64,${png.toString('base64')}`,
-  );
+  const { data } = await decodeScreenshot(page, await locator.screenshot());
+  const seen = new Set<number>();
+  for (let i = 0; i < data.length; i += 4 * 7)
+    seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+  return seen.size;
 }
 
 function rendersOf(canvas: Locator): Promise<number> {

@@ -102,6 +102,48 @@ export async function waitForFrames(page: Page, minRendered = 5): Promise<PhaseV
   return phaseViz(page);
 }
 
+/** A decoded screenshot: RGBA bytes, row-major. */
+export interface Rgba {
+  width: number;
+  height: number;
+  data: Buffer;
+  /** RGB of the pixel at (x, y). */
+  at(x: number, y: number): [number, number, number];
+}
+
+/** Decodes a PNG screenshot with the browser's own decoder and hands the pixels back to the test. */
+export async function decodeScreenshot(page: Page, png: Buffer): Promise<Rgba> {
+  const { width, height, base64 } = await page.evaluate(
+    async (dataUrl) => {
+      const image = new Image();
+      image.src = dataUrl;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const bytes = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) {
+        binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      }
+      return { width: canvas.width, height: canvas.height, base64: btoa(binary) };
+    },
+    `data:image/png;base64,${png.toString('base64')}`,
+  );
+  const data = Buffer.from(base64, 'base64');
+  return {
+    width,
+    height,
+    data,
+    at: (x, y) => {
+      const o = (y * width + x) * 4;
+      return [data[o]!, data[o + 1]!, data[o + 2]!];
+    },
+  };
+}
+
 /**
  * Screenshots the heatmap canvas and returns the RGB of the centre of each listed lattice cell,
  * read from the composited page as an operator sees it.
@@ -111,24 +153,11 @@ export async function readCellColours(
   lattice: { width: number; height: number },
   cells: [x: number, y: number][],
 ): Promise<[number, number, number][]> {
-  const png = await page.getByTestId('heatmap').screenshot();
-  return page.evaluate(
-    async ({ dataUrl, lattice, cells }) => {
-      const image = new Image();
-      image.src = dataUrl;
-      await image.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = image.naturalWidth;
-      canvas.height = image.naturalHeight;
-      const context = canvas.getContext('2d')!;
-      context.drawImage(image, 0, 0);
-      return cells.map(([x, y]) => {
-        const px = Math.floor(((x + 0.5) / lattice.width) * canvas.width);
-        const py = Math.floor(((y + 0.5) / lattice.height) * canvas.height);
-        const d = context.getImageData(px, py, 1, 1).data;
-        return [d[0]!, d[1]!, d[2]!] as [number, number, number];
-      });
-    },
-    { dataUrl: `data:image/png;base64,${png.toString('base64')}`, lattice, cells },
+  const image = await decodeScreenshot(page, await page.getByTestId('heatmap').screenshot());
+  return cells.map(([x, y]) =>
+    image.at(
+      Math.floor(((x + 0.5) / lattice.width) * image.width),
+      Math.floor(((y + 0.5) / lattice.height) * image.height),
+    ),
   );
 }
