@@ -136,10 +136,17 @@ describe('the live source under a blocked event loop', () => {
 describe.runIf(process.platform === 'linux')('the live worker thread', () => {
   /** Nice values of this process's threads, from /proc (field 19 of each task's stat). */
   function threadNiceValues(): number[] {
-    return readdirSync('/proc/self/task').map((tid) => {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return readdirSync('/proc/self/task').flatMap((tid) => {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      } catch (error) {
+        // A thread that ended between the listing and the read (an earlier worker) has no stat.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+        throw error;
+      }
       // The command name may hold spaces; the fields after its closing parenthesis do not.
-      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+      return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
     });
   }
 
