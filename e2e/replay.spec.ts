@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { colormapLut } from '../src/core/colormap';
 import { openTraceFile } from '../src/server/trace-file';
-import { phaseViz, readCellColours, waitForFrames } from './support';
+import { phaseViz, readCellColours, waitForFrames, type PhaseViz } from './support';
 
 const TRACE = 'traces/12k_spin_trace.bin';
 
@@ -75,14 +75,27 @@ test('scrubbing, stepping, speed and A-B loop behave', async ({ page }) => {
   await page.getByTestId('set-b').click();
   await expect(page.getByTestId('ab-range')).toContainText('100–130');
   await page.getByTestId('play-pause').click();
-  const seen: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    seen.push(await frameIndex(page));
-    await page.waitForTimeout(100);
-  }
+  // Read the frame index on every animation frame for 1.5 s (about three passes through the
+  // 31-frame loop): sampling every 100 ms could alias with the loop's period.
+  const seen = await page.evaluate(
+    () =>
+      new Promise<number[]>((resolve) => {
+        const indices: number[] = [];
+        const endMs = performance.now() + 1500;
+        const sample = (nowMs: number) => {
+          indices.push((window as unknown as { phaseViz: PhaseViz }).phaseViz.frameIndex);
+          if (nowMs < endMs) requestAnimationFrame(sample);
+          else resolve(indices);
+        };
+        requestAnimationFrame(sample);
+      }),
+  );
   expect(Math.min(...seen)).toBeGreaterThanOrEqual(100);
   expect(Math.max(...seen)).toBeLessThanOrEqual(130);
-  expect(new Set(seen).size).toBeGreaterThan(5);
+  expect(new Set(seen).size).toBeGreaterThan(15);
+  // It loops: at least once the index jumps back from the end of the range to its start.
+  const wraps = seen.filter((k, i) => i > 0 && k < seen[i - 1]! - 15).length;
+  expect(wraps).toBeGreaterThanOrEqual(1);
 });
 
 test('a copied URL reopens the same view', async ({ page, context }) => {
