@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { createServerMetrics } from './metrics';
+
+/** The value of one series in the Prometheus text output, or undefined when absent. */
+async function scrape(
+  metrics: ReturnType<typeof createServerMetrics>,
+  name: string,
+  tenant: string,
+): Promise<number | undefined> {
+  const text = await metrics.registry.metrics();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{tenant_id="${tenant}"} `));
+  return line === undefined ? undefined : Number(line.split(' ')[1]);
+}
+
+describe('server metrics', () => {
+  it('publishes the send counters from the per-tenant totals at each scrape', async () => {
+    const metrics = createServerMetrics();
+    const demo = metrics.forTenant('demo');
+    const other = metrics.forTenant('other');
+    demo.frameSent(2_000, 24_000);
+    demo.frameSent(30_000, 24_000); // larger than raw: nothing saved, the counter does not drop
+    other.frameSent(100, 512);
+    demo.frameSkipped();
+    demo.resync();
+
+    expect(await scrape(metrics, 'ws_frames_sent_total', 'demo')).toBe(2);
+    expect(await scrape(metrics, 'ws_bytes_sent_total', 'demo')).toBe(32_000);
+    expect(await scrape(metrics, 'delta_bytes_saved_total', 'demo')).toBe(22_000);
+    expect(await scrape(metrics, 'ws_frames_skipped_total', 'demo')).toBe(1);
+    expect(await scrape(metrics, 'ws_resyncs_total', 'demo')).toBe(1);
+    expect(await scrape(metrics, 'delta_bytes_saved_total', 'other')).toBe(412);
+
+    // A second scrape adds only what was sent since the first, and never counts twice.
+    expect(await scrape(metrics, 'ws_frames_sent_total', 'demo')).toBe(2);
+    demo.frameSent(1_000, 24_000);
+    expect(await scrape(metrics, 'ws_frames_sent_total', 'demo')).toBe(3);
+    expect(await scrape(metrics, 'delta_bytes_saved_total', 'demo')).toBe(45_000);
+    expect(demo.totals).toMatchObject({ framesSent: 3, bytesSent: 33_000, bytesSaved: 45_000 });
+  });
+
+  it('agrees between the text exposition and the JSON the tenant route reads', async () => {
+    const metrics = createServerMetrics();
+    metrics.forTenant('demo').frameSent(500, 24_000);
+    const json = await metrics.registry.getMetricsAsJSON();
+    const saved = json.find((m) => m.name === 'delta_bytes_saved_total');
+    expect(saved?.values).toEqual([{ value: 23_500, labels: { tenant_id: 'demo' } }]);
+    expect(await scrape(metrics, 'delta_bytes_saved_total', 'demo')).toBe(23_500);
+  });
+});
