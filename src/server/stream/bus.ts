@@ -31,6 +31,17 @@ export function createStreamBus(
   let latest: OutgoingFrame | undefined;
   let seq = 0;
   let framesProduced = 0;
+  let running = false;
+  let prepareQueued = false;
+
+  // After a frame's fan-out, the next frame is encoded while the server waits for its tick, so
+  // the encode is not part of any client's latency. setImmediate lets pending I/O go first.
+  const prepareNext = (): void => {
+    prepareQueued = false;
+    if (!running || !source.peekNext || !encoder.prepare) return;
+    const next = source.peekNext();
+    if (next) encoder.prepare(next.frameIndex, next.phases);
+  };
 
   const onFrame = (frame: Parameters<Parameters<FrameSource['start']>[0]>[0]): void => {
     if (frame.discontinuity) encoder.reset();
@@ -42,6 +53,10 @@ export function createStreamBus(
     ordered ??= [...subscribers];
     const n = ordered.length;
     for (let i = 0; i < n; i++) ordered[(i + seq) % n]!.deliver(latest);
+    if (!prepareQueued && source.peekNext) {
+      prepareQueued = true;
+      setImmediate(prepareNext);
+    }
   };
 
   return {
@@ -65,9 +80,11 @@ export function createStreamBus(
       };
     },
     start() {
+      running = true;
       source.start(onFrame);
     },
     stop() {
+      running = false;
       source.stop();
     },
     readFrame: source.readFrame ? (k) => source.readFrame!(k) : null,

@@ -21,6 +21,12 @@ export interface OutgoingFrame {
 
 export interface StreamEncoder {
   encode(frame: SourceFrame, seq: number): OutgoingFrame;
+  /**
+   * Encodes the stream's next frame ahead of its tick (between ticks, when the server is idle),
+   * so that `encode` of that frame only packs its message. A different frame at `encode` makes
+   * the prepared work void, and that frame goes out as a keyframe.
+   */
+  prepare?(frameIndex: number, phases: Uint16Array): void;
   /** Forget the history: the next frame goes out as a keyframe to everyone. */
   reset(): void;
 }
@@ -73,18 +79,40 @@ export function outgoingFrame(
 
 export function createStreamEncoder(width: number, height: number): StreamEncoder {
   const encoder = new FrameEncoder(width, height);
+  let prepared: {
+    frameIndex: number;
+    phases: Uint16Array;
+    crc: number;
+    encoding: ReturnType<FrameEncoder['encode']>;
+  } | null = null;
+  const crcOf = (phases: Uint16Array): number =>
+    crc32(new Uint8Array(phases.buffer, phases.byteOffset, phases.byteLength));
   return {
     encode(frame, seq) {
-      const raw = new Uint8Array(
-        frame.phases.buffer,
-        frame.phases.byteOffset,
-        frame.phases.byteLength,
-      );
-      const encoding = encoder.encode(frame.phases);
-      return outgoingFrame(frame, seq, crc32(raw), (held) => encoding.frameFor(held));
+      let encoding: ReturnType<FrameEncoder['encode']>;
+      let crc: number;
+      if (
+        prepared &&
+        prepared.frameIndex === frame.frameIndex &&
+        prepared.phases === frame.phases
+      ) {
+        ({ encoding, crc } = prepared);
+      } else {
+        // The encoder's history already holds the prepared frame: a delta from it would be wrong.
+        if (prepared) encoder.reset();
+        encoding = encoder.encode(frame.phases);
+        crc = crcOf(frame.phases);
+      }
+      prepared = null;
+      return outgoingFrame(frame, seq, crc, (held) => encoding.frameFor(held));
+    },
+    prepare(frameIndex, phases) {
+      if (prepared) return;
+      prepared = { frameIndex, phases, crc: crcOf(phases), encoding: encoder.encode(phases) };
     },
     reset() {
       encoder.reset();
+      prepared = null;
     },
   };
 }

@@ -14,17 +14,22 @@ export function createReplaySource(trace: TraceFile, options: ReplayOptions): Fr
   let nextFrame = 0;
   let ticker: Ticker | undefined;
   let discontinuity = false;
+  // The next frame, when peekNext read it ahead of its tick.
+  let peeked: { frameIndex: number; phases: Uint16Array } | null = null;
 
   const readNext = (): SourceFrame | null => {
     for (let attempt = 0; attempt < frameCount; attempt++) {
       const frameIndex = nextFrame;
       nextFrame = (nextFrame + 1) % frameCount;
       try {
-        const phases = trace.readFrame(frameIndex);
+        const phases =
+          peeked?.frameIndex === frameIndex ? peeked.phases : trace.readFrame(frameIndex);
+        peeked = null;
         const frame = { frameIndex, phases, producedAtMs: wallClockMs(), discontinuity };
         discontinuity = false;
         return frame;
       } catch (error) {
+        peeked = null;
         if (!(error instanceof TraceError)) throw error;
         options.log(`${error.message}; skipping frame ${frameIndex}`);
         discontinuity = true;
@@ -45,6 +50,18 @@ export function createReplaySource(trace: TraceFile, options: ReplayOptions): Fr
     stop() {
       ticker?.stop();
       ticker = undefined;
+    },
+    peekNext() {
+      if (peeked?.frameIndex !== nextFrame) {
+        try {
+          peeked = { frameIndex: nextFrame, phases: trace.readFrame(nextFrame) };
+        } catch (error) {
+          // The tick reads it again, and logs and skips it there.
+          if (!(error instanceof TraceError)) throw error;
+          peeked = null;
+        }
+      }
+      return peeked;
     },
     readFrame(frameIndex) {
       return trace.readFrame(frameIndex);

@@ -23,6 +23,11 @@ export interface FrameSource {
   readonly info: SourceInfo;
   start(onFrame: (frame: SourceFrame) => void): void;
   stop(): void;
+  /**
+   * The frame the next tick will deliver, read now (replay sources only), so that the bus can
+   * encode it between ticks; null when it cannot be read. Does not advance the source.
+   */
+  peekNext?(): { frameIndex: number; phases: Uint16Array } | null;
   /** Random access for per-client replay (replay sources only); throws TraceError for a bad frame. */
   readFrame?(frameIndex: number): Uint16Array;
 }
