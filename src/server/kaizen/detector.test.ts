@@ -353,6 +353,25 @@ describe('the frame tap', () => {
     ).toBeUndefined();
   });
 
+  it('passes read-ahead through, and hands each frame to the clients before measuring it', () => {
+    const k = testKaizen();
+    const { source, emit } = fakeSource();
+    const next = { frameIndex: 7, phases: new Uint16Array([1, 2, 3, 4]) };
+    const order: string[] = [];
+    vi.spyOn(k.detector, 'observeFrame').mockImplementation(() => void order.push('detector'));
+    const tapped = tapFramesForDetector({ ...source, peekNext: () => next }, k.detector, {
+      tenantId: 'demo',
+      visibility: 'public',
+    });
+    expect(tapped.peekNext?.()).toBe(next);
+    expect(
+      tapFramesForDetector(source, k.detector, { tenantId: 'x', visibility: 'public' }).peekNext,
+    ).toBeUndefined();
+    tapped.start(() => order.push('clients'));
+    emit(0);
+    expect(order).toEqual(['clients', 'detector']);
+  });
+
   it('watches the stream only while it runs', () => {
     const k = testKaizen();
     const { source } = fakeSource();

@@ -22,15 +22,19 @@ export function tapFramesForDetector(
     ...(source.readFrame
       ? { readFrame: (frameIndex: number) => source.readFrame!(frameIndex) }
       : {}),
+    // Reading ahead lets the bus encode the next frame between ticks.
+    ...(source.peekNext ? { peekNext: () => source.peekNext!() } : {}),
     start(onFrame) {
       detector.registerStream(tenantId, stream.visibility);
       source.start((frame) => {
         // The detector's clock, not producedAtMs: a monotonic-based timestamp drifts from
         // Date.now() over days, and stall detection compares against the detector's clock.
+        const atMs = detector.now();
+        // Clients first: measuring R is not part of any client's latency.
+        onFrame(frame);
         const r = measure && frames % every === 0 ? orderParameter(frame.phases).r : undefined;
         frames += 1;
-        detector.observeFrame(tenantId, detector.now(), r);
-        onFrame(frame);
+        detector.observeFrame(tenantId, atMs, r);
       });
     },
     stop() {
