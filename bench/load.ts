@@ -540,6 +540,22 @@ async function main(): Promise<void> {
       before.server && after.server
         ? after.server.cpuSeconds - before.server.cpuSeconds
         : delta('process_cpu_seconds_total');
+    // The server's own share: a frame's production to its last client write (bucket upper edges).
+    const fanOutQuantileMs = (fraction: number): number | string => {
+      const buckets = after.metrics
+        .filter(
+          (m) => m.name === 'ws_fanout_seconds_bucket' && m.labels.tenant_id === options.tenant,
+        )
+        .map((m) => ({
+          le: Number(m.labels.le === '+Inf' ? Infinity : m.labels.le),
+          count: m.value - metricSum(before.metrics, m.name, m.labels),
+        }))
+        .sort((a, b) => a.le - b.le);
+      const total = buckets.at(-1)?.count ?? 0;
+      if (total === 0) return 'none';
+      const bucket = buckets.find((b) => b.count >= fraction * total)!;
+      return Number.isFinite(bucket.le) ? `<= ${round(bucket.le * 1000, 2)}` : '> 100';
+    };
     const nominalFps = stream.intervalUs > 0 ? 1e6 / stream.intervalUs : 0;
     const fps = {
       min: round(Math.min(...rates), 1),
@@ -610,6 +626,18 @@ async function main(): Promise<void> {
         rssMiB: round(rssBytes / 2 ** 20, 1),
         peakRssMiB: after.server ? round(after.server.peakRssBytes / 2 ** 20, 1) : null,
         clientsSeen: metricSum(after.metrics, 'ws_clients', tenantLabel),
+        fanOutMs: {
+          p50: fanOutQuantileMs(0.5),
+          p95: fanOutQuantileMs(0.95),
+          p99: fanOutQuantileMs(0.99),
+          frames: Math.round(delta('ws_fanout_seconds_count', tenantLabel)),
+          mean: round(
+            (1000 * delta('ws_fanout_seconds_sum', tenantLabel)) /
+              Math.max(1, delta('ws_fanout_seconds_count', tenantLabel)),
+            2,
+          ),
+          note: "a frame's production to its write to the last client (ws_fanout_seconds)",
+        },
       },
       egressBytesPerSecond: Math.round(delta('ws_bytes_sent_total', tenantLabel) / windowS),
       framesSentPerSecond: Math.round(delta('ws_frames_sent_total', tenantLabel) / windowS),

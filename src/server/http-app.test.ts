@@ -203,6 +203,16 @@ describe('HTTP', () => {
     expect(body).toMatch(/^# TYPE delta_bytes_saved_total counter$/m);
     expect(body).toMatch(/^ws_frames_sent_total\{tenant_id="demo"\} [1-9]/m);
   });
+
+  it("exports each frame's fan-out time as a histogram", async () => {
+    const body = await (await fetch(`${server.url}/metrics`)).text();
+    expect(body).toMatch(/^# TYPE ws_fanout_seconds histogram$/m);
+    const count = /^ws_fanout_seconds_count\{tenant_id="demo"\} (\d+)$/m.exec(body);
+    expect(Number(count?.[1])).toBeGreaterThan(0);
+    // Loopback writes to a handful of clients take well under the last finite bucket (0.1 s).
+    const within = /^ws_fanout_seconds_bucket\{le="0.1",tenant_id="demo"\} (\d+)$/m.exec(body);
+    expect(Number(within?.[1])).toBe(Number(count?.[1]));
+  });
 });
 
 describe('server start', () => {

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   }
   mkdirSync(config.dataDir, { recursive: true });
 
+  const metrics = createServerMetrics();
   // Kaizen has its own connection to the database: streams start inside openTenancy, and their
   // frames already feed the detector.
   let tenancy: Tenancy | undefined;
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
           tenantId: tenant.id,
           visibility: tenant.visibility,
         }),
+      onFanOut: (tenantId, fanOutMs) => metrics.forTenant(tenantId).observeFanOut(fanOutMs),
     });
   } catch (error) {
     if (error instanceof TenantSpecError || error instanceof TenancyError) fail(error.message, 2);
@@ -91,7 +93,6 @@ async function main(): Promise<void> {
     if (change.tenantsChanged) applySlos();
   });
 
-  const metrics = createServerMetrics();
   registerKaizenMetrics(metrics.registry, kaizen);
   // Pages and digests leave through the SQLite outbox, delivered with retries (docs/OPERATIONS.md).
   let notifications: KaizenNotifications;

@@ -46,4 +46,16 @@ describe('server metrics', () => {
     expect(saved?.values).toEqual([{ value: 23_500, labels: { tenant_id: 'demo' } }]);
     expect(await scrape(metrics, 'delta_bytes_saved_total', 'demo')).toBe(23_500);
   });
+
+  it('keeps fan-out times in a histogram per tenant', async () => {
+    const metrics = createServerMetrics();
+    const demo = metrics.forTenant('demo');
+    demo.observeFanOut(0.8);
+    demo.observeFanOut(4);
+    demo.observeFanOut(-0.01); // clock rounding: counted as 0
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^ws_fanout_seconds_count\{tenant_id="demo"\} 3$/m);
+    expect(text).toMatch(/^ws_fanout_seconds_bucket\{le="0.001",tenant_id="demo"\} 2$/m);
+    expect(text).toMatch(/^ws_fanout_seconds_bucket\{le="0.005",tenant_id="demo"\} 3$/m);
+  });
 });

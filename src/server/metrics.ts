@@ -36,6 +36,8 @@ export interface StreamMetrics {
   frameSent(bytesSent: number, rawBytes: number): void;
   frameSkipped(): void;
   resync(): void;
+  /** One frame's fan-out: from its production to its last client write, in ms. */
+  observeFanOut(fanOutMs: number): void;
 }
 
 export interface ServerMetrics {
@@ -123,6 +125,13 @@ export function createServerMetrics(): ServerMetrics {
     ],
     registers: [registry],
   });
+  const fanOut = new Histogram({
+    name: 'ws_fanout_seconds',
+    help: "Time from a frame's production to the write of its message to the last client of the stream",
+    labelNames,
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.007, 0.01, 0.025, 0.1],
+    registers: [registry],
+  });
   const protocolErrors = new Counter({
     name: 'ws_protocol_errors_total',
     help: 'Client connections closed for a protocol error',
@@ -173,6 +182,7 @@ export function createServerMetrics(): ServerMetrics {
       if (!m) {
         const c = clients.labels(tenantId);
         const latencyChild = latency.labels(tenantId);
+        const fanOutChild = fanOut.labels(tenantId);
         const totals: BandwidthTotals = {
           framesSent: 0,
           bytesSent: 0,
@@ -209,6 +219,7 @@ export function createServerMetrics(): ServerMetrics {
           resync: () => {
             totals.resyncs += 1;
           },
+          observeFanOut: (fanOutMs) => fanOutChild.observe(Math.max(0, fanOutMs) / 1000),
         };
         perTenant.set(tenantId, m);
       }

@@ -90,6 +90,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
   const config = { ...parsed, staticDir, ...options.config };
   const logs: string[] = [];
   const log = (line: string): void => void logs.push(line);
+  const metrics = createServerMetrics();
   const tenancy = await openTenancy({
     dataDir,
     tenantsFile: config.tenantsFile,
@@ -97,8 +98,8 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     log,
     pollIntervalMs: options.pollIntervalMs,
     idleStopMs: options.idleStopMs,
+    onFanOut: (tenantId, fanOutMs) => metrics.forTenant(tenantId).observeFanOut(fanOutMs),
   });
-  const metrics = createServerMetrics();
   const app = createHttpApp({ config, tenancy, metrics, log });
   const address = await app.listen();
   const withCliDb = <T>(work: (db: Db) => T): T => {

@@ -1,7 +1,7 @@
 // One bus per stream: runs the source, encodes each frame once, and hands the same bytes to
 // every subscriber. Late joiners get the latest frame at once.
 import type { StreamInfo } from '../../core/wire/envelope';
-import type { FrameSource } from './source';
+import { wallClockMs, type FrameSource } from './source';
 import { createStreamEncoder, type OutgoingFrame, type StreamEncoder } from './frame-messages';
 
 export interface Subscriber {
@@ -20,10 +20,16 @@ export interface StreamBus {
   readonly readFrame: ((frameIndex: number) => Uint16Array) | null;
 }
 
+export interface StreamBusOptions {
+  /** After each frame's fan-out: ms from the frame's production to its last client write. */
+  onFanOut?: (fanOutMs: number, subscribers: number) => void;
+}
+
 export function createStreamBus(
   tenant: string,
   source: FrameSource,
   encoder: StreamEncoder = createStreamEncoder(source.info.width, source.info.height),
+  options: StreamBusOptions = {},
 ): StreamBus {
   const subscribers = new Set<Subscriber>();
   // The fan-out order, rebuilt only when someone subscribes or leaves (not per frame).
@@ -53,6 +59,7 @@ export function createStreamBus(
     ordered ??= [...subscribers];
     const n = ordered.length;
     for (let i = 0; i < n; i++) ordered[(i + seq) % n]!.deliver(latest);
+    if (n > 0) options.onFanOut?.(wallClockMs() - frame.producedAtMs, n);
     if (!prepareQueued && source.peekNext) {
       prepareQueued = true;
       setImmediate(prepareNext);

@@ -50,6 +50,8 @@ export interface RegistryOptions {
   /** How long an unwatched stream keeps running, in ms (a reload or tenant switch-back is free). */
   idleStopMs?: number;
   log: (line: string) => void;
+  /** Each stream's fan-out time per frame (see StreamBusOptions.onFanOut). */
+  onFanOut?: (tenant: string, fanOutMs: number) => void;
 }
 
 export const DEFAULT_IDLE_STOP_MS = 5000;
@@ -71,9 +73,13 @@ export function createStreamRegistry(options: RegistryOptions): StreamRegistry {
     if (entry.bus) return entry.bus;
     const source = entry.spec.createSource();
     const encoder = entry.spec.createEncoder?.();
+    const { onFanOut } = options;
+    const busOptions = onFanOut
+      ? { onFanOut: (fanOutMs: number) => onFanOut(entry.tenant, fanOutMs) }
+      : {};
     const bus = encoder
-      ? createStreamBus(entry.tenant, source, encoder)
-      : createStreamBus(entry.tenant, source);
+      ? createStreamBus(entry.tenant, source, encoder, busOptions)
+      : createStreamBus(entry.tenant, source, undefined, busOptions);
     bus.start();
     entry.bus = bus;
     options.log(`[stream] ${entry.tenant}: started (${source.info.source})`);

@@ -35,6 +35,8 @@ export interface TenancyOptions {
   idleStopMs?: number;
   /** Wraps each tenant's frame source (the Kaizen detector taps frames here). */
   wrapSource?: (source: FrameSource, tenant: TenantRecord) => FrameSource;
+  /** Each stream's fan-out time per frame, in ms (the server exports it as a histogram). */
+  onFanOut?: (tenant: string, fanOutMs: number) => void;
 }
 
 export interface Tenancy {
@@ -92,7 +94,11 @@ export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
         `--trace sets the trace of tenant "${DEFAULT_TENANT}", which is not declared`,
       );
     }
-    const reg = createStreamRegistry({ idleStopMs: options.idleStopMs, log });
+    const reg = createStreamRegistry({
+      idleStopMs: options.idleStopMs,
+      log,
+      onFanOut: options.onFanOut,
+    });
     registry = reg;
 
     const tracePathOf = (tenant: TenantRecord): string | null => {
