@@ -129,7 +129,10 @@ export function createServerMetrics(): ServerMetrics {
     name: 'ws_fanout_seconds',
     help: "Time from a frame's production to the write of its message to the last client of the stream",
     labelNames,
-    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.007, 0.01, 0.025, 0.1],
+    buckets: [
+      0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.005, 0.006, 0.007,
+      0.01, 0.025, 0.1,
+    ],
     registers: [registry],
   });
   const protocolErrors = new Counter({
