@@ -25,18 +25,20 @@ const restoreView = (): void => {
   const wanted =
     store.getState().playback ?? (params.frame !== null || params.speed !== 1 ? null : undefined);
   if (wanted === undefined) return;
+  // Pause before seeking: a seek keeps playing, and a stream tick between a seek and a later
+  // pause would leave the cursor one frame past the one asked for.
   if (wanted === null) {
+    if (params.frame !== null) connection.control({ action: 'pause' });
     if (params.frame !== null) connection.control({ action: 'seek', frame: params.frame });
     if (params.speed !== 1) connection.control({ action: 'speed', speed: params.speed });
-    if (params.frame !== null) connection.control({ action: 'pause' });
     return;
   }
   if (wanted.live) return;
+  if (!wanted.playing) connection.control({ action: 'pause' });
   connection.control({ action: 'seek', frame: wanted.frame });
   if (wanted.speed !== 1) connection.control({ action: 'speed', speed: wanted.speed });
   if (wanted.a !== null || !wanted.loop)
     connection.control({ action: 'loop', loop: wanted.loop, a: wanted.a, b: wanted.b });
-  if (!wanted.playing) connection.control({ action: 'pause' });
 };
 const connection = startStream(
   store,
