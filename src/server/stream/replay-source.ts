@@ -42,10 +42,15 @@ export function createReplaySource(trace: TraceFile, options: ReplayOptions): Fr
     info: { width, height, frameCount, intervalUs, source: 'replay' },
     start(onFrame) {
       if (ticker) return;
-      ticker = startTicker(intervalUs, () => {
-        const frame = readNext();
-        if (frame) onFrame(frame);
-      });
+      // Precise: the send cadence is what clients see (and what bench:isolation measures).
+      ticker = startTicker(
+        intervalUs,
+        () => {
+          const frame = readNext();
+          if (frame) onFrame(frame);
+        },
+        { precise: true },
+      );
     },
     stop() {
       ticker?.stop();
