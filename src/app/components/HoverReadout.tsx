@@ -17,7 +17,8 @@ interface Reading {
 }
 
 function read(controller: VizController, cell: HoveredCell): Reading | null {
-  const frame = controller.frames.latest;
+  // The frame on screen, which may be one behind the newest.
+  const frame = controller.frames.shown ?? controller.frames.latest;
   if (!frame || cell.x >= frame.width || cell.y >= frame.height) return null;
   const index = cell.y * frame.width + cell.x;
   return {

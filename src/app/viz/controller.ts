@@ -1,5 +1,6 @@
-// The one requestAnimationFrame loop: draws the latest frame when there is a new one (mark dirty,
-// draw once), keeps the frame-time statistics, and publishes a few-times-a-second HUD snapshot.
+// The one requestAnimationFrame loop: draws the next waiting frame when there is one (mark dirty,
+// draw once; see frame-store.ts for why the next and not the newest), keeps the frame-time
+// statistics, and publishes a few-times-a-second HUD snapshot.
 import { RollingWindow } from '../../core/stats';
 import type { HeatmapRenderer, RenderMode } from '../../render/types';
 import type { StreamInfo } from '../../core/wire/envelope';
@@ -66,8 +67,8 @@ export class VizController {
     this.renderer = renderer;
     if (renderer) {
       this.renderMode = renderer.mode;
-      // A new renderer starts blank: draw the latest frame on the next tick even if not new.
-      this.frames.drawnVersion = -1;
+      // A new renderer starts blank: draw the frame on screen on the next tick even if not new.
+      this.frames.requestRedraw();
     }
   }
 
@@ -78,7 +79,7 @@ export class VizController {
   /** Zoom, pan and relative mode: redrawn on the next animation frame. */
   setDisplay(display: Display): void {
     this.display = display;
-    this.frames.drawnVersion = -1;
+    this.frames.requestRedraw();
   }
 
   /** Follows one spin's phase from now on (null stops). */
@@ -125,11 +126,12 @@ export class VizController {
     if (this.lastTickMs > 0) this.frameTimesMs.push(nowMs - this.lastTickMs);
     this.lastTickMs = nowMs;
     this.tickTimesMs.push(nowMs);
-    const frame = this.frames.latest;
-    if (frame && this.renderer && this.frames.version !== this.frames.drawnVersion) {
+    if (!this.renderer) return;
+    const next = this.frames.takeForDraw();
+    if (next) {
+      const { frame } = next;
       this.renderer.draw(frame, viewWindow(frame.width, frame.height, this.display, frame.psiRad));
-      this.frames.drawnVersion = this.frames.version;
-      this.framesRendered += 1;
+      if (next.fresh) this.framesRendered += 1;
     }
   };
 
