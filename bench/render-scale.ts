@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium-options';
 import type { RenderScaleResult } from './render-scale/page';
 
 const FPS_BUDGET = 55;
@@ -27,7 +28,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     unlimited: { type: 'boolean', default: false },
     'browser-arg': { type: 'string', multiple: true, default: [] },
-    chromium: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+    chromium: { type: 'string', default: CHROMIUM_PATH },
   },
   strict: true,
 });
@@ -62,12 +63,7 @@ if (!baseUrl) fail('the Vite server did not report its address');
 const browser = await chromium.launch({
   executablePath: values.chromium,
   args: [
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--ignore-gpu-blocklist',
+    ...CHROMIUM_ARGS,
     ...(values.unlimited ? ['--disable-frame-rate-limit', '--disable-gpu-vsync'] : []),
     ...values['browser-arg'],
   ],
