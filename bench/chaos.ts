@@ -18,6 +18,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { percentile } from '../src/core/stats';
+import { optionsOrExit } from './cli';
 import { startChaosProxy, type ChaosProxy } from '../src/server/chaos-proxy';
 import { NodeStreamClient } from '../src/server/stream/node-client';
 import { openTraceFile, type TraceFile } from '../src/server/trace-file';
@@ -144,7 +145,12 @@ async function stallEvents(url: string) {
 }
 
 async function main(): Promise<void> {
-  const options = parseOptions();
+  const options = optionsOrExit(
+    'drill:chaos',
+    'npm run drill:chaos -- [--seconds S] [--clients N] [--stalls K] [--stall-seconds T] ' +
+      '[--jitter-ms MS] [--cut-percent P] [--reorder PROB] [--seed N] [--trace PATH | --lattice WxH]',
+    parseOptions,
+  );
   const failures: string[] = [];
   const work = tempDir('drill-chaos');
   const tracePath = await drillTrace(work, options.trace, options.lattice);

@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { Packr } from 'msgpackr';
 import WebSocket from 'ws';
 import { parseHostMessage } from '../src/app/embed/messages';
+import { optionsOrExit } from './cli';
 import { crc32 } from '../src/core/crc32';
 import {
   TraceError,
@@ -1230,26 +1231,39 @@ export async function startFuzzServer(): Promise<FuzzServer> {
 // ---------------------------------------------------------------- command line
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      target: { type: 'string', default: 'all' },
-      cases: { type: 'string', default: '10000' },
-      seed: { type: 'string' },
-      index: { type: 'string' },
+  const { targets, seed, cases, index } = optionsOrExit(
+    'fuzz',
+    'npm run fuzz -- [--target all|trace|postmessage|http|ws[,...]] [--cases N] [--seed S] [--index I]',
+    () => {
+      const { values } = parseArgs({
+        options: {
+          target: { type: 'string', default: 'all' },
+          cases: { type: 'string', default: '10000' },
+          seed: { type: 'string' },
+          index: { type: 'string' },
+        },
+        strict: true,
+      });
+      const targets: Target[] =
+        values.target === 'all' ? [...TARGETS] : (values.target.split(',') as Target[]);
+      for (const t of targets) {
+        if (!TARGETS.includes(t))
+          throw new Error(`[fuzz] unknown target "${t}" (${TARGETS.join(', ')}, all)`);
+      }
+      if (values.seed !== undefined && !/^\d{1,19}$/.test(values.seed))
+        throw new Error(`[fuzz] --seed must be a non-negative integer, got "${values.seed}"`);
+      const cases = Number(values.cases);
+      if (!Number.isInteger(cases) || cases < 1)
+        throw new Error(`[fuzz] --cases must be a positive integer, got "${values.cases}"`);
+      const index = values.index !== undefined ? Number(values.index) : undefined;
+      if (index !== undefined && !(Number.isInteger(index) && index >= 0 && index < cases))
+        throw new Error(
+          `[fuzz] --index must be an integer from 0 to ${cases - 1}, got "${values.index}"`,
+        );
+      const seed = values.seed !== undefined ? BigInt(values.seed) : BigInt(Date.now());
+      return { targets, seed, cases, index };
     },
-    strict: true,
-  });
-  const targets: Target[] =
-    values.target === 'all' ? [...TARGETS] : (values.target.split(',') as Target[]);
-  for (const t of targets) {
-    if (!TARGETS.includes(t))
-      throw new Error(`[fuzz] unknown target "${t}" (${TARGETS.join(', ')}, all)`);
-  }
-  const seed = values.seed !== undefined ? BigInt(values.seed) : BigInt(Date.now());
-  const cases = Number(values.cases);
-  const index = values.index !== undefined ? Number(values.index) : undefined;
-  if (!Number.isInteger(cases) || cases < 1)
-    throw new Error('[fuzz] --cases must be a positive integer');
+  );
   const options: FuzzOptions = { seed, cases, ...(index !== undefined ? { index } : {}) };
   console.error(`[fuzz] seed ${seed} (rerun one case: --seed ${seed} --target T --index I)`);
   const reports: FuzzReport[] = [];

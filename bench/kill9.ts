@@ -17,6 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { percentile } from '../src/core/stats';
+import { optionsOrExit } from './cli';
 import { NodeStreamClient } from '../src/server/stream/node-client';
 import {
   demoOnlyTenantsFile,
@@ -130,7 +131,12 @@ class Supervisor {
 }
 
 async function main(): Promise<void> {
-  const options = parseOptions();
+  const options = optionsOrExit(
+    'drill:kill9',
+    'npm run drill:kill9 -- [--seconds S] [--kills K] [--clients N] [--restart-ms MS] ' +
+      '[--trace PATH | --lattice WxH]',
+    parseOptions,
+  );
   const failures: string[] = [];
   const work = tempDir('drill-kill9');
   const dataDir = path.join(work, 'data');

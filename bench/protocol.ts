@@ -5,6 +5,7 @@
 // lattice.
 import { existsSync } from 'node:fs';
 import { percentile } from '../src/core/stats';
+import { optionsOrExit } from './cli';
 import {
   FRAME_DELTA,
   FrameDecoder,
@@ -161,6 +162,10 @@ function measure(trace: Trace) {
   };
 }
 
+optionsOrExit('bench:protocol', 'npm run bench:protocol (no options)', () => {
+  if (process.argv.length > 2)
+    throw new Error(`takes no options, got "${process.argv.slice(2).join(' ')}"`);
+});
 const trace12k = await load12kTrace();
 const results = {
   '12k': measure(trace12k),

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium-options';
+import { optionsOrExit } from './cli';
 import type { RenderScaleResult } from './render-scale/page';
 
 const FPS_BUDGET = 55;
@@ -21,35 +22,44 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const { values } = parseArgs({
-  options: {
-    spins: { type: 'string', default: '12000,250000,1000000' },
-    renderer: { type: 'string', default: 'gpu' },
-    seconds: { type: 'string', default: '5' },
-    unlimited: { type: 'boolean', default: false },
-    'browser-arg': { type: 'string', multiple: true, default: [] },
-    chromium: { type: 'string', default: CHROMIUM_PATH },
+const { values, sizes, seconds } = optionsOrExit(
+  'bench:render',
+  'npm run bench:render -- [--spins N,N,...] [--renderer gpu|cpu] [--seconds S] [--unlimited] ' +
+    '[--browser-arg ARG]... [--chromium PATH]',
+  () => {
+    const { values } = parseArgs({
+      options: {
+        spins: { type: 'string', default: '12000,250000,1000000' },
+        renderer: { type: 'string', default: 'gpu' },
+        seconds: { type: 'string', default: '5' },
+        unlimited: { type: 'boolean', default: false },
+        'browser-arg': { type: 'string', multiple: true, default: [] },
+        chromium: { type: 'string', default: CHROMIUM_PATH },
+      },
+      strict: true,
+    });
+    const sizes = values.spins.split(',').map((part) => {
+      const spins = Number(part);
+      if (!Number.isInteger(spins) || spins < 1 || spins > 16_777_216) {
+        throw new Error(`--spins: "${part}" is not an integer from 1 to 16777216`);
+      }
+      return spins;
+    });
+    const seconds = Number(values.seconds);
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 120) {
+      throw new Error(`--seconds: "${values.seconds}" is not an integer from 1 to 120`);
+    }
+    if (values.renderer !== 'gpu' && values.renderer !== 'cpu') {
+      throw new Error(`--renderer: "${values.renderer}" is not gpu or cpu`);
+    }
+    if (!existsSync(values.chromium)) {
+      throw new Error(
+        `no Chromium at ${values.chromium}; install Debian's "chromium" or pass --chromium PATH`,
+      );
+    }
+    return { values, sizes, seconds };
   },
-  strict: true,
-});
-
-const sizes = values.spins.split(',').map((part) => {
-  const spins = Number(part);
-  if (!Number.isInteger(spins) || spins < 1 || spins > 16_777_216) {
-    fail(`--spins: "${part}" is not an integer from 1 to 16777216`);
-  }
-  return spins;
-});
-const seconds = Number(values.seconds);
-if (!Number.isInteger(seconds) || seconds < 1 || seconds > 120) {
-  fail(`--seconds: "${values.seconds}" is not an integer from 1 to 120`);
-}
-if (values.renderer !== 'gpu' && values.renderer !== 'cpu') {
-  fail(`--renderer: "${values.renderer}" is not gpu or cpu`);
-}
-if (!existsSync(values.chromium)) {
-  fail(`no Chromium at ${values.chromium}; install Debian's "chromium" or pass --chromium PATH`);
-}
+);
 
 const vite = await createServer({
   root: process.cwd(),

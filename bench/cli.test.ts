@@ -1,0 +1,26 @@
+// Every benchmark and drill answers a bad command line with what was wrong and its usage, exit
+// code 2, before starting anything, and never with a stack trace.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const cases: { script: string; args: string[]; says: string }[] = [
+  { script: 'bench/protocol.ts', args: ['--bogus'], says: 'takes no options' },
+  { script: 'bench/render-scale.ts', args: ['--spins', '12k'], says: '--spins: "12k"' },
+  { script: 'bench/chaos.ts', args: ['--seconds', 'abc'], says: '--seconds must be' },
+  { script: 'bench/kill9.ts', args: ['--bogus'], says: "Unknown option '--bogus'" },
+  { script: 'bench/fuzz.ts', args: ['--seed', 'abc'], says: '--seed must be' },
+  { script: 'bench/load.ts', args: ['--clients', 'zero'], says: '--clients must be' },
+];
+
+describe('benchmark command lines', () => {
+  it.each(cases)('$script $args: one line saying why, exit code 2', ({ script, args, says }) => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', script, ...args], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(says);
+    expect(result.stderr).not.toMatch(/^\s+at /m);
+    expect(result.stdout).toBe('');
+  });
+});
