@@ -89,10 +89,35 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
   );
 }
 
+/** Most of a too-large body read and discarded so that its sender sees the 413. */
+const MAX_DISCARD_BYTES = 16 * 1024 * 1024;
+
+function discardBody(request: IncomingMessage): void {
+  let discardedBytes = 0;
+  request.on('data', (chunk: Buffer) => {
+    discardedBytes += chunk.length;
+    if (discardedBytes > MAX_DISCARD_BYTES) request.socket.destroy();
+  });
+  request.resume();
+}
+
 export function createHttpApp(options: HttpAppOptions): HttpApp {
   const { config, metrics, log } = options;
   const { access, directory, registry } = options.tenancy;
   const fastify = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  // A body over a route's limit: Fastify answers 413 with `connection: close`, and hanging up on a
+  // client that is still uploading can reset the connection before it reads the answer. So the
+  // rest of the body is read and thrown away on a connection kept open, up to a bound.
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    if (reply.statusCode === 413 && !request.raw.complete) {
+      const announced = Number(request.headers['content-length']);
+      if (!(announced > MAX_DISCARD_BYTES)) {
+        reply.removeHeader('connection');
+        discardBody(request.raw);
+      }
+    }
+    return payload;
+  });
   const sockets = new Set<WebSocket>();
   const connections = new Set<Connection>();
 
