@@ -1,4 +1,5 @@
 import { useUi, type UiStore } from '../state/ui-store';
+import { describeStreamHealth, streamHealth } from '../viz/stream-health';
 import { TenantSwitcher, TokenControl } from './TenantSwitcher';
 
 function connectionLabel(state: string, retryInMs: number | null, reason: string | null): string {
@@ -14,6 +15,27 @@ function connectionLabel(state: string, retryInMs: number | null, reason: string
     default:
       return reason ? `disconnected (${reason})` : 'disconnected';
   }
+}
+
+/** Says when the picture is not current: no frames while some are due, or frames arriving late. */
+function StreamHealthNotice({ store }: { store: UiStore }) {
+  const text = useUi(store, (s) =>
+    describeStreamHealth(
+      streamHealth({
+        connection: s.connection.state,
+        framesExpected: s.playback === null || s.playback.live || s.playback.playing,
+        lastFrameAgeMs: s.hud.lastFrameAgeMs,
+        intervalMs: (s.stream?.intervalUs ?? 16_667) / 1000,
+        latencyMsP95: s.hud.latencyMsP95,
+      }),
+    ),
+  );
+  if (text === null) return null;
+  return (
+    <span className="pill pill-warning" data-testid="stream-health" role="alert">
+      {text}
+    </span>
+  );
 }
 
 export function Header({ store }: { store: UiStore }) {
@@ -35,6 +57,7 @@ export function Header({ store }: { store: UiStore }) {
       <span className={`pill pill-${connection.state}`} data-testid="connection" role="status">
         {connectionLabel(connection.state, connection.retryInMs, connection.reason)}
       </span>
+      <StreamHealthNotice store={store} />
       <span className={`badge badge-${renderMode}`} data-testid="render-badge" title={renderReason}>
         {renderMode.toUpperCase()}
       </span>

@@ -20,6 +20,8 @@ export interface HudStats {
   latencyMsP95: number | null;
   frameIndex: number;
   bytesPerSecond: number;
+  /** Milliseconds since the last frame arrived; null before the first. */
+  lastFrameAgeMs: number | null;
 }
 
 export interface UiState {
@@ -59,6 +61,7 @@ export const EMPTY_HUD: HudStats = {
   framesReceived: 0,
   framesRendered: 0,
   framesDropped: 0,
+  lastFrameAgeMs: null,
   decodeMsP95: 0,
   latencyMsP95: null,
   frameIndex: -1,

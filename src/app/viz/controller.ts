@@ -47,6 +47,7 @@ export class VizController {
   private readonly wireBytes = new RollingWindow(120);
   private readonly wireTimesMs = new RollingWindow(120);
   private rafHandle = 0;
+  private lastFrameAtMs: number | null = null;
   private running = false;
   private display: Display = DEFAULT_DISPLAY;
   private pinnedIndex: number | null = null;
@@ -103,6 +104,8 @@ export class VizController {
   }
 
   setConnected(connected: boolean): void {
+    // Frames are due from the moment the stream opens: a stream that never sends one stalls too.
+    if (connected && !this.connected) this.lastFrameAtMs = performance.now();
     this.connected = connected;
   }
 
@@ -118,6 +121,7 @@ export class VizController {
     this.decodeMs.push(decodeMs);
     this.wireBytes.push(wireBytes);
     this.wireTimesMs.push(performance.now());
+    this.lastFrameAtMs = performance.now();
   }
 
   private readonly tick = (nowMs: number): void => {
@@ -166,6 +170,7 @@ export class VizController {
       latencyMsP95: this.latencyMs.size > 0 ? this.latencyMs.percentile(0.95) : null,
       frameIndex: this.frames.latest?.frameIndex ?? -1,
       bytesPerSecond: this.bytesPerSecond(),
+      lastFrameAgeMs: this.lastFrameAtMs === null ? null : performance.now() - this.lastFrameAtMs,
     };
   }
 
