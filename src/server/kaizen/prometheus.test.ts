@@ -120,6 +120,7 @@ describe('ops files', () => {
     // Every series a panel reads is exported by the console or recorded by rules.yml.
     const known = new Set([
       ...['ws_bytes_sent_total', 'delta_bytes_saved_total', 'mcp_message_latency_seconds_bucket'],
+      'ws_fanout_seconds_bucket',
       ...['kaizen_mttr_seconds', 'kaizen_resolved_tickets', 'kaizen_open_tickets'],
       ...['kaizen_latency_slo_seconds', 'kaizen_resolution_seconds_bucket', 'kaizen_alerts_total'],
       ...[...rules.matchAll(/record: (\S+)/g)].map((m) => m[1]!),
