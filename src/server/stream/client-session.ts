@@ -45,6 +45,17 @@ export interface ClientSessionOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * A client whose reported latency (median of one report) passes this is behind by more than its
+ * socket's queue shows: the kernel's buffers and the client's own queue hold the rest.
+ */
+export const LATE_CLIENT_MS = 500;
+/**
+ * A late client gets no frames until it has drained what was on its way: it stops reporting when
+ * no frames reach it, so this long after its last late report it is sent a keyframe.
+ */
+export const LATE_CLIENT_QUIET_MS = 1500;
+
 /** WebSocket close reasons are at most 123 bytes of UTF-8; ws throws on a longer one. */
 const MAX_CLOSE_REASON_BYTES = 123;
 const utf8 = new TextEncoder();
@@ -63,6 +74,8 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
   let framesSent = 0;
   let framesSkipped = 0;
   let closed = false;
+  // Latency back-off: when the client last reported frames arriving late (performance.now()).
+  let lateReportAtMs: number | null = null;
   // Replay state: following the shared head, or a cursor of this client's own.
   let playback: PlaybackState = FOLLOWING;
   let cursorEncoder: FrameEncoder | null = null;
@@ -70,8 +83,15 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
   let lastCursorFrame = -1;
   const { width, height, frameCount } = bus.info;
 
+  const behind = (): boolean => {
+    if (lateReportAtMs === null) return false;
+    if (performance.now() - lateReportAtMs <= LATE_CLIENT_QUIET_MS) return true;
+    lateReportAtMs = null;
+    return false;
+  };
+
   const overBudget = (): boolean => {
-    if (socket.bufferedAmount <= budgetBytes) return false;
+    if (socket.bufferedAmount <= budgetBytes && !behind()) return false;
     if (held > 0) metrics.resync();
     held = 0;
     framesSkipped += 1;
@@ -182,12 +202,16 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
           break;
         }
         const latest = bus.latest;
-        if (latest && socket.bufferedAmount <= budgetBytes) send(latest);
+        if (latest && socket.bufferedAmount <= budgetBytes && !behind()) send(latest);
         break;
       }
-      case 'latency':
+      case 'latency': {
         metrics.observeLatency(message.samplesMs);
+        const sorted = [...message.samplesMs].sort((a, b) => a - b);
+        const medianMs = sorted[Math.floor(sorted.length / 2)];
+        if (medianMs !== undefined && medianMs > LATE_CLIENT_MS) lateReportAtMs = performance.now();
         break;
+      }
       case 'control': {
         const result = applyControl(
           playback,

@@ -2,7 +2,12 @@
 // does: decodes every frame with the shared stream decoder, asks for resyncs, and reconnects
 // with exponential back-off and jitter.
 import WebSocket from 'ws';
-import { SUBPROTOCOL, encodeMessage, type PlaybackMessage } from '../../core/wire/envelope';
+import {
+  MAX_LATENCY_SAMPLES,
+  SUBPROTOCOL,
+  encodeMessage,
+  type PlaybackMessage,
+} from '../../core/wire/envelope';
 import { StreamDecoder, type DecodedFrame } from '../../core/wire/stream-decoder';
 
 export interface NodeStreamClientOptions {
@@ -14,6 +19,11 @@ export interface NodeStreamClientOptions {
   onPlayback?: (message: PlaybackMessage) => void;
   backoffBaseMs?: number;
   backoffMaxMs?: number;
+  /**
+   * Report frame latencies to the server once a second, as the browser does (`latency` messages).
+   * Produced-to-received on this machine's clock: for clients on the server's machine.
+   */
+  reportLatency?: boolean;
 }
 
 export class NodeStreamClient {
@@ -27,6 +37,8 @@ export class NodeStreamClient {
   private socket: WebSocket | null = null;
   private attempt = 0;
   private timer: NodeJS.Timeout | undefined;
+  private reportTimer: NodeJS.Timeout | undefined;
+  private latenciesMs: number[] = [];
   private stopped = false;
 
   constructor(private readonly options: NodeStreamClientOptions) {}
@@ -38,11 +50,22 @@ export class NodeStreamClient {
   start(): void {
     this.stopped = false;
     this.connect();
+    if (this.options.reportLatency && !this.reportTimer) {
+      this.reportTimer = setInterval(() => {
+        if (this.latenciesMs.length === 0) return;
+        this.send(
+          encodeMessage({ t: 'latency', samplesMs: this.latenciesMs.slice(-MAX_LATENCY_SAMPLES) }),
+        );
+        this.latenciesMs = [];
+      }, 1000);
+    }
   }
 
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearInterval(this.reportTimer);
+    this.reportTimer = undefined;
     this.socket?.terminate();
     this.socket = null;
   }
@@ -62,7 +85,14 @@ export class NodeStreamClient {
       const event = this.decoder.accept(data, nowMs);
       if (event.type === 'frame') {
         this.framesDecoded += 1;
-        this.options.onFrame?.(event.frame, performance.timeOrigin + nowMs);
+        const receivedAtMs = performance.timeOrigin + nowMs;
+        if (this.options.reportLatency) {
+          this.latenciesMs.push(
+            Math.min(59_000, Math.max(0, receivedAtMs - event.frame.producedAtMs)),
+          );
+          if (this.latenciesMs.length > MAX_LATENCY_SAMPLES) this.latenciesMs.shift();
+        }
+        this.options.onFrame?.(event.frame, receivedAtMs);
       } else if (event.type === 'playback') {
         this.options.onPlayback?.(event.message);
       } else if (event.type === 'fault') {

@@ -1,5 +1,6 @@
 // Slow clients and bad networks, against the real server: back-off keeps memory bounded and the
 // others on time, and a client never draws a wrong frame.
+import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRng } from '../../sim/rng';
@@ -163,5 +164,107 @@ describe('a bad network', () => {
     // And it is still streaming at the end, on its own.
     framesAfterLastCut = 0;
     await until(() => framesAfterLastCut >= 5, 10_000, 'frames after the drill');
+  }, 30_000);
+});
+
+/** A loopback proxy whose server-to-client direction carries at most `bytesPerSecond`. */
+async function startThrottledLink(
+  targetPort: number,
+  bytesPerSecond: number,
+): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    sockets.add(client).add(upstream);
+    client.pipe(upstream);
+    // Bytes wait here, and past 64 KiB the proxy stops reading, so the backlog builds up in the
+    // kernel's socket buffers, where the server's own queue does not see it.
+    const queue: Buffer[] = [];
+    let queued = 0;
+    upstream.on('data', (chunk: Buffer) => {
+      queue.push(chunk);
+      queued += chunk.length;
+      if (queued > 64 * 1024) upstream.pause();
+    });
+    const tickMs = 10;
+    const timer = setInterval(() => {
+      let allowance = (bytesPerSecond * tickMs) / 1000;
+      while (allowance > 0 && queue.length > 0) {
+        const chunk = queue[0]!;
+        const part = chunk.subarray(0, allowance);
+        client.write(part);
+        allowance -= part.length;
+        queued -= part.length;
+        if (part.length === chunk.length) queue.shift();
+        else queue[0] = chunk.subarray(part.length);
+      }
+      if (queued < 32 * 1024) upstream.resume();
+    }, tickMs);
+    const end = () => {
+      clearInterval(timer);
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe('a client on a link slower than the stream', () => {
+  it('is kept within seconds of the stream by its latency reports, with correct frames', async () => {
+    // Incompressible 64 x 64 frames: about 490 KB/s at 60 frames/s, through a 250 KB/s link.
+    const width = 64;
+    const height = 64;
+    const frames = 60;
+    const rng = createRng(9n);
+    const trace = Array.from({ length: frames }, () => {
+      const p = new Uint16Array(width * height);
+      for (let i = 0; i < p.length; i++) p[i] = rng.nextU32() & 0xffff;
+      return p;
+    });
+    const file = path.join(tempDir('slow-link'), 'random.bin');
+    await writeTraceFile(
+      file,
+      { width, height, frameCount: frames, intervalUs: 16667, flags: 0, seed: 9n },
+      (k) => trace[k]!,
+    );
+    server = await startTestServer(file);
+    const link = await startThrottledLink(Number(new URL(server.url).port), 250_000);
+    try {
+      let wrongFrames = 0;
+      const latencies: { atMs: number; latencyMs: number }[] = [];
+      const client = new NodeStreamClient({
+        url: `ws://127.0.0.1:${link.port}/ws`,
+        reportLatency: true,
+        onFrame: (f, receivedAtMs) => {
+          latencies.push({ atMs: receivedAtMs, latencyMs: receivedAtMs - f.producedAtMs });
+          if (f.phases.some((v, i) => v !== trace[f.frameIndex]![i])) wrongFrames += 1;
+        },
+      });
+      clients.push(client);
+      const startedMs = performance.timeOrigin + performance.now();
+      client.start();
+      await sleep(12_000);
+      const lastSeconds = latencies.filter((l) => l.atMs - startedMs > 8000);
+      const worstLateMs = Math.max(...lastSeconds.map((l) => l.latencyMs));
+      const skipped = server.metrics.forTenant('demo').totals.framesSkipped;
+      console.log(JSON.stringify({ frames: latencies.length, worstLateMs, skipped, wrongFrames }));
+      // Without the latency reports the backlog would grow by about half a second every second
+      // (5-6 s behind by now) until the kernel's buffers filled, megabytes later.
+      expect(lastSeconds.length).toBeGreaterThan(0);
+      expect(worstLateMs).toBeLessThan(3000);
+      expect(skipped).toBeGreaterThan(0);
+      expect(wrongFrames).toBe(0);
+    } finally {
+      await link.close();
+    }
   }, 30_000);
 });
