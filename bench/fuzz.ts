@@ -18,6 +18,7 @@
 //   observer client keeps streaming, and the server's RSS stays bounded.
 // Prints one JSON object with the seed; a failure names its target, seed and case index, and
 // `--seed S --index I --target T` reruns it. Exits 1 on any failure, 2 when it cannot run.
+import { isTenantId } from '../src/core/tenant-id';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -489,9 +490,7 @@ function hostMessageFault(message: Record<string, unknown>): string | null {
     return `keys ${keys.join()} (expected ${fields.join()})`;
   switch (message.type) {
     case 'setTenant':
-      return typeof message.tenant === 'string' && /^[a-z0-9][a-z0-9_-]{0,62}$/.test(message.tenant)
-        ? null
-        : 'bad tenant';
+      return typeof message.tenant === 'string' && isTenantId(message.tenant) ? null : 'bad tenant';
     case 'setToken':
       return message.token === null ||
         (typeof message.token === 'string' && /^[A-Za-z0-9_-]{16,256}$/.test(message.token))

@@ -1,5 +1,6 @@
 // What an operator (buttons, keys) or an embedding host (postMessage) can ask of the app.
 // Everything goes through here so every entry point behaves the same.
+import { isTenantId } from '../core/tenant-id';
 import { createContext, useContext } from 'react';
 import type { PlaybackControl } from '../core/wire/playback';
 import { createTicketActions, type TicketActions } from './kaizen/navigation';
@@ -36,7 +37,6 @@ export interface AppActions extends TicketActions {
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16] as const;
 
-export const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** Tokens are base64url; anything else cannot be one and is refused before it reaches the wire. */
 export const TOKEN_FORMAT = /^[A-Za-z0-9_-]{16,256}$/;
 
@@ -98,7 +98,7 @@ export function createAppActions(store: UiStore, stream: StreamControl): AppActi
     setRelative: (relative) => store.setState((s) => ({ display: { ...s.display, relative } })),
     pin: (spinIndex) => store.setState({ pinnedSpin: spinIndex }),
     setTenant: (tenant) => {
-      if (!TENANT_ID.test(tenant)) {
+      if (!isTenantId(tenant)) {
         store.setState({
           lastFault: `tenant ${JSON.stringify(tenant.slice(0, 64))} is not a tenant id`,
         });

@@ -1,5 +1,6 @@
 // App URL parameters (DESIGN.md 4.2). Unknown parameters and bad values fall back to defaults
 // and each produces a notice the page shows, so a mistyped link never fails silently.
+import { isTenantId } from '../core/tenant-id';
 import {
   COLORMAP_NAMES,
   DEFAULT_COLORMAP,
@@ -68,8 +69,6 @@ export const DEFAULT_PARAMS: AppParams = {
   ticket: null,
 };
 
-const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-
 function quote(value: string): string {
   return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
 }
@@ -88,7 +87,7 @@ export function parseAppParams(search: string): { params: AppParams; notices: Pa
   for (const [key, value] of query) {
     switch (key) {
       case 'tenant':
-        if (TENANT_ID.test(value)) params.tenant = value;
+        if (isTenantId(value)) params.tenant = value;
         else reject(key, value, 'a tenant id of a-z, 0-9, _ and -', 'the default tenant');
         break;
       case 'gpuThreshold': {

@@ -8,7 +8,7 @@ import { runCanary } from '../server/kaizen/canary';
 import { formatDuration } from '../server/kaizen/digest';
 import { createKaizen, kaizenConfigFromEnv } from '../server/kaizen/kaizen';
 import { createPager, type PageEvent } from '../server/kaizen/pager';
-import { TENANT_PATTERN } from '../server/kaizen/schemas';
+import { isTenantId } from '../core/tenant-id';
 import type { Ticket } from '../server/kaizen/types';
 import { consoleUrlFromEnv, targetsFromConfig } from '../server/notify/config';
 import { createOutbox, type OutboxEntry } from '../server/notify/outbox';
@@ -60,7 +60,7 @@ function sinceStart(ms: number): string {
 
 function parse(args: CanaryArgs) {
   const tenantId = args.tenant ?? 'canary';
-  if (!new RegExp(TENANT_PATTERN).test(tenantId)) {
+  if (!isTenantId(tenantId)) {
     throw new UsageError(`--tenant "${tenantId.slice(0, 70)}" is not a tenant id (a-z 0-9 _ -)`);
   }
   const durationMs = parseDuration('duration', args.duration ?? '3h');

@@ -4,7 +4,7 @@
 // and a run that died before delivering leaves it for the next run (or `deliver`) to send.
 import { buildDigest, digestDedupKey, type Digest } from '../server/kaizen/digest';
 import { digestSlackMessage } from '../server/kaizen/digest-slack';
-import { TENANT_PATTERN } from '../server/kaizen/schemas';
+import { isTenantId } from '../core/tenant-id';
 import { createTicketStore } from '../server/kaizen/store';
 import { formatDuration } from '../server/kaizen/digest';
 import { consoleUrlFromEnv, targetsFromConfig } from '../server/notify/config';
@@ -42,7 +42,7 @@ function summary(digest: Digest): string {
 
 export async function digestCommand(ctx: CommandContext, args: DigestArgs): Promise<void> {
   const tenant = args.tenant;
-  if (tenant !== undefined && !new RegExp(TENANT_PATTERN).test(tenant)) {
+  if (tenant !== undefined && !isTenantId(tenant)) {
     throw new UsageError(`--tenant "${tenant.slice(0, 70)}" is not a tenant id (a-z 0-9 _ -)`);
   }
   const window = args.since ?? '24h';

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { runCanary } from '../server/kaizen/canary';
 import { createKaizen } from '../server/kaizen/kaizen';
-import { TENANT_PATTERN } from '../server/kaizen/schemas';
+import { isTenantId } from '../core/tenant-id';
 import { parseWindow, WindowError } from '../server/kaizen/windows';
 import { openDatabase, StorageError, type Db } from '../server/storage/database';
 import { listTenants } from '../server/tenants/tenant-store';
@@ -78,7 +78,7 @@ function parseCommandLine(argv: string[]): Options | 'help' {
     tenantId: values.tenant,
     dataDir: values.data ?? null,
   };
-  if (!new RegExp(TENANT_PATTERN).test(options.tenantId)) {
+  if (!isTenantId(options.tenantId)) {
     throw new UsageError(`--tenant "${options.tenantId}" is not a tenant id`);
   }
   if (options.stallForMs >= options.stallEveryMs) {

@@ -1,5 +1,6 @@
 // GET /api/bandwidth: what the delta protocol saved for a tenant, with a per-second series over
 // a window, for the bandwidth panel (the same counts /metrics exports for Prometheus).
+import { TENANT_ID_SOURCE } from '../core/tenant-id';
 import type { FastifyInstance } from 'fastify';
 import type { ServerMetrics } from './metrics';
 
@@ -29,7 +30,7 @@ export function registerBandwidthRoutes(
           required: ['tenant'],
           additionalProperties: false,
           properties: {
-            tenant: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' },
+            tenant: { type: 'string', pattern: TENANT_ID_SOURCE },
             window: { type: 'integer', minimum: 5, maximum: BANDWIDTH_WINDOW_MAX_S, default: 60 },
           },
         },

@@ -1,5 +1,6 @@
 // GET /api/latency: the tenant's frame latency p95 per second over a window, with its SLO, for
 // the latency panel (the same samples feed mcp_message_latency_seconds for Prometheus).
+import { TENANT_ID_SOURCE } from '../core/tenant-id';
 import type { FastifyInstance } from 'fastify';
 import type { ServerMetrics } from './metrics';
 
@@ -26,7 +27,7 @@ export function registerLatencyRoutes(
           required: ['tenant'],
           additionalProperties: false,
           properties: {
-            tenant: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' },
+            tenant: { type: 'string', pattern: TENANT_ID_SOURCE },
             window: { type: 'integer', minimum: 5, maximum: 600, default: 60 },
           },
         },

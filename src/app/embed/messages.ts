@@ -1,5 +1,6 @@
 // The postMessage API between the app in an iframe and its host (docs/EMBED.md). Validated
 // here, at the boundary: anything malformed is refused with a reason, never half-applied.
+import { isTenantId } from '../../core/tenant-id';
 
 export const EMBED_VERSION = 1;
 
@@ -36,7 +37,6 @@ export type AppMessage =
         | { kind: 'tickets'; filters: Record<string, unknown>; url: string };
     };
 
-const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const TOKEN = /^[A-Za-z0-9_-]{16,256}$/;
 
 /** A host message, or the reason it was refused. */
@@ -52,7 +52,7 @@ export function parseHostMessage(data: unknown): HostMessage | { refused: string
   }
   switch (m.type) {
     case 'setTenant':
-      return typeof m.tenant === 'string' && TENANT_ID.test(m.tenant)
+      return typeof m.tenant === 'string' && isTenantId(m.tenant)
         ? { type: 'setTenant', tenant: m.tenant }
         : { refused: 'setTenant: tenant must be a tenant id (a-z, 0-9, _ and -, up to 63)' };
     case 'setToken':

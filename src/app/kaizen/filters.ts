@@ -1,6 +1,7 @@
 // The ticket list's filters: how URL parameters (the app's own links, the Grafana dashboard's and
 // the MTTR report's drill-down links) become filters, and filters become API requests, URL
 // parameters, removable chips and an empty-state sentence.
+import { isTenantId } from '../../core/tenant-id';
 import { formatWindow } from './format';
 import {
   RESOLVED_BY,
@@ -196,8 +197,6 @@ export function writeTicketListParams(query: URLSearchParams, list: TicketListPa
   for (const [k, v] of wanted) query.append(k, v);
 }
 
-const TENANT_ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-
 /**
  * Filters from an API list request such as the MTTR report's drill-down link
  * (`/api/tickets?tenant=demo&severity=error&status=resolved&window=24h&windowOn=resolved`);
@@ -210,7 +209,7 @@ export function filtersFromApiPath(path: string): TicketFilters | null {
   let tenant: string | null = null;
   let windowOn: WindowOn | null = null;
   for (const [key, value] of url.searchParams) {
-    if (key === 'tenant' && TENANT_ID.test(value)) tenant = value;
+    if (key === 'tenant' && isTenantId(value)) tenant = value;
     else if (key === 'windowOn' && isOneOf(WINDOW_ONS, value)) windowOn = value;
     else if (key === 'allTenants' || !isTicketListKey(key)) return null;
     else if (applyTicketListParam(list, key, value).length > 0) return null;

@@ -1,5 +1,6 @@
 // JSON schemas of the Kaizen API. The routes validate and serialize with these very objects and
 // the OpenAPI document is generated from them, so the document cannot drift from the code.
+import { TENANT_ID_SOURCE } from '../../core/tenant-id';
 import {
   EVENT_KINDS,
   MAX_ACTOR_CHARS,
@@ -15,7 +16,7 @@ import {
 import { WINDOW_PATTERN } from './windows';
 
 /** Same rule as the tenant registry's ids. */
-export const TENANT_PATTERN = '^[a-z0-9][a-z0-9_-]{0,62}$';
+export const TENANT_PATTERN = TENANT_ID_SOURCE;
 export const MAX_PAGE_LIMIT = 200;
 export const MAX_ALERTS_PER_REQUEST = 1000;
 

@@ -3,7 +3,7 @@
 // into a message body is ever asked. Shared by the stream, the REST routes and Kaizen.
 import { timingSafeEqual } from 'node:crypto';
 import type { TenantDirectory } from './directory';
-import { TENANT_ID_PATTERN } from './tenant-spec';
+import { isTenantId } from '../../core/tenant-id';
 import { TOKEN_PATTERN, hashToken } from './token-store';
 
 export interface Principal {
@@ -92,12 +92,12 @@ export function createTenantAccess(directory: TenantDirectory): TenantAccess {
       return resolveToken(match[1]);
     },
     requireTenant(principal, tenantId) {
-      if (!TENANT_ID_PATTERN.test(tenantId) || !directory.tenants.has(tenantId)) return 404;
+      if (!isTenantId(tenantId) || !directory.tenants.has(tenantId)) return 404;
       if (isAccessDenied(principal)) return 401;
       if (principal.tenants.has(tenantId)) return 'ok';
       return principal.tokenId === null ? 401 : 403;
     },
-    hasTenant: (tenantId) => TENANT_ID_PATTERN.test(tenantId) && directory.tenants.has(tenantId),
+    hasTenant: (tenantId) => isTenantId(tenantId) && directory.tenants.has(tenantId),
   };
 }
 

@@ -1,10 +1,9 @@
 // What a tenant is: its id, name, visibility, stream source and latency SLO. One validator serves
 // every boundary that declares tenants (the config file, the admin CLI, rows read back from
 // SQLite), so each rejects the same values with the same message naming where the value came from.
+import { isTenantId } from '../../core/tenant-id';
 import type { LatticeParams } from '../../sim/lattice';
 
-/** Lowercase letters, digits, `_` and `-`, 1 to 63 characters, starting with a letter or digit. */
-export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export const MAX_NAME_CHARS = 100;
 export const DEFAULT_SLO_MS = 7;
 export const MAX_SLO_MS = 60_000;
@@ -84,7 +83,7 @@ function checkKeys(value: Record<string, unknown>, allowed: readonly string[], w
 /** Null when `id` is a valid tenant id, else what is wrong with it. */
 export function tenantIdFault(id: unknown): string | null {
   if (typeof id !== 'string') return `must be a string, got ${show(id)}`;
-  if (!TENANT_ID_PATTERN.test(id)) {
+  if (!isTenantId(id)) {
     return `must be 1-63 characters of a-z, 0-9, _ and - starting with a letter or digit, got ${show(id)}`;
   }
   return null;
