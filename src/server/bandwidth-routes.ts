@@ -1,8 +1,8 @@
 // GET /api/bandwidth: what the delta protocol saved for a tenant, with a per-second series over
 // a window, for the bandwidth panel (the same counts /metrics exports for Prometheus).
-import { TENANT_ID_SOURCE } from '../core/tenant-id';
 import type { FastifyInstance } from 'fastify';
 import type { ServerMetrics } from './metrics';
+import { DEFAULT_PANEL_WINDOW_S, PANEL_QUERY_SCHEMA, type PanelQuery } from './panel-query';
 
 export interface BandwidthRoutesOptions {
   metrics: ServerMetrics;
@@ -15,29 +15,17 @@ export interface BandwidthRoutesOptions {
   ) => { status: number; message: string } | null;
 }
 
-export const BANDWIDTH_WINDOW_MAX_S = 600;
-
 export function registerBandwidthRoutes(
   fastify: FastifyInstance,
   options: BandwidthRoutesOptions,
 ): void {
-  fastify.get<{ Querystring: { tenant: string; window?: number } }>(
+  fastify.get<{ Querystring: PanelQuery }>(
     '/api/bandwidth',
     {
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['tenant'],
-          additionalProperties: false,
-          properties: {
-            tenant: { type: 'string', pattern: TENANT_ID_SOURCE },
-            window: { type: 'integer', minimum: 5, maximum: BANDWIDTH_WINDOW_MAX_S, default: 60 },
-          },
-        },
-      },
+      schema: { querystring: PANEL_QUERY_SCHEMA },
     },
     async (request, reply) => {
-      const { tenant, window: windowS = 60 } = request.query;
+      const { tenant, window: windowS = DEFAULT_PANEL_WINDOW_S } = request.query;
       if (!options.hasTenant(tenant)) {
         return reply.code(404).send({ error: 'not_found', message: `unknown tenant "${tenant}"` });
       }

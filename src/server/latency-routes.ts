@@ -1,8 +1,8 @@
 // GET /api/latency: the tenant's frame latency p95 per second over a window, with its SLO, for
 // the latency panel (the same samples feed mcp_message_latency_seconds for Prometheus).
-import { TENANT_ID_SOURCE } from '../core/tenant-id';
 import type { FastifyInstance } from 'fastify';
 import type { ServerMetrics } from './metrics';
+import { DEFAULT_PANEL_WINDOW_S, PANEL_QUERY_SCHEMA, type PanelQuery } from './panel-query';
 
 export interface LatencyRoutesOptions {
   metrics: ServerMetrics;
@@ -18,23 +18,13 @@ export function registerLatencyRoutes(
   fastify: FastifyInstance,
   options: LatencyRoutesOptions,
 ): void {
-  fastify.get<{ Querystring: { tenant: string; window?: number } }>(
+  fastify.get<{ Querystring: PanelQuery }>(
     '/api/latency',
     {
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['tenant'],
-          additionalProperties: false,
-          properties: {
-            tenant: { type: 'string', pattern: TENANT_ID_SOURCE },
-            window: { type: 'integer', minimum: 5, maximum: 600, default: 60 },
-          },
-        },
-      },
+      schema: { querystring: PANEL_QUERY_SCHEMA },
     },
     async (request, reply) => {
-      const { tenant, window: windowS = 60 } = request.query;
+      const { tenant, window: windowS = DEFAULT_PANEL_WINDOW_S } = request.query;
       const sloMs = options.sloMs(tenant);
       if (sloMs === undefined) {
         return reply.code(404).send({ error: 'not_found', message: `unknown tenant "${tenant}"` });
