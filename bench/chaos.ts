@@ -18,7 +18,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { percentile } from '../src/core/stats';
-import { optionsOrExit } from './cli';
+import { numberOption, optionsOrExit } from './cli';
 import { startChaosProxy, type ChaosProxy } from '../src/server/chaos-proxy';
 import { NodeStreamClient } from '../src/server/stream/node-client';
 import { openTraceFile, type TraceFile } from '../src/server/trace-file';
@@ -67,15 +67,8 @@ function parseOptions(): Options {
     },
     strict: true,
   });
-  const num = (name: string, value: string, min: number, max: number): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n < min || n > max) {
-      throw new Error(
-        `[drill:chaos] --${name} must be a number in [${min}, ${max}], got "${value}"`,
-      );
-    }
-    return n;
-  };
+  const num = (name: string, value: string, min: number, max: number): number =>
+    numberOption(name, value, { min, max, integer: false });
   const stallSeconds = num('stall-seconds', values['stall-seconds'], 2.5, 60);
   const stalls = Math.round(num('stalls', values.stalls, 1, 20));
   const seconds = num('seconds', values.seconds, 0, 3600);

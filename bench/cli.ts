@@ -11,3 +11,27 @@ export function optionsOrExit<T>(tool: string, usage: string, parse: () => T): T
     process.exit(2);
   }
 }
+
+/**
+ * A numeric option's value, checked: `integer` ones must be whole. Throws an Error naming the
+ * option, its range and what was given (optionsOrExit reports it).
+ */
+export function numberOption(
+  name: string,
+  value: string,
+  range: { min: number; max?: number; integer?: boolean },
+): number {
+  const n = Number(value);
+  const { min, max = Number.MAX_SAFE_INTEGER, integer = true } = range;
+  if (
+    value.trim() === '' ||
+    !(integer ? Number.isInteger(n) : Number.isFinite(n)) ||
+    n < min ||
+    n > max
+  ) {
+    const kind = integer ? 'an integer' : 'a number';
+    const bounds = range.max === undefined ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new Error(`--${name} must be ${kind} ${bounds}, got "${value}"`);
+  }
+  return n;
+}

@@ -28,7 +28,7 @@ import { parseArgs } from 'node:util';
 import { Packr } from 'msgpackr';
 import WebSocket from 'ws';
 import { parseHostMessage } from '../src/app/embed/messages';
-import { optionsOrExit } from './cli';
+import { numberOption, optionsOrExit } from './cli';
 import { crc32 } from '../src/core/crc32';
 import {
   TraceError,
@@ -1240,14 +1240,11 @@ async function main(): Promise<void> {
       }
       if (values.seed !== undefined && !/^\d{1,19}$/.test(values.seed))
         throw new Error(`[fuzz] --seed must be a non-negative integer, got "${values.seed}"`);
-      const cases = Number(values.cases);
-      if (!Number.isInteger(cases) || cases < 1)
-        throw new Error(`[fuzz] --cases must be a positive integer, got "${values.cases}"`);
-      const index = values.index !== undefined ? Number(values.index) : undefined;
-      if (index !== undefined && !(Number.isInteger(index) && index >= 0 && index < cases))
-        throw new Error(
-          `[fuzz] --index must be an integer from 0 to ${cases - 1}, got "${values.index}"`,
-        );
+      const cases = numberOption('cases', values.cases, { min: 1 });
+      const index =
+        values.index !== undefined
+          ? numberOption('index', values.index, { min: 0, max: cases - 1 })
+          : undefined;
       const seed = values.seed !== undefined ? BigInt(values.seed) : BigInt(Date.now());
       return { targets, seed, cases, index };
     },

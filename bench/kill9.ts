@@ -17,7 +17,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { percentile } from '../src/core/stats';
-import { optionsOrExit } from './cli';
+import { numberOption, optionsOrExit } from './cli';
 import { NodeStreamClient } from '../src/server/stream/node-client';
 import {
   demoOnlyTenantsFile,
@@ -54,15 +54,8 @@ function parseOptions(): Options {
     },
     strict: true,
   });
-  const int = (name: string, value: string, min: number, max: number): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new Error(
-        `[drill:kill9] --${name} must be an integer in [${min}, ${max}], got "${value}"`,
-      );
-    }
-    return n;
-  };
+  const int = (name: string, value: string, min: number, max: number): number =>
+    numberOption(name, value, { min, max });
   const kills = int('kills', values.kills, 1, 50);
   const seconds = int('seconds', values.seconds, 1, 3600);
   // Each kill needs time for the restart and for the clients to resume before the next.

@@ -41,6 +41,7 @@ import path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { percentile } from '../src/core/stats';
+import { numberOption, optionsOrExit } from './cli';
 import { SUBPROTOCOL } from '../src/core/wire/envelope';
 import { NodeStreamClient } from '../src/server/stream/node-client';
 import {
@@ -239,13 +240,8 @@ function parseOptions(): Options {
     },
     strict: true,
   });
-  const count = (name: string, value: string, min: number): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min) {
-      throw new Error(`[bench:load] --${name} must be an integer >= ${min}, got "${value}"`);
-    }
-    return n;
-  };
+  const count = (name: string, value: string, min: number): number =>
+    numberOption(name, value, { min });
   const clients = count('clients', values.clients, 1);
   // One core for the server, one thread for the probes, the rest for the load.
   const workers = values.workers
@@ -348,7 +344,13 @@ function histogramPercentile(histogram: Uint32Array, total: number, fraction: nu
 }
 
 async function main(): Promise<void> {
-  const options = parseOptions();
+  const options = optionsOrExit(
+    'bench:load',
+    'npm run bench:load -- --clients N --seconds S [--tenant T] [--url http://HOST:PORT] ' +
+      '[--token TOKEN] [--workers W] [--probes K] [--warmup S] [--profile DIR] ' +
+      '[--server-cpus LIST] [--client-cpus LIST]',
+    parseOptions,
+  );
   const loadAtStart = round(loadavg()[0]!);
   let server: ChildProcess | undefined;
   let url = options.url;

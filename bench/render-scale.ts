@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium-options';
-import { optionsOrExit } from './cli';
+import { numberOption, optionsOrExit } from './cli';
 import type { RenderScaleResult } from './render-scale/page';
 
 const FPS_BUDGET = 55;
@@ -38,17 +38,10 @@ const { values, sizes, seconds } = optionsOrExit(
       },
       strict: true,
     });
-    const sizes = values.spins.split(',').map((part) => {
-      const spins = Number(part);
-      if (!Number.isInteger(spins) || spins < 1 || spins > 16_777_216) {
-        throw new Error(`--spins: "${part}" is not an integer from 1 to 16777216`);
-      }
-      return spins;
-    });
-    const seconds = Number(values.seconds);
-    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 120) {
-      throw new Error(`--seconds: "${values.seconds}" is not an integer from 1 to 120`);
-    }
+    const sizes = values.spins
+      .split(',')
+      .map((part) => numberOption('spins', part, { min: 1, max: 16_777_216 }));
+    const seconds = numberOption('seconds', values.seconds, { min: 1, max: 120 });
     if (values.renderer !== 'gpu' && values.renderer !== 'cpu') {
       throw new Error(`--renderer: "${values.renderer}" is not gpu or cpu`);
     }

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { percentile } from '../src/core/stats';
+import { numberOption, optionsOrExit } from './cli';
 import { SUBPROTOCOL, decodeServerMessage, type StreamInfo } from '../src/core/wire/envelope';
 import { openTenantDatabase } from '../src/server/tenants/schema';
 import { issueToken } from '../src/server/tenants/token-store';
@@ -149,18 +150,24 @@ async function startServer(): Promise<{ url: string; token: string; child: Child
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      url: { type: 'string' },
-      token: { type: 'string' },
-      seconds: { type: 'string', default: '10' },
+  const { values, seconds } = optionsOrExit(
+    'bench:isolation',
+    'npm run bench:isolation -- [--url http://HOST:PORT --token TOKEN] [--seconds N]',
+    () => {
+      const { values } = parseArgs({
+        options: {
+          url: { type: 'string' },
+          token: { type: 'string' },
+          seconds: { type: 'string', default: '10' },
+        },
+        strict: true,
+      });
+      const seconds = numberOption('seconds', values.seconds, { min: 2, max: 3600 });
+      if (values.url && !values.token) throw new Error('--url needs --token granting "live"');
+      return { values, seconds };
     },
-    strict: true,
-  });
+  );
   const loadAtStart = Math.round(loadavg()[0]! * 100) / 100;
-  const seconds = Number(values.seconds);
-  if (!Number.isFinite(seconds) || seconds < 2) throw new Error('[bench] --seconds must be >= 2');
-  if (values.url && !values.token) throw new Error('[bench] --url needs --token granting "live"');
   const own = values.url ? null : await startServer();
   const url = values.url ?? own!.url;
   const token = values.token ?? own!.token;
