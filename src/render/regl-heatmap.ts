@@ -44,15 +44,15 @@ export function createReglHeatmap(
   let phaseTexture = regl.texture({ ...texelOptions, width: 1, height: 1 });
   let textureWidth = 1;
   let textureHeight = 1;
-  const colormapTexture = regl.texture({
+  const colormapOptions = {
     width: 256,
     height: 1,
     format: 'rgba',
     type: 'uint8',
     min: 'nearest',
     mag: 'nearest',
-    data: options.colormapLut,
-  });
+  } as const;
+  const colormapTexture = regl.texture({ ...colormapOptions, data: options.colormapLut });
 
   interface DrawProps {
     window: [number, number, number, number];
@@ -116,15 +116,7 @@ export function createReglHeatmap(
       });
     },
     setColormap(lut) {
-      colormapTexture({
-        width: 256,
-        height: 1,
-        format: 'rgba',
-        type: 'uint8',
-        min: 'nearest',
-        mag: 'nearest',
-        data: lut,
-      });
+      colormapTexture({ ...colormapOptions, data: lut });
     },
     resize() {
       regl.poll();
