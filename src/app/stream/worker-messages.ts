@@ -1,6 +1,7 @@
 // Messages between the stream worker (WebSocket, decoding) and the page.
 import type { PlaybackMessage, StreamInfo } from '../../core/wire/envelope';
 import type { PlaybackControl } from '../../core/wire/playback';
+import type { DecodedFrame } from '../../core/wire/stream-decoder';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -10,23 +11,15 @@ export type ToWorker =
   | { type: 'resync'; reason: string }
   | { type: 'control'; control: PlaybackControl };
 
-export interface WorkerFrame {
+/** A decoded frame (its `phases` transferred: the page owns them), with what the worker measured. */
+export interface WorkerFrame extends Omit<DecodedFrame, 'kind'> {
   type: 'frame';
-  seq: number;
-  frameIndex: number;
-  width: number;
-  height: number;
-  /** Transferred from the worker: the page owns it. */
-  phases: Uint16Array;
-  producedAtMs: number;
   /** Wall clock when the worker finished decoding, in ms since the epoch. */
   decodedAtMs: number;
   /** Produced on the server to decoded here, clock-offset corrected; null before the first pong. */
   latencyMs: number | null;
   /** Time from message arrival to decoded frame, in the worker. */
   decodeMs: number;
-  /** Wire size of the frame message. */
-  wireBytes: number;
   /** Order parameter R of this frame, in [0, 1] (src/core/metrics.ts), computed in the worker. */
   orderR: number;
   /** Mean phase psi of this frame, in [0, 2*pi) radians. */

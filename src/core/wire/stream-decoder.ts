@@ -21,6 +21,7 @@ export interface DecodedFrame {
   /** A fresh array the caller owns (safe to transfer to another thread). */
   phases: Uint16Array;
   producedAtMs: number;
+  /** Wire size of the frame message. */
   wireBytes: number;
   kind: 0 | 1;
 }
