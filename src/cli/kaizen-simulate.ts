@@ -9,9 +9,8 @@ import { runCanary } from '../server/kaizen/canary';
 import { createKaizen } from '../server/kaizen/kaizen';
 import { isTenantId } from '../core/tenant-id';
 import { parseWindow, WindowError } from '../server/kaizen/windows';
-import { openDatabase, StorageError, type Db } from '../server/storage/database';
-import { listTenants } from '../server/tenants/tenant-store';
-import type { Visibility } from '../server/kaizen/types';
+import { openDatabase, StorageError } from '../server/storage/database';
+import { registryVisibility } from './kaizen-common';
 
 const USAGE = `Usage: tsx src/cli/kaizen-simulate.ts [options]
 
@@ -86,17 +85,6 @@ function parseCommandLine(argv: string[]): Options | 'help' {
   }
   if (options.durationMs > 31 * 86_400_000) throw new UsageError('--duration is at most 31d');
   return options;
-}
-
-/** The tenant's visibility from the registry in the same database, when it has one. */
-function registryVisibility(db: Db): (tenantId: string) => Visibility | undefined {
-  let tenants: Map<string, Visibility>;
-  try {
-    tenants = new Map(listTenants(db).tenants.map((t) => [t.id, t.visibility]));
-  } catch {
-    tenants = new Map(); // no tenants table: a data directory the server never ran on
-  }
-  return (tenantId) => tenants.get(tenantId);
 }
 
 function main(): void {
