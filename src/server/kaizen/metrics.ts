@@ -17,6 +17,21 @@ export function registerKaizenMetrics(registry: Registry, kaizen: Kaizen): () =>
   const { store } = kaizen;
   const windows = kaizen.config.metricWindows.map((name) => ({ name, ms: parseWindow(name) }));
 
+  // MTTR per window, read from the database once per scrape: both gauges below are made from it,
+  // and a scrape runs every collect() in one go, so the result is dropped in the next microtask.
+  type WindowMttr = { window: string; rows: ReturnType<typeof mttrByTenant> };
+  let perScrape: WindowMttr[] | null = null;
+  const mttrPerWindow = (): WindowMttr[] => {
+    if (perScrape) return perScrape;
+    const nowMs = kaizen.now();
+    perScrape = windows.map((window) => ({
+      window: window.name,
+      rows: mttrByTenant(store.resolvedBetween({}, nowMs - window.ms, nowMs)),
+    }));
+    queueMicrotask(() => (perScrape = null));
+    return perScrape;
+  };
+
   new Gauge({
     name: 'kaizen_mttr_seconds',
     help: 'Time to resolve Kaizen tickets resolved in the trailing window (opened to resolved)',
@@ -24,17 +39,9 @@ export function registerKaizenMetrics(registry: Registry, kaizen: Kaizen): () =>
     registers: [registry],
     collect() {
       this.reset();
-      const nowMs = kaizen.now();
-      for (const window of windows) {
-        for (const { tenantId, severity, stats } of mttrByTenant(
-          store.resolvedBetween({}, nowMs - window.ms, nowMs),
-        )) {
-          const labels = (stat: string) => ({
-            tenant_id: tenantId,
-            severity,
-            stat,
-            window: window.name,
-          });
+      for (const { window, rows } of mttrPerWindow()) {
+        for (const { tenantId, severity, stats } of rows) {
+          const labels = (stat: string) => ({ tenant_id: tenantId, severity, stat, window });
           this.set(labels('mean'), stats.meanSeconds!);
           this.set(labels('median'), stats.medianSeconds!);
           this.set(labels('p90'), stats.p90Seconds!);
@@ -50,12 +57,9 @@ export function registerKaizenMetrics(registry: Registry, kaizen: Kaizen): () =>
     registers: [registry],
     collect() {
       this.reset();
-      const nowMs = kaizen.now();
-      for (const window of windows) {
-        for (const { tenantId, severity, stats } of mttrByTenant(
-          store.resolvedBetween({}, nowMs - window.ms, nowMs),
-        )) {
-          this.set({ tenant_id: tenantId, severity, window: window.name }, stats.count);
+      for (const { window, rows } of mttrPerWindow()) {
+        for (const { tenantId, severity, stats } of rows) {
+          this.set({ tenant_id: tenantId, severity, window }, stats.count);
         }
       }
     },
