@@ -2,17 +2,8 @@ import { useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useActions } from '../actions';
 import { useApi } from '../api-context';
+import type { TenantSummary } from '../../core/tenant-summary';
 import { useUi, type UiStore } from '../state/ui-store';
-
-interface TenantSummary {
-  id: string;
-  name: string;
-  visibility: 'public' | 'private';
-  width: number;
-  height: number;
-  source: 'replay' | 'live';
-  sloMs: number;
-}
 
 /** The tenants this operator's token can see; picking one switches stream and panels in place. */
 export function TenantSwitcher({ store }: { store: UiStore }) {

@@ -1,6 +1,7 @@
 // REST for tenants: which ones the caller may see, one tenant, and that tenant's own stream
 // metrics. The tenant comes from the path and is checked against the caller's token; refusals are
 // JSON `{error, message}` with 401, 403 or 404.
+import type { TenantSummary } from '../../core/tenant-summary';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerMetrics } from '../metrics';
 import type { StreamRegistry } from '../stream/registry';
@@ -13,17 +14,6 @@ export interface TenantRoutesOptions {
   directory: TenantDirectory;
   registry: StreamRegistry;
   metrics: ServerMetrics;
-}
-
-/** What `GET /api/tenants` lists per tenant. */
-export interface TenantSummary {
-  id: string;
-  name: string;
-  visibility: 'public' | 'private';
-  width: number;
-  height: number;
-  source: 'replay' | 'live';
-  sloMs: number;
 }
 
 export function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply {
