@@ -31,24 +31,36 @@ async function until(predicate: () => boolean, timeoutMs: number, what: string):
   }
 }
 
+/** A trace of uniformly random (incompressible) frames at 60 frames/s, and its frames. */
+async function writeRandomTrace(
+  name: string,
+  width: number,
+  height: number,
+  frames: number,
+  seed: bigint,
+): Promise<{ file: string; trace: Uint16Array[] }> {
+  const rng = createRng(seed);
+  const trace = Array.from({ length: frames }, () => {
+    const p = new Uint16Array(width * height);
+    for (let i = 0; i < p.length; i++) p[i] = rng.nextU32() & 0xffff;
+    return p;
+  });
+  const file = path.join(tempDir(name), 'random.bin');
+  await writeTraceFile(
+    file,
+    { width, height, frameCount: frames, intervalUs: 16667, flags: 0, seed },
+    (k) => trace[k]!,
+  );
+  return { file, trace };
+}
+
 describe('a slow client', () => {
   it('is backed off with bounded memory, does not slow a fast client, and resumes with correct frames', async () => {
     // Incompressible 256 x 256 frames (128 KiB each at 60 frames/s) fill socket buffers fast.
     const width = 256;
     const height = 256;
     const frames = 30;
-    const rng = createRng(7n);
-    const trace = Array.from({ length: frames }, () => {
-      const p = new Uint16Array(width * height);
-      for (let i = 0; i < p.length; i++) p[i] = rng.nextU32() & 0xffff;
-      return p;
-    });
-    const file = path.join(tempDir('slow'), 'random.bin');
-    await writeTraceFile(
-      file,
-      { width, height, frameCount: frames, intervalUs: 16667, flags: 0, seed: 7n },
-      (k) => trace[k]!,
-    );
+    const { file, trace } = await writeRandomTrace('slow', width, height, frames, 7n);
     server = await startTestServer(file);
 
     let wrongFrames = 0;
@@ -221,21 +233,7 @@ async function startThrottledLink(
 describe('a client on a link slower than the stream', () => {
   it('is kept within seconds of the stream by its latency reports, with correct frames', async () => {
     // Incompressible 64 x 64 frames: about 490 KB/s at 60 frames/s, through a 250 KB/s link.
-    const width = 64;
-    const height = 64;
-    const frames = 60;
-    const rng = createRng(9n);
-    const trace = Array.from({ length: frames }, () => {
-      const p = new Uint16Array(width * height);
-      for (let i = 0; i < p.length; i++) p[i] = rng.nextU32() & 0xffff;
-      return p;
-    });
-    const file = path.join(tempDir('slow-link'), 'random.bin');
-    await writeTraceFile(
-      file,
-      { width, height, frameCount: frames, intervalUs: 16667, flags: 0, seed: 9n },
-      (k) => trace[k]!,
-    );
+    const { file, trace } = await writeRandomTrace('slow-link', 64, 64, 60, 9n);
     server = await startTestServer(file);
     const link = await startThrottledLink(Number(new URL(server.url).port), 250_000);
     try {
