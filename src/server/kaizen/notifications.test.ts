@@ -8,7 +8,7 @@ import { PAGERDUTY_ACCEPTED, pagerDutyIncidents, startReceiver } from '../notify
 import { openDatabase } from '../storage/database';
 import { createKaizen, KaizenConfigError } from './kaizen';
 import { startKaizenNotifications } from './notifications';
-import { T0, virtualClock } from './test-clock';
+import { stallTicket, T0, virtualClock } from './test-clock';
 
 const H = 3_600_000;
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -53,15 +53,7 @@ describe('the server’s notifications', () => {
     });
     const notifications = start();
     expect(notifications.pager?.pageAfterMs).toBe(H);
-    const { ticket } = kaizen.store.openOrDedup({
-      tenantId: 'demo',
-      visibility: 'public',
-      title: 'Stream demo stalled',
-      severity: 'critical',
-      source: 'detector',
-      fingerprint: 'detector:stream-stalled:demo',
-      actor: 'detector',
-    });
+    const { ticket } = kaizen.store.openOrDedup(stallTicket());
     clock.set(T0 + H);
     await pd.waitFor(1);
     kaizen.store.resolveIncident('demo', ticket.fingerprint, {});

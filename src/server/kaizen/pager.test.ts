@@ -4,7 +4,7 @@ import { openDatabase } from '../storage/database';
 import { createKaizen } from './kaizen';
 import { createPager, PAGER_ACTOR, type PagerOptions } from './pager';
 import type { OpenTicketInput } from './store';
-import { T0, virtualClock } from './test-clock';
+import { stallTicket, T0, virtualClock } from './test-clock';
 
 const H = 3_600_000;
 const MIN = 60_000;
@@ -22,17 +22,7 @@ function setup(options: Partial<PagerOptions> = {}, maxPending?: number) {
     ...options,
   });
   const open = (input: Partial<OpenTicketInput> = {}) =>
-    kaizen.store.openOrDedup({
-      tenantId: 'demo',
-      visibility: 'public',
-      title: 'Stream demo stalled',
-      severity: 'critical',
-      source: 'detector',
-      fingerprint: 'detector:stream-stalled:demo',
-      summary: 'No frame since 12:00.',
-      actor: 'detector',
-      ...input,
-    }).ticket;
+    kaizen.store.openOrDedup(stallTicket({ summary: 'No frame since 12:00.', ...input })).ticket;
   const evaluateAt = (ms: number) => {
     clock.set(ms);
     return pager.evaluate(ms);

@@ -3,24 +3,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../storage/database';
-import { createTicketStore, TicketError, type OpenTicketInput, type TicketChange } from './store';
-import { T0, testKaizen, virtualClock } from './test-clock';
+import { createTicketStore, TicketError, type TicketChange } from './store';
+import { stallTicket, T0, testKaizen, virtualClock } from './test-clock';
 import { MAX_NOTE_CHARS } from './types';
 
 const MIN = 60_000;
 
-function input(overrides: Partial<OpenTicketInput> = {}): OpenTicketInput {
-  return {
-    tenantId: 'demo',
-    visibility: 'public',
-    title: 'Stream demo stalled',
-    severity: 'critical',
-    source: 'detector',
-    fingerprint: 'detector:stream-stalled:demo',
-    actor: 'detector',
-    ...overrides,
-  };
-}
+const input = stallTicket;
 
 describe('opening tickets', () => {
   it('opens a ticket with an "opened" event, times in ms from the injected clock', () => {

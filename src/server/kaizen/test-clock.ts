@@ -1,8 +1,23 @@
 // Virtual time for Kaizen tests: the store, the detector and the MTTR figures read this clock.
 import { openDatabase } from '../storage/database';
 import { createKaizen, type Kaizen, type KaizenOptions } from './kaizen';
+import type { OpenTicketInput } from './store';
 
 export const T0 = Date.parse('2026-03-01T12:00:00Z');
+
+/** The detector's stall ticket for the demo tenant, the tests' usual ticket. */
+export function stallTicket(overrides: Partial<OpenTicketInput> = {}): OpenTicketInput {
+  return {
+    tenantId: 'demo',
+    visibility: 'public',
+    title: 'Stream demo stalled',
+    severity: 'critical',
+    source: 'detector',
+    fingerprint: 'detector:stream-stalled:demo',
+    actor: 'detector',
+    ...overrides,
+  };
+}
 
 export interface VirtualClock {
   now: () => number;
