@@ -3,21 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Area, AreaChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useApi } from '../api-context';
 import { formatBytes } from '../format';
-
-interface BandwidthReport {
-  tenant: string;
-  windowS: number;
-  totals: {
-    bytesSent: number;
-    bytesSaved: number;
-    rawBytes: number;
-    framesSent: number;
-    framesSkipped: number;
-    resyncs: number;
-  };
-  savingsRatio: number;
-  series: { atMs: number; sentBytesPerS: number; savedBytesPerS: number; rawBytesPerS: number }[];
-}
+import type { BandwidthReport } from '../../core/api/panels';
 
 export const DEFAULT_EGRESS_USD_PER_GB = 0.09;
 const PRICE_KEY = 'phase-console.egressUsdPerGb';

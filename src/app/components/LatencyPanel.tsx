@@ -9,15 +9,7 @@ import {
   YAxis,
 } from 'recharts';
 import { useApi } from '../api-context';
-
-interface LatencyReport {
-  tenant: string;
-  sloMs: number;
-  samples: number;
-  p95MsWorst: number | null;
-  p95MsMean: number | null;
-  series: { atMs: number; p95Ms: number; count: number }[];
-}
+import type { LatencyReport } from '../../core/api/panels';
 
 /** Frame latency p95 per second for the tenant (all its viewers), against its SLO. */
 export function LatencyPanel({ tenant }: { tenant: string | null }) {

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useActions } from '../actions';
 import { useApi } from '../api-context';
-import type { TenantSummary } from '../../core/tenant-summary';
+import type { TenantSummary } from '../../core/api/tenants';
 import { useUi, type UiStore } from '../state/ui-store';
 
 /** The tenants this operator's token can see; picking one switches stream and panels in place. */

@@ -1,5 +1,5 @@
-// What `GET /api/tenants` lists per tenant (docs/API.md): written by the server, read by the
-// tenant switcher.
+// GET /api/tenants and /api/tenants/{id} (docs/API.md): written by the server, read by the tenant
+// switcher, the CLI and the tests.
 export interface TenantSummary {
   id: string;
   name: string;

@@ -1,4 +1,4 @@
-// The words of the Kaizen loop that the server and the browser share: ticket severities,
+// The words of the tickets API that the server, the browser and the CLI share: ticket severities,
 // statuses, sources, outcomes, visibilities, event kinds, and how a time window is written.
 
 export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;

@@ -14,7 +14,7 @@ export {
   type TicketSource,
   type TicketStatus,
   type Visibility,
-} from '../../core/kaizen-vocabulary';
+} from '../../core/api/vocabulary';
 import {
   SEVERITIES,
   type Outcome,
@@ -23,7 +23,7 @@ import {
   type TicketSource,
   type TicketStatus,
   type Visibility,
-} from '../../core/kaizen-vocabulary';
+} from '../../core/api/vocabulary';
 
 /** Longest note or description, in characters. */
 export const MAX_NOTE_CHARS = 10_000;

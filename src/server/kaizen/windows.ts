@@ -5,7 +5,7 @@ import {
   WINDOW_EXAMPLES,
   WINDOW_PATTERN,
   windowMs,
-} from '../../core/kaizen-vocabulary';
+} from '../../core/api/vocabulary';
 
 export { MAX_WINDOW_MS, WINDOW_EXAMPLES, WINDOW_PATTERN };
 

@@ -1,7 +1,7 @@
 // REST for tenants: which ones the caller may see, one tenant, and that tenant's own stream
 // metrics. The tenant comes from the path and is checked against the caller's token; refusals are
 // JSON `{error, message}` with 401, 403 or 404.
-import type { TenantSummary } from '../../core/tenant-summary';
+import type { TenantSummary } from '../../core/api/tenants';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerMetrics } from '../metrics';
 import type { StreamRegistry } from '../stream/registry';
