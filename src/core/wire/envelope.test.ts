@@ -172,7 +172,7 @@ describe('client messages', () => {
   });
 });
 
-describe('numbers in every msgpack format (docs/PROTOCOL.md section 2, "Types on the wire")', () => {
+describe('numbers in every msgpack format (docs/PROTOCOL.md section 2.1, types on the wire)', () => {
   // A number field is a msgpack integer or float, whatever the writer picked: msgpackr writes 1
   // as a fixint and 2^32 as a float64, other libraries a millisecond clock as a uint64.
   const FORMAT = {
