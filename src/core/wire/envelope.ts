@@ -129,8 +129,11 @@ export class WireError extends Error {
   }
 }
 
-// Plain maps (no record extension) keep the wire readable by any msgpack implementation.
-const packr = new Packr({ useRecords: false, moreTypes: false });
+// Plain maps (no record extension) keep the wire readable by any msgpack implementation. Other
+// writers send integers of 2^32 and above as uint64 or int64 (a millisecond clock, for one), which
+// msgpackr reads as BigInt by default, and the field checks refused them: read them as numbers
+// (exact up to 2^53; an integer field refuses anything larger).
+const packr = new Packr({ useRecords: false, moreTypes: false, int64AsType: 'number' });
 
 export function encodeMessage(message: ServerMessage | ClientMessage): Uint8Array<ArrayBuffer> {
   // msgpackr returns a Buffer (Node) or Uint8Array (browser) over a plain ArrayBuffer.

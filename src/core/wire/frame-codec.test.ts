@@ -407,6 +407,16 @@ describe('FrameDecoder on malformed payloads', () => {
       error: `[wire] stored keyframe of ${2 * n} bytes, expected ${2 * n + 1} for 12x10`,
     },
     {
+      name: 'a stored keyframe one byte long: stored bytes have no end marker to stop at',
+      held: 0,
+      frame: {
+        kind: FRAME_KEY,
+        order: 0,
+        payload: withCoding(CODING.storedKey, new Uint8Array(2 * n + 1)),
+      },
+      error: `[wire] stored keyframe of ${2 * n + 2} bytes, expected ${2 * n + 1} for 12x10`,
+    },
+    {
       name: 'a truncated keyframe',
       held: 0,
       frame: {
@@ -523,6 +533,21 @@ describe('FrameDecoder on malformed payloads', () => {
         expect(decoder.decode(delta2.kind, delta2.order, delta2.payload)).toEqual(frames[2]);
     });
   }
+
+  // The rule: bytes after the final DEFLATE block are not part of the frame, and every decoder
+  // ignores them (within the payload limit), so all decoders accept the same payloads.
+  const TRAILING = [
+    { name: 'one zero byte', bytes: [0] },
+    { name: '64 bytes of 0xff', bytes: new Array<number>(64).fill(0xff) },
+    { name: 'a second DEFLATE stream', bytes: [...deflateSync(new Uint8Array(2 * n).fill(7))] },
+  ];
+  it.each(TRAILING)('ignores $name after the final DEFLATE block, in each coding', ({ bytes }) => {
+    const decoder = new FrameDecoder(width, height);
+    [key, delta1, delta2].forEach((sent, k) => {
+      const payload = Uint8Array.from([...sent.payload, ...bytes]);
+      expect(decoder.decode(sent.kind, sent.order, payload)).toEqual(frames[k]);
+    });
+  });
 
   it('rejects a small stream that would inflate without bound', () => {
     const bomb = deflateSync(new Uint8Array(128 << 10));

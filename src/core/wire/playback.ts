@@ -1,6 +1,6 @@
-// Per-client replay state (docs/PROTOCOL.md section 5): a client either follows the stream's
-// head with everyone else, or has its own cursor into the trace (paused, seeking, another speed,
-// A-B loop). Pure and shared: the server steps it, the client shows it.
+// Per-client replay state (docs/PROTOCOL.md sections 2.2 and 3): a client either follows the
+// stream's head with everyone else, or has its own cursor into the trace (paused, seeking, another
+// speed, A-B loop). Pure and shared: the server steps it, the client shows it.
 
 export const MIN_SPEED = 0.25;
 export const MAX_SPEED = 16;

@@ -35,7 +35,10 @@ export type StreamEvent =
   | { type: 'server-error'; message: ErrorMessage }
   /** Something was wrong; `resync` says the caller must send a resync request now. */
   | { type: 'fault'; message: string; resync: boolean }
-  /** A delta that cannot be used while a keyframe is awaited after a resync request. */
+  /**
+   * A frame not used, with nothing reset: a delta while a keyframe is awaited after a resync
+   * request, or a stale keyframe (its seq not above the last decoded one).
+   */
   | { type: 'skipped'; seq: number };
 
 /** Ask again if the keyframe after a resync request has not come within this time. */
@@ -119,7 +122,9 @@ export class StreamDecoder {
         );
       }
     } else if (this.lastSeq !== null && seq <= this.lastSeq) {
-      return this.fault(`[wire] keyframe ${seq} out of order after ${this.lastSeq}`, nowMs);
+      // A keyframe of a frame already decoded (the answer to a resync request that crossed a
+      // frame, say): the frames held are still the stream's, so dropping it loses nothing.
+      return { type: 'skipped', seq };
     }
     let phases: Uint16Array;
     try {
