@@ -4,12 +4,12 @@
 // --page-after mark pages PagerDuty through the outbox, the canary recovers, the ticket resolves
 // and so does the page. Hours pass in a second or two; the PagerDuty events then go out in real
 // time. It prints the timeline in simulated time and checks every step; exit 1 if one is missing.
-import { runCanary } from '../server/kaizen/canary';
-import { formatDuration } from '../server/kaizen/digest';
-import { createKaizen, kaizenConfigFromEnv } from '../server/kaizen/kaizen';
-import { createPager, type PageEvent } from '../server/kaizen/pager';
+import { runCanary } from '../server/incidents/canary';
+import { formatDuration } from '../server/incidents/digest';
+import { createKaizen, kaizenConfigFromEnv } from '../server/incidents/kaizen';
+import { createPager, type PageEvent } from '../server/incidents/pager';
 import { isTenantId } from '../core/tenant-id';
-import type { Ticket } from '../server/kaizen/types';
+import type { Ticket } from '../server/incidents/types';
 import { consoleUrlFromEnv, targetsFromConfig } from '../server/notify/config';
 import { createOutbox, type OutboxEntry } from '../server/notify/outbox';
 import { createDeliveryWorker, type DeliveryOutcome } from '../server/notify/worker';

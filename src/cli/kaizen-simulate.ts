@@ -5,10 +5,10 @@
 // Exit codes: 0 done, 1 the database failed, 2 bad command line.
 
 import { parseArgs } from 'node:util';
-import { runCanary } from '../server/kaizen/canary';
-import { createKaizen } from '../server/kaizen/kaizen';
+import { runCanary } from '../server/incidents/canary';
+import { createKaizen } from '../server/incidents/kaizen';
 import { isTenantId } from '../core/tenant-id';
-import { parseWindow, WindowError } from '../server/kaizen/windows';
+import { parseWindow, WindowError } from '../server/incidents/windows';
 import { openDatabase, StorageError } from '../server/storage/database';
 import { registryVisibility } from './kaizen-common';
 

@@ -15,9 +15,9 @@ import {
 } from '../core/wire/envelope';
 import { registerBandwidthRoutes } from './bandwidth-routes';
 import { registerLatencyRoutes } from './latency-routes';
-import type { Kaizen } from './kaizen/kaizen';
-import { registerKaizenRoutes } from './kaizen/routes';
-import { scopeFromAccess } from './kaizen/scope';
+import type { Kaizen } from './incidents/kaizen';
+import { registerKaizenRoutes } from './incidents/routes';
+import { scopeFromAccess } from './incidents/scope';
 import type { ServerConfig } from './config';
 import type { ServerMetrics } from './metrics';
 import { createClientSession, type ClientSession } from './stream/client-session';
