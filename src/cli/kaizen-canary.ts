@@ -9,7 +9,7 @@ import { formatDuration } from '../server/incidents/digest';
 import { createKaizen, kaizenConfigFromEnv } from '../server/incidents/kaizen';
 import { createPager, type PageEvent } from '../server/incidents/pager';
 import { isTenantId } from '../core/tenant-id';
-import type { Ticket } from '../server/incidents/types';
+import type { TicketRecord } from '../server/incidents/types';
 import { consoleUrlFromEnv, targetsFromConfig } from '../server/notify/config';
 import { createOutbox, type OutboxEntry } from '../server/notify/outbox';
 import { createDeliveryWorker, type DeliveryOutcome } from '../server/notify/worker';
@@ -109,7 +109,7 @@ export async function canaryCommand(ctx: CommandContext, args: CanaryArgs): Prom
 
     const timeline: TimelineEntry[] = [];
     const note = (atMs: number, text: string, rank = 1) => timeline.push({ atMs, rank, text });
-    const tickets = new Map<number, Ticket>();
+    const tickets = new Map<number, TicketRecord>();
     // Heard once the simulation has committed, so times come from the tickets, not the clock.
     store.onChange(({ kind, ticket }) => {
       if (ticket.tenantId !== tenantId) return;

@@ -3,7 +3,7 @@
 import { parseWindow, WindowError } from '../server/incidents/windows';
 import { loadNotifyConfig, type NotifyConfig } from '../server/notify/config';
 import type { DeliveryOutcome } from '../server/notify/worker';
-import type { Visibility } from '../server/incidents/types';
+import type { Visibility } from '../core/api/vocabulary';
 import { listTenants } from '../server/tenants/tenant-store';
 import type { Db } from '../server/storage/database';
 

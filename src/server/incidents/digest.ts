@@ -3,7 +3,7 @@
 // Plain data here; digest-slack.ts turns it into a Slack message.
 import { computeMttr, resolutionSeconds, resolutionStats, type ResolutionStats } from './mttr';
 import type { TicketFilter, TicketStore } from './store';
-import { SEVERITIES, type Severity, type Ticket } from './types';
+import { SEVERITIES, type Severity, type TicketRecord } from './types';
 
 export interface Offender {
   tenantId: string;
@@ -34,7 +34,7 @@ export interface Digest {
   mttr: { all: ResolutionStats; severities: { severity: Severity; stats: ResolutionStats }[] };
   offenders: Offender[];
   /** Still-open tickets, oldest first, at most `listOpen`. */
-  open: Ticket[];
+  open: TicketRecord[];
 }
 
 export interface DigestOptions {
@@ -54,8 +54,8 @@ const MAX_TICKETS = 5000;
 function allTickets(
   store: TicketStore,
   filter: TicketFilter,
-): { tickets: Ticket[]; total: number } {
-  const tickets: Ticket[] = [];
+): { tickets: TicketRecord[]; total: number } {
+  const tickets: TicketRecord[] = [];
   let cursor: string | undefined;
   let total: number;
   do {
@@ -69,7 +69,7 @@ function allTickets(
 
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);
 
-function offenders(tickets: readonly Ticket[], fromMs: number, toMs: number): Offender[] {
+function offenders(tickets: readonly TicketRecord[], fromMs: number, toMs: number): Offender[] {
   const groups = new Map<string, Offender>();
   // Newest first (the store's order), so the first ticket of a group names it.
   for (const t of tickets) {
@@ -114,7 +114,7 @@ export function buildDigest(store: TicketStore, options: DigestOptions): Digest 
   const resolved = allTickets(store, { ...scope, resolvedSinceMs: fromMs });
   const open = allTickets(store, { ...scope, statuses: ['open', 'acknowledged'] });
 
-  const byId = new Map<number, Ticket>();
+  const byId = new Map<number, TicketRecord>();
   for (const t of [...opened.tickets, ...resolved.tickets, ...open.tickets]) byId.set(t.id, t);
   const tickets = [...byId.values()].sort((a, b) => b.openedAtMs - a.openedAtMs || b.id - a.id);
 

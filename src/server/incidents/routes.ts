@@ -37,8 +37,8 @@ import {
   AUTO,
   type Outcome,
   type Severity,
-  type Ticket,
-  type TicketEvent,
+  type TicketRecord,
+  type TicketEventRecord,
   type TicketSource,
   type TicketStatus,
 } from './types';
@@ -96,7 +96,7 @@ const errors = (...statuses: number[]) =>
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-export function ticketJson(ticket: Ticket) {
+export function ticketJson(ticket: TicketRecord) {
   return {
     id: ticket.id,
     tenant: ticket.tenantId,
@@ -119,7 +119,7 @@ export function ticketJson(ticket: Ticket) {
   };
 }
 
-function eventJson(event: TicketEvent) {
+function eventJson(event: TicketEventRecord) {
   return {
     id: event.id,
     at: iso(event.atMs),
@@ -345,7 +345,7 @@ const kaizenRoutesPlugin: FastifyPluginAsync<KaizenRoutesOptions> = async (fasti
   };
 
   /** The ticket, if the caller may see it: others are 404 exactly like missing ones. */
-  const visibleTicket = (scope: KaizenScope, id: number): Ticket => {
+  const visibleTicket = (scope: KaizenScope, id: number): TicketRecord => {
     const ticket = store.get(id);
     if (!ticket || !scope.tenants.has(ticket.tenantId)) throw new HttpError(404, `no ticket ${id}`);
     return ticket;
