@@ -9,6 +9,7 @@ import {
   MAX_FINGERPRINT_CHARS,
   MAX_NOTE_CHARS,
   MAX_TITLE_CHARS,
+  type OpenResult,
   type Outcome,
   type Severity,
   type TicketRecord,
@@ -49,8 +50,6 @@ export interface OpenTicketInput {
   /** When the incident began, if known and earlier than now (an alert's startsAt). */
   atMs?: number;
 }
-
-export type OpenResult = 'opened' | 'deduplicated' | 'reopened';
 
 export interface ResolveInput {
   /** `'auto'` or a person's name. */

@@ -3,11 +3,13 @@
 export {
   AUTO,
   EVENT_KINDS,
+  OPEN_RESULTS,
   OUTCOMES,
   SEVERITIES,
   SOURCES,
   STATUSES,
   VISIBILITIES,
+  type OpenResult,
   type Outcome,
   type Severity,
   type TicketEventKind,
