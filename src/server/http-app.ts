@@ -17,8 +17,8 @@ import {
 import { registerBandwidthRoutes } from './bandwidth-routes';
 import { registerLatencyRoutes } from './latency-routes';
 import type { Kaizen } from './incidents/kaizen';
-import { registerKaizenRoutes } from './incidents/routes';
-import { scopeFromAccess } from './incidents/scope';
+import { registerKaizenRoutes } from './incidents/routes/plugin';
+import { scopeFromAccess } from './incidents/routes/scope';
 import type { ServerConfig } from './config';
 import type { ServerMetrics } from './metrics';
 import { createClientSession, type ClientSession } from './stream/client-session';

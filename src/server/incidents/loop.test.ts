@@ -6,7 +6,8 @@ import { openDatabase } from '../storage/database';
 import type { FrameSource, SourceFrame } from '../stream/source';
 import { tapFramesForDetector } from './frame-tap';
 import { createKaizen, type Kaizen } from './kaizen';
-import { allTenantsScope, registerKaizenRoutes } from './routes';
+import { registerKaizenRoutes } from './routes/plugin';
+import { allTenantsScope } from './routes/scope';
 import { DEFAULT_RULES } from './detector-rules';
 
 /** 60 frames per second until paused. */
