@@ -15,7 +15,8 @@ import { registryVisibility } from './kaizen-common';
 const USAGE = `Usage: tsx src/cli/kaizen-simulate.ts [options]
 
 Runs a stream that stalls every --stall-every for --stall-for, for --duration of virtual time,
-under the detector's default rules, and prints the tickets and MTTR as JSON.
+under the detector's default rules, and prints the tickets and MTTR (as GET /api/mttr would
+answer for the run) as JSON.
 
 Options:
   --duration D      virtual time to simulate, like 3h (default 3h)

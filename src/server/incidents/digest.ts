@@ -1,8 +1,9 @@
 // The daily digest of Kaizen tickets: what opened and resolved in a trailing window, what is still
 // open whenever it opened, MTTR with the count behind it, and the incidents that fired most.
 // Plain data here; digest-slack.ts turns it into a Slack message.
-import { computeMttr, resolutionSeconds, resolutionStats, type ResolutionStats } from './mttr';
-import type { TicketFilter, TicketStore } from './store';
+import type { ResolutionStats } from '../../core/api/tickets';
+import { resolutionSeconds, resolutionStats } from './mttr';
+import type { ResolvedSample, TicketFilter, TicketStore } from './store';
 import { SEVERITIES, type Severity, type TicketRecord } from './types';
 
 export interface Offender {
@@ -119,7 +120,7 @@ export function buildDigest(store: TicketStore, options: DigestOptions): Digest 
   const tickets = [...byId.values()].sort((a, b) => b.openedAtMs - a.openedAtMs || b.id - a.id);
 
   const samples = store.resolvedBetween(scope, fromMs, toMs);
-  const report = computeMttr(samples, { fromMs, toMs });
+  const statsOf = (list: readonly ResolvedSample[]) => resolutionStats(list.map(resolutionSeconds));
   return {
     tenant: options.tenant ?? null,
     window: options.window,
@@ -130,10 +131,11 @@ export function buildDigest(store: TicketStore, options: DigestOptions): Digest 
     stillOpen: open.total,
     tickets: byId.size,
     mttr: {
-      all: resolutionStats(samples.map(resolutionSeconds)),
-      severities: report.severities
-        .filter((s) => s.all.count > 0)
-        .map((s) => ({ severity: s.severity, stats: s.all })),
+      all: statsOf(samples),
+      severities: SEVERITIES.map((severity) => ({
+        severity,
+        stats: statsOf(samples.filter((s) => s.severity === severity)),
+      })).filter((s) => s.stats.count > 0),
     },
     offenders: offenders(tickets, fromMs, toMs).slice(0, options.offenders ?? 5),
     open: [...open.tickets]

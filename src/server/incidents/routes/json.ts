@@ -1,10 +1,9 @@
 // Stored tickets into the API's JSON (core/api/tickets.ts): ms times become ISO 8601 strings,
 // tenantId becomes tenant, and resolutionSeconds is derived. The only place these shapes are built.
 import type { Ticket, TicketDetail, TicketEvent, TicketPage } from '../../../core/api/tickets';
+import { isoTime } from '../../../core/api/time';
 import type { TicketRecordPage } from '../store';
 import type { TicketEventRecord, TicketRecord, TicketRecordWithEvents } from '../types';
-
-export const isoTime = (ms: number): string => new Date(ms).toISOString();
 
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : isoTime(ms));
 
