@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { formatDuration } from '../src/app/kaizen/format';
+import type { Ticket, TicketPage } from '../src/core/api/tickets';
 import { startServer, tempDir, type RunningServer } from './support';
 
 // A server of its own on a fresh data directory, with the detector's rules off: the only tickets
@@ -167,23 +168,23 @@ test.beforeAll(async () => {
     by: 'ana',
   });
 
-  const page = await api<{ tickets: { id: number; title: string }[] }>(
-    'GET',
-    '/api/tickets?limit=200',
-  );
+  const page = await api<TicketPage>('GET', '/api/tickets?limit=200');
   ids = Object.fromEntries(page.tickets.map((t) => [t.title.replace('e2e ', ''), t.id]));
   expect(Object.keys(ids).sort()).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I']);
 
-  const d = await api<{ resolutionSeconds: number }>('POST', `/api/tickets/${ids.D}/resolve`, {
+  const d = await api<Ticket>('POST', `/api/tickets/${ids.D}/resolve`, {
     by: 'ana',
     outcome: 'true_positive',
     note: 'restarted the replay',
   });
   await api('POST', `/api/tickets/${ids.E}/ack`, { by: 'bo' });
-  const e = await api<{ resolutionSeconds: number }>('POST', `/api/tickets/${ids.E}/resolve`, {
+  const e = await api<Ticket>('POST', `/api/tickets/${ids.E}/resolve`, {
     by: 'bo',
     outcome: 'false_positive',
   });
+  if (d.resolutionSeconds === null || e.resolutionSeconds === null) {
+    throw new Error(`resolved tickets without resolutionSeconds: ${JSON.stringify([d, e])}`);
+  }
   personSeconds = { D: d.resolutionSeconds, E: e.resolutionSeconds };
 });
 

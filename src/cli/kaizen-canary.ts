@@ -4,12 +4,12 @@
 // --page-after mark pages PagerDuty through the outbox, the canary recovers, the ticket resolves
 // and so does the page. Hours pass in a second or two; the PagerDuty events then go out in real
 // time. It prints the timeline in simulated time and checks every step; exit 1 if one is missing.
-import { runCanary } from '../server/kaizen/canary';
-import { formatDuration } from '../server/kaizen/digest';
-import { createKaizen, kaizenConfigFromEnv } from '../server/kaizen/kaizen';
-import { createPager, type PageEvent } from '../server/kaizen/pager';
+import { runCanary } from '../server/incidents/canary';
+import { formatDuration } from '../server/incidents/digest';
+import { createKaizen, kaizenConfigFromEnv } from '../server/incidents/kaizen';
+import { createPager, type PageEvent } from '../server/incidents/pager';
 import { isTenantId } from '../core/tenant-id';
-import type { Ticket } from '../server/kaizen/types';
+import type { TicketRecord } from '../server/incidents/types';
 import { consoleUrlFromEnv, targetsFromConfig } from '../server/notify/config';
 import { createOutbox, type OutboxEntry } from '../server/notify/outbox';
 import { createDeliveryWorker, type DeliveryOutcome } from '../server/notify/worker';
@@ -109,7 +109,7 @@ export async function canaryCommand(ctx: CommandContext, args: CanaryArgs): Prom
 
     const timeline: TimelineEntry[] = [];
     const note = (atMs: number, text: string, rank = 1) => timeline.push({ atMs, rank, text });
-    const tickets = new Map<number, Ticket>();
+    const tickets = new Map<number, TicketRecord>();
     // Heard once the simulation has committed, so times come from the tickets, not the clock.
     store.onChange(({ kind, ticket }) => {
       if (ticket.tenantId !== tenantId) return;

@@ -1,9 +1,9 @@
 // What the `npm run kaizen` commands share: their errors and exit codes, durations on the command
 // line, and how a delivery outcome is told to the operator.
-import { parseWindow, WindowError } from '../server/kaizen/windows';
+import { parseWindow, WindowError } from '../server/incidents/windows';
 import { loadNotifyConfig, type NotifyConfig } from '../server/notify/config';
 import type { DeliveryOutcome } from '../server/notify/worker';
-import type { Visibility } from '../server/kaizen/types';
+import type { Visibility } from '../core/api/vocabulary';
 import { listTenants } from '../server/tenants/tenant-store';
 import type { Db } from '../server/storage/database';
 

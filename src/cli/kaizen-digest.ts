@@ -2,11 +2,11 @@
 // the window has no tickets (unless --force) or with --dry-run. A digest goes through the outbox
 // with one dedup key per scope, window and UTC day: a rerun the same day does not post it again,
 // and a run that died before delivering leaves it for the next run (or `deliver`) to send.
-import { buildDigest, digestDedupKey, type Digest } from '../server/kaizen/digest';
-import { digestSlackMessage } from '../server/kaizen/digest-slack';
+import { buildDigest, digestDedupKey, type Digest } from '../server/incidents/digest';
+import { digestSlackMessage } from '../server/incidents/digest-slack';
 import { isTenantId } from '../core/tenant-id';
-import { createTicketStore } from '../server/kaizen/store';
-import { formatDuration } from '../server/kaizen/digest';
+import { createTicketStore } from '../server/incidents/store';
+import { formatDuration } from '../server/incidents/digest';
 import { consoleUrlFromEnv, targetsFromConfig } from '../server/notify/config';
 import { createOutbox } from '../server/notify/outbox';
 import { createDeliveryWorker } from '../server/notify/worker';
@@ -19,7 +19,7 @@ import {
   UsageError,
   type CommandContext,
 } from './kaizen-common';
-import { parseWindow, WindowError } from '../server/kaizen/windows';
+import { parseWindow, WindowError } from '../server/incidents/windows';
 
 /** What an empty window prints; the go-live checklist looks for exactly this line. */
 export const SUPPRESSED = '0 tickets – digest suppressed';

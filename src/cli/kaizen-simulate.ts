@@ -5,17 +5,18 @@
 // Exit codes: 0 done, 1 the database failed, 2 bad command line.
 
 import { parseArgs } from 'node:util';
-import { runCanary } from '../server/kaizen/canary';
-import { createKaizen } from '../server/kaizen/kaizen';
+import { runCanary } from '../server/incidents/canary';
+import { createKaizen } from '../server/incidents/kaizen';
 import { isTenantId } from '../core/tenant-id';
-import { parseWindow, WindowError } from '../server/kaizen/windows';
+import { parseWindow, WindowError } from '../server/incidents/windows';
 import { openDatabase, StorageError } from '../server/storage/database';
 import { registryVisibility } from './kaizen-common';
 
 const USAGE = `Usage: tsx src/cli/kaizen-simulate.ts [options]
 
 Runs a stream that stalls every --stall-every for --stall-for, for --duration of virtual time,
-under the detector's default rules, and prints the tickets and MTTR as JSON.
+under the detector's default rules, and prints the tickets and MTTR (as GET /api/mttr would
+answer for the run) as JSON.
 
 Options:
   --duration D      virtual time to simulate, like 3h (default 3h)

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTicketStore } from '../server/kaizen/store';
+import { createTicketStore } from '../server/incidents/store';
 import { createOutbox } from '../server/notify/outbox';
 import {
   closedPortUrl,

@@ -4,8 +4,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { KaizenConfigError } from '../server/kaizen/kaizen';
-import { RulesError } from '../server/kaizen/detector-rules';
+import { KaizenConfigError } from '../server/incidents/kaizen';
+import { RulesError } from '../server/incidents/detector-rules';
 import { NotifyConfigError } from '../server/notify/config';
 import { NotifyError } from '../server/notify/outbox';
 import { StorageError } from '../server/storage/database';

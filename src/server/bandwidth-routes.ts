@@ -1,6 +1,8 @@
 // GET /api/bandwidth: what the delta protocol saved for a tenant, with a per-second series over
 // a window, for the bandwidth panel (the same counts /metrics exports for Prometheus).
 import type { FastifyInstance } from 'fastify';
+import type { ErrorBody } from '../core/api/errors';
+import type { BandwidthReport } from '../core/api/panels';
 import type { ServerMetrics } from './metrics';
 import { DEFAULT_PANEL_WINDOW_S, PANEL_QUERY_SCHEMA, type PanelQuery } from './panel-query';
 
@@ -27,12 +29,17 @@ export function registerBandwidthRoutes(
     async (request, reply) => {
       const { tenant, window: windowS = DEFAULT_PANEL_WINDOW_S } = request.query;
       if (!options.hasTenant(tenant)) {
-        return reply.code(404).send({ error: 'not_found', message: `unknown tenant "${tenant}"` });
+        return reply
+          .code(404)
+          .send({ error: 'not_found', message: `unknown tenant "${tenant}"` } satisfies ErrorBody);
       }
       const refusal = options.authorize?.(request.headers.authorization, tenant);
-      if (refusal)
-        return reply.code(refusal.status).send({ error: 'forbidden', message: refusal.message });
-      const totals = options.metrics.forTenant(tenant).totals;
+      if (refusal) {
+        return reply
+          .code(refusal.status)
+          .send({ error: 'forbidden', message: refusal.message } satisfies ErrorBody);
+      }
+      const { totals } = options.metrics.forTenant(tenant);
       const samples = options.metrics.bandwidthSamples(tenant, windowS);
       const series = samples.slice(1).map((s, i) => {
         const prev = samples[i]!;
@@ -47,10 +54,18 @@ export function registerBandwidthRoutes(
       return {
         tenant,
         windowS,
-        totals,
+        // Copied field by field so that a count added to the server's totals is not sent unnoticed.
+        totals: {
+          bytesSent: totals.bytesSent,
+          bytesSaved: totals.bytesSaved,
+          rawBytes: totals.rawBytes,
+          framesSent: totals.framesSent,
+          framesSkipped: totals.framesSkipped,
+          resyncs: totals.resyncs,
+        },
         savingsRatio: totals.rawBytes > 0 ? totals.bytesSaved / totals.rawBytes : 0,
         series,
-      };
+      } satisfies BandwidthReport;
     },
   );
 }

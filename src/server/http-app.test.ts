@@ -3,6 +3,8 @@ import { writeFileSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Packr } from 'msgpackr';
+import type { ErrorBody } from '../core/api/errors';
+import type { BandwidthReport } from '../core/api/panels';
 import { CLOSE, type FrameMessage } from '../core/wire/envelope';
 import {
   TestClient,
@@ -168,10 +170,9 @@ describe('HTTP', () => {
     await client.opened;
     await client.waitFor(() => client.decoded.length >= 20);
     const read = async () =>
-      (await (await fetch(`${server.url}/api/bandwidth?tenant=demo&window=30`)).json()) as {
-        totals: { bytesSaved: number; bytesSent: number; rawBytes: number };
-        savingsRatio: number;
-      };
+      (await (
+        await fetch(`${server.url}/api/bandwidth?tenant=demo&window=30`)
+      ).json()) as BandwidthReport;
     const first = await read();
     await client.waitFor(() => client.decoded.length >= 40);
     const second = await read();
@@ -193,7 +194,7 @@ describe('HTTP', () => {
   ])('answers /api/bandwidth$query with $status', async ({ query, status }) => {
     const response = await fetch(`${server.url}/api/bandwidth${query}`);
     expect(response.status).toBe(status);
-    const body = (await response.json()) as { error: string; message: string };
+    const body = (await response.json()) as ErrorBody;
     expect(body.error).toBe(status === 400 ? 'bad_request' : 'not_found');
     expect(body.message.length).toBeGreaterThan(0);
   });

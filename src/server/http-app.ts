@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { ErrorBody } from '../core/api/errors';
 import {
   CLOSE,
   MAX_CLIENT_MESSAGE_BYTES,
@@ -15,9 +16,9 @@ import {
 } from '../core/wire/envelope';
 import { registerBandwidthRoutes } from './bandwidth-routes';
 import { registerLatencyRoutes } from './latency-routes';
-import type { Kaizen } from './kaizen/kaizen';
-import { registerKaizenRoutes } from './kaizen/routes';
-import { scopeFromAccess } from './kaizen/scope';
+import type { Kaizen } from './incidents/kaizen';
+import { registerKaizenRoutes } from './incidents/routes/plugin';
+import { scopeFromAccess } from './incidents/routes/scope';
 import type { ServerConfig } from './config';
 import type { ServerMetrics } from './metrics';
 import { createClientSession, type ClientSession } from './stream/client-session';
@@ -136,20 +137,24 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
       const where = error.validationContext ?? 'request';
-      return reply.code(400).send({ error: 'bad_request', message: `${where} ${error.message}` });
+      return reply
+        .code(400)
+        .send({ error: 'bad_request', message: `${where} ${error.message}` } satisfies ErrorBody);
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return reply
-        .code(status)
-        .send({ error: codes[status] ?? 'bad_request', message: error.message });
+      return reply.code(status).send({
+        error: codes[status] ?? 'bad_request',
+        message: error.message,
+      } satisfies ErrorBody);
     }
     log(
       `[http] ${request.method} ${request.url.slice(0, 200)} failed: ${error.stack ?? error.message}`,
     );
-    return reply
-      .code(500)
-      .send({ error: 'internal', message: 'internal error; the server log has the details' });
+    return reply.code(500).send({
+      error: 'internal',
+      message: 'internal error; the server log has the details',
+    } satisfies ErrorBody);
   });
 
   fastify.get('/healthz', async (_req, reply) => {
@@ -220,9 +225,10 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         !/\.[a-z0-9]+$/i.test(pathname) &&
         (req.headers.accept ?? '').includes('text/html');
       if (isPageRoute) return reply.sendFile('index.html');
-      return reply
-        .code(404)
-        .send({ error: 'not_found', message: `no route ${req.method} ${pathname}` });
+      return reply.code(404).send({
+        error: 'not_found',
+        message: `no route ${req.method} ${pathname}`,
+      } satisfies ErrorBody);
     });
   } else {
     fastify.get('/', async (_req, reply) =>

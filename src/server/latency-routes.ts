@@ -1,6 +1,8 @@
 // GET /api/latency: the tenant's frame latency p95 per second over a window, with its SLO, for
 // the latency panel (the same samples feed mcp_message_latency_seconds for Prometheus).
 import type { FastifyInstance } from 'fastify';
+import type { ErrorBody } from '../core/api/errors';
+import type { LatencyReport, LatencySecond } from '../core/api/panels';
 import type { ServerMetrics } from './metrics';
 import { DEFAULT_PANEL_WINDOW_S, PANEL_QUERY_SCHEMA, type PanelQuery } from './panel-query';
 
@@ -27,12 +29,19 @@ export function registerLatencyRoutes(
       const { tenant, window: windowS = DEFAULT_PANEL_WINDOW_S } = request.query;
       const sloMs = options.sloMs(tenant);
       if (sloMs === undefined) {
-        return reply.code(404).send({ error: 'not_found', message: `unknown tenant "${tenant}"` });
+        return reply
+          .code(404)
+          .send({ error: 'not_found', message: `unknown tenant "${tenant}"` } satisfies ErrorBody);
       }
       const refusal = options.authorize?.(request.headers.authorization, tenant);
-      if (refusal)
-        return reply.code(refusal.status).send({ error: 'forbidden', message: refusal.message });
-      const series = options.metrics.latencySamples(tenant, windowS);
+      if (refusal) {
+        return reply
+          .code(refusal.status)
+          .send({ error: 'forbidden', message: refusal.message } satisfies ErrorBody);
+      }
+      const series = options.metrics
+        .latencySamples(tenant, windowS)
+        .map(({ atMs, p95Ms, count }): LatencySecond => ({ atMs, p95Ms, count }));
       const weighted = series.reduce((sum, s) => sum + s.p95Ms * s.count, 0);
       const count = series.reduce((sum, s) => sum + s.count, 0);
       return {
@@ -44,7 +53,7 @@ export function registerLatencyRoutes(
         p95MsWorst: series.length > 0 ? Math.max(...series.map((s) => s.p95Ms)) : null,
         p95MsMean: count > 0 ? weighted / count : null,
         series,
-      };
+      } satisfies LatencyReport;
     },
   );
 }

@@ -8,11 +8,16 @@ import { generateTrace } from './trace-generate';
 import { createProgress } from './progress';
 import { StorageError, openDatabase, type Db } from './storage/database';
 import { DEFAULT_TENANT, TenancyError, openTenancy, type Tenancy } from './tenants/runtime';
-import { KaizenConfigError, createKaizen, kaizenConfigFromEnv, type Kaizen } from './kaizen/kaizen';
-import { RulesError } from './kaizen/detector-rules';
-import { tapFramesForDetector } from './kaizen/frame-tap';
-import { registerKaizenMetrics } from './kaizen/metrics';
-import { startKaizenNotifications, type KaizenNotifications } from './kaizen/notifications';
+import {
+  KaizenConfigError,
+  createKaizen,
+  kaizenConfigFromEnv,
+  type Kaizen,
+} from './incidents/kaizen';
+import { RulesError } from './incidents/detector-rules';
+import { tapFramesForDetector } from './incidents/frame-tap';
+import { registerKaizenMetrics } from './incidents/metrics';
+import { startKaizenNotifications, type KaizenNotifications } from './incidents/notifications';
 import { NotifyConfigError } from './notify/config';
 import { TenantSpecError } from './tenants/tenant-spec';
 import { TraceError } from '../core/trace';

@@ -9,3 +9,24 @@ export interface TenantSummary {
   source: 'replay' | 'live';
   sloMs: number;
 }
+
+/** GET /api/tenants: the tenants the caller may see. */
+export interface TenantList {
+  tenants: TenantSummary[];
+}
+
+/** One Prometheus series of the tenant, its tenant_id label left out. */
+export interface TenantMetricValue {
+  name: string;
+  labels: Record<string, string | number>;
+  value: number;
+}
+
+/** GET /api/tenants/{id}/metrics: what an operator of the tenant may see of /metrics, as JSON. */
+export interface TenantMetrics {
+  tenant: string;
+  /** null when the server has no stream for the tenant. */
+  stream: { running: boolean; subscribers: number; framesProduced: number } | null;
+  /** Only metrics with at least one series of this tenant. */
+  metrics: { name: string; type: string; values: TenantMetricValue[] }[];
+}

@@ -1,6 +1,7 @@
 // The tickets API (docs/API.md): tickets, their timelines, pages of the list, and the MTTR report.
 // The server writes these shapes, the app and the CLI read them; times are ISO 8601 UTC strings.
 import type {
+  OpenResult,
   Outcome,
   Severity,
   TicketEventKind,
@@ -51,6 +52,12 @@ export interface TicketDetail {
   ticket: Ticket;
   /** Oldest first. */
   events: TicketEvent[];
+}
+
+/** POST /api/tickets: 201 when it `opened` a ticket, 200 when it deduplicated or reopened one. */
+export interface CreateTicketResult {
+  result: OpenResult;
+  ticket: Ticket;
 }
 
 export interface ResolutionStats {

@@ -26,6 +26,10 @@ export const EVENT_KINDS = [
 ] as const;
 export type TicketEventKind = (typeof EVENT_KINDS)[number];
 
+/** What opening a ticket did: a new ticket, or the incident's unresolved or recently resolved one. */
+export const OPEN_RESULTS = ['opened', 'deduplicated', 'reopened'] as const;
+export type OpenResult = (typeof OPEN_RESULTS)[number];
+
 /** `resolved_by` of a ticket that closed by itself (its rule cleared, its alert resolved). */
 export const AUTO = 'auto';
 

@@ -5,6 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Packr } from 'msgpackr';
+import type { ErrorBody } from '../../core/api/errors';
+import type { StreamList } from '../../core/api/streams';
+import type { TenantList, TenantMetrics } from '../../core/api/tenants';
 import { crc32 } from '../../core/crc32';
 import { CLOSE, SUBPROTOCOL, type FrameMessage, type HelloMessage } from '../../core/wire/envelope';
 import {
@@ -228,9 +231,9 @@ describe('crossing tenants on the stream', () => {
 
 describe('crossing tenants over REST', () => {
   it('lists only the tenants a caller may see', async () => {
-    const anonymous = await (await get('/api/tenants')).json();
-    expect(anonymous.tenants.map((t: { id: string }) => t.id)).toEqual(['demo']);
-    const withA = await (await get('/api/tenants', forA.token)).json();
+    const anonymous = (await (await get('/api/tenants')).json()) as TenantList;
+    expect(anonymous.tenants.map((t) => t.id)).toEqual(['demo']);
+    const withA = (await (await get('/api/tenants', forA.token)).json()) as TenantList;
     expect(withA.tenants).toEqual([
       {
         id: 'a',
@@ -251,8 +254,8 @@ describe('crossing tenants over REST', () => {
         sloMs: 7,
       },
     ]);
-    const streams = await (await get('/api/streams', forA.token)).json();
-    expect(streams.map((s: { tenant: string }) => s.tenant)).toEqual(['a', 'demo']);
+    const streams = (await (await get('/api/streams', forA.token)).json()) as StreamList;
+    expect(streams.map((s) => s.tenant)).toEqual(['a', 'demo']);
   });
 
   it.each([
@@ -269,7 +272,7 @@ describe('crossing tenants over REST', () => {
     });
     const crossing = await get(url, forA.token);
     expect(crossing.status).toBe(403);
-    const body = await crossing.json();
+    const body = (await crossing.json()) as ErrorBody;
     expect(body).toMatchObject({ error: 'forbidden' });
     expect(JSON.stringify(body)).not.toContain('framesSent');
   });
@@ -280,11 +283,11 @@ describe('crossing tenants over REST', () => {
     await client.waitFor(() => client.frames().length >= 3);
     const response = await get('/api/tenants/a/metrics', forA.token);
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as TenantMetrics;
     client.close();
     expect(body.tenant).toBe('a');
-    const sent = body.metrics.find((m: { name: string }) => m.name === 'ws_frames_sent_total');
-    expect(sent.values[0].value).toBeGreaterThan(0);
+    const sent = body.metrics.find((m) => m.name === 'ws_frames_sent_total');
+    expect(sent?.values[0]?.value).toBeGreaterThan(0);
     expect(JSON.stringify(body)).not.toMatch(/"tenant_id"/);
   });
 
@@ -353,11 +356,11 @@ describe('first start', () => {
     const seeded = await startTenantServer({ demoTrace: trace });
     try {
       const token = seeded.issueToken(['live', 'small']);
-      const { tenants } = await (
+      const { tenants } = (await (
         await fetch(`${seeded.url}/api/tenants`, {
           headers: { authorization: `Bearer ${token.token}` },
         })
-      ).json();
+      ).json()) as TenantList;
       expect(tenants).toEqual([
         {
           id: 'demo',

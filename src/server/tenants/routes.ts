@@ -1,8 +1,15 @@
 // REST for tenants: which ones the caller may see, one tenant, and that tenant's own stream
 // metrics. The tenant comes from the path and is checked against the caller's token; refusals are
 // JSON `{error, message}` with 401, 403 or 404.
-import type { TenantSummary } from '../../core/api/tenants';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ErrorBody } from '../../core/api/errors';
+import type { StreamList } from '../../core/api/streams';
+import type {
+  TenantList,
+  TenantMetrics,
+  TenantMetricValue,
+  TenantSummary,
+} from '../../core/api/tenants';
 import type { ServerMetrics } from '../metrics';
 import type { StreamRegistry } from '../stream/registry';
 import { isAccessDenied, refusalFor, type Refusal, type TenantAccess } from './access';
@@ -18,7 +25,9 @@ export interface TenantRoutesOptions {
 
 export function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply {
   if (refusal.status === 401) reply.header('www-authenticate', 'Bearer realm="phase-console"');
-  return reply.code(refusal.status).send({ error: refusal.error, message: refusal.message });
+  return reply
+    .code(refusal.status)
+    .send({ error: refusal.error, message: refusal.message } satisfies ErrorBody);
 }
 
 export function registerTenantRoutes(fastify: FastifyInstance, options: TenantRoutesOptions): void {
@@ -46,16 +55,17 @@ export function registerTenantRoutes(fastify: FastifyInstance, options: TenantRo
       .filter((t) => principal.tenants.has(t.id))
       .map(summary)
       .filter((s): s is TenantSummary => s !== null);
-    return { tenants: visible };
+    return { tenants: visible } satisfies TenantList;
   });
 
-  // The streams the caller may watch, as StreamInfo (anonymous callers: the public ones).
+  // The streams the caller may watch (anonymous callers: the public ones).
   fastify.get('/api/streams', async (request, reply) => {
     const principal = access.resolvePrincipal(request.headers.authorization);
     if (isAccessDenied(principal)) return sendRefusal(reply, refusalFor(401, principal, '')!);
-    return [...directory.tenants.keys()]
+    const streams: StreamList = [...directory.tenants.keys()]
       .filter((id) => principal.tenants.has(id))
       .flatMap((id) => registry.info(id) ?? []);
+    return streams;
   });
 
   /** The tenant of the path if the caller may see it; else the refusal was sent. */
@@ -80,9 +90,10 @@ export function registerTenantRoutes(fastify: FastifyInstance, options: TenantRo
       if (!tenant) return reply;
       const shown = summary(tenant);
       if (!shown) {
-        return reply
-          .code(503)
-          .send({ error: 'unavailable', message: `tenant "${tenant.id}" is not served now` });
+        return reply.code(503).send({
+          error: 'unavailable',
+          message: `tenant "${tenant.id}" is not served now`,
+        } satisfies ErrorBody);
       }
       return shown;
     },
@@ -99,14 +110,17 @@ export function registerTenantRoutes(fastify: FastifyInstance, options: TenantRo
       const series = all.flatMap((metric) => {
         const values = metric.values
           .filter((v) => v.labels.tenant_id === tenant.id)
-          .map((v) => {
-            const labels = Object.fromEntries(
-              Object.entries(v.labels).filter(([name]) => name !== 'tenant_id'),
-            );
+          .map((v): TenantMetricValue => {
+            const labels: TenantMetricValue['labels'] = {};
+            for (const [label, value] of Object.entries(v.labels)) {
+              if (label !== 'tenant_id' && value !== undefined) labels[label] = value;
+            }
             const name = (v as { metricName?: string }).metricName ?? metric.name;
             return { name, labels, value: v.value };
           });
-        return values.length > 0 ? [{ name: metric.name, type: metric.type, values }] : [];
+        // prom-client declares `type` a numeric enum, but its JSON holds the name: "counter".
+        const type = String(metric.type);
+        return values.length > 0 ? [{ name: metric.name, type, values }] : [];
       });
       const stream = registry.status().find((s) => s.tenant === tenant.id);
       return {
@@ -119,7 +133,7 @@ export function registerTenantRoutes(fastify: FastifyInstance, options: TenantRo
             }
           : null,
         metrics: series,
-      };
+      } satisfies TenantMetrics;
     },
   );
 }

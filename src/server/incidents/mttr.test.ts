@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { computeMttr, mttrByTenant, quantile, resolutionStats } from './mttr';
+import { computeMttr, mttrByTenant, mttrFromStore, quantile, resolutionStats } from './mttr';
 import type { ResolvedSample } from './store';
-import { T0, testKaizen } from './test-clock';
+import { stallTicket, T0, testKaizen } from './test-clock';
 import type { Severity } from './types';
 import { parseWindow, trendBucketMs } from './windows';
 
@@ -60,7 +61,7 @@ describe('statistics', () => {
 });
 
 describe('MTTR over hand-made tickets', () => {
-  const window = { fromMs: T0 - 24 * HOUR, toMs: T0 };
+  const last24h = { tenant: null, window: '24h', toMs: T0 };
   const samples = [
     sample(60, 'auto'),
     sample(120, 'auto'),
@@ -71,7 +72,7 @@ describe('MTTR over hand-made tickets', () => {
   ];
 
   it('gives count, mean, median and p90 per severity, auto and person apart', () => {
-    const report = computeMttr(samples, window);
+    const report = computeMttr(samples, last24h);
     const critical = report.severities.find((s) => s.severity === 'critical')!;
     expect(critical.all).toMatchObject({ count: 4, meanSeconds: 240, medianSeconds: 150 });
     expect(critical.all.p90Seconds).toBeCloseTo(474, 9);
@@ -82,7 +83,7 @@ describe('MTTR over hand-made tickets', () => {
   });
 
   it('lists every severity, most severe first, empty ones with count 0', () => {
-    const report = computeMttr(samples, window);
+    const report = computeMttr(samples, last24h);
     expect(report.severities.map((s) => [s.severity, s.all.count])).toEqual([
       ['critical', 4],
       ['error', 0],
@@ -103,10 +104,11 @@ describe('MTTR over hand-made tickets', () => {
       const windowMs = parseWindow(w);
       expect(trendBucketMs(windowMs)).toBe(bucketMs);
       const recent = [sample(10, 'auto', { resolvedAtMs: T0 - windowMs }), sample(20, 'ana')];
-      const report = computeMttr(recent, { fromMs: T0 - windowMs, toMs: T0 });
+      const report = computeMttr(recent, { tenant: null, window: w, toMs: T0 });
+      expect(report.bucketSeconds).toBe(bucketMs / 1000);
       const trend = report.severities[0]!.trend;
       expect(trend).toHaveLength(points);
-      expect(trend[0]!.startMs).toBe(T0 - windowMs);
+      expect(trend[0]!.start).toBe(new Date(T0 - windowMs).toISOString());
       expect(trend[0]!.count).toBe(1);
       expect(trend[points - 1]!.count).toBe(1);
       expect(trend[points - 1]!.medianSeconds).toBe(20);
@@ -146,15 +148,41 @@ describe('MTTR over hand-made tickets', () => {
     store.resolveIncident('demo', 'b', {});
     clock.advance(60_000);
     open('b'); // reopened inside the window: its resolution no longer counts
-    const toMs = clock.now();
-    const report = computeMttr(store.resolvedBetween({}, toMs - HOUR, toMs), {
-      fromMs: toMs - HOUR,
-      toMs,
-    });
+    const report = mttrFromStore(store, { tenant: null, window: '1h', toMs: clock.now() });
     expect(report.severities.find((s) => s.severity === 'error')!.all).toMatchObject({
       count: 1,
       meanSeconds: 90,
     });
     expect(b.id).not.toBe(a.id);
+  });
+
+  it('counts the open tickets and links the figures of the tenants in scope only', () => {
+    const { store } = testKaizen();
+    for (const [tenantId, severity] of [
+      ['demo', 'warning'],
+      ['demo', 'warning'],
+      ['acme', 'warning'],
+      ['demo', 'info'],
+    ] as const) {
+      store.openOrDedup({ ...stallTicket({ tenantId, severity }), fingerprint: randomUUID() });
+    }
+    const visible = new Set(['demo']);
+    const all = mttrFromStore(store, { tenants: visible, tenant: null, window: '7d', toMs: T0 });
+    expect(all.severities.map((s) => [s.severity, s.open])).toEqual([
+      ['critical', 0],
+      ['error', 0],
+      ['warning', 2],
+      ['info', 1],
+    ]);
+    expect(all.severities[2]!.tickets).toBe(
+      '/api/tickets?severity=warning&status=resolved&window=7d&windowOn=resolved',
+    );
+    const acme = mttrFromStore(store, { tenant: 'acme', window: '7d', toMs: T0 });
+    expect(acme).toMatchObject({ tenant: 'acme', window: '7d', to: new Date(T0).toISOString() });
+    expect(acme.severities[2]).toMatchObject({
+      open: 1,
+      tickets:
+        '/api/tickets?tenant=acme&severity=warning&status=resolved&window=7d&windowOn=resolved',
+    });
   });
 });

@@ -3,8 +3,8 @@ import Fastify from 'fastify';
 import type { AccessDenied, Principal } from '../tenants/access';
 import { openDatabase } from '../storage/database';
 import { createKaizen } from './kaizen';
-import { registerKaizenRoutes } from './routes';
-import { scopeFromAccess } from './scope';
+import { registerKaizenRoutes } from './routes/plugin';
+import { scopeFromAccess } from './routes/scope';
 
 // The registry's answers: no header is anonymous (public tenants), "Bearer good" grants acme.
 const access = {

@@ -1,8 +1,11 @@
 // A canary on virtual time: a stream that stalls on a schedule, watched by the real detector and
 // store, hours simulated in milliseconds. It checks a rule set end to end (does a stall open a
 // ticket, does it resolve, what MTTR comes out) and seeds a data directory with real tickets.
-import { computeMttr, type MttrReport } from './mttr';
+import type { MttrReport } from '../../core/api/tickets';
+import { isoTime } from '../../core/api/time';
 import type { Kaizen } from './kaizen';
+import { mttrFromStore } from './mttr';
+import { windowCovering } from './windows';
 
 export interface CanaryOptions {
   tenantId: string;
@@ -27,6 +30,7 @@ export interface CanaryReport {
   ticketIds: number[];
   reopened: number;
   unresolved: number;
+  /** What GET /api/mttr answers for the tenant at the end, over the shortest window covering the run. */
   mttr: MttrReport;
 }
 
@@ -81,14 +85,15 @@ export function runCanary(
   ).tickets;
   return {
     tenant: options.tenantId,
-    from: new Date(startMs).toISOString(),
-    to: new Date(endMs).toISOString(),
+    from: isoTime(startMs),
+    to: isoTime(endMs),
     stalls,
     ticketIds: tickets.map((t) => t.id).reverse(),
     reopened: tickets.reduce((n, t) => n + t.reopenCount, 0),
     unresolved: tickets.filter((t) => t.status !== 'resolved').length,
-    mttr: computeMttr(store.resolvedBetween({ tenant: options.tenantId }, startMs, endMs), {
-      fromMs: startMs,
+    mttr: mttrFromStore(store, {
+      tenant: options.tenantId,
+      window: windowCovering(options.durationMs),
       toMs: endMs,
     }),
   };

@@ -9,11 +9,12 @@ import {
   MAX_FINGERPRINT_CHARS,
   MAX_NOTE_CHARS,
   MAX_TITLE_CHARS,
+  type OpenResult,
   type Outcome,
   type Severity,
-  type Ticket,
-  type TicketDetail,
-  type TicketEvent,
+  type TicketRecord,
+  type TicketRecordWithEvents,
+  type TicketEventRecord,
   type TicketEventKind,
   type TicketSource,
   type TicketStatus,
@@ -50,8 +51,6 @@ export interface OpenTicketInput {
   atMs?: number;
 }
 
-export type OpenResult = 'opened' | 'deduplicated' | 'reopened';
-
 export interface ResolveInput {
   /** `'auto'` or a person's name. */
   by: string;
@@ -73,8 +72,8 @@ export interface TicketFilter {
   resolvedSinceMs?: number;
 }
 
-export interface TicketPage {
-  tickets: Ticket[];
+export interface TicketRecordPage {
+  tickets: TicketRecord[];
   /** Tickets matching the filter, on all pages. */
   total: number;
   /** Pass back as `cursor` for the next page; null on the last page. */
@@ -91,25 +90,25 @@ export interface ResolvedSample {
 
 export interface TicketChange {
   kind: TicketEventKind;
-  ticket: Ticket;
+  ticket: TicketRecord;
 }
 
 export interface TicketStore {
   readonly reopenWindowMs: number;
   now(): number;
-  openOrDedup(input: OpenTicketInput): { result: OpenResult; ticket: Ticket };
-  acknowledge(id: number, actor: string): Ticket;
-  resolve(id: number, input: ResolveInput): Ticket;
+  openOrDedup(input: OpenTicketInput): { result: OpenResult; ticket: TicketRecord };
+  acknowledge(id: number, actor: string): TicketRecord;
+  resolve(id: number, input: ResolveInput): TicketRecord;
   /** Auto-resolves the unresolved ticket of this incident; undefined when there is none. */
   resolveIncident(
     tenantId: string,
     fingerprint: string,
     input: Omit<ResolveInput, 'by' | 'outcome'>,
-  ): Ticket | undefined;
-  addNote(id: number, actor: string, text: string): TicketEvent;
-  get(id: number): TicketDetail | undefined;
-  findUnresolved(tenantId: string, fingerprint: string): Ticket | undefined;
-  list(filter: TicketFilter, page: { limit: number; cursor?: string }): TicketPage;
+  ): TicketRecord | undefined;
+  addNote(id: number, actor: string, text: string): TicketEventRecord;
+  get(id: number): TicketRecordWithEvents | undefined;
+  findUnresolved(tenantId: string, fingerprint: string): TicketRecord | undefined;
+  list(filter: TicketFilter, page: { limit: number; cursor?: string }): TicketRecordPage;
   /** Tickets resolved in [fromMs, toMs], for MTTR. */
   resolvedBetween(
     filter: Pick<TicketFilter, 'tenants' | 'tenant'>,
@@ -166,7 +165,7 @@ interface EventRow {
 const TICKET_COLUMNS = `t.*, (SELECT COUNT(*) FROM ticket_events e
   WHERE e.ticket_id = t.id AND e.kind = 'noted') AS note_count`;
 
-function toTicket(row: TicketRow): Ticket {
+function toTicket(row: TicketRow): TicketRecord {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -187,7 +186,7 @@ function toTicket(row: TicketRow): Ticket {
   };
 }
 
-function toEvent(row: EventRow): TicketEvent {
+function toEvent(row: EventRow): TicketEventRecord {
   return {
     id: row.id,
     ticketId: row.ticket_id,
@@ -210,7 +209,7 @@ function checkActor(actor: string): void {
 }
 
 // Keyset cursor over (opened_at, id) descending: stable while tickets are added.
-function encodeCursor(ticket: Ticket): string {
+function encodeCursor(ticket: TicketRecord): string {
   return Buffer.from(`${ticket.openedAtMs}:${ticket.id}`).toString('base64url');
 }
 
@@ -308,7 +307,7 @@ export function createTicketStore(options: TicketStoreOptions): TicketStore {
     return result;
   };
 
-  const mustGet = (id: number): Ticket => {
+  const mustGet = (id: number): TicketRecord => {
     const row = stmt.byId.get(id) as TicketRow | undefined;
     if (!row) throw new TicketError('not_found', `no ticket ${id}`);
     return toTicket(row);
@@ -325,13 +324,13 @@ export function createTicketStore(options: TicketStoreOptions): TicketStore {
     return Number(info.lastInsertRowid);
   };
 
-  const changed = (kind: TicketEventKind, id: number): Ticket => {
+  const changed = (kind: TicketEventKind, id: number): TicketRecord => {
     const ticket = mustGet(id);
     pending.push({ kind, ticket });
     return ticket;
   };
 
-  const applyResolve = (ticket: Ticket, input: ResolveInput, nowMs: number): Ticket => {
+  const applyResolve = (ticket: TicketRecord, input: ResolveInput, nowMs: number): TicketRecord => {
     const auto = input.by === AUTO;
     if (!auto) checkActor(input.by);
     if (auto && input.outcome) {

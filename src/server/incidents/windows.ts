@@ -35,3 +35,17 @@ export function trendBucketMs(windowMs: number): number {
   if (windowMs <= 2 * UNIT_MS.h) return 5 * UNIT_MS.m;
   return windowMs <= 2 * UNIT_MS.d ? UNIT_MS.h : UNIT_MS.d;
 }
+
+/**
+ * The shortest window, as the API writes it, that covers `ms`: `'150m'`, `'2h'`, `'7d'`. Part of
+ * a minute counts as a whole one, and beyond 9,999 minutes part of an hour as a whole one.
+ */
+export function windowCovering(ms: number): string {
+  if (!(ms > 0 && ms <= MAX_WINDOW_MS)) {
+    throw new RangeError(`[kaizen] no window covers ${ms} ms: 1 ms to 366d`);
+  }
+  const minutes = Math.ceil(ms / UNIT_MS.m);
+  if (minutes % 1440 === 0) return `${minutes / 1440}d`;
+  if (minutes % 60 === 0) return `${minutes / 60}h`;
+  return minutes <= 9999 ? `${minutes}m` : `${Math.ceil(minutes / 60)}h`;
+}

@@ -2,6 +2,7 @@
 // worst offenders and the still-open tickets as lists, and a footer with the window and the
 // digest's dedup key (so a duplicate post, possible after a crash, is recognisable). Ticket text
 // comes from alerts and people, so all of it is escaped.
+import type { ResolutionStats } from '../../core/api/tickets';
 import {
   clipEscaped,
   mrkdwn,
@@ -11,7 +12,6 @@ import {
   type SlackMessage,
 } from '../notify/slack';
 import { digestDedupKey, formatDuration, type Digest } from './digest';
-import type { ResolutionStats } from './mttr';
 
 export interface DigestSlackOptions {
   /** The console's public address: ticket ids become links to them. */

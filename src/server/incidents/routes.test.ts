@@ -2,7 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { openDatabase } from '../storage/database';
 import { createKaizen, type Kaizen } from './kaizen';
-import { KAIZEN_ROUTES, registerKaizenRoutes, type KaizenScope, type ScopeRefusal } from './routes';
+import { registerKaizenRoutes } from './routes/plugin';
+import type { KaizenScope, ScopeRefusal } from './routes/scope';
+import { KAIZEN_ROUTES } from './routes/table';
 import { T0, virtualClock } from './test-clock';
 import { MAX_NOTE_CHARS } from './types';
 

@@ -2,6 +2,7 @@
 // into or reopens the ticket of its fingerprint; a resolved one resolves it. One request is one
 // transaction, so a failure leaves nothing of it behind.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { AlertmanagerResult } from '../../core/api/alertmanager';
 import type { Kaizen } from './kaizen';
 import { MAX_NOTE_CHARS, MAX_TITLE_CHARS, type Severity } from './types';
 
@@ -21,15 +22,6 @@ export interface AlertmanagerPayload {
   status: 'firing' | 'resolved';
   receiver?: string;
   alerts: AlertmanagerAlert[];
-}
-
-export interface AlertmanagerResult {
-  received: number;
-  opened: number;
-  deduplicated: number;
-  reopened: number;
-  resolved: number;
-  ignored: number;
 }
 
 export const ALERTMANAGER_ACTOR = 'alertmanager';

@@ -3,11 +3,13 @@
 export {
   AUTO,
   EVENT_KINDS,
+  OPEN_RESULTS,
   OUTCOMES,
   SEVERITIES,
   SOURCES,
   STATUSES,
   VISIBILITIES,
+  type OpenResult,
   type Outcome,
   type Severity,
   type TicketEventKind,
@@ -31,7 +33,10 @@ export const MAX_TITLE_CHARS = 200;
 export const MAX_ACTOR_CHARS = 100;
 export const MAX_FINGERPRINT_CHARS = 200;
 
-export interface Ticket {
+// A ticket as the store holds it, times in ms since the epoch. What the API sends is core/api's
+// Ticket (ISO strings, `tenant`, `resolutionSeconds`), built from a record in one place: the
+// routes' JSON shaping.
+export interface TicketRecord {
   id: number;
   tenantId: string;
   visibility: Visibility;
@@ -54,7 +59,7 @@ export interface Ticket {
   noteCount: number;
 }
 
-export interface TicketEvent {
+export interface TicketEventRecord {
   id: number;
   ticketId: number;
   atMs: number;
@@ -63,8 +68,8 @@ export interface TicketEvent {
   detail: string;
 }
 
-export interface TicketDetail extends Ticket {
-  events: TicketEvent[];
+export interface TicketRecordWithEvents extends TicketRecord {
+  events: TicketEventRecord[];
 }
 
 export function isSeverity(value: string): value is Severity {

@@ -1,8 +1,23 @@
 // JSON schemas of the Kaizen API. The routes validate and serialize with these very objects and
-// the OpenAPI document is generated from them, so the document cannot drift from the code.
+// the OpenAPI document is generated from them, so the document cannot drift from the code; each
+// answer's schema is checked against its core/api type, so neither can the TypeScript shapes.
+import type { AlertmanagerResult } from '../../core/api/alertmanager';
+import type { ErrorBody } from '../../core/api/errors';
+import type {
+  CreateTicketResult,
+  MttrReport,
+  ResolutionStats,
+  SeverityMttr,
+  Ticket,
+  TicketDetail,
+  TicketEvent,
+  TicketPage,
+  TrendPoint,
+} from '../../core/api/tickets';
 import { TENANT_ID_SOURCE } from '../../core/tenant-id';
 import {
   EVENT_KINDS,
+  OPEN_RESULTS,
   MAX_ACTOR_CHARS,
   MAX_FINGERPRINT_CHARS,
   MAX_NOTE_CHARS,
@@ -14,6 +29,17 @@ import {
   VISIBILITIES,
 } from './types';
 import { WINDOW_PATTERN } from './windows';
+
+/**
+ * An object schema with a property for each field of T and no other: fastify serializes answers
+ * with these schemas and silently drops a field they lack, so a field added to a core/api shape
+ * without its schema, or a schema field the shape does not have, fails to compile instead.
+ */
+type ObjectSchemaOf<T> = {
+  type: 'object';
+  required: readonly (keyof T)[];
+  properties: { [K in keyof T]-?: object };
+};
 
 /** Same rule as the tenant registry's ids. */
 export const TENANT_PATTERN = TENANT_ID_SOURCE;
@@ -50,7 +76,7 @@ export const ErrorSchema = {
     },
     message: { type: 'string', description: 'What was wrong, naming the field.' },
   },
-} as const;
+} as const satisfies ObjectSchemaOf<ErrorBody>;
 
 export const TicketSchema = {
   type: 'object',
@@ -105,7 +131,7 @@ export const TicketSchema = {
     },
     noteCount: { type: 'integer' },
   },
-} as const;
+} as const satisfies ObjectSchemaOf<Ticket>;
 
 export const TicketEventSchema = {
   type: 'object',
@@ -117,7 +143,7 @@ export const TicketEventSchema = {
     actor: { type: 'string' },
     detail: { type: 'string' },
   },
-} as const;
+} as const satisfies ObjectSchemaOf<TicketEvent>;
 
 export const TicketDetailSchema = {
   type: 'object',
@@ -126,7 +152,7 @@ export const TicketDetailSchema = {
     ticket: TicketSchema,
     events: { type: 'array', items: TicketEventSchema, description: 'Timeline, oldest first.' },
   },
-} as const;
+} as const satisfies ObjectSchemaOf<TicketDetail>;
 
 export const TicketPageSchema = {
   type: 'object',
@@ -136,7 +162,7 @@ export const TicketPageSchema = {
     total: { type: 'integer', description: 'Tickets matching the filters, on all pages.' },
     nextCursor: { type: ['string', 'null'], description: 'Pass as cursor for the next page.' },
   },
-} as const;
+} as const satisfies ObjectSchemaOf<TicketPage>;
 
 const enumList = (values: readonly string[], what: string) => ({
   type: 'array',
@@ -198,10 +224,10 @@ export const CreateTicketResponse = {
   type: 'object',
   required: ['result', 'ticket'],
   properties: {
-    result: { type: 'string', enum: ['opened', 'deduplicated', 'reopened'] },
+    result: { type: 'string', enum: OPEN_RESULTS },
     ticket: TicketSchema,
   },
-} as const;
+} as const satisfies ObjectSchemaOf<CreateTicketResult>;
 
 export const ActorBody = {
   type: 'object',
@@ -251,7 +277,35 @@ export const ResolutionStatsSchema = {
     medianSeconds: nullableSeconds,
     p90Seconds: nullableSeconds,
   },
-} as const;
+} as const satisfies ObjectSchemaOf<ResolutionStats>;
+
+const TrendPointSchema = {
+  type: 'object',
+  required: ['start', 'count', 'meanSeconds', 'medianSeconds'],
+  properties: {
+    start: isoTime,
+    count: { type: 'integer' },
+    meanSeconds: nullableSeconds,
+    medianSeconds: nullableSeconds,
+  },
+} as const satisfies ObjectSchemaOf<TrendPoint>;
+
+const SeverityMttrSchema = {
+  type: 'object',
+  required: ['severity', 'all', 'auto', 'person', 'open', 'trend', 'tickets'],
+  properties: {
+    severity: { type: 'string', enum: SEVERITIES },
+    all: ResolutionStatsSchema,
+    auto: ResolutionStatsSchema,
+    person: ResolutionStatsSchema,
+    open: { type: 'integer', description: 'Unresolved tickets now.' },
+    trend: { type: 'array', items: TrendPointSchema },
+    tickets: {
+      type: 'string',
+      description: 'GET this for exactly the tickets behind the figures.',
+    },
+  },
+} as const satisfies ObjectSchemaOf<SeverityMttr>;
 
 export const MttrResponse = {
   type: 'object',
@@ -265,37 +319,10 @@ export const MttrResponse = {
     severities: {
       type: 'array',
       description: 'Every severity, most severe first, empty ones with count 0.',
-      items: {
-        type: 'object',
-        required: ['severity', 'all', 'auto', 'person', 'open', 'trend', 'tickets'],
-        properties: {
-          severity: { type: 'string', enum: SEVERITIES },
-          all: ResolutionStatsSchema,
-          auto: ResolutionStatsSchema,
-          person: ResolutionStatsSchema,
-          open: { type: 'integer', description: 'Unresolved tickets now.' },
-          trend: {
-            type: 'array',
-            items: {
-              type: 'object',
-              required: ['start', 'count', 'meanSeconds', 'medianSeconds'],
-              properties: {
-                start: isoTime,
-                count: { type: 'integer' },
-                meanSeconds: nullableSeconds,
-                medianSeconds: nullableSeconds,
-              },
-            },
-          },
-          tickets: {
-            type: 'string',
-            description: 'GET this for exactly the tickets behind the figures.',
-          },
-        },
-      },
+      items: SeverityMttrSchema,
     },
   },
-} as const;
+} as const satisfies ObjectSchemaOf<MttrReport>;
 
 const labelSet = { type: 'object', additionalProperties: { type: 'string' } } as const;
 
@@ -353,7 +380,7 @@ export const AlertmanagerResponse = {
       description: 'Resolved alerts with no unresolved ticket (already resolved, or never seen).',
     },
   },
-} as const;
+} as const satisfies ObjectSchemaOf<AlertmanagerResult>;
 
 /** Hoisted into components.schemas of the OpenAPI document, by identity. */
 export const NAMED_SCHEMAS = {

@@ -1,9 +1,10 @@
 // The daily digest of Kaizen tickets: what opened and resolved in a trailing window, what is still
 // open whenever it opened, MTTR with the count behind it, and the incidents that fired most.
 // Plain data here; digest-slack.ts turns it into a Slack message.
-import { computeMttr, resolutionSeconds, resolutionStats, type ResolutionStats } from './mttr';
-import type { TicketFilter, TicketStore } from './store';
-import { SEVERITIES, type Severity, type Ticket } from './types';
+import type { ResolutionStats } from '../../core/api/tickets';
+import { resolutionSeconds, resolutionStats } from './mttr';
+import type { ResolvedSample, TicketFilter, TicketStore } from './store';
+import { SEVERITIES, type Severity, type TicketRecord } from './types';
 
 export interface Offender {
   tenantId: string;
@@ -34,7 +35,7 @@ export interface Digest {
   mttr: { all: ResolutionStats; severities: { severity: Severity; stats: ResolutionStats }[] };
   offenders: Offender[];
   /** Still-open tickets, oldest first, at most `listOpen`. */
-  open: Ticket[];
+  open: TicketRecord[];
 }
 
 export interface DigestOptions {
@@ -54,8 +55,8 @@ const MAX_TICKETS = 5000;
 function allTickets(
   store: TicketStore,
   filter: TicketFilter,
-): { tickets: Ticket[]; total: number } {
-  const tickets: Ticket[] = [];
+): { tickets: TicketRecord[]; total: number } {
+  const tickets: TicketRecord[] = [];
   let cursor: string | undefined;
   let total: number;
   do {
@@ -69,7 +70,7 @@ function allTickets(
 
 const rank = (s: Severity): number => SEVERITIES.indexOf(s);
 
-function offenders(tickets: readonly Ticket[], fromMs: number, toMs: number): Offender[] {
+function offenders(tickets: readonly TicketRecord[], fromMs: number, toMs: number): Offender[] {
   const groups = new Map<string, Offender>();
   // Newest first (the store's order), so the first ticket of a group names it.
   for (const t of tickets) {
@@ -114,12 +115,12 @@ export function buildDigest(store: TicketStore, options: DigestOptions): Digest 
   const resolved = allTickets(store, { ...scope, resolvedSinceMs: fromMs });
   const open = allTickets(store, { ...scope, statuses: ['open', 'acknowledged'] });
 
-  const byId = new Map<number, Ticket>();
+  const byId = new Map<number, TicketRecord>();
   for (const t of [...opened.tickets, ...resolved.tickets, ...open.tickets]) byId.set(t.id, t);
   const tickets = [...byId.values()].sort((a, b) => b.openedAtMs - a.openedAtMs || b.id - a.id);
 
   const samples = store.resolvedBetween(scope, fromMs, toMs);
-  const report = computeMttr(samples, { fromMs, toMs });
+  const statsOf = (list: readonly ResolvedSample[]) => resolutionStats(list.map(resolutionSeconds));
   return {
     tenant: options.tenant ?? null,
     window: options.window,
@@ -130,10 +131,11 @@ export function buildDigest(store: TicketStore, options: DigestOptions): Digest 
     stillOpen: open.total,
     tickets: byId.size,
     mttr: {
-      all: resolutionStats(samples.map(resolutionSeconds)),
-      severities: report.severities
-        .filter((s) => s.all.count > 0)
-        .map((s) => ({ severity: s.severity, stats: s.all })),
+      all: statsOf(samples),
+      severities: SEVERITIES.map((severity) => ({
+        severity,
+        stats: statsOf(samples.filter((s) => s.severity === severity)),
+      })).filter((s) => s.stats.count > 0),
     },
     offenders: offenders(tickets, fromMs, toMs).slice(0, options.offenders ?? 5),
     open: [...open.tickets]

@@ -1,40 +1,12 @@
 // Mean time to resolve: per severity (and per tenant for the metrics), over a window, with the
 // count behind every figure (a mean of two tickets says little) and auto- and person-resolved
 // tickets apart, because a rule that clears by itself says nothing about how fast people fix things.
-import type { ResolvedSample } from './store';
+// The report is core/api's MttrReport, the answer of GET /api/mttr, built here and nowhere else.
+import type { MttrReport, ResolutionStats, TrendPoint } from '../../core/api/tickets';
+import { isoTime } from '../../core/api/time';
+import type { ResolvedSample, TicketFilter, TicketStore } from './store';
 import { AUTO, SEVERITIES, type Severity } from './types';
-import { trendBucketMs } from './windows';
-
-export interface ResolutionStats {
-  count: number;
-  /** null when count is 0. */
-  meanSeconds: number | null;
-  medianSeconds: number | null;
-  p90Seconds: number | null;
-}
-
-export interface TrendPoint {
-  startMs: number;
-  count: number;
-  meanSeconds: number | null;
-  medianSeconds: number | null;
-}
-
-export interface SeverityMttr {
-  severity: Severity;
-  all: ResolutionStats;
-  auto: ResolutionStats;
-  person: ResolutionStats;
-  /** Oldest first, by resolution time, covering the window without gaps. */
-  trend: TrendPoint[];
-}
-
-export interface MttrReport {
-  fromMs: number;
-  toMs: number;
-  bucketMs: number;
-  severities: SeverityMttr[];
-}
+import { parseWindow, trendBucketMs } from './windows';
 
 /** Linear interpolation between closest ranks (numpy's default), on ascending values. */
 export function quantile(sortedAscending: readonly number[], q: number): number {
@@ -80,7 +52,7 @@ function trend(
   return buckets.map((durations, i) => {
     const stats = resolutionStats(durations);
     return {
-      startMs: firstStartMs + i * bucketMs,
+      start: isoTime(firstStartMs + i * bucketMs),
       count: stats.count,
       meanSeconds: stats.meanSeconds,
       medianSeconds: stats.medianSeconds,
@@ -88,26 +60,82 @@ function trend(
   });
 }
 
-/** Every severity appears, empty ones with count 0, so a panel can say "none resolved". */
+/** Which tickets a report covers: those resolved in the trailing `window` up to `toMs`. */
+export interface MttrQuery {
+  /** One tenant, or null for every tenant of the samples. */
+  tenant: string | null;
+  /** As the API writes it: `24h`. */
+  window: string;
+  toMs: number;
+}
+
+/** The list request that returns exactly the tickets behind one severity's figures. */
+function drillDown(query: MttrQuery, severity: Severity): string {
+  const params = new URLSearchParams({
+    ...(query.tenant !== null ? { tenant: query.tenant } : {}),
+    severity,
+    status: 'resolved',
+    window: query.window,
+    windowOn: 'resolved',
+  });
+  return `/api/tickets?${params.toString()}`;
+}
+
+/**
+ * Every severity appears, empty ones with count 0, so a panel can say "none resolved". `open`
+ * counts the unresolved tickets per severity now (none when absent).
+ */
 export function computeMttr(
   samples: readonly ResolvedSample[],
-  window: { fromMs: number; toMs: number; bucketMs?: number },
+  query: MttrQuery & { open?: ReadonlyMap<Severity, number> },
 ): MttrReport {
-  const { fromMs, toMs } = window;
-  const bucketMs = window.bucketMs ?? trendBucketMs(toMs - fromMs);
+  const { toMs } = query;
+  const windowMs = parseWindow(query.window);
+  const fromMs = toMs - windowMs;
+  const bucketMs = trendBucketMs(windowMs);
   const inWindow = samples.filter((s) => s.resolvedAtMs >= fromMs && s.resolvedAtMs <= toMs);
+  const seconds = (list: readonly ResolvedSample[]) => list.map(resolutionSeconds);
   const severities = SEVERITIES.map((severity) => {
     const mine = inWindow.filter((s) => s.severity === severity);
-    const seconds = (list: readonly ResolvedSample[]) => list.map(resolutionSeconds);
     return {
       severity,
       all: resolutionStats(seconds(mine)),
       auto: resolutionStats(seconds(mine.filter((s) => s.resolvedBy === AUTO))),
       person: resolutionStats(seconds(mine.filter((s) => s.resolvedBy !== AUTO))),
+      open: query.open?.get(severity) ?? 0,
       trend: trend(mine, fromMs, toMs, bucketMs),
+      tickets: drillDown(query, severity),
     };
   });
-  return { fromMs, toMs, bucketMs, severities };
+  return {
+    tenant: query.tenant,
+    window: query.window,
+    from: isoTime(fromMs),
+    to: isoTime(toMs),
+    bucketSeconds: bucketMs / 1000,
+    severities,
+  };
+}
+
+/**
+ * The report of the store's tickets: those of `tenants` (all when undefined) or of the query's
+ * one tenant, resolved in the window, with their unresolved ones counted as open.
+ */
+export function mttrFromStore(
+  store: Pick<TicketStore, 'resolvedBetween' | 'unresolvedCounts'>,
+  query: MttrQuery & Pick<TicketFilter, 'tenants'>,
+): MttrReport {
+  const { tenants, tenant, toMs } = query;
+  const fromMs = toMs - parseWindow(query.window);
+  const filter = { tenants, tenant: tenant ?? undefined };
+  const open = new Map<Severity, number>();
+  for (const row of store.unresolvedCounts()) {
+    if (tenants && !tenants.has(row.tenantId)) continue;
+    if (tenant !== null && row.tenantId !== tenant) continue;
+    open.set(row.severity, (open.get(row.severity) ?? 0) + row.count);
+  }
+  const samples = store.resolvedBetween(filter, fromMs, toMs);
+  return computeMttr(samples, { tenant, window: query.window, toMs, open });
 }
 
 /** Stats per tenant and severity (both kinds of resolution together), for the gauges. */

@@ -2,11 +2,13 @@
 // resumes, the ticket resolves itself, and the MTTR the panel reads counts it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { MttrReport, TicketDetail, TicketPage } from '../../core/api/tickets';
 import { openDatabase } from '../storage/database';
 import type { FrameSource, SourceFrame } from '../stream/source';
 import { tapFramesForDetector } from './frame-tap';
 import { createKaizen, type Kaizen } from './kaizen';
-import { allTenantsScope, registerKaizenRoutes } from './routes';
+import { registerKaizenRoutes } from './routes/plugin';
+import { allTenantsScope } from './routes/scope';
 import { DEFAULT_RULES } from './detector-rules';
 
 /** 60 frames per second until paused. */
@@ -70,13 +72,12 @@ describe('the Kaizen loop in real time', () => {
     await fastify.close();
   });
 
-  const get = async (url: string) => (await fetch(`${base}${url}`)).json() as Promise<never>;
+  const get = async <T>(url: string): Promise<T> =>
+    (await (await fetch(`${base}${url}`)).json()) as T;
 
   it('opens a ticket within the stall duration plus 1 s, resolves it on resume, and MTTR counts it', async () => {
     await new Promise((r) => setTimeout(r, 300));
-    const before: { severities: { severity: string; all: { count: number } }[] } = await get(
-      '/api/mttr?tenant=demo&window=1h',
-    );
+    const before = await get<MttrReport>('/api/mttr?tenant=demo&window=1h');
     expect(before.severities.find((s) => s.severity === 'critical')!.all.count).toBe(0);
 
     source.paused = true;
@@ -84,7 +85,7 @@ describe('the Kaizen loop in real time', () => {
     const opened = await until(
       'a stall ticket',
       async () => {
-        const page: { tickets: { id: number; status: string }[] } = await get(
+        const page = await get<TicketPage>(
           '/api/tickets?tenant=demo&status=open&severity=critical',
         );
         return page.tickets[0];
@@ -97,18 +98,14 @@ describe('the Kaizen loop in real time', () => {
     const resolved = await until(
       'the ticket to resolve',
       async () => {
-        const detail: { ticket: { status: string; resolvedBy: string } } = await get(
-          `/api/tickets/${opened.id}`,
-        );
+        const detail = await get<TicketDetail>(`/api/tickets/${opened.id}`);
         return detail.ticket.status === 'resolved' ? detail.ticket : undefined;
       },
       1000,
     );
     expect(resolved.resolvedBy).toBe('auto');
 
-    const after: {
-      severities: { severity: string; all: { count: number }; auto: { count: number } }[];
-    } = await get('/api/mttr?tenant=demo&window=1h');
+    const after = await get<MttrReport>('/api/mttr?tenant=demo&window=1h');
     const critical = after.severities.find((s) => s.severity === 'critical')!;
     expect(critical.all.count).toBe(1);
     expect(critical.auto.count).toBe(1);
