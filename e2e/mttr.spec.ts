@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { formatDuration } from '../src/app/kaizen/format';
+import { formatDuration } from '../src/app/tickets/format';
 import { startServer, tempDir, type RunningServer } from './support';
 
 // A server of its own on a fresh data directory, with the detector's rules off: the only tickets
