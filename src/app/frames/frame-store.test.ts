@@ -52,6 +52,24 @@ describe('frame store', () => {
     expect(store.takeForDraw()).toBeNull();
   });
 
+  it('queues no frames while no view draws them, so none counts as drawn or dropped', () => {
+    const store = new FrameStore();
+    expect(play(store, [1])).toEqual([0]);
+    store.push(frame(1));
+    store.setDrawing(false);
+    for (let i = 2; i <= 6; i++) store.push(frame(i));
+    expect(store.dropped).toBe(0);
+    expect(store.received).toBe(7);
+    expect(store.shown).toBeNull();
+    expect(store.takeForDraw()).toBeNull();
+    // Drawn again: the newest frame at once, then the frames that arrive.
+    store.setDrawing(true);
+    store.requestRedraw();
+    expect(store.takeForDraw()).toMatchObject({ fresh: false, frame: { frameIndex: 6 } });
+    store.push(frame(7));
+    expect(store.takeForDraw()).toMatchObject({ fresh: true, frame: { frameIndex: 7 } });
+  });
+
   it('forgets everything on clear', () => {
     const store = new FrameStore();
     store.push(frame(0));

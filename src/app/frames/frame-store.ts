@@ -29,6 +29,7 @@ export class FrameStore {
   /** Frames never drawn: pushed out of the waiting list by newer ones. */
   dropped = 0;
   private waiting: StoredFrame[] = [];
+  private drawing = true;
   private redraw = false;
   private readonly ring: (StoredFrame | undefined)[];
   private ringNext = 0;
@@ -41,10 +42,12 @@ export class FrameStore {
     this.latest = frame;
     this.version += 1;
     this.received += 1;
-    this.waiting.push(frame);
-    while (this.waiting.length > MAX_WAITING) {
-      this.waiting.shift();
-      this.dropped += 1;
+    if (this.drawing) {
+      this.waiting.push(frame);
+      while (this.waiting.length > MAX_WAITING) {
+        this.waiting.shift();
+        this.dropped += 1;
+      }
     }
     this.ring[this.ringNext] = frame;
     this.ringNext = (this.ringNext + 1) % this.ring.length;
@@ -71,10 +74,13 @@ export class FrameStore {
   }
 
   /**
-   * No view is showing frames (the tickets view): the waiting ones go undrawn, and count as
-   * neither rendered nor dropped, since no renderer fell behind. The next draw shows the newest.
+   * Whether a view draws the frames. While none does (the tickets view), frames are kept as the
+   * latest but not queued: they go undrawn and count as neither rendered nor dropped, since no
+   * renderer fell behind. The next draw shows the newest.
    */
-  passOver(): void {
+  setDrawing(drawing: boolean): void {
+    this.drawing = drawing;
+    if (drawing) return;
     this.waiting = [];
     this.shown = null;
   }

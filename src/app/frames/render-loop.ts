@@ -46,10 +46,13 @@ export class RenderLoop {
   /** The renderer that draws `view` while it is visible; returns the function that detaches it. */
   attach(view: LatticeView, renderer: FrameRenderer): () => void {
     this.renderers.set(view, renderer);
+    this.followVisibleRenderer();
     // A new renderer starts blank: draw the frame on screen on the next tick even if not new.
     if (view === this.visible) this.frames.requestRedraw();
     return () => {
-      if (this.renderers.get(view) === renderer) this.renderers.delete(view);
+      if (this.renderers.get(view) !== renderer) return;
+      this.renderers.delete(view);
+      this.followVisibleRenderer();
     };
   }
 
@@ -57,8 +60,14 @@ export class RenderLoop {
   show(view: LatticeView | null): void {
     if (view === this.visible) return;
     this.visible = view;
+    this.followVisibleRenderer();
     // The view coming back shows the current frame at once, not at the next frame to arrive.
     this.frames.requestRedraw();
+  }
+
+  /** Frames queue for drawing only while the visible view has a renderer to draw them. */
+  private followVisibleRenderer(): void {
+    this.frames.setDrawing(this.visible !== null && this.renderers.has(this.visible));
   }
 
   /** Zoom, pan and relative mode: redrawn on the next animation frame. */
@@ -72,10 +81,7 @@ export class RenderLoop {
     this.handle = this.animation.request(this.tick);
     this.stats.animationFrame(nowMs);
     const renderer = this.visible === null ? undefined : this.renderers.get(this.visible);
-    if (!renderer) {
-      this.frames.passOver();
-      return;
-    }
+    if (!renderer) return;
     const readiness = renderer.beginFrame?.(nowMs) ?? 'ready';
     if (readiness === 'wait') return;
     if (readiness === 'redraw') this.frames.requestRedraw();
