@@ -34,6 +34,56 @@ const layerZones = [
   },
 ];
 
+// The browser app's own layers, bottom to top: a layer imports only those below it, so the store
+// and the frame pipeline never depend on the UI that reads them (docs/ARCHITECTURE.md).
+const appLayers = [
+  {
+    dir: 'state',
+    reason:
+      'app state is the bottom layer: the UI store, its types and pure math import no other app layer.',
+  },
+  {
+    dir: 'url',
+    reason:
+      'app url reads and writes the address bar from the state alone, below the API, frames and UI.',
+  },
+  {
+    dir: 'api',
+    reason:
+      'app api is the REST client and its query definitions: no frames, tickets, shell or UI.',
+  },
+  {
+    dir: 'frames',
+    reason:
+      'app frames is the frame pipeline (stream, frame store, render loop): it feeds the UI, never imports it.',
+  },
+  {
+    dir: 'tickets',
+    reason:
+      'app tickets is the Kaizen logic (navigation, filters, queries): the shell and the UI use it, not the reverse.',
+  },
+  {
+    dir: 'shell',
+    reason:
+      'app shell builds the app context from the layers below; the embed bridge and components build on it.',
+  },
+  {
+    dir: 'embed',
+    reason:
+      'app embed talks to the host page through the app context; only components and main.tsx sit above it.',
+  },
+  {
+    dir: 'components',
+    reason: 'app components render from the app context; only App.tsx and main.tsx compose them.',
+  },
+];
+const appRoot = ['./src/app/App.tsx', './src/app/main.tsx'];
+const appLayerZones = appLayers.map(({ dir, reason }, i) => ({
+  target: `./src/app/${dir}`,
+  from: [...appLayers.slice(i + 1).map((above) => `./src/app/${above.dir}`), ...appRoot],
+  message: reason,
+}));
+
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'traces'] },
   js.configs.recommended,
@@ -45,7 +95,7 @@ export default tseslint.config(
     // The layer rule compares resolved file paths, so extensionless TypeScript imports must resolve.
     settings: { 'import-x/resolver-next': [createTypeScriptImportResolver()] },
     rules: {
-      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      'import-x/no-restricted-paths': ['error', { zones: [...layerZones, ...appLayerZones] }],
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
       '@typescript-eslint/no-explicit-any': 'error',

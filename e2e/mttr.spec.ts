@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { formatDuration } from '../src/app/kaizen/format';
+import { formatDuration } from '../src/app/tickets/format';
 import type { Ticket, TicketPage } from '../src/core/api/tickets';
 import { startServer, tempDir, type RunningServer } from './support';
 

@@ -82,7 +82,7 @@ test('?view=3d reopens the 3-D view, which survives orbiting and closing', async
   await expect(page.getByTestId('view-3d')).toHaveAttribute('aria-pressed', 'true');
   const canvas = page.getByTestId('spin-view-3d');
   await expect(canvas).toBeVisible();
-  await waitForFrames(page); // the stream (and the hidden heatmap) keep running underneath
+  await waitForFrames(page); // frames the 3-D view drew (the heatmap underneath draws none)
   await waitForRenders(canvas, 3);
 
   // Orbit: drag across the canvas. The camera moves, so the picture changes.

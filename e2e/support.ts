@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import type { PhaseVizSnapshot } from '../src/app/viz/controller';
+import type { PhaseVizSnapshot } from '../src/app/frames/phase-viz';
 
 export interface RunningServer {
   url: string;

@@ -1,5 +1,5 @@
-// The layer import rules of DESIGN.md section 3 must actually fire: lint a forbidden import in
-// each layer and expect the rule's error with its reason.
+// The layer import rules (docs/ARCHITECTURE.md, layers) must actually fire: lint a forbidden import
+// in each layer, the browser app's own layers included, and expect the rule's error with its reason.
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -23,7 +23,7 @@ const FORBIDDEN = [
   },
   {
     file: 'src/render/probe.ts',
-    source: "import { VizController } from '../app/viz/controller';",
+    source: "import { RenderLoop } from '../app/frames/render-loop';",
     reason: 'renderers are imperative',
   },
   {
@@ -35,6 +35,46 @@ const FORBIDDEN = [
     file: 'src/server/probe.ts',
     source: "import { createCanvasHeatmap } from '../render/canvas-heatmap';",
     reason: 'the server is Node only',
+  },
+  {
+    file: 'src/app/state/probe.ts',
+    source: "import { FrameStore } from '../frames/frame-store';",
+    reason: 'app state is the bottom layer',
+  },
+  {
+    file: 'src/app/url/probe.ts',
+    source: "import { ticketFilters } from '../tickets/filters';",
+    reason: 'app url reads and writes the address bar',
+  },
+  {
+    file: 'src/app/api/probe.ts',
+    source: "import { useApi } from '../shell/hooks';",
+    reason: 'app api is the REST client',
+  },
+  {
+    file: 'src/app/frames/probe.ts',
+    source: "import { createAppActions } from '../shell/actions';",
+    reason: 'app frames is the frame pipeline',
+  },
+  {
+    file: 'src/app/tickets/probe.ts',
+    source: "import { useActions } from '../shell/hooks';",
+    reason: 'app tickets is the Kaizen logic',
+  },
+  {
+    file: 'src/app/shell/probe.ts',
+    source: "import { startEmbedBridge } from '../embed/bridge';",
+    reason: 'app shell builds the app context',
+  },
+  {
+    file: 'src/app/embed/probe.ts',
+    source: "import { Hud } from '../components/Hud';",
+    reason: 'app embed talks to the host page',
+  },
+  {
+    file: 'src/app/components/probe.ts',
+    source: "import { App } from '../App';",
+    reason: 'app components render from the app context',
   },
 ];
 
@@ -48,11 +88,21 @@ describe('layer import rules', () => {
     expect(messages[0]!.message).toContain(reason);
   });
 
-  it('allow the permitted directions', async () => {
-    const [result] = await eslint.lintText(
-      "import { crc32 } from '../core/crc32';\nexport const probe = crc32;\n",
-      { filePath: 'src/server/probe.ts' },
-    );
+  it.each([
+    { file: 'src/server/probe.ts', source: "import { crc32 } from '../core/crc32';" },
+    {
+      file: 'src/app/components/probe.ts',
+      source: "import { FrameStore } from '../frames/frame-store';",
+    },
+    { file: 'src/app/tickets/probe.ts', source: "import { viewQuery } from '../url/sync';" },
+    {
+      file: 'src/app/frames/probe.ts',
+      source: "import { DEFAULT_DISPLAY } from '../state/display';",
+    },
+  ])('allow the permitted direction $source in $file', async ({ file, source }) => {
+    const [result] = await eslint.lintText(`${source}\nexport const probe = 1;\n`, {
+      filePath: file,
+    });
     expect(result!.messages.filter((m) => m.ruleId === 'import-x/no-restricted-paths')).toEqual([]);
   });
 });

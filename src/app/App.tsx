@@ -13,43 +13,42 @@ import { PhaseMetricsPanel } from './components/PhaseMetricsPanel';
 import { ReplayBar } from './components/ReplayBar';
 import { ShortcutsHelp } from './components/ShortcutsHelp';
 import { ViewToggle } from './components/ViewToggle';
-import { useUi, type UiStore } from './state/ui-store';
-import type { VizController } from './viz/controller';
+import { useUi } from './shell/hooks';
 
 // three.js comes in its own chunk, fetched the first time the 3-D view opens.
 const SpinView3D = lazy(() => import('./components/SpinView3D'));
 
-export function App({ store, controller }: { store: UiStore; controller: VizController }) {
-  const params = useUi(store, (s) => s.params);
-  const tenant = useUi(store, (s) => s.stream?.tenant ?? null);
+export function App() {
+  const params = useUi((s) => s.params);
+  const tenant = useUi((s) => s.stream?.tenant ?? null);
   return (
     <div className={`app theme-${params.theme}${params.embed ? ' embed' : ''}`}>
-      {!params.embed && <Header store={store} />}
-      <Notices store={store} />
+      {!params.embed && <Header />}
+      <Notices />
       <main className="layout">
         <div className="stage">
-          <ViewToggle store={store} />
-          <HeatmapView store={store} controller={controller} />
+          <ViewToggle />
+          <HeatmapView />
           {params.view === '3d' && (
             <Suspense fallback={<div className="spin-view muted">Loading the 3-D view…</div>}>
-              <SpinView3D store={store} controller={controller} />
+              <SpinView3D />
             </Suspense>
           )}
-          {params.view === 'tickets' && <TicketsView store={store} />}
-          <ReplayBar store={store} controller={controller} />
+          {params.view === 'tickets' && <TicketsView />}
+          <ReplayBar />
         </div>
         <aside className="side">
-          <Hud store={store} />
-          <DisplayPanel store={store} />
-          <PinnedSpinPanel store={store} controller={controller} />
+          <Hud />
+          <DisplayPanel />
+          <PinnedSpinPanel />
           <PhaseMetricsPanel />
           <LatencyPanel tenant={tenant} />
           <MttrPanel tenant={tenant} />
           <BandwidthPanel tenant={tenant} />
         </aside>
       </main>
-      <ShortcutsHelp store={store} />
-      <FloatingHud store={store} />
+      <ShortcutsHelp />
+      <FloatingHud />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import {
   backingScale,
   fitBackingStore,
   coversLattice,
-  type HeatmapOptions,
+  type RendererOptions,
   type HeatmapRenderer,
 } from './types';
 
@@ -32,7 +32,7 @@ export function colorize(
 
 export function createCanvasHeatmap(
   canvas: HTMLCanvasElement,
-  options: HeatmapOptions,
+  options: RendererOptions,
 ): HeatmapRenderer {
   const context = canvas.getContext('2d', { alpha: false });
   if (!context) throw new Error('[render] canvas 2-D context is not available');

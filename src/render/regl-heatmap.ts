@@ -7,7 +7,7 @@ import {
   backingScale,
   fitBackingStore,
   fullView,
-  type HeatmapOptions,
+  type RendererOptions,
   type HeatmapRenderer,
   type HeatmapView,
 } from './types';
@@ -18,7 +18,7 @@ export const HEATMAP_ATTRIBUTES = ['a_position'] as const;
 
 export function createReglHeatmap(
   canvas: HTMLCanvasElement,
-  options: HeatmapOptions,
+  options: RendererOptions,
 ): HeatmapRenderer {
   let regl: createREGL.Regl;
   try {

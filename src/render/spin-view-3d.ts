@@ -1,7 +1,9 @@
 // The 3-D spin view (three.js): one instanced flat arrow per spin in the lattice plane, turned by
-// its phase and coloured by the heatmap's colormap, with orbit controls. draw() and camera moves
-// only mark work; one requestAnimationFrame callback does it, at most once per animation frame,
-// and a DrawPacer spaces slow draws out (software WebGL) so the page never freezes.
+// its phase and coloured by the heatmap's colormap, with orbit controls. It is a FrameRenderer
+// like the heatmaps: the page's render loop hands it frames. Its draws may be slow (software
+// WebGL), so it uses the interface's optional members: beginFrame measures what the last draw
+// cost the page and paces the next with a DrawPacer (the page never freezes), and asks for a
+// redraw when the camera moved; stats() reports its figures.
 import {
   BufferAttribute,
   BufferGeometry,
@@ -26,37 +28,18 @@ import {
   spinGrid,
   type SpinGrid,
 } from './spin-instances';
-import type { HeatmapFrame } from './types';
+import type {
+  FrameReadiness,
+  FrameRenderer,
+  HeatmapFrame,
+  RendererOptions,
+  RendererStats,
+} from './types';
 
-export interface SpinView3DOptions {
-  colormapLut: Uint8Array;
-  onContextLost?: () => void;
-  onContextRestored?: () => void;
-}
-
-export interface SpinView3DStats {
-  /** Scene renders (new frames and camera moves). */
-  renders: number;
-  /** Lattice frames whose arrows were updated. */
-  framesDrawn: number;
-  /** New frames replaced before they were drawn (paced out or arriving faster than frames). */
-  framesSkipped: number;
-  drawCostMs: number;
-  minIntervalMs: number;
-  arrows: number;
-  /** 1 when every spin has an arrow; n when every n-th spin per axis has (slow draws). */
-  stride: number;
-}
-
-export interface SpinView3D {
-  /** Takes the frame to show; the arrows update on the next paced render. */
-  draw(frame: HeatmapFrame): void;
-  /** The colormap table of src/core/colormap.ts (256 RGBA entries). */
-  setColormap(lut: Uint8Array): void;
-  /** Call after the canvas's CSS size changed. */
-  resize(): void;
-  stats(): SpinView3DStats;
-  destroy(): void;
+/** The 3-D view: a renderer that paces itself and reports its figures. */
+export interface SpinView3D extends FrameRenderer {
+  beginFrame(nowMs: number): FrameReadiness;
+  stats(): RendererStats;
 }
 
 const FOV_DEG = 45;
@@ -81,7 +64,7 @@ function arrowGeometry(): BufferGeometry {
   return geometry;
 }
 
-export function createSpinView3D(canvas: HTMLCanvasElement, opts: SpinView3DOptions): SpinView3D {
+export function createSpinView3D(canvas: HTMLCanvasElement, opts: RendererOptions): SpinView3D {
   // Throws when WebGL is missing; the caller shows why.
   const renderer = new WebGLRenderer({ canvas, antialias: false, alpha: true });
   // The colormap bytes are display (sRGB) values already: pass them through unconverted, so the
@@ -105,20 +88,16 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: SpinView3DOpti
   let drawsSinceBuild = 0;
   let mesh: InstancedMesh | null = null;
   let grid: SpinGrid | null = null;
-  let pending: HeatmapFrame | null = null;
   let shown: HeatmapFrame | null = null;
-  let frameDirty = false;
-  let coloursDirty = false;
-  let cameraDirty = true;
-  let rafHandle = 0;
+  // The arrows must be written again from the frame on screen: new colours, new detail, or a
+  // restored context (three.js rebuilds its GPU state and uploads them again).
+  let arrowsStale = false;
+  let cameraMoved = true;
+  /** The animation frame's time, as the loop gave it to beginFrame. */
+  let frameStartMs = 0;
   let probeFromMs: number | null = null;
   let lastSyncMs = 0;
-  let destroyed = false;
-  const stats = { renders: 0, framesDrawn: 0, framesSkipped: 0 };
-
-  function requestRender(): void {
-    if (rafHandle === 0 && !destroyed) rafHandle = requestAnimationFrame(tick);
-  }
+  const stats = { renders: 0, framesDrawn: 0 };
 
   function frameCamera(g: SpinGrid): void {
     const halfFov = (FOV_DEG * Math.PI) / 360;
@@ -185,46 +164,38 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: SpinView3DOpti
     shown = frame;
   }
 
-  function tick(nowMs: number): void {
-    rafHandle = 0;
-    if (destroyed) return;
+  function beginFrame(nowMs: number): FrameReadiness {
+    frameStartMs = nowMs;
     if (probeFromMs !== null) {
       // The frame after a draw: how late it came is what the draw cost the page.
       pacer.finished(Math.max(lastSyncMs, nowMs - probeFromMs - NOMINAL_FRAME_MS));
       probeFromMs = null;
       drawsSinceBuild += 1;
-      if (adaptDetail() && shown) {
-        pending = pending ?? shown;
-        frameDirty = true;
-      }
+      if (adaptDetail()) arrowsStale = true;
     }
-    if (!frameDirty && !coloursDirty && !cameraDirty) return;
-    if (!pacer.ready(nowMs)) {
-      requestRender();
-      return;
-    }
+    if (!pacer.ready(nowMs)) return 'wait';
+    return shown !== null && (arrowsStale || cameraMoved) ? 'redraw' : 'ready';
+  }
+
+  function draw(frame: HeatmapFrame): void {
+    const fresh = frame !== shown;
+    // The same frame again with nothing changed here (the heatmap's zoom changed, say): the
+    // picture on screen is still right, and a render would only cost the page.
+    if (!fresh && !arrowsStale && !cameraMoved) return;
     const startMs = performance.now();
-    if (frameDirty && pending) {
-      updateArrows(pending);
-      stats.framesDrawn += 1;
-    } else if (coloursDirty && shown && mesh && grid) {
-      colourArrows(mesh.instanceColor!.array as Uint8Array, shown.phases, lut, grid);
-      mesh.instanceColor!.needsUpdate = true;
-    }
-    frameDirty = false;
-    coloursDirty = false;
-    cameraDirty = false;
+    if (fresh || arrowsStale) updateArrows(frame);
+    if (fresh) stats.framesDrawn += 1;
+    arrowsStale = false;
+    cameraMoved = false;
     renderer.render(scene, camera);
     stats.renders += 1;
     lastSyncMs = performance.now() - startMs;
-    pacer.started(nowMs);
-    probeFromMs = nowMs;
-    requestRender();
+    pacer.started(frameStartMs);
+    probeFromMs = frameStartMs;
   }
 
   function onCameraChange(): void {
-    cameraDirty = true;
-    requestRender();
+    cameraMoved = true;
   }
 
   function onContextLost(): void {
@@ -232,10 +203,7 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: SpinView3DOpti
   }
 
   function onContextRestored(): void {
-    // three.js rebuilds its GPU state; the arrows must be uploaded again.
-    frameDirty = shown !== null;
-    pending = pending ?? shown;
-    requestRender();
+    arrowsStale = true;
     opts.onContextRestored?.();
   }
 
@@ -246,8 +214,7 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: SpinView3DOpti
     renderer.setSize(widthCss, heightCss, false);
     camera.aspect = widthCss / heightCss;
     camera.updateProjectionMatrix();
-    cameraDirty = true;
-    requestRender();
+    cameraMoved = true;
   }
 
   controls.addEventListener('change', onCameraChange);
@@ -256,16 +223,12 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: SpinView3DOpti
   resize();
 
   return {
-    draw(frame) {
-      if (frameDirty) stats.framesSkipped += 1;
-      pending = frame;
-      frameDirty = true;
-      requestRender();
-    },
+    mode: 'gpu',
+    draw,
+    beginFrame,
     setColormap(next) {
       lut = next;
-      coloursDirty = true;
-      requestRender();
+      arrowsStale = true;
     },
     resize,
     stats: () => ({
@@ -276,8 +239,6 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: SpinView3DOpti
       stride: grid?.stride ?? 1,
     }),
     destroy() {
-      destroyed = true;
-      cancelAnimationFrame(rafHandle);
       controls.removeEventListener('change', onCameraChange);
       controls.dispose();
       canvas.removeEventListener('webglcontextlost', onContextLost);

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Area, AreaChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useApi } from '../api-context';
-import { formatBytes } from '../format';
-import type { BandwidthReport } from '../../core/api/panels';
+import { bandwidthQuery } from '../api/panel-queries';
+import { useApi } from '../shell/hooks';
+import { formatBytes } from './format';
 
 export const DEFAULT_EGRESS_USD_PER_GB = 0.09;
 const PRICE_KEY = 'phase-console.egressUsdPerGb';
@@ -23,17 +23,7 @@ export function dollarsSavedPerDay(savedBytesPerS: number, usdPerGb: number): nu
 export function BandwidthPanel({ tenant }: { tenant: string | null }) {
   const [windowS, setWindowS] = useState<number>(60);
   const [usdPerGb, setUsdPerGb] = useState(loadPrice);
-  const api = useApi();
-  const query = useQuery({
-    queryKey: ['bandwidth', tenant, windowS, api.tokenKey],
-    queryFn: () =>
-      api.get<BandwidthReport>(
-        `/api/bandwidth?tenant=${encodeURIComponent(tenant ?? '')}&window=${windowS}`,
-      ),
-    enabled: tenant !== null,
-    refetchInterval: 500,
-    placeholderData: keepPreviousData,
-  });
+  const query = useQuery(bandwidthQuery(useApi(), tenant, windowS));
   const report = query.data;
   const series = report?.series ?? [];
   const meanSaved =

@@ -1,13 +1,12 @@
-import { COLORMAP_NAMES, isColormapName } from '../../core/colormap';
-import { useActions } from '../actions';
-import { useUi, type UiStore } from '../state/ui-store';
+import { COLORMAP_NAMES } from '../../core/colormap';
+import { useActions, useUi } from '../shell/hooks';
 import { ColorWheel } from './ColorWheel';
 
 /** Colormap, relative mode and zoom, with the colour-wheel legend. */
-export function DisplayPanel({ store }: { store: UiStore }) {
+export function DisplayPanel() {
   const actions = useActions();
-  const colormap = useUi(store, (s) => s.params.colormap);
-  const display = useUi(store, (s) => s.display);
+  const colormap = useUi((s) => s.params.colormap);
+  const display = useUi((s) => s.display);
   return (
     <section className="panel display-panel" aria-label="Display">
       <h2>Display</h2>
@@ -19,11 +18,7 @@ export function DisplayPanel({ store }: { store: UiStore }) {
             <select
               data-testid="colormap"
               value={colormap}
-              onChange={(e) => {
-                const name = e.target.value;
-                if (isColormapName(name))
-                  store.setState((s) => ({ params: { ...s.params, colormap: name } }));
-              }}
+              onChange={(e) => actions.setColormap(e.target.value)}
             >
               {COLORMAP_NAMES.map((name) => (
                 <option key={name} value={name}>

@@ -1,5 +1,5 @@
-import { useUi, type UiStore } from '../state/ui-store';
-import { describeStreamHealth, streamHealth } from '../viz/stream-health';
+import { describeStreamHealth, streamHealth } from '../frames/stream-health';
+import { useUi } from '../shell/hooks';
 import { TenantSwitcher, TokenControl } from './TenantSwitcher';
 
 function connectionLabel(state: string, retryInMs: number | null, reason: string | null): string {
@@ -18,8 +18,8 @@ function connectionLabel(state: string, retryInMs: number | null, reason: string
 }
 
 /** Says when the picture is not current: no frames while some are due, or frames arriving late. */
-function StreamHealthNotice({ store }: { store: UiStore }) {
-  const text = useUi(store, (s) =>
+function StreamHealthNotice() {
+  const text = useUi((s) =>
     describeStreamHealth(
       streamHealth({
         connection: s.connection.state,
@@ -38,16 +38,16 @@ function StreamHealthNotice({ store }: { store: UiStore }) {
   );
 }
 
-export function Header({ store }: { store: UiStore }) {
-  const stream = useUi(store, (s) => s.stream);
-  const connection = useUi(store, (s) => s.connection);
-  const renderMode = useUi(store, (s) => s.renderMode);
-  const renderReason = useUi(store, (s) => s.renderReason);
+export function Header() {
+  const stream = useUi((s) => s.stream);
+  const connection = useUi((s) => s.connection);
+  const renderMode = useUi((s) => s.renderMode);
+  const renderReason = useUi((s) => s.renderReason);
   return (
     <header className="app-header">
       <h1>Phase console</h1>
-      <TenantSwitcher store={store} />
-      <TokenControl store={store} />
+      <TenantSwitcher />
+      <TokenControl />
       {stream && (
         <span className="stream-info" data-testid="stream-info">
           {stream.tenant} · {stream.width}×{stream.height} ={' '}
@@ -57,7 +57,7 @@ export function Header({ store }: { store: UiStore }) {
       <span className={`pill pill-${connection.state}`} data-testid="connection" role="status">
         {connectionLabel(connection.state, connection.retryInMs, connection.reason)}
       </span>
-      <StreamHealthNotice store={store} />
+      <StreamHealthNotice />
       <span className={`badge badge-${renderMode}`} data-testid="render-badge" title={renderReason}>
         {renderMode.toUpperCase()}
       </span>

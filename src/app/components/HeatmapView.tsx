@@ -3,17 +3,10 @@ import { colormapLut } from '../../core/colormap';
 import { createCanvasHeatmap } from '../../render/canvas-heatmap';
 import { createReglHeatmap } from '../../render/regl-heatmap';
 import type { HeatmapRenderer } from '../../render/types';
-import { useActions } from '../actions';
-import { useUi, type UiStore } from '../state/ui-store';
-import type { VizController } from '../viz/controller';
-import { chooseRenderMode } from '../viz/render-mode';
-import { cellAt, viewWindow } from '../viz/view';
+import { chooseRenderMode } from '../frames/render-mode';
+import { useActions, useAppContext, useUi } from '../shell/hooks';
+import { cellAt, viewWindow } from '../state/display';
 import { HoverReadout, type HoveredCell } from './HoverReadout';
-
-interface Props {
-  store: UiStore;
-  controller: VizController;
-}
 
 /** Fits a box of the lattice's aspect into the container; the canvas backing store is W x H. */
 function fitCanvas(container: HTMLElement, canvas: HTMLCanvasElement, aspect: number): void {
@@ -27,13 +20,13 @@ function fitCanvas(container: HTMLElement, canvas: HTMLCanvasElement, aspect: nu
 /** A drag of fewer pixels than this is a click (pin), not a pan. */
 const CLICK_SLOP_PX = 4;
 
-export function HeatmapView({ store, controller }: Props) {
+export function HeatmapView() {
+  const { ui, frames } = useAppContext();
   const actions = useActions();
-  const stream = useUi(store, (s) => s.stream);
-  const params = useUi(store, (s) => s.params);
-  const webglAvailable = useUi(store, (s) => s.webglAvailable);
-  const contextLost = useUi(store, (s) => s.contextLost);
-  const pinnedSpin = useUi(store, (s) => s.pinnedSpin);
+  const stream = useUi((s) => s.stream);
+  const params = useUi((s) => s.params);
+  const webglAvailable = useUi((s) => s.webglAvailable);
+  const contextLost = useUi((s) => s.contextLost);
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [hovered, setHovered] = useState<HoveredCell | null>(null);
@@ -58,13 +51,13 @@ export function HeatmapView({ store, controller }: Props) {
         renderer = createReglHeatmap(canvas, {
           colormapLut: lut,
           onContextLost: () =>
-            store.setState({
+            ui.setState({
               contextLost: true,
               lastFault: 'WebGL context lost: drawing on the CPU canvas until it is restored',
             }),
         });
       } catch (error) {
-        store.setState({ webglAvailable: false, lastFault: (error as Error).message });
+        ui.setState({ webglAvailable: false, lastFault: (error as Error).message });
         return;
       }
       // The CPU canvas replaces this one while the context is lost; this canvas keeps listening,
@@ -72,32 +65,24 @@ export function HeatmapView({ store, controller }: Props) {
       canvas.addEventListener(
         'webglcontextrestored',
         () => {
-          if (store.getState().contextLost) store.setState({ contextLost: false, lastFault: null });
+          if (ui.getState().contextLost) ui.setState({ contextLost: false, lastFault: null });
         },
         { once: true },
       );
     } else {
       renderer = createCanvasHeatmap(canvas, { colormapLut: lut });
     }
-    controller.setRenderer(renderer);
-    store.setState({ renderMode: mode, renderReason: reason });
+    // Kept while the 3-D or the tickets view shows: the loop draws it only when it is visible,
+    // and coming back to it is instant.
+    const detach = frames.loop.attach('heatmap', renderer);
+    ui.setState({ renderMode: mode, renderReason: reason });
     return () => {
-      controller.setRenderer(null);
+      detach();
       renderer.destroy();
     };
     // The renderer is rebuilt only when what it draws with changes, not on every stream message.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [mode, params.colormap, stream?.width, stream?.height]);
-
-  // Zoom, pan and relative mode reach the render loop directly, not through React renders.
-  useEffect(() => {
-    controller.setDisplay(store.getState().display);
-    return store.subscribe((state, previous) => {
-      if (state.display !== previous.display) controller.setDisplay(state.display);
-    });
-  }, [controller, store]);
-
-  useEffect(() => controller.pin(pinnedSpin), [controller, pinnedSpin]);
 
   useEffect(() => {
     const container = containerRef.current;
@@ -119,7 +104,7 @@ export function HeatmapView({ store, controller }: Props) {
     };
     const cellUnder = (e: MouseEvent) => {
       const [fx, fy] = fraction(e);
-      const view = viewWindow(stream.width, stream.height, store.getState().display);
+      const view = viewWindow(stream.width, stream.height, ui.getState().display);
       return cellAt(view, stream.width, stream.height, fx, fy);
     };
     let drag: { x: number; y: number; moved: boolean } | null = null;
@@ -150,7 +135,7 @@ export function HeatmapView({ store, controller }: Props) {
         const cell = cellUnder(e);
         if (cell) {
           const index = cell.y * stream.width + cell.x;
-          actions.pin(store.getState().pinnedSpin === index ? null : index);
+          actions.pin(ui.getState().pinnedSpin === index ? null : index);
         }
       }
       drag = null;
@@ -168,7 +153,7 @@ export function HeatmapView({ store, controller }: Props) {
       canvas.removeEventListener('pointerup', onUp);
       canvas.removeEventListener('pointerleave', onLeave);
     };
-  }, [actions, store, stream, mode]);
+  }, [actions, ui, stream, mode]);
 
   return (
     <div className="heatmap-frame" ref={containerRef}>
@@ -183,7 +168,7 @@ export function HeatmapView({ store, controller }: Props) {
         }
       />
       {!stream && <div className="heatmap-empty">Waiting for the stream…</div>}
-      {hovered && stream && <HoverReadout cell={hovered} controller={controller} />}
+      {hovered && stream && <HoverReadout cell={hovered} />}
     </div>
   );
 }

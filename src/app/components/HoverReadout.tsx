@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { localOrderParameter } from '../../core/metrics';
-import type { VizController } from '../viz/controller';
+import type { FrameStore } from '../frames/frame-store';
+import { useFrames } from '../shell/hooks';
 
 export interface HoveredCell {
   x: number;
@@ -16,9 +17,9 @@ interface Reading {
   frameIndex: number;
 }
 
-function read(controller: VizController, cell: HoveredCell): Reading | null {
+function read(frames: FrameStore, cell: HoveredCell): Reading | null {
   // The frame on screen, which may be one behind the newest.
-  const frame = controller.frames.shown ?? controller.frames.latest;
+  const frame = frames.shown ?? frames.latest;
   if (!frame || cell.x >= frame.width || cell.y >= frame.height) return null;
   const index = cell.y * frame.width + cell.x;
   return {
@@ -30,19 +31,14 @@ function read(controller: VizController, cell: HoveredCell): Reading | null {
 }
 
 /** The spin under the pointer: index, position, phase and local order; refreshed 4 times a second. */
-export function HoverReadout({
-  cell,
-  controller,
-}: {
-  cell: HoveredCell;
-  controller: VizController;
-}) {
-  const [reading, setReading] = useState(() => read(controller, cell));
+export function HoverReadout({ cell }: { cell: HoveredCell }) {
+  const { frames } = useFrames();
+  const [reading, setReading] = useState(() => read(frames, cell));
   useEffect(() => {
-    setReading(read(controller, cell));
-    const timer = setInterval(() => setReading(read(controller, cell)), 250);
+    setReading(read(frames, cell));
+    const timer = setInterval(() => setReading(read(frames, cell)), 250);
     return () => clearInterval(timer);
-  }, [controller, cell]);
+  }, [frames, cell]);
   if (!reading) return null;
   const phaseRad = (reading.phaseQ * 2 * Math.PI) / 65536;
   return (

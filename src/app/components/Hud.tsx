@@ -1,10 +1,10 @@
-import { formatBytes } from '../format';
-import { useUi, type UiStore } from '../state/ui-store';
+import { useUi } from '../shell/hooks';
+import { formatBytes } from './format';
 
 /** Performance HUD; its figures refresh a few times a second, never per frame. */
-export function Hud({ store, floating = false }: { store: UiStore; floating?: boolean }) {
-  const hud = useUi(store, (s) => s.hud);
-  const renderMode = useUi(store, (s) => s.renderMode);
+export function Hud({ floating = false }: { floating?: boolean }) {
+  const hud = useUi((s) => s.hud);
+  const renderMode = useUi((s) => s.renderMode);
   const rows: [string, string][] = [
     ['FPS', String(hud.fps)],
     ['frame time p50', `${hud.frameTimeP50Ms.toFixed(1)} ms`],
@@ -38,7 +38,7 @@ export function Hud({ store, floating = false }: { store: UiStore; floating?: bo
 }
 
 /** The HUD as an overlay over any view, toggled with H. */
-export function FloatingHud({ store }: { store: UiStore }) {
-  const open = useUi(store, (s) => s.hudOpen);
-  return open ? <Hud store={store} floating /> : null;
+export function FloatingHud() {
+  const open = useUi((s) => s.hudOpen);
+  return open ? <Hud floating /> : null;
 }

@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import {
   Line,
   LineChart,
@@ -8,20 +8,12 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { useApi } from '../api-context';
-import type { LatencyReport } from '../../core/api/panels';
+import { latencyQuery } from '../api/panel-queries';
+import { useApi } from '../shell/hooks';
 
 /** Frame latency p95 per second for the tenant (all its viewers), against its SLO. */
 export function LatencyPanel({ tenant }: { tenant: string | null }) {
-  const api = useApi();
-  const query = useQuery({
-    queryKey: ['latency', tenant, api.tokenKey],
-    queryFn: () =>
-      api.get<LatencyReport>(`/api/latency?tenant=${encodeURIComponent(tenant ?? '')}&window=60`),
-    enabled: tenant !== null,
-    refetchInterval: 1000,
-    placeholderData: keepPreviousData,
-  });
+  const query = useQuery(latencyQuery(useApi(), tenant));
   const report = query.data;
   const latest = report?.series[report.series.length - 1];
   const over = latest !== undefined && report !== undefined && latest.p95Ms > report.sloMs;

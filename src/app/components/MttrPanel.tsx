@@ -1,10 +1,14 @@
 import { useState, type KeyboardEvent } from 'react';
 import { Line, LineChart, ResponsiveContainer, YAxis } from 'recharts';
-import { useActions } from '../actions';
-import { filtersFromApiPath, type TicketFilters } from '../kaizen/filters';
-import { formatDuration, formatWindow } from '../kaizen/format';
-import { useMttr } from '../kaizen/hooks';
-import { MTTR_WINDOWS, type SeverityMttr, type TrendPoint } from '../kaizen/types';
+import { useQuery } from '@tanstack/react-query';
+import type { SeverityMttr, TrendPoint } from '../../core/api/tickets';
+import { useActions, useApi } from '../shell/hooks';
+import { filtersFromApiPath, type TicketFilters } from '../tickets/filters';
+import { formatDuration, formatWindow } from '../tickets/format';
+import { mttrQuery } from '../tickets/queries';
+
+/** Windows the panel offers; the ticket list accepts any the API does. */
+const MTTR_WINDOWS = ['1h', '24h', '7d', '30d'] as const;
 
 /** The drill-down of a card: the server's own link when it can be read, else the same filters. */
 function cardFilters(s: SeverityMttr, tenant: string, windowName: string): TicketFilters {
@@ -133,7 +137,7 @@ function MttrCard({
 export function MttrPanel({ tenant }: { tenant: string | null }) {
   const [windowName, setWindowName] = useState<string>('24h');
   const actions = useActions();
-  const query = useMttr(tenant, windowName);
+  const query = useQuery(mttrQuery(useApi(), tenant, windowName));
   const report = query.data;
   return (
     <section

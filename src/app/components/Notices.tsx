@@ -1,9 +1,10 @@
-import { useUi, type UiStore } from '../state/ui-store';
+import { useActions, useUi } from '../shell/hooks';
 
 /** URL parameter problems and stream faults, shown rather than swallowed. */
-export function Notices({ store }: { store: UiStore }) {
-  const notices = useUi(store, (s) => s.notices);
-  const lastFault = useUi(store, (s) => s.lastFault);
+export function Notices() {
+  const actions = useActions();
+  const notices = useUi((s) => s.notices);
+  const lastFault = useUi((s) => s.lastFault);
   if (notices.length === 0 && !lastFault) return null;
   return (
     <div className="notices" role="alert" data-testid="notices">
@@ -11,11 +12,7 @@ export function Notices({ store }: { store: UiStore }) {
         <p key={n.param + n.message}>{n.message}</p>
       ))}
       {lastFault && <p>{lastFault}</p>}
-      <button
-        type="button"
-        onClick={() => store.setState({ notices: [], lastFault: null })}
-        aria-label="Dismiss notices"
-      >
+      <button type="button" onClick={actions.dismissNotices} aria-label="Dismiss notices">
         Dismiss
       </button>
     </div>

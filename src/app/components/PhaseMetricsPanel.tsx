@@ -4,7 +4,8 @@
 // re-renders when new frames came in, so the chart never runs at the frame rate.
 import { memo, useEffect, useState } from 'react';
 import { Line, LineChart, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
-import { phaseHistory, type PhaseHistory, type PhaseSample } from '../viz/phase-history';
+import type { PhaseHistory, PhaseSample } from '../frames/phase-history';
+import { useFrames } from '../shell/hooks';
 
 export const REFRESH_MS = 250;
 /** The chart, the costly part, redraws on every CHART_EVERY-th refresh (twice a second). */
@@ -101,7 +102,8 @@ const PhaseChart = memo(function PhaseChart({ points }: { points: ChartPoint[] }
   );
 });
 
-export function PhaseMetricsPanel({ history = phaseHistory }: { history?: PhaseHistory }) {
+export function PhaseMetricsPanel() {
+  const history = useFrames().phaseHistory;
   const [view, setView] = useState<View | null>(() => readView(history, 0, null));
 
   useEffect(() => {

@@ -1,26 +1,20 @@
 import { useEffect, useState } from 'react';
 import { Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useActions } from '../actions';
-import { useUi, type UiStore } from '../state/ui-store';
-import type { PinnedSample, VizController } from '../viz/controller';
+import type { PinnedSample } from '../frames/pinned-spin';
+import { useActions, useFrames, useUi } from '../shell/hooks';
 
 /** The pinned spin's phase over recent frames; re-rendered 4 times a second, not per frame. */
-export function PinnedSpinPanel({
-  store,
-  controller,
-}: {
-  store: UiStore;
-  controller: VizController;
-}) {
+export function PinnedSpinPanel() {
+  const { pinnedSpin } = useFrames();
   const actions = useActions();
-  const pinned = useUi(store, (s) => s.pinnedSpin);
-  const stream = useUi(store, (s) => s.stream);
+  const pinned = useUi((s) => s.pinnedSpin);
+  const stream = useUi((s) => s.stream);
   const [samples, setSamples] = useState<readonly PinnedSample[]>([]);
   useEffect(() => {
     if (pinned === null) return;
-    const timer = setInterval(() => setSamples([...controller.pinnedHistory()]), 250);
+    const timer = setInterval(() => setSamples([...pinnedSpin.history()]), 250);
     return () => clearInterval(timer);
-  }, [controller, pinned]);
+  }, [pinnedSpin, pinned]);
   if (pinned === null || !stream) return null;
   const x = pinned % stream.width;
   const y = Math.floor(pinned / stream.width);

@@ -1,16 +1,16 @@
 import { useState } from 'react';
-import { SPEEDS, useActions } from '../actions';
-import { useUi, type UiStore } from '../state/ui-store';
-import type { VizController } from '../viz/controller';
+import { SPEEDS } from '../shell/actions';
+import { useActions, useFrames, useUi } from '../shell/hooks';
 
 /** Replay controls: play and pause, step, timeline, speed, loop and A-B loop; "live" for live streams. */
-export function ReplayBar({ store, controller }: { store: UiStore; controller: VizController }) {
+export function ReplayBar() {
   const actions = useActions();
-  const stream = useUi(store, (s) => s.stream);
-  const playback = useUi(store, (s) => s.playback);
-  const frameIndex = useUi(store, (s) => s.hud.frameIndex);
+  const { frames } = useFrames();
+  const stream = useUi((s) => s.stream);
+  const playback = useUi((s) => s.playback);
+  const frameIndex = useUi((s) => s.hud.frameIndex);
   // The HUD figure is a quarter second old; marks use the frame on screen now.
-  const frameNow = (): number => Math.max(0, controller.frames.latest?.frameIndex ?? frameIndex);
+  const frameNow = (): number => Math.max(0, frames.latest?.frameIndex ?? frameIndex);
   const [scrub, setScrub] = useState<number | null>(null);
   const [pendingA, setPendingA] = useState<number | null>(null);
   if (!stream) return null;

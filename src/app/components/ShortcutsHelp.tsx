@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { nextSpeed, useActions } from '../actions';
-import type { UiStore } from '../state/ui-store';
+import { nextSpeed } from '../shell/actions';
+import { useActions, useAppContext } from '../shell/hooks';
 
 export const SHORTCUTS: [key: string, what: string][] = [
   ['Space', 'play or pause'],
@@ -25,13 +25,14 @@ function typingInField(target: EventTarget | null): boolean {
 }
 
 /** Keyboard shortcuts for the whole page, and the `?` overlay listing them. */
-export function ShortcutsHelp({ store }: { store: UiStore }) {
+export function ShortcutsHelp() {
+  const { ui } = useAppContext();
   const actions = useActions();
   const [open, setOpen] = useState(false);
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (e.ctrlKey || e.metaKey || e.altKey || typingInField(e.target)) return;
-      const speed = store.getState().playback?.speed ?? 1;
+      const speed = ui.getState().playback?.speed ?? 1;
       switch (e.key) {
         case '?':
           setOpen((o) => !o);
@@ -70,7 +71,7 @@ export function ShortcutsHelp({ store }: { store: UiStore }) {
           break;
         case 'r':
         case 'R':
-          actions.setRelative(!store.getState().display.relative);
+          actions.setRelative(!ui.getState().display.relative);
           break;
         case '[':
           actions.setSpeed(nextSpeed(speed, -1));
@@ -84,11 +85,11 @@ export function ShortcutsHelp({ store }: { store: UiStore }) {
           break;
         case 'h':
         case 'H':
-          store.setState((s) => ({ hudOpen: !s.hudOpen }));
+          actions.toggleHud();
           break;
         case 't':
         case 'T':
-          actions.setTheme(store.getState().params.theme === 'dark' ? 'light' : 'dark');
+          actions.setTheme(ui.getState().params.theme === 'dark' ? 'light' : 'dark');
           break;
         default:
           return;
@@ -97,7 +98,7 @@ export function ShortcutsHelp({ store }: { store: UiStore }) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [actions, store]);
+  }, [actions, ui]);
   if (!open) return null;
   return (
     <div

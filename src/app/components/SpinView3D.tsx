@@ -1,23 +1,18 @@
 // The 3-D spin view's React side, loaded with React.lazy so that three.js stays out of the first
 // screen. It owns a canvas made per renderer (a context given back on close cannot be reused) and
-// hands the renderer the frame store's latest frame from its own animation-frame poll; React
-// never sees per-frame data.
+// attaches the renderer to the page's render loop, which hands it frames while the view shows;
+// React never sees per-frame data.
 import { useEffect, useRef, useState } from 'react';
 import { colormapLut } from '../../core/colormap';
 import { createSpinView3D, type SpinView3D as Renderer } from '../../render/spin-view-3d';
-import { useUi, type UiStore } from '../state/ui-store';
-import type { VizController } from '../viz/controller';
-
-interface Props {
-  store: UiStore;
-  controller: VizController;
-}
+import { useAppContext, useUi } from '../shell/hooks';
 
 /** How often the canvas's data-* statistics (for tests and hosts) refresh, in ms. */
 const STATS_INTERVAL_MS = 250;
 
-export default function SpinView3D({ store, controller }: Props) {
-  const colormap = useUi(store, (s) => s.params.colormap);
+export default function SpinView3D() {
+  const { ui, frames } = useAppContext();
+  const colormap = useUi((s) => s.params.colormap);
   const containerRef = useRef<HTMLDivElement>(null);
   const rendererRef = useRef<Renderer | null>(null);
   const [fault, setFault] = useState<string | null>(null);
@@ -34,7 +29,7 @@ export default function SpinView3D({ store, controller }: Props) {
     let renderer: Renderer;
     try {
       renderer = createSpinView3D(canvas, {
-        colormapLut: colormapLut(store.getState().params.colormap),
+        colormapLut: colormapLut(ui.getState().params.colormap),
         onContextLost: () => setFault('WebGL context lost: the 3-D view is paused'),
         onContextRestored: () => setFault(null),
       });
@@ -44,18 +39,7 @@ export default function SpinView3D({ store, controller }: Props) {
       return;
     }
     rendererRef.current = renderer;
-
-    let drawnVersion = -1;
-    let rafHandle = 0;
-    const poll = (): void => {
-      rafHandle = requestAnimationFrame(poll);
-      const frames = controller.frames;
-      if (frames.latest && frames.version !== drawnVersion) {
-        drawnVersion = frames.version;
-        renderer.draw(frames.latest);
-      }
-    };
-    rafHandle = requestAnimationFrame(poll);
+    const detach = frames.loop.attach('3d', renderer);
 
     const observer = new ResizeObserver(() => renderer.resize());
     observer.observe(canvas);
@@ -70,14 +54,14 @@ export default function SpinView3D({ store, controller }: Props) {
     }, STATS_INTERVAL_MS);
 
     return () => {
-      cancelAnimationFrame(rafHandle);
+      detach();
       clearInterval(statsTimer);
       observer.disconnect();
       rendererRef.current = null;
       renderer.destroy();
       canvas.remove();
     };
-  }, [store, controller]);
+  }, [ui, frames]);
 
   useEffect(() => {
     rendererRef.current?.setColormap(colormapLut(colormap));

@@ -1,22 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery } from '@tanstack/react-query';
-import { useActions } from '../actions';
-import { useApi } from '../api-context';
-import type { TenantSummary } from '../../core/api/tenants';
-import { useUi, type UiStore } from '../state/ui-store';
+import { tenantsQuery } from '../api/panel-queries';
+import { useActions, useApi, useUi } from '../shell/hooks';
+import { currentTenant } from '../state/ui-store';
 
 /** The tenants this operator's token can see; picking one switches stream and panels in place. */
-export function TenantSwitcher({ store }: { store: UiStore }) {
+export function TenantSwitcher() {
   const api = useApi();
   const actions = useActions();
-  const current = useUi(store, (s) => s.stream?.tenant ?? s.params.tenant);
-  const query = useQuery({
-    queryKey: ['tenants', api.tokenKey],
-    queryFn: () => api.get<{ tenants: TenantSummary[] }>('/api/tenants'),
-    staleTime: 30_000,
-  });
+  const current = useUi(currentTenant);
+  const query = useQuery(tenantsQuery(api));
   const tenants = query.data?.tenants ?? [];
-  const wanted = useUi(store, (s) => s.params.tenant);
+  const wanted = useUi((s) => s.params.tenant);
   const hidden = query.isSuccess && wanted !== null && !tenants.some((t) => t.id === wanted);
   return (
     <label className="tenant-switcher">
@@ -50,9 +45,9 @@ export function TenantSwitcher({ store }: { store: UiStore }) {
 }
 
 /** Sign in with an operator token (kept in memory for this tab only), or sign out. */
-export function TokenControl({ store }: { store: UiStore }) {
+export function TokenControl() {
   const actions = useActions();
-  const signedIn = useUi(store, (s) => s.token !== null);
+  const signedIn = useUi((s) => s.token !== null);
   const [open, setOpen] = useState(false);
   const [value, setValue] = useState('');
   if (signedIn) {

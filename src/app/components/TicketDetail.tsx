@@ -1,11 +1,17 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../api';
-import { useActions } from '../actions';
-import { formatDuration, formatTime } from '../kaizen/format';
-import { changeErrorText, useTicket, useTicketChange, type TicketChange } from '../kaizen/hooks';
-import { currentTenant } from '../kaizen/navigation';
-import type { Outcome, Ticket, TicketEvent } from '../kaizen/types';
-import { useUi, type UiStore } from '../state/ui-store';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Ticket, TicketEvent } from '../../core/api/tickets';
+import type { Outcome } from '../../core/api/vocabulary';
+import { ApiError } from '../api/client';
+import { useActions, useApi, useUi } from '../shell/hooks';
+import { currentTenant } from '../state/ui-store';
+import { formatDuration, formatTime } from '../tickets/format';
+import {
+  changeErrorText,
+  ticketChangeMutation,
+  ticketQuery,
+  type TicketChange,
+} from '../tickets/queries';
 
 const ACTOR_KEY = 'phase-console.actor';
 
@@ -80,9 +86,9 @@ function Timeline({ events }: { events: TicketEvent[] }) {
   );
 }
 
-function Changes({ store, t }: { store: UiStore; t: Ticket }) {
-  const signedIn = useUi(store, (s) => s.token !== null);
-  const change = useTicketChange(t.id);
+function Changes({ t }: { t: Ticket }) {
+  const signedIn = useUi((s) => s.token !== null);
+  const change = useMutation(ticketChangeMutation(useApi(), useQueryClient(), t.id));
   const [by, setBy] = useState(loadActor);
   const [outcome, setOutcome] = useState<Outcome>('true_positive');
   const [resolveNote, setResolveNote] = useState('');
@@ -193,10 +199,10 @@ function Changes({ store, t }: { store: UiStore; t: Ticket }) {
 }
 
 /** One ticket: every field, the timeline, and what an operator can do about it. */
-export function TicketDetail({ store, id }: { store: UiStore; id: number }) {
+export function TicketDetail({ id }: { id: number }) {
   const actions = useActions();
-  const tenant = useUi(store, currentTenant);
-  const query = useTicket(id, tenant);
+  const tenant = useUi(currentTenant);
+  const query = useQuery(ticketQuery(useApi(), id, tenant));
   const detail = query.data;
   const notFound = query.error instanceof ApiError && query.error.status === 404;
   return (
@@ -243,7 +249,7 @@ export function TicketDetail({ store, id }: { store: UiStore; id: number }) {
               <Timeline events={detail.events} />
             </div>
           </div>
-          <Changes key={detail.ticket.id} store={store} t={detail.ticket} />
+          <Changes key={detail.ticket.id} t={detail.ticket} />
         </>
       )}
     </section>

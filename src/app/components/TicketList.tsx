@@ -1,19 +1,20 @@
 import { useMemo } from 'react';
-import { useActions } from '../actions';
-import { emptyListText, filterChips, ticketFilters } from '../kaizen/filters';
-import { formatDuration, formatTime } from '../kaizen/format';
-import { useTicketList } from '../kaizen/hooks';
-import { currentTenant } from '../kaizen/navigation';
-import { useUi, type UiStore } from '../state/ui-store';
+import { useInfiniteQuery } from '@tanstack/react-query';
+import { useActions, useApi, useUi } from '../shell/hooks';
+import { currentTenant } from '../state/ui-store';
+import { emptyListText, filterChips, ticketFilters } from '../tickets/filters';
+import { formatDuration, formatTime } from '../tickets/format';
+import { ticketListQuery } from '../tickets/queries';
 
 /** The tickets the filters select, newest opened first, a page at a time. */
-export function TicketList({ store }: { store: UiStore }) {
+export function TicketList() {
   const actions = useActions();
-  const list = useUi(store, (s) => s.params.tickets);
-  const tenant = useUi(store, currentTenant);
+  const api = useApi();
+  const list = useUi((s) => s.params.tickets);
+  const tenant = useUi(currentTenant);
   const filters = useMemo(() => ticketFilters(list, tenant), [list, tenant]);
   const waiting = filters.tenant === null && !list.allTenants;
-  const query = useTicketList(filters, !waiting);
+  const query = useInfiniteQuery(ticketListQuery(api, filters, !waiting));
   const tickets = query.data?.pages.flatMap((p) => p.tickets) ?? [];
   const total = query.data?.pages[0]?.total;
   const chips = filterChips(filters);

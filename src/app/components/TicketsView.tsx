@@ -1,13 +1,13 @@
-import { useUi, type UiStore } from '../state/ui-store';
+import { useUi } from '../shell/hooks';
 import { TicketDetail } from './TicketDetail';
 import { TicketList } from './TicketList';
 
 /** The main area's tickets view (`view=tickets`): the list, or one ticket (`ticket=ID`). */
-export function TicketsView({ store }: { store: UiStore }) {
-  const ticket = useUi(store, (s) => s.params.ticket);
+export function TicketsView() {
+  const ticket = useUi((s) => s.params.ticket);
   return (
     <div className="tickets-view" data-testid="tickets-view">
-      {ticket === null ? <TicketList store={store} /> : <TicketDetail store={store} id={ticket} />}
+      {ticket === null ? <TicketList /> : <TicketDetail id={ticket} />}
     </div>
   );
 }

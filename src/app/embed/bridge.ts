@@ -1,10 +1,9 @@
 // The embed bridge: when the app runs in an iframe, it takes commands from its host by
 // postMessage (only from allowed origins) and tells the host when it is ready, when its state
 // changes, when something fails, and when an operator drills down into tickets.
-import type { AppActions } from '../actions';
-import { setDrilldownHandler } from '../kaizen/navigation';
-import type { UiState, UiStore } from '../state/ui-store';
-import type { VizController } from '../viz/controller';
+import { phaseVizSnapshot } from '../frames/phase-viz';
+import type { UiState } from '../state/ui-store';
+import type { AppContext } from '../shell/app-context';
 import {
   EMBED_VERSION,
   originAllowed,
@@ -15,8 +14,9 @@ import {
 
 const STATE_INTERVAL_MS = 500;
 
-function embedState(state: UiState, controller: VizController): EmbedState {
-  const snapshot = controller.snapshot();
+function embedState(app: AppContext): EmbedState {
+  const state: UiState = app.ui.getState();
+  const snapshot = phaseVizSnapshot(state, app.frames.hud());
   return {
     tenant: state.stream?.tenant ?? state.params.tenant,
     connected: snapshot.connected,
@@ -36,11 +36,8 @@ export interface EmbedBridge {
   stop(): void;
 }
 
-export async function startEmbedBridge(
-  store: UiStore,
-  controller: VizController,
-  actions: AppActions,
-): Promise<EmbedBridge | null> {
+export async function startEmbedBridge(app: AppContext): Promise<EmbedBridge | null> {
+  const { ui, actions } = app;
   if (window.parent === window) return null;
   let allowed: string[] = [];
   try {
@@ -103,7 +100,7 @@ export async function startEmbedBridge(
   window.addEventListener('message', onMessage);
 
   // Drill-downs go to the host to open in its own UI, instead of navigating the iframe.
-  setDrilldownHandler((drilldown) => {
+  actions.setDrilldownHandler((drilldown) => {
     const target =
       drilldown.kind === 'ticket'
         ? { kind: 'ticket' as const, id: drilldown.id, url: drilldown.url }
@@ -115,7 +112,7 @@ export async function startEmbedBridge(
   // State: on every change worth telling, at most twice a second; errors as they come.
   let last = '';
   const sendState = (): void => {
-    const state = embedState(store.getState(), controller);
+    const state = embedState(app);
     // A playing stream moves 60 frames a second: its frame index is news only when it stands still.
     const key = JSON.stringify(
       state.playing && state.live ? { ...state, frameIndex: null } : state,
@@ -125,19 +122,19 @@ export async function startEmbedBridge(
     post({ type: 'state', version: EMBED_VERSION, state });
   };
   const timer = setInterval(sendState, STATE_INTERVAL_MS);
-  const unsubscribe = store.subscribe((state, previous) => {
+  const unsubscribe = ui.subscribe((state, previous) => {
     if (state.lastFault && state.lastFault !== previous.lastFault)
       reportError('fault', state.lastFault);
   });
 
-  post({ type: 'ready', version: EMBED_VERSION, state: embedState(store.getState(), controller) });
+  post({ type: 'ready', version: EMBED_VERSION, state: embedState(app) });
   return {
     refused,
     stop() {
       clearInterval(timer);
       unsubscribe();
       window.removeEventListener('message', onMessage);
-      setDrilldownHandler(null);
+      actions.setDrilldownHandler(null);
     },
   };
 }

@@ -1,6 +1,7 @@
 // The postMessage API between the app in an iframe and its host (docs/EMBED.md). Validated
 // here, at the boundary: anything malformed is refused with a reason, never half-applied.
 import { isTenantId } from '../../core/tenant-id';
+import { TOKEN_FORMAT } from '../shell/token';
 
 export const EMBED_VERSION = 1;
 
@@ -37,8 +38,6 @@ export type AppMessage =
         | { kind: 'tickets'; filters: Record<string, unknown>; url: string };
     };
 
-const TOKEN = /^[A-Za-z0-9_-]{16,256}$/;
-
 /** A host message, or the reason it was refused. */
 export function parseHostMessage(data: unknown): HostMessage | { refused: string } {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
@@ -56,7 +55,7 @@ export function parseHostMessage(data: unknown): HostMessage | { refused: string
         ? { type: 'setTenant', tenant: m.tenant }
         : { refused: 'setTenant: tenant must be a tenant id (a-z, 0-9, _ and -, up to 63)' };
     case 'setToken':
-      return m.token === null || (typeof m.token === 'string' && TOKEN.test(m.token))
+      return m.token === null || (typeof m.token === 'string' && TOKEN_FORMAT.test(m.token))
         ? { type: 'setToken', token: m.token as string | null }
         : {
             refused: 'setToken: token must be 16-256 characters of A-Z, a-z, 0-9, _ and -, or null',

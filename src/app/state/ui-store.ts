@@ -1,12 +1,13 @@
-// UI state (zustand, framework-free store bound to React with a hook). Per-frame data never
-// goes here: the render loop reads the frame store directly; this store changes a few times a second.
+// UI state (zustand, framework-free store bound to React with a hook in shell/hooks.ts). Per-frame
+// data never goes here: the render loop reads the frame store directly; this store changes a few
+// times a second.
 import { createStore } from 'zustand/vanilla';
-import { useStore } from 'zustand';
 import type { PlaybackMessage, StreamInfo } from '../../core/wire/envelope';
 import type { RenderMode } from '../../render/types';
-import type { ConnectionState } from '../stream/worker-messages';
-import type { AppParams, ParamNotice } from '../url-params';
-import { DEFAULT_DISPLAY, type Display } from '../viz/view';
+import { DEFAULT_DISPLAY, type Display } from './display';
+import type { AppParams, ParamNotice } from './params';
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface HudStats {
   fps: number;
@@ -38,6 +39,7 @@ export interface UiState {
   playback: Omit<PlaybackMessage, 't'> | null;
   webglAvailable: boolean;
   contextLost: boolean;
+  /** The heatmap's renderer (the 3-D view is always WebGL). */
   renderMode: RenderMode;
   renderReason: string;
   lastFault: string | null;
@@ -91,6 +93,7 @@ export function createUiStore(params: AppParams, notices: ParamNotice[]) {
 
 export type UiStore = ReturnType<typeof createUiStore>;
 
-export function useUi<T>(store: UiStore, selector: (state: UiState) => T): T {
-  return useStore(store, selector);
+/** The tenant the console shows: the stream's once it said, the URL's before. */
+export function currentTenant(state: UiState): string | null {
+  return state.stream?.tenant ?? state.params.tenant;
 }

@@ -1,0 +1,86 @@
+// The figures of the frame pipeline that the HUD, window.phaseViz and the stream-health warning
+// show: the page's frame rate and frame times, frames drawn, decode time, latency, wire rate and
+// the age of the last frame. Rolling windows: recording allocates nothing per frame.
+import { RollingWindow } from '../../core/stats';
+import type { HudStats } from '../state/ui-store';
+import type { FrameStore } from './frame-store';
+
+export class FrameStats {
+  private framesRendered = 0;
+  private lastTickMs = 0;
+  private connected = false;
+  private lastFrameAtMs: number | null = null;
+  private readonly tickTimesMs = new RollingWindow(120);
+  private readonly frameTimesMs = new RollingWindow(240);
+  private readonly decodeMs = new RollingWindow(240);
+  private readonly latencyMs = new RollingWindow(240);
+  private readonly wireBytes = new RollingWindow(120);
+  private readonly wireTimesMs = new RollingWindow(120);
+
+  constructor(
+    private readonly frames: FrameStore,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
+
+  /** An animation frame began at nowMs (the loop's requestAnimationFrame time). */
+  animationFrame(nowMs: number): void {
+    if (this.lastTickMs > 0) this.frameTimesMs.push(nowMs - this.lastTickMs);
+    this.lastTickMs = nowMs;
+    this.tickTimesMs.push(nowMs);
+  }
+
+  /** The visible renderer drew a frame it had not drawn before. */
+  rendered(): void {
+    this.framesRendered += 1;
+  }
+
+  /** A frame arrived: what the worker measured of it. */
+  arrived(decodeMs: number, wireBytes: number, latencyMs: number | null): void {
+    const nowMs = this.clock();
+    if (latencyMs !== null) this.latencyMs.push(latencyMs);
+    this.decodeMs.push(decodeMs);
+    this.wireBytes.push(wireBytes);
+    this.wireTimesMs.push(nowMs);
+    this.lastFrameAtMs = nowMs;
+  }
+
+  setConnected(connected: boolean): void {
+    // Frames are due from the moment the stream opens: a stream that never sends one stalls too.
+    if (connected && !this.connected) this.lastFrameAtMs = this.clock();
+    this.connected = connected;
+  }
+
+  /** Animation frames in the last second (the page's frame rate). */
+  private fps(nowMs: number): number {
+    const times = this.tickTimesMs.values();
+    if (times.length < 2) return 0;
+    let count = 0;
+    for (const t of times) if (nowMs - t <= 1000) count += 1;
+    return count;
+  }
+
+  private bytesPerSecond(nowMs: number): number {
+    const times = this.wireTimesMs.values();
+    const bytes = this.wireBytes.values();
+    let total = 0;
+    for (let i = 0; i < times.length; i++) if (nowMs - times[i]! <= 1000) total += bytes[i]!;
+    return total;
+  }
+
+  hud(): HudStats {
+    const nowMs = this.clock();
+    return {
+      fps: this.fps(nowMs),
+      frameTimeP50Ms: this.frameTimesMs.percentile(0.5),
+      frameTimeP95Ms: this.frameTimesMs.percentile(0.95),
+      framesReceived: this.frames.received,
+      framesRendered: this.framesRendered,
+      framesDropped: this.frames.dropped,
+      decodeMsP95: this.decodeMs.percentile(0.95),
+      latencyMsP95: this.latencyMs.size > 0 ? this.latencyMs.percentile(0.95) : null,
+      frameIndex: this.frames.latest?.frameIndex ?? -1,
+      bytesPerSecond: this.bytesPerSecond(nowMs),
+      lastFrameAgeMs: this.lastFrameAtMs === null ? null : nowMs - this.lastFrameAtMs,
+    };
+  }
+}

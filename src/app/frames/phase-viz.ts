@@ -1,0 +1,48 @@
+// window.phaseViz: the read-only snapshot that tests and embedding hosts read (README.md, "App URL
+// parameters"). Made afresh and frozen on each read, so nobody outside can change the app's state.
+import type { RenderMode } from '../../render/types';
+import type { HudStats, UiState } from '../state/ui-store';
+
+export interface PhaseVizSnapshot {
+  /** The heatmap's renderer, whichever view shows. */
+  renderMode: RenderMode;
+  spins: number;
+  width: number;
+  height: number;
+  frameIndex: number;
+  framesReceived: number;
+  framesRendered: number;
+  framesDropped: number;
+  fps: number;
+  frameTimeP95Ms: number;
+  decodeMsP95: number;
+  tenant: string | null;
+  connected: boolean;
+}
+
+export function phaseVizSnapshot(state: UiState, hud: HudStats): PhaseVizSnapshot {
+  const width = state.stream?.width ?? 0;
+  const height = state.stream?.height ?? 0;
+  return {
+    renderMode: state.renderMode,
+    spins: width * height,
+    width,
+    height,
+    frameIndex: hud.frameIndex,
+    framesReceived: hud.framesReceived,
+    framesRendered: hud.framesRendered,
+    framesDropped: hud.framesDropped,
+    fps: hud.fps,
+    frameTimeP95Ms: hud.frameTimeP95Ms,
+    decodeMsP95: hud.decodeMsP95,
+    tenant: state.stream?.tenant ?? null,
+    connected: state.connection.state === 'open',
+  };
+}
+
+export function installPhaseViz(snapshot: () => PhaseVizSnapshot): void {
+  Object.defineProperty(window, 'phaseViz', {
+    configurable: true,
+    get: () => Object.freeze(snapshot()),
+  });
+}

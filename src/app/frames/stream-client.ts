@@ -1,0 +1,90 @@
+// The page's side of the stream: starts the worker, feeds decoded frames to the frame pipeline,
+// and keeps connection state in the UI store.
+import type { PlaybackControl } from '../../core/wire/playback';
+import { DEFAULT_DISPLAY } from '../state/display';
+import type { UiStore } from '../state/ui-store';
+import type { FramePipeline } from './pipeline';
+import type { FromWorker, ToWorker } from './worker-messages';
+
+export interface StreamConnection {
+  control(control: PlaybackControl): void;
+  /** Reconnects to another URL (tenant) or with another token. */
+  connect(url: string, token: string | null): void;
+  close(): void;
+}
+
+export function streamUrl(location: Location, tenant: string | null): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const query = tenant ? `?tenant=${encodeURIComponent(tenant)}` : '';
+  return `${scheme}//${location.host}/ws${query}`;
+}
+
+export function startStream(
+  store: UiStore,
+  pipeline: FramePipeline,
+  url: string,
+  token: string | null,
+  onHello?: () => void,
+): StreamConnection {
+  const worker = new Worker(new URL('./stream-worker.ts', import.meta.url), { type: 'module' });
+  const send = (message: ToWorker): void => worker.postMessage(message);
+
+  worker.onmessage = (event: MessageEvent<FromWorker>) => {
+    const message = event.data;
+    switch (message.type) {
+      case 'frame':
+        pipeline.accept(message);
+        break;
+      case 'hello': {
+        // Another tenant or another size: the old view, pin and frames mean nothing here.
+        const previous = store.getState().stream;
+        const otherLattice =
+          previous !== null &&
+          (previous.tenant !== message.stream.tenant ||
+            previous.width !== message.stream.width ||
+            previous.height !== message.stream.height);
+        pipeline.streamStarted(otherLattice);
+        if (otherLattice) {
+          store.setState({
+            display: { ...DEFAULT_DISPLAY, relative: store.getState().display.relative },
+            pinnedSpin: null,
+          });
+        }
+        onHello?.();
+        store.setState({ stream: message.stream, playback: null });
+        break;
+      }
+      case 'playback':
+        store.setState({ playback: message.playback });
+        if (message.playback.notice) store.setState({ lastFault: message.playback.notice });
+        break;
+      case 'status':
+        pipeline.stats.setConnected(message.state === 'open');
+        store.setState({
+          connection: {
+            state: message.state,
+            attempt: message.attempt,
+            retryInMs: message.retryInMs,
+            reason: message.reason,
+          },
+        });
+        break;
+      case 'fault':
+        console.warn(message.message);
+        store.setState({ lastFault: message.message });
+        break;
+    }
+  };
+  worker.onerror = (event) => {
+    store.setState({ lastFault: `stream worker failed: ${event.message}` });
+  };
+  send({ type: 'connect', url, token });
+  return {
+    control: (control) => send({ type: 'control', control }),
+    connect: (nextUrl, nextToken) => send({ type: 'connect', url: nextUrl, token: nextToken }),
+    close: () => {
+      send({ type: 'disconnect' });
+      worker.terminate();
+    },
+  };
+}

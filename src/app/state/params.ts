@@ -1,0 +1,59 @@
+// The app's parameters (README.md, "App URL parameters") as the page holds them: url/params.ts
+// reads them from the address bar and url/sync.ts writes them back.
+import { DEFAULT_COLORMAP, type ColormapName } from '../../core/colormap';
+import { DEFAULT_TICKET_LIST, type TicketListParams } from './ticket-list';
+
+export type RendererPreference = 'auto' | 'gpu' | 'cpu';
+export type Theme = 'light' | 'dark';
+/**
+ * What the main area shows: the heatmap (first screen), the 3-D spin view (loaded when opened), or
+ * the Kaizen tickets (the list, or one ticket with `ticket=ID`).
+ */
+export type ViewMode = 'heatmap' | '3d' | 'tickets';
+/** The views that draw the lattice. */
+export type LatticeView = Exclude<ViewMode, 'tickets'>;
+
+export interface AppParams {
+  tenant: string | null;
+  /** Spins; below it the CPU canvas draws. */
+  gpuThreshold: number;
+  renderer: RendererPreference;
+  embed: boolean;
+  frame: number | null;
+  speed: number;
+  colormap: ColormapName;
+  theme: Theme;
+  /** Zoom and centre of the heatmap (`zoom=Z,CX,CY`, cells), null for the whole lattice. */
+  zoom: { zoom: number; centerXCells: number; centerYCells: number } | null;
+  /** Colour phases relative to the mean phase psi. */
+  relative: boolean;
+  view: ViewMode;
+  /** Filters of the ticket list (`severity`, `status`, `window`, ...; see ticket-list.ts). */
+  tickets: TicketListParams;
+  /** The ticket whose detail shows (with `view=tickets`), by id. */
+  ticket: number | null;
+}
+
+/** A URL parameter that was refused, and what is used instead. */
+export interface ParamNotice {
+  param: string;
+  message: string;
+}
+
+export const DEFAULT_GPU_THRESHOLD = 5000;
+
+export const DEFAULT_PARAMS: AppParams = {
+  tenant: null,
+  gpuThreshold: DEFAULT_GPU_THRESHOLD,
+  renderer: 'auto',
+  embed: false,
+  frame: null,
+  speed: 1,
+  colormap: DEFAULT_COLORMAP,
+  theme: 'dark',
+  zoom: null,
+  relative: false,
+  view: 'heatmap',
+  tickets: DEFAULT_TICKET_LIST,
+  ticket: null,
+};
