@@ -19,7 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { percentile } from '../src/core/stats';
 import { numberOption, optionsOrExit } from './cli';
-import { startChaosProxy, type ChaosProxy } from '../src/server/chaos-proxy';
+import { startChaosProxy, type ChaosProxy } from '../src/testing/chaos-proxy';
 import { NodeStreamClient } from '../src/server/stream/node-client';
 import { openTraceFile, type TraceFile } from '../src/server/trace-file';
 import {

@@ -4,13 +4,10 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Packr } from 'msgpackr';
 import { CLOSE, type FrameMessage } from '../core/wire/envelope';
-import {
-  TestClient,
-  startTestServer,
-  tempDir,
-  writePatternTrace,
-  type TestServer,
-} from './test-support';
+import { writePatternTrace } from '../testing/pattern-trace';
+import { tempDir } from '../testing/temp-dir';
+import { TestClient } from '../testing/test-client';
+import { startTestServer, type TestServer } from '../testing/test-server';
 
 const WIDTH = 24;
 const HEIGHT = 16;

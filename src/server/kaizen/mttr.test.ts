@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { computeMttr, mttrByTenant, quantile, resolutionStats } from './mttr';
 import type { ResolvedSample } from './store';
-import { T0, testKaizen } from './test-clock';
+import { testKaizen } from '../../testing/kaizen-fixtures';
+import { T0 } from '../../testing/virtual-clock';
 import type { Severity } from './types';
 import { parseWindow, trendBucketMs } from './windows';
 

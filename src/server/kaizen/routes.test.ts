@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { openDatabase } from '../storage/database';
 import { createKaizen, type Kaizen } from './kaizen';
 import { KAIZEN_ROUTES, registerKaizenRoutes, type KaizenScope, type ScopeRefusal } from './routes';
-import { T0, virtualClock } from './test-clock';
+import { T0, virtualClock } from '../../testing/virtual-clock';
 import { MAX_NOTE_CHARS } from './types';
 
 // Credentials of the test: the bearer token names a caller.
