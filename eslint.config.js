@@ -34,6 +34,17 @@ const layerZones = [
   },
 ];
 
+// Test and drill scaffolding serves tests, benchmarks and drills only: imported by a product file,
+// it would ship in the app's build or run inside the server. Under src/ only *.test.ts files may
+// import src/testing/, and nothing under src/ imports bench/ or e2e/, so the server's and the app's
+// import graphs cannot reach any of it.
+const scaffoldingZone = {
+  target: ['./src/!(testing)/**/!(*.test).{ts,tsx,js,mjs}', './src/!(*.test).{ts,tsx,js,mjs}'],
+  from: ['./src/testing', './bench', './e2e'],
+  message:
+    'test and drill scaffolding stays out of the product: only *.test.ts files, bench/ and e2e/ import it.',
+};
+
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'traces'] },
   js.configs.recommended,
@@ -45,7 +56,7 @@ export default tseslint.config(
     // The layer rule compares resolved file paths, so extensionless TypeScript imports must resolve.
     settings: { 'import-x/resolver-next': [createTypeScriptImportResolver()] },
     rules: {
-      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      'import-x/no-restricted-paths': ['error', { zones: [...layerZones, scaffoldingZone] }],
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
       '@typescript-eslint/no-explicit-any': 'error',
