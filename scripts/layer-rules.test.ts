@@ -66,7 +66,7 @@ const FORBIDDEN_SCAFFOLDING = [
   },
   {
     file: 'src/server/probe.ts',
-    source: "import { spawnServer } from '../../bench/server-process';",
+    source: "import { spawnServer } from '../../bench/support/server-process';",
   },
   {
     file: 'src/server/probe.ts',

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEFAULT_TRACE_PATH } from '../src/server/config';
-import { writeTraceFile } from '../src/server/trace-file';
+import { DEFAULT_TRACE_PATH } from '../../src/server/config';
+import { writeTraceFile } from '../../src/server/trace-file';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -40,10 +40,10 @@ import { availableParallelism, loadavg, setPriority } from 'node:os';
 import path from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
-import { percentile } from '../src/core/stats';
-import { numberOption, optionsOrExit } from './cli';
-import { SUBPROTOCOL } from '../src/core/wire/envelope';
-import { NodeStreamClient } from '../src/server/stream/node-client';
+import { percentile } from '../../src/core/stats';
+import { numberOption, optionsOrExit } from '../support/cli';
+import { SUBPROTOCOL } from '../../src/core/wire/envelope';
+import { NodeStreamClient } from '../../src/server/stream/node-client';
 import {
   freePort,
   metricSum,
@@ -56,7 +56,7 @@ import {
   tempDir,
   waitHealthy,
   type MetricSample,
-} from './server-process';
+} from '../support/server-process';
 
 const TARGET = { clients: 500, framesPerSecond: 60, latencyP95Ms: 7 };
 /** A client holds the stream when it decodes at least this share of the stream's frame rate. */

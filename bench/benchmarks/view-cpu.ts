@@ -10,9 +10,9 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser } from '@playwright/test';
-import { DEFAULT_TRACE_PATH } from '../src/server/config';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium-options';
-import { numberOption, optionsOrExit } from './cli';
+import { DEFAULT_TRACE_PATH } from '../../src/server/config';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium-options';
+import { numberOption, optionsOrExit } from '../support/cli';
 import {
   demoOnlyTenantsFile,
   freePort,
@@ -22,7 +22,7 @@ import {
   stopServer,
   tempDir,
   waitHealthy,
-} from './server-process';
+} from '../support/server-process';
 
 const VIEWS = ['heatmap', '3d', 'tickets'] as const;
 type View = (typeof VIEWS)[number];

@@ -17,11 +17,11 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { percentile } from '../src/core/stats';
-import { numberOption, optionsOrExit } from './cli';
-import { startChaosProxy, type ChaosProxy } from '../src/testing/chaos-proxy';
-import { NodeStreamClient } from '../src/server/stream/node-client';
-import { openTraceFile, type TraceFile } from '../src/server/trace-file';
+import { percentile } from '../../src/core/stats';
+import { numberOption, optionsOrExit } from '../support/cli';
+import { startChaosProxy, type ChaosProxy } from '../../src/testing/chaos-proxy';
+import { NodeStreamClient } from '../../src/server/stream/node-client';
+import { openTraceFile, type TraceFile } from '../../src/server/trace-file';
 import {
   demoOnlyTenantsFile,
   drillTrace,
@@ -34,7 +34,7 @@ import {
   stopServer,
   tempDir,
   waitHealthy,
-} from './server-process';
+} from '../support/server-process';
 
 const STALL_FINGERPRINT = 'detector:stream-stalled:demo';
 

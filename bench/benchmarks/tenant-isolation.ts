@@ -18,11 +18,11 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { percentile } from '../src/core/stats';
-import { numberOption, optionsOrExit } from './cli';
-import { SUBPROTOCOL, decodeServerMessage, type StreamInfo } from '../src/core/wire/envelope';
-import { openTenantDatabase } from '../src/server/tenants/schema';
-import { issueToken } from '../src/server/tenants/token-store';
+import { percentile } from '../../src/core/stats';
+import { numberOption, optionsOrExit } from '../support/cli';
+import { SUBPROTOCOL, decodeServerMessage, type StreamInfo } from '../../src/core/wire/envelope';
+import { openTenantDatabase } from '../../src/server/tenants/schema';
+import { issueToken } from '../../src/server/tenants/token-store';
 
 const BUDGET_P95_MS = 2;
 const REPLAY_TENANT = 'demo';

@@ -16,9 +16,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { percentile } from '../src/core/stats';
-import { numberOption, optionsOrExit } from './cli';
-import { NodeStreamClient } from '../src/server/stream/node-client';
+import { percentile } from '../../src/core/stats';
+import { numberOption, optionsOrExit } from '../support/cli';
+import { NodeStreamClient } from '../../src/server/stream/node-client';
 import {
   demoOnlyTenantsFile,
   drillTrace,
@@ -31,7 +31,7 @@ import {
   stopServer,
   tempDir,
   waitHealthy,
-} from './server-process';
+} from '../support/server-process';
 
 interface Options {
   seconds: number;

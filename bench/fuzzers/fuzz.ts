@@ -3,7 +3,7 @@
 //
 //   npm run fuzz -- [--target all|trace|postmessage|http|ws] [--cases N] [--seed S] [--index I]
 //
-// Targets (N cases each, default 10,000; bench/fuzz.test.ts runs a short form in CI):
+// Targets (N cases each, default 10,000; bench/fuzzers/fuzz.test.ts runs a short form in CI):
 // - trace: mutated trace files (header fields with and without a fixed-up CRC, frame records,
 //   truncation, random bytes) through decodeTraceHeader and openTraceFile/readFrame. Only
 //   TraceError may come out, and no case may allocate more than a few MiB.
@@ -18,7 +18,7 @@
 //   observer client keeps streaming, and the server's RSS stays bounded.
 // Prints one JSON object with the seed; a failure names its target, seed and case index, and
 // `--seed S --index I --target T` reruns it. Exits 1 on any failure, 2 when it cannot run.
-import { isTenantId } from '../src/core/tenant-id';
+import { isTenantId } from '../../src/core/tenant-id';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,19 +27,19 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Packr } from 'msgpackr';
 import WebSocket from 'ws';
-import { parseHostMessage } from '../src/app/embed/messages';
-import { numberOption, optionsOrExit } from './cli';
-import { crc32 } from '../src/core/crc32';
+import { parseHostMessage } from '../../src/app/embed/messages';
+import { numberOption, optionsOrExit } from '../support/cli';
+import { crc32 } from '../../src/core/crc32';
 import {
   TraceError,
   decodeTraceHeader,
   encodeFrameRecord,
   encodeTraceHeader,
-} from '../src/core/trace';
-import { SUBPROTOCOL, encodeMessage, type ClientMessage } from '../src/core/wire/envelope';
-import { NodeStreamClient } from '../src/server/stream/node-client';
-import { openTraceFile } from '../src/server/trace-file';
-import { createRng, type Rng } from '../src/sim/rng';
+} from '../../src/core/trace';
+import { SUBPROTOCOL, encodeMessage, type ClientMessage } from '../../src/core/wire/envelope';
+import { NodeStreamClient } from '../../src/server/stream/node-client';
+import { openTraceFile } from '../../src/server/trace-file';
+import { createRng, type Rng } from '../../src/sim/rng';
 import {
   demoOnlyTenantsFile,
   freePort,
@@ -52,7 +52,7 @@ import {
   tempDir,
   waitHealthy,
   writeDrillTrace,
-} from './server-process';
+} from '../support/server-process';
 
 export const TARGETS = ['trace', 'postmessage', 'http', 'ws'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -1196,8 +1196,8 @@ export async function startFuzzServer(): Promise<FuzzServer> {
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy(url, 120_000, child);
-    const { openTenantDatabase } = await import('../src/server/tenants/schema');
-    const { issueToken } = await import('../src/server/tenants/token-store');
+    const { openTenantDatabase } = await import('../../src/server/tenants/schema');
+    const { issueToken } = await import('../../src/server/tenants/token-store');
     const db = openTenantDatabase(dataDir);
     const { token } = issueToken(db, { name: 'fuzz', tenants: ['demo'] });
     db.close();
