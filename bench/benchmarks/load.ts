@@ -36,7 +36,9 @@
 // stream's rate and none of them behind the stream), 2 when it cannot run.
 import { loadavg } from 'node:os';
 import { optionsOrExit } from '../support/cli';
-import { round, sleep, stopServer } from '../support/server-process';
+import { round } from '../support/round';
+import { stopServer } from '../support/server-process';
+import { sleep } from '../support/sleep';
 import { planClients, startClientThreads, type ClientThreads } from './load/client-threads';
 import { LOAD_USAGE, parseLoadOptions } from './load/options';
 import { serverProfileIn } from './load/profile-summary';

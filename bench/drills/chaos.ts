@@ -22,19 +22,18 @@ import { numberOption, optionsOrExit } from '../support/cli';
 import { startChaosProxy, type ChaosProxy } from '../../src/testing/chaos-proxy';
 import { NodeStreamClient } from '../../src/server/stream/node-client';
 import { openTraceFile, type TraceFile } from '../../src/server/trace-file';
+import { tempDir } from '../../src/testing/temp-dir';
+import { drillTrace, parseLattice } from '../support/drill-trace';
+import { round } from '../support/round';
 import {
   demoOnlyTenantsFile,
-  drillTrace,
-  parseLattice,
   freePort,
   healthy,
-  round,
-  sleep,
   spawnServer,
   stopServer,
-  tempDir,
   waitHealthy,
 } from '../support/server-process';
+import { sleep } from '../support/sleep';
 
 const STALL_FINGERPRINT = 'detector:stream-stalled:demo';
 

@@ -1,15 +1,15 @@
 // The server the HTTP and WebSocket targets fuzz: the real one in its own process.
 import path from 'node:path';
+import { tempDir } from '../../src/testing/temp-dir';
+import { writeDrillTrace } from '../support/drill-trace';
 import {
   demoOnlyTenantsFile,
   freePort,
-  sleep,
   spawnServer,
   stopServer,
-  tempDir,
   waitHealthy,
-  writeDrillTrace,
 } from '../support/server-process';
+import { sleep } from '../support/sleep';
 
 export interface FuzzServer {
   url: string;

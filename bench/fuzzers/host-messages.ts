@@ -3,7 +3,7 @@
 import { parseHostMessage } from '../../src/app/embed/messages';
 import { isTenantId } from '../../src/core/tenant-id';
 import type { Rng } from '../../src/sim/rng';
-import { round } from '../support/server-process';
+import { round } from '../support/round';
 import { caseRng, count, indices, newReport, type FuzzOptions, type FuzzReport } from './harness';
 import {
   EDGE_NUMBERS,

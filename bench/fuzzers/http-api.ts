@@ -3,7 +3,7 @@
 // streams) of a real server process. Every answer must be 2xx, or 4xx with JSON {error, message};
 // never 5xx, never a hang.
 import type { Rng } from '../../src/sim/rng';
-import { round } from '../support/server-process';
+import { round } from '../support/round';
 import { caseRng, newReport, count, runCases, type FuzzOptions, type FuzzReport } from './harness';
 import {
   EDGE_NUMBERS,

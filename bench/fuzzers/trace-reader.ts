@@ -13,7 +13,7 @@ import {
 } from '../../src/core/trace';
 import { openTraceFile } from '../../src/server/trace-file';
 import type { Rng } from '../../src/sim/rng';
-import { round } from '../support/server-process';
+import { round } from '../support/round';
 import { caseRng, count, indices, newReport, type FuzzOptions, type FuzzReport } from './harness';
 import { chance, describeBytes, int, mutateBytes, pick } from './input-kit';
 

@@ -8,7 +8,10 @@ import WebSocket from 'ws';
 import { SUBPROTOCOL, encodeMessage, type ClientMessage } from '../../src/core/wire/envelope';
 import { NodeStreamClient } from '../../src/server/stream/node-client';
 import { createRng, type Rng } from '../../src/sim/rng';
-import { healthy, procStat, round, sleep } from '../support/server-process';
+import { procStat } from '../support/proc-stat';
+import { round } from '../support/round';
+import { healthy } from '../support/server-process';
+import { sleep } from '../support/sleep';
 import { caseRng, count, newReport, runCases, type FuzzOptions, type FuzzReport } from './harness';
 import {
   chance,

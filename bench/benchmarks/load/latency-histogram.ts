@@ -1,6 +1,6 @@
 // Latency histograms the client threads fill in shared memory: fixed bins, so a thread adds a
 // sample with one atomic increment and the coordinator subtracts two readings to get a window.
-import { round } from '../../support/server-process';
+import { round } from '../../support/round';
 
 /** Latency histogram: 10 us bins below 20 ms, 1 ms bins up to 2 s, then one overflow bin. */
 const FINE_BINS = 2000;

@@ -1,7 +1,7 @@
 // Where the server spent its samples under `node --cpu-prof` (--profile DIR).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { round } from '../../support/server-process';
+import { round } from '../../support/round';
 
 interface ProfileNode {
   id: number;

@@ -1,7 +1,7 @@
 // The ramp, step by step so that the server's fan-out order is the planned one: each step's
 // clients have their first frame (they are subscribed) before the next step connects. The probes
 // join one in the middle of each slice of load clients, and the last probe after everybody.
-import { sleep } from '../../support/server-process';
+import { sleep } from '../../support/sleep';
 import { C, type ToClientThread } from './client-thread';
 import type { ClientPlan, ClientThreads } from './client-threads';
 

@@ -2,7 +2,8 @@
 // The reported latency is the probes' (see load.ts); every client's is beside it.
 import { availableParallelism, loadavg } from 'node:os';
 import { percentile } from '../../../src/core/stats';
-import { metricSum, round } from '../../support/server-process';
+import { round } from '../../support/round';
+import { metricSum } from '../../support/server-metrics';
 import { C } from './client-thread';
 import type { ClientPlan, ClientThreads } from './client-threads';
 import { latencyBetween } from './latency-histogram';

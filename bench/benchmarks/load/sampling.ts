@@ -1,13 +1,10 @@
 // Readings of the run: the wait until every client has caught up with the stream, and snapshots of
 // the clients' shared counters, the server's /metrics and both processes' CPU time, taken at the
 // edges of the measuring window.
-import {
-  procStat,
-  round,
-  scrapeMetrics,
-  sleep,
-  type MetricSample,
-} from '../../support/server-process';
+import { procStat } from '../../support/proc-stat';
+import { round } from '../../support/round';
+import { scrapeMetrics, type MetricSample } from '../../support/server-metrics';
+import { sleep } from '../../support/sleep';
 import { C } from './client-thread';
 import type { ClientThreads } from './client-threads';
 import { HISTOGRAM_BINS, histogramPercentile, sumHistograms } from './latency-histogram';

@@ -1,14 +1,9 @@
 // The server under load: its own process started here (optionally profiled and pinned to CPUs),
 // or the one behind --url.
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  freePort,
-  round,
-  spawnServer,
-  stopServer,
-  tempDir,
-  waitHealthy,
-} from '../../support/server-process';
+import { tempDir } from '../../../src/testing/temp-dir';
+import { round } from '../../support/round';
+import { freePort, spawnServer, stopServer, waitHealthy } from '../../support/server-process';
 import type { LoadOptions } from './options';
 
 export interface LoadServer {
