@@ -84,6 +84,17 @@ const appLayerZones = appLayers.map(({ dir, reason }, i) => ({
   message: reason,
 }));
 
+// Test and drill scaffolding serves tests, benchmarks and drills only: imported by a product file,
+// it would ship in the app's build or run inside the server. Under src/ only *.test.ts files may
+// import src/testing/, and nothing under src/ imports bench/ or e2e/, so the server's and the app's
+// import graphs cannot reach any of it.
+const scaffoldingZone = {
+  target: ['./src/!(testing)/**/!(*.test).{ts,tsx,js,mjs}', './src/!(*.test).{ts,tsx,js,mjs}'],
+  from: ['./src/testing', './bench', './e2e'],
+  message:
+    'test and drill scaffolding stays out of the product: only *.test.ts files, bench/ and e2e/ import it.',
+};
+
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'traces'] },
   js.configs.recommended,
@@ -95,7 +106,10 @@ export default tseslint.config(
     // The layer rule compares resolved file paths, so extensionless TypeScript imports must resolve.
     settings: { 'import-x/resolver-next': [createTypeScriptImportResolver()] },
     rules: {
-      'import-x/no-restricted-paths': ['error', { zones: [...layerZones, ...appLayerZones] }],
+      'import-x/no-restricted-paths': [
+        'error',
+        { zones: [...layerZones, ...appLayerZones, scaffoldingZone] },
+      ],
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
       '@typescript-eslint/no-explicit-any': 'error',

@@ -1,10 +1,8 @@
 // Helpers for end-to-end tests: real server processes, trace fixtures and pixel readback.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { PhaseVizSnapshot } from '../src/app/frames/phase-viz';
+import { tempDir } from '../src/testing/temp-dir';
 
 export interface RunningServer {
   url: string;
@@ -21,9 +19,7 @@ export function freshPort(): number {
   return nextPort;
 }
 
-export function tempDir(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), `phase-${prefix}-`));
-}
+export { tempDir };
 
 async function waitForHealth(
   url: string,

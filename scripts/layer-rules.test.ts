@@ -1,5 +1,7 @@
 // The layer import rules (docs/ARCHITECTURE.md, layers) must actually fire: lint a forbidden import
 // in each layer, the browser app's own layers included, and expect the rule's error with its reason.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
@@ -78,6 +80,54 @@ const FORBIDDEN = [
   },
 ];
 
+const SCAFFOLDING = 'test and drill scaffolding stays out of the product';
+
+// Production files: anything under src/ that is neither a *.test.ts file nor under src/testing/.
+const FORBIDDEN_SCAFFOLDING = [
+  {
+    file: 'src/server/probe.ts',
+    source: "import { startTestServer } from '../testing/test-server';",
+  },
+  {
+    file: 'src/server/stream/probe.ts',
+    source: "import { startChaosProxy } from '../../testing/chaos-proxy';",
+  },
+  {
+    file: 'src/cli/probe.ts',
+    source: "import { tempDir } from '../testing/temp-dir';",
+  },
+  {
+    file: 'src/app/components/Probe.tsx',
+    source: "import { virtualClock } from '../../testing/virtual-clock';",
+  },
+  {
+    file: 'src/core/probe.ts',
+    source: "import { virtualClock } from '../testing/virtual-clock';",
+  },
+  {
+    file: 'src/server/probe.ts',
+    source: "import { spawnServer } from '../../bench/support/server-process';",
+  },
+  {
+    file: 'src/server/probe.ts',
+    source: "import { waitForFrames } from '../../e2e/support';",
+  },
+];
+
+// Tests beside those product files, the scaffolding itself, and the benchmarks and drills may
+// import it.
+const ALLOWED_SCAFFOLDING = [
+  ...FORBIDDEN_SCAFFOLDING.map(({ file, source }) => ({
+    file: file.replace(/\.tsx?$/, '.test.ts'),
+    source,
+  })),
+  { file: 'src/testing/probe.ts', source: "import { tempDir } from './temp-dir';" },
+  {
+    file: 'bench/probe.ts',
+    source: "import { startChaosProxy } from '../src/testing/chaos-proxy';",
+  },
+];
+
 describe('layer import rules', () => {
   it.each(FORBIDDEN)('refuse $source in $file', async ({ file, source, reason }) => {
     const [result] = await eslint.lintText(`${source}\nexport const probe = 1;\n`, {
@@ -86,6 +136,28 @@ describe('layer import rules', () => {
     const messages = result!.messages.filter((m) => m.ruleId === 'import-x/no-restricted-paths');
     expect(messages).toHaveLength(1);
     expect(messages[0]!.message).toContain(reason);
+  });
+
+  it.each(FORBIDDEN_SCAFFOLDING)(
+    'refuse $source in the product file $file',
+    async ({ file, source }) => {
+      const [result] = await eslint.lintText(`${source}\nexport const probe = 1;\n`, {
+        filePath: file,
+      });
+      const messages = result!.messages.filter((m) => m.ruleId === 'import-x/no-restricted-paths');
+      expect(messages).toHaveLength(1);
+      expect(messages[0]!.message).toContain(SCAFFOLDING);
+    },
+  );
+
+  it.each(ALLOWED_SCAFFOLDING)('allow $source in $file', async ({ file, source }) => {
+    // An import that does not resolve is never reported: the file must exist for this to count.
+    const specifier = /from '([^']+)'/.exec(source)![1]!;
+    expect(existsSync(path.resolve(path.dirname(file), `${specifier}.ts`))).toBe(true);
+    const [result] = await eslint.lintText(`${source}\nexport const probe = 1;\n`, {
+      filePath: file,
+    });
+    expect(result!.messages.filter((m) => m.ruleId === 'import-x/no-restricted-paths')).toEqual([]);
   });
 
   it.each([

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir, writePatternTrace } from '../server/test-support';
+import { writePatternTrace } from '../testing/pattern-trace';
+import { tempDir } from '../testing/temp-dir';
 import { openTenantDatabase } from '../server/tenants/schema';
 import { hashToken, loadTokenSecrets } from '../server/tenants/token-store';
 import { runAdmin } from './admin';

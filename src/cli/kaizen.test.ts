@@ -13,7 +13,7 @@ import {
   startReceiver,
   type Receiver,
   type ScriptedResponse,
-} from '../server/notify/test-receiver';
+} from '../testing/webhook-receiver';
 import { openDatabase } from '../server/storage/database';
 import { runKaizen } from './kaizen';
 

@@ -6,13 +6,10 @@ import { Packr } from 'msgpackr';
 import type { ErrorBody } from '../core/api/errors';
 import type { BandwidthReport } from '../core/api/panels';
 import { CLOSE, type FrameMessage } from '../core/wire/envelope';
-import {
-  TestClient,
-  startTestServer,
-  tempDir,
-  writePatternTrace,
-  type TestServer,
-} from './test-support';
+import { writePatternTrace } from '../testing/pattern-trace';
+import { tempDir } from '../testing/temp-dir';
+import { TestClient } from '../testing/test-client';
+import { startTestServer, type TestServer } from '../testing/test-server';
 
 const WIDTH = 24;
 const HEIGHT = 16;

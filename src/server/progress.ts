@@ -1,5 +1,8 @@
-// Progress for long command-line jobs: a live bar on a terminal, and on anything else (CI logs,
+// Progress for long jobs run from a terminal or a service (the server generating its missing traces
+// at start, `npm run trace:generate`): a live bar on a terminal, and on anything else (CI logs,
 // systemd journal) a plain line every 10 %, since a redrawn bar would fill a log with escapes.
+// It lives in the server because the server needs it and the CLI may import the server, not the
+// reverse.
 
 import { Presets, SingleBar } from 'cli-progress';
 

@@ -1,5 +1,7 @@
 // Generates a trace from the lattice simulator. The output depends only on the options, never
 // on time or machine, so the default trace is byte-identical on every run (a test pins its hash).
+// The server writes its missing traces with it at start, and `npm run trace:generate` wraps it:
+// it needs Node's file system (sim stays pure) and the CLI may import the server, not the reverse.
 
 import { MAX_SPINS } from '../core/trace';
 import { DEFAULT_LATTICE_PARAMS, createLattice } from '../sim/lattice';

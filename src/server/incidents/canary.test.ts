@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCanary } from './canary';
-import { testKaizen } from './test-clock';
+import { testKaizen } from '../../testing/kaizen-fixtures';
 
 const MIN = 60_000;
 

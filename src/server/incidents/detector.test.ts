@@ -8,7 +8,8 @@ import {
   type DetectorRules,
 } from './detector-rules';
 import { tapFramesForDetector } from './frame-tap';
-import { testKaizen, type VirtualClock } from './test-clock';
+import { testKaizen } from '../../testing/kaizen-fixtures';
+import type { VirtualClock } from '../../testing/virtual-clock';
 
 const FRAME_MS = 1000 / 60;
 const EVAL_MS = DEFAULT_RULES.evaluationIntervalMs;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { buildDigest, digestDedupKey, formatDuration } from './digest';
 import { digestSlackMessage } from './digest-slack';
 import type { OpenTicketInput } from './store';
-import { T0, testKaizen } from './test-clock';
+import { testKaizen } from '../../testing/kaizen-fixtures';
+import { T0 } from '../../testing/virtual-clock';
 
 const H = 3_600_000;
 

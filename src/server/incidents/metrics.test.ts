@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { registerKaizenMetrics } from './metrics';
-import { T0, testKaizen } from './test-clock';
+import { testKaizen } from '../../testing/kaizen-fixtures';
+import { T0 } from '../../testing/virtual-clock';
 import type { OpenTicketInput } from './store';
 
 const MIN = 60_000;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { computeMttr, mttrByTenant, mttrFromStore, quantile, resolutionStats } from './mttr';
 import type { ResolvedSample } from './store';
-import { stallTicket, T0, testKaizen } from './test-clock';
+import { stallTicket, testKaizen } from '../../testing/kaizen-fixtures';
+import { T0 } from '../../testing/virtual-clock';
 import type { Severity } from './types';
 import { parseWindow, trendBucketMs } from './windows';
 

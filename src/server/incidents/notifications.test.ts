@@ -4,11 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { NotifyConfigError } from '../notify/config';
-import { PAGERDUTY_ACCEPTED, pagerDutyIncidents, startReceiver } from '../notify/test-receiver';
+import {
+  PAGERDUTY_ACCEPTED,
+  pagerDutyIncidents,
+  startReceiver,
+} from '../../testing/webhook-receiver';
 import { openDatabase } from '../storage/database';
 import { createKaizen, KaizenConfigError } from './kaizen';
 import { startKaizenNotifications } from './notifications';
-import { stallTicket, T0, virtualClock } from './test-clock';
+import { stallTicket } from '../../testing/kaizen-fixtures';
+import { T0, virtualClock } from '../../testing/virtual-clock';
 
 const H = 3_600_000;
 const cleanup: (() => Promise<void> | void)[] = [];

@@ -4,7 +4,8 @@ import { openDatabase } from '../storage/database';
 import { createKaizen } from './kaizen';
 import { createPager, PAGER_ACTOR, type PagerOptions } from './pager';
 import type { OpenTicketInput } from './store';
-import { stallTicket, T0, virtualClock } from './test-clock';
+import { stallTicket } from '../../testing/kaizen-fixtures';
+import { T0, virtualClock } from '../../testing/virtual-clock';
 
 const H = 3_600_000;
 const MIN = 60_000;

@@ -6,13 +6,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { openDatabase } from '../storage/database';
-import {
-  TestClient,
-  startTestServer,
-  tempDir,
-  writePatternTrace,
-  type TestServer,
-} from '../test-support';
+import { writePatternTrace } from '../../testing/pattern-trace';
+import { tempDir } from '../../testing/temp-dir';
+import { TestClient } from '../../testing/test-client';
+import { startTestServer, type TestServer } from '../../testing/test-server';
 import { createKaizen } from './kaizen';
 import { registerKaizenMetrics } from './metrics';
 import { SEVERITIES } from './types';

@@ -5,7 +5,7 @@ import { createKaizen, type Kaizen } from './kaizen';
 import { registerKaizenRoutes } from './routes/plugin';
 import type { KaizenScope, ScopeRefusal } from './routes/scope';
 import { KAIZEN_ROUTES } from './routes/table';
-import { T0, virtualClock } from './test-clock';
+import { T0, virtualClock } from '../../testing/virtual-clock';
 import { MAX_NOTE_CHARS } from './types';
 
 // Credentials of the test: the bearer token names a caller.

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../storage/database';
 import { createTicketStore, TicketError, type TicketChange } from './store';
-import { stallTicket, T0, testKaizen, virtualClock } from './test-clock';
+import { stallTicket, testKaizen } from '../../testing/kaizen-fixtures';
+import { T0, virtualClock } from '../../testing/virtual-clock';
 import { MAX_NOTE_CHARS } from './types';
 
 const MIN = 60_000;

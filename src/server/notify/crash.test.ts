@@ -11,12 +11,12 @@ import {
   startReceiver,
   PAGERDUTY_ACCEPTED,
   type Receiver,
-} from './test-receiver';
-import { CRASH_TEST_LEASE_MS, CRASH_TEST_TIMEOUT_MS } from './test-sender';
+} from '../../testing/webhook-receiver';
+import { CRASH_TEST_LEASE_MS, CRASH_TEST_TIMEOUT_MS } from '../../testing/outbox-crash-sender';
 import { createDeliveryWorker } from './worker';
 
 const COUNT = 8;
-const SENDER = path.join('src', 'server', 'notify', 'test-sender.ts');
+const SENDER = path.join('src', 'testing', 'outbox-crash-sender.ts');
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {

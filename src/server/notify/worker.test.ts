@@ -12,7 +12,7 @@ import {
   startReceiver,
   type Receiver,
   type ScriptedResponse,
-} from './test-receiver';
+} from '../../testing/webhook-receiver';
 import { createDeliveryWorker, type WorkerOptions } from './worker';
 
 // Short back-off so retries take milliseconds; deterministic jitter.

@@ -4,7 +4,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { frameStrideBytes, TRACE_HEADER_BYTES } from '../../core/trace';
-import { startTestServer, tempDir, writePatternTrace, type TestServer } from '../test-support';
+import { writePatternTrace } from '../../testing/pattern-trace';
+import { tempDir } from '../../testing/temp-dir';
+import { startTestServer, type TestServer } from '../../testing/test-server';
 import { NodeStreamClient } from './node-client';
 
 let server: TestServer | undefined;

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeMessage, type PlaybackMessage } from '../../core/wire/envelope';
 import type { PlaybackControl } from '../../core/wire/playback';
-import { startTestServer, tempDir, writePatternTrace, type TestServer } from '../test-support';
+import { writePatternTrace } from '../../testing/pattern-trace';
+import { tempDir } from '../../testing/temp-dir';
+import { startTestServer, type TestServer } from '../../testing/test-server';
 import { NodeStreamClient } from './node-client';
 
 let server: TestServer;

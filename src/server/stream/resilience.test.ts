@@ -4,8 +4,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRng } from '../../sim/rng';
-import { startChaosProxy, type ChaosProxy } from '../chaos-proxy';
-import { startTestServer, tempDir, writePatternTrace, type TestServer } from '../test-support';
+import { startChaosProxy, type ChaosProxy } from '../../testing/chaos-proxy';
+import { writePatternTrace } from '../../testing/pattern-trace';
+import { tempDir } from '../../testing/temp-dir';
+import { startTestServer, type TestServer } from '../../testing/test-server';
 import { writeTraceFile } from '../trace-file';
 import { NodeStreamClient } from './node-client';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../test-support';
+import { tempDir } from '../../testing/temp-dir';
 import { loadTenantsFile } from './config-file';
 
 function file(content: string): string {

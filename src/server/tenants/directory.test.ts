@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../test-support';
+import { tempDir } from '../../testing/temp-dir';
 import { createTenantDirectory, type DirectoryChange } from './directory';
 import { openTenantDatabase } from './schema';
 import { createTenant } from './tenant-store';

@@ -10,13 +10,10 @@ import type { StreamList } from '../../core/api/streams';
 import type { TenantList, TenantMetrics } from '../../core/api/tenants';
 import { crc32 } from '../../core/crc32';
 import { CLOSE, SUBPROTOCOL, type FrameMessage, type HelloMessage } from '../../core/wire/envelope';
-import {
-  TestClient,
-  startTenantServer,
-  tempDir,
-  writePatternTrace,
-  type TestServer,
-} from '../test-support';
+import { writePatternTrace } from '../../testing/pattern-trace';
+import { tempDir } from '../../testing/temp-dir';
+import { TestClient } from '../../testing/test-client';
+import { startTenantServer, type TestServer } from '../../testing/test-server';
 import { openTenantDatabase } from './schema';
 import { deleteTenant } from './tenant-store';
 import type { TenantSpec } from './tenant-spec';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../test-support';
+import { tempDir } from '../../testing/temp-dir';
 import { openTenantDatabase } from './schema';
 import { createTenant } from './tenant-store';
 import {
@@ -96,7 +96,7 @@ describe('tokens', () => {
       [
         '--import',
         'tsx',
-        path.join(import.meta.dirname, 'test-fixtures/issue-tokens-forever.ts'),
+        path.join(import.meta.dirname, '../../testing/issue-tokens-forever.ts'),
         dir,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },

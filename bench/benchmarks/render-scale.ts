@@ -1,5 +1,5 @@
 // Render-scale benchmark (DESIGN.md section 5: 1,000,000 spins drawn at >= 55 FPS in GPU mode).
-// Serves bench/render-scale/ with Vite, opens it in Chromium once per lattice size, and prints one
+// Serves bench/benchmarks/render-scale/ with Vite, opens it in Chromium once per lattice size, and prints one
 // JSON object: per size the frame rate (median of one-second windows), frame-time p50/p95 and the
 // p95 CPU cost of a draw call, plus the WebGL renderer that did the work (SwiftShader is software).
 // Every animation frame draws a different frame, so the phase texture is uploaded each time.
@@ -10,8 +10,8 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium-options';
-import { numberOption, optionsOrExit } from './cli';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium-options';
+import { numberOption, optionsOrExit } from '../support/cli';
 import type { RenderScaleResult } from './render-scale/page';
 
 const FPS_BUDGET = 55;
@@ -84,7 +84,7 @@ try {
       renderer: values.renderer,
       seconds: String(seconds),
     });
-    await page.goto(new URL(`bench/render-scale/index.html?${query}`, baseUrl).href);
+    await page.goto(new URL(`bench/benchmarks/render-scale/index.html?${query}`, baseUrl).href);
     // Done or failed: anything but the initial { done: false }.
     await page.waitForFunction(
       () =>

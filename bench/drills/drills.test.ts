@@ -32,7 +32,7 @@ function runDrill(script: string, args: string[]): Promise<DrillRun> {
 
 describe('the chaos drill, short form', () => {
   it('keeps every client on correct frames through jitter, cuts and a server freeze, and the stall ticket opens and resolves', async () => {
-    const run = await runDrill('bench/chaos.ts', [
+    const run = await runDrill('bench/drills/chaos.ts', [
       '--seconds',
       '9',
       '--clients',
@@ -54,7 +54,7 @@ describe('the chaos drill, short form', () => {
 
 describe('the kill -9 drill, short form', () => {
   it('loses no acknowledged ticket or token, and clients resume by themselves after the restart', async () => {
-    const run = await runDrill('bench/kill9.ts', [
+    const run = await runDrill('bench/drills/kill9.ts', [
       '--seconds',
       '8',
       '--kills',

@@ -1,21 +1,18 @@
-// The short form of the boundary fuzzing (bench/fuzz.ts): 10,000 cases each for the trace reader
+// The short form of the boundary fuzzing (`npm run fuzz`, bench/fuzzers/fuzz.ts): 10,000 cases each for the trace reader
 // and postMessage parser, a few thousand each for HTTP and WebSocket against a real server
 // process. The seed is fixed so CI is reproducible; FUZZ_SEED=N explores another one. A failure
 // names its target, seed and case index: `npm run fuzz -- --seed S --target T --index I`.
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SUBPROTOCOL } from '../src/core/wire/envelope';
-import {
-  fuzzHostMessages,
-  fuzzHttp,
-  fuzzTraceReader,
-  fuzzWebSocket,
-  startFuzzServer,
-  type FuzzReport,
-  type FuzzServer,
-} from './fuzz';
+import { SUBPROTOCOL } from '../../src/core/wire/envelope';
 import { Packr } from 'msgpackr';
-import { healthy } from './server-process';
+import { healthy } from '../support/server-process';
+import { startFuzzServer, type FuzzServer } from './fuzz-server';
+import type { FuzzReport } from './harness';
+import { fuzzHostMessages } from './host-messages';
+import { fuzzHttp } from './http-api';
+import { fuzzTraceReader } from './trace-reader';
+import { fuzzWebSocket } from './websocket';
 
 const SEED = BigInt(process.env.FUZZ_SEED ?? '20261126');
 

@@ -16,22 +16,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { percentile } from '../src/core/stats';
-import { numberOption, optionsOrExit } from './cli';
-import { NodeStreamClient } from '../src/server/stream/node-client';
+import { percentile } from '../../src/core/stats';
+import { numberOption, optionsOrExit } from '../support/cli';
+import { NodeStreamClient } from '../../src/server/stream/node-client';
+import { tempDir } from '../../src/testing/temp-dir';
+import { drillTrace, parseLattice } from '../support/drill-trace';
+import { round } from '../support/round';
 import {
   demoOnlyTenantsFile,
-  drillTrace,
   freePort,
   healthy,
-  parseLattice,
-  round,
-  sleep,
   spawnServer,
   stopServer,
-  tempDir,
   waitHealthy,
-} from './server-process';
+} from '../support/server-process';
+import { sleep } from '../support/sleep';
 
 interface Options {
   seconds: number;

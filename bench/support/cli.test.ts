@@ -4,17 +4,21 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 
 const cases: { script: string; args: string[]; says: string }[] = [
-  { script: 'bench/protocol.ts', args: ['--bogus'], says: 'takes no options' },
+  { script: 'bench/benchmarks/protocol.ts', args: ['--bogus'], says: 'takes no options' },
   {
-    script: 'bench/render-scale.ts',
+    script: 'bench/benchmarks/render-scale.ts',
     args: ['--spins', '12k'],
     says: '--spins must be an integer from 1 to 16777216, got "12k"',
   },
-  { script: 'bench/chaos.ts', args: ['--seconds', 'abc'], says: '--seconds must be' },
-  { script: 'bench/kill9.ts', args: ['--bogus'], says: "Unknown option '--bogus'" },
-  { script: 'bench/fuzz.ts', args: ['--seed', 'abc'], says: '--seed must be' },
-  { script: 'bench/load.ts', args: ['--clients', 'zero'], says: '--clients must be' },
-  { script: 'bench/tenant-isolation.ts', args: ['--seconds', '1'], says: '--seconds must be' },
+  { script: 'bench/drills/chaos.ts', args: ['--seconds', 'abc'], says: '--seconds must be' },
+  { script: 'bench/drills/kill9.ts', args: ['--bogus'], says: "Unknown option '--bogus'" },
+  { script: 'bench/fuzzers/fuzz.ts', args: ['--seed', 'abc'], says: '--seed must be' },
+  { script: 'bench/benchmarks/load.ts', args: ['--clients', 'zero'], says: '--clients must be' },
+  {
+    script: 'bench/benchmarks/tenant-isolation.ts',
+    args: ['--seconds', '1'],
+    says: '--seconds must be',
+  },
 ];
 
 describe('benchmark command lines', () => {

@@ -1,9 +1,9 @@
-// Virtual time for Kaizen tests: the store, the detector and the MTTR figures read this clock.
-import { openDatabase } from '../storage/database';
-import { createKaizen, type Kaizen, type KaizenOptions } from './kaizen';
-import type { OpenTicketInput } from './store';
-
-export const T0 = Date.parse('2026-03-01T12:00:00Z');
+// Kaizen for tests: a private in-memory database on virtual time (the store, the detector and the
+// MTTR figures read its clock), and the ticket most tests open.
+import { createKaizen, type Kaizen, type KaizenOptions } from '../server/incidents/kaizen';
+import type { OpenTicketInput } from '../server/incidents/store';
+import { openDatabase } from '../server/storage/database';
+import { virtualClock, type VirtualClock } from './virtual-clock';
 
 /** The detector's stall ticket for the demo tenant, the tests' usual ticket. */
 export function stallTicket(overrides: Partial<OpenTicketInput> = {}): OpenTicketInput {
@@ -16,26 +16,6 @@ export function stallTicket(overrides: Partial<OpenTicketInput> = {}): OpenTicke
     fingerprint: 'detector:stream-stalled:demo',
     actor: 'detector',
     ...overrides,
-  };
-}
-
-export interface VirtualClock {
-  now: () => number;
-  advance(ms: number): number;
-  set(ms: number): void;
-}
-
-export function virtualClock(startMs = T0): VirtualClock {
-  let nowMs = startMs;
-  return {
-    now: () => nowMs,
-    advance(ms) {
-      nowMs += ms;
-      return nowMs;
-    },
-    set(ms) {
-      nowMs = ms;
-    },
   };
 }
 

@@ -17,24 +17,23 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { percentile } from '../src/core/stats';
-import { numberOption, optionsOrExit } from './cli';
-import { startChaosProxy, type ChaosProxy } from '../src/server/chaos-proxy';
-import { NodeStreamClient } from '../src/server/stream/node-client';
-import { openTraceFile, type TraceFile } from '../src/server/trace-file';
+import { percentile } from '../../src/core/stats';
+import { numberOption, optionsOrExit } from '../support/cli';
+import { startChaosProxy, type ChaosProxy } from '../../src/testing/chaos-proxy';
+import { NodeStreamClient } from '../../src/server/stream/node-client';
+import { openTraceFile, type TraceFile } from '../../src/server/trace-file';
+import { tempDir } from '../../src/testing/temp-dir';
+import { drillTrace, parseLattice } from '../support/drill-trace';
+import { round } from '../support/round';
 import {
   demoOnlyTenantsFile,
-  drillTrace,
-  parseLattice,
   freePort,
   healthy,
-  round,
-  sleep,
   spawnServer,
   stopServer,
-  tempDir,
   waitHealthy,
-} from './server-process';
+} from '../support/server-process';
+import { sleep } from '../support/sleep';
 
 const STALL_FINGERPRINT = 'detector:stream-stalled:demo';
 

@@ -11,24 +11,23 @@
 //   npm run bench:isolation -- [--url http://HOST:PORT --token TOKEN] [--seconds N]
 // Without --url it starts its own server on a fresh data directory (demo tenants seeded) and issues
 // a token for the live tenant; with --url, --token must grant the live tenant.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { percentile } from '../src/core/stats';
-import { numberOption, optionsOrExit } from './cli';
-import { SUBPROTOCOL, decodeServerMessage, type StreamInfo } from '../src/core/wire/envelope';
-import { openTenantDatabase } from '../src/server/tenants/schema';
-import { issueToken } from '../src/server/tenants/token-store';
+import { percentile } from '../../src/core/stats';
+import { numberOption, optionsOrExit } from '../support/cli';
+import { SUBPROTOCOL, decodeServerMessage, type StreamInfo } from '../../src/core/wire/envelope';
+import { openTenantDatabase } from '../../src/server/tenants/schema';
+import { issueToken } from '../../src/server/tenants/token-store';
+import { tempDir } from '../../src/testing/temp-dir';
+import { round } from '../support/round';
+import { freePort, spawnServer, stopServer, waitHealthy } from '../support/server-process';
+import { sleep } from '../support/sleep';
 
 const BUDGET_P95_MS = 2;
 const REPLAY_TENANT = 'demo';
 const LIVE_TENANT = 'live';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Sample {
   seq: number;
@@ -84,13 +83,12 @@ function jitter(samples: Sample[], nominalMs: number, key: 'producedAtMs' | 'arr
     if (samples[i]!.seq !== samples[i - 1]!.seq + 1) continue;
     deviations.push(Math.abs(samples[i]![key] - samples[i - 1]![key] - nominalMs));
   }
-  const round = (v: number) => Math.round(v * 1000) / 1000;
   return {
     intervals: deviations.length,
-    p50Ms: round(percentile(deviations, 0.5)),
-    p95Ms: round(percentile(deviations, 0.95)),
-    p99Ms: round(percentile(deviations, 0.99)),
-    maxMs: round(Math.max(...deviations)),
+    p50Ms: round(percentile(deviations, 0.5), 3),
+    p95Ms: round(percentile(deviations, 0.95), 3),
+    p99Ms: round(percentile(deviations, 0.99), 3),
+    maxMs: round(Math.max(...deviations), 3),
   };
 }
 
@@ -114,33 +112,16 @@ async function measureReplay(url: string, seconds: number) {
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 async function startServer(): Promise<{ url: string; token: string; child: ChildProcess }> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'phase-bench-isolation-'));
+  const dataDir = tempDir('bench-isolation');
   const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/server/main.ts', '--port', String(port), '--data', dataDir],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
+  const child = spawnServer({ port, dataDir });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`[bench] server exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error('[bench] server not healthy after 180 s');
-    const ok = await fetch(`${url}/healthz`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) break;
-    await sleep(200);
+  try {
+    await waitHealthy(url, 180_000, child);
+  } catch (error) {
+    await stopServer(child);
+    throw error;
   }
   const db = openTenantDatabase(dataDir);
   const { token } = issueToken(db, { name: 'bench:isolation', tenants: [LIVE_TENANT] });
@@ -167,7 +148,7 @@ async function main(): Promise<void> {
       return { values, seconds };
     },
   );
-  const loadAtStart = Math.round(loadavg()[0]! * 100) / 100;
+  const loadAtStart = round(loadavg()[0]!);
   const own = values.url ? null : await startServer();
   const url = values.url ?? own!.url;
   const token = values.token ?? own!.token;
@@ -193,14 +174,14 @@ async function main(): Promise<void> {
       // Other processes' load skews timings on a small machine: the figures are only as quiet as it.
       machine: {
         cpus: availableParallelism(),
-        loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
+        loadAverage1m: round(loadavg()[0]!),
         loadAverageAtStart1m: loadAtStart,
       },
       replayTenant: REPLAY_TENANT,
       liveTenant: {
         id: LIVE_TENANT,
         spins: liveInfo ? liveInfo.width * liveInfo.height : 0,
-        framesPerSecondReceived: Math.round(liveFps * 10) / 10,
+        framesPerSecondReceived: round(liveFps, 1),
       },
       withoutLive: without,
       withLive,
@@ -210,10 +191,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, 2));
     if (!result.withinBudget) process.exitCode = 1;
   } finally {
-    if (own) {
-      own.child.kill('SIGTERM');
-      await new Promise((r) => own.child.once('exit', r));
-    }
+    if (own) await stopServer(own.child);
   }
 }
 

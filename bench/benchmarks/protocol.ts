@@ -4,17 +4,17 @@
 // (DESIGN.md section 5) is missed. A 256x256 simulator run checks the encode cost on a larger
 // lattice.
 import { existsSync } from 'node:fs';
-import { percentile } from '../src/core/stats';
-import { optionsOrExit } from './cli';
+import { percentile } from '../../src/core/stats';
+import { optionsOrExit } from '../support/cli';
 import {
   FRAME_DELTA,
   FrameDecoder,
   FrameEncoder,
   type EncodedFrame,
-} from '../src/core/wire/frame-codec';
-import { openTraceFile } from '../src/server/trace-file';
-import { DEFAULT_TRACE, generateTrace } from '../src/server/trace-generate';
-import { createLattice } from '../src/sim/lattice';
+} from '../../src/core/wire/frame-codec';
+import { openTraceFile } from '../../src/server/trace-file';
+import { DEFAULT_TRACE, generateTrace } from '../../src/server/trace-generate';
+import { createLattice } from '../../src/sim/lattice';
 
 const SMALL_TRACE_FRAMES = 300;
 const WARMUP_FRAMES = 120;

@@ -10,19 +10,19 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser } from '@playwright/test';
-import { DEFAULT_TRACE_PATH } from '../src/server/config';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium-options';
-import { numberOption, optionsOrExit } from './cli';
+import { DEFAULT_TRACE_PATH } from '../../src/server/config';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium-options';
+import { numberOption, optionsOrExit } from '../support/cli';
+import { tempDir } from '../../src/testing/temp-dir';
+import { round } from '../support/round';
 import {
   demoOnlyTenantsFile,
   freePort,
-  round,
-  sleep,
   spawnServer,
   stopServer,
-  tempDir,
   waitHealthy,
-} from './server-process';
+} from '../support/server-process';
+import { sleep } from '../support/sleep';
 
 const VIEWS = ['heatmap', '3d', 'tickets'] as const;
 type View = (typeof VIEWS)[number];

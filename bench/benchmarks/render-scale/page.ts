@@ -5,11 +5,11 @@
 // without it could count frames the GPU has only queued), and checks that pixel's colour against
 // the colormap entry of the spin under it.
 // Query: ?spins=N&renderer=gpu|cpu&seconds=S&warmup=S
-import { colormapIndex, colormapLut } from '../../src/core/colormap';
-import { percentile } from '../../src/core/stats';
-import { createCanvasHeatmap } from '../../src/render/canvas-heatmap';
-import { createReglHeatmap } from '../../src/render/regl-heatmap';
-import type { HeatmapFrame, HeatmapRenderer } from '../../src/render/types';
+import { colormapIndex, colormapLut } from '../../../src/core/colormap';
+import { percentile } from '../../../src/core/stats';
+import { createCanvasHeatmap } from '../../../src/render/canvas-heatmap';
+import { createReglHeatmap } from '../../../src/render/regl-heatmap';
+import type { HeatmapFrame, HeatmapRenderer } from '../../../src/render/types';
 
 export interface RenderScaleResult {
   spins: number;

@@ -1,11 +1,11 @@
-// A sender for the crash test (`node --import tsx test-sender.ts DIR URL COUNT MODE`): enqueues
-// COUNT PagerDuty triggers in DIR's outbox, prints "enqueued", then either holds (MODE hold: to be
-// killed before delivering anything) or delivers one at a time (MODE deliver: to be killed while
-// a request is in flight).
-import { openDatabase } from '../storage/database';
-import { createOutbox } from './outbox';
-import { withRoutingKey } from './pagerduty';
-import { createDeliveryWorker } from './worker';
+// A sender for the outbox's crash test (`node --import tsx outbox-crash-sender.ts DIR URL COUNT
+// MODE`): enqueues COUNT PagerDuty triggers in DIR's outbox, prints "enqueued", then either holds
+// (MODE hold: to be killed before delivering anything) or delivers one at a time (MODE deliver: to
+// be killed while a request is in flight).
+import { createOutbox } from '../server/notify/outbox';
+import { withRoutingKey } from '../server/notify/pagerduty';
+import { createDeliveryWorker } from '../server/notify/worker';
+import { openDatabase } from '../server/storage/database';
 
 export const CRASH_TEST_LEASE_MS = 1500;
 export const CRASH_TEST_TIMEOUT_MS = 1000;
@@ -46,4 +46,4 @@ async function main(): Promise<void> {
   process.stdout.write('drained\n');
 }
 
-if (process.argv[1]?.endsWith('test-sender.ts')) void main();
+if (process.argv[1]?.endsWith('outbox-crash-sender.ts')) void main();

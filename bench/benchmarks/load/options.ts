@@ -1,0 +1,70 @@
+// The load benchmark's command line.
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { numberOption } from '../../support/cli';
+import { TARGET } from './target';
+
+export const LOAD_USAGE =
+  'npm run bench:load -- --clients N --seconds S [--tenant T] [--url http://HOST:PORT] ' +
+  '[--token TOKEN] [--workers W] [--probes K] [--warmup S] [--profile DIR] ' +
+  '[--server-cpus LIST] [--client-cpus LIST]';
+
+export interface LoadOptions {
+  clients: number;
+  seconds: number;
+  warmupSeconds: number;
+  tenant: string;
+  url: string | undefined;
+  token: string | undefined;
+  workers: number;
+  probes: number;
+  profileDir: string | undefined;
+  serverCpus: string | undefined;
+  clientCpus: string | undefined;
+}
+
+export function parseLoadOptions(): LoadOptions {
+  const { values } = parseArgs({
+    options: {
+      clients: { type: 'string', default: String(TARGET.clients) },
+      seconds: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '3' },
+      tenant: { type: 'string', default: 'demo' },
+      url: { type: 'string' },
+      token: { type: 'string' },
+      workers: { type: 'string' },
+      probes: { type: 'string', default: '8' },
+      profile: { type: 'string' },
+      'server-cpus': { type: 'string' },
+      'client-cpus': { type: 'string' },
+    },
+    strict: true,
+  });
+  const count = (name: string, value: string, min: number): number =>
+    numberOption(name, value, { min });
+  const clients = count('clients', values.clients, 1);
+  // One core for the server, one thread for the probes, the rest for the load.
+  const workers = values.workers
+    ? count('workers', values.workers, 1)
+    : Math.max(1, availableParallelism() - 2);
+  if (values.profile && values.url) {
+    throw new Error('[bench:load] --profile profiles the server it starts: leave out --url');
+  }
+  if (values['server-cpus'] && values.url) {
+    throw new Error('[bench:load] --server-cpus pins the server it starts: leave out --url');
+  }
+  return {
+    clients,
+    seconds: count('seconds', values.seconds, 1),
+    warmupSeconds: count('warmup', values.warmup, 0),
+    tenant: values.tenant,
+    url: values.url?.replace(/\/$/, ''),
+    token: values.token,
+    workers,
+    probes: count('probes', values.probes, 0),
+    profileDir: values.profile ? path.resolve(values.profile) : undefined,
+    serverCpus: values['server-cpus'],
+    clientCpus: values['client-cpus'],
+  };
+}

@@ -1,0 +1,48 @@
+// The server under load: its own process started here (optionally profiled and pinned to CPUs),
+// or the one behind --url.
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { tempDir } from '../../../src/testing/temp-dir';
+import { round } from '../../support/round';
+import { freePort, spawnServer, stopServer, waitHealthy } from '../../support/server-process';
+import type { LoadOptions } from './options';
+
+export interface LoadServer {
+  url: string;
+  /** The server process this benchmark started; undefined with --url. */
+  child: ChildProcess | undefined;
+}
+
+export async function startOrAttachServer(
+  options: Pick<LoadOptions, 'url' | 'profileDir' | 'serverCpus'>,
+): Promise<LoadServer> {
+  if (options.url) return { url: options.url, child: undefined };
+  const port = await freePort();
+  const nodeArgs = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
+  const child = spawnServer({ port, dataDir: tempDir('bench-load'), nodeArgs });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitHealthy(url, 180_000, child);
+    if (options.serverCpus) pin(child.pid!, options.serverCpus);
+  } catch (error) {
+    await stopServer(child);
+    throw error;
+  }
+  return { url, child };
+}
+
+/** Pins every thread of a running process to the CPUs in `list` (taskset syntax, e.g. "0" or "1-3"). */
+export function pin(pid: number, list: string): void {
+  const run = spawnSync('taskset', ['-a', '-p', '-c', list, String(pid)], { encoding: 'utf8' });
+  if (run.status !== 0) {
+    throw new Error(`[bench:load] taskset -a -p -c ${list} ${pid} failed: ${run.stderr.trim()}`);
+  }
+}
+
+/** Stops the server this benchmark started, waiting up to a minute for a clean shutdown. */
+export async function stopOwnServer(
+  child: ChildProcess,
+): Promise<{ exitCode: number | null; shutdownSeconds: number }> {
+  const stoppedAt = performance.now();
+  const exitCode = await stopServer(child, 60_000);
+  return { exitCode, shutdownSeconds: round((performance.now() - stoppedAt) / 1000, 2) };
+}

@@ -1,0 +1,287 @@
+// Fuzz target `ws`: random, mutated, truncated, oversized and text messages, and raw bytes after
+// the upgrade, each on its own connection to a real server process. The server must close with a
+// documented code (or keep a valid message's connection), keep answering /healthz, keep an
+// observer client streaming, and keep its RSS bounded.
+import net from 'node:net';
+import { Packr } from 'msgpackr';
+import WebSocket from 'ws';
+import { SUBPROTOCOL, encodeMessage, type ClientMessage } from '../../src/core/wire/envelope';
+import { NodeStreamClient } from '../../src/server/stream/node-client';
+import { createRng, type Rng } from '../../src/sim/rng';
+import { procStat } from '../support/proc-stat';
+import { round } from '../support/round';
+import { healthy } from '../support/server-process';
+import { sleep } from '../support/sleep';
+import { caseRng, count, newReport, runCases, type FuzzOptions, type FuzzReport } from './harness';
+import {
+  chance,
+  describeBytes,
+  int,
+  mutateBytes,
+  mutateJson,
+  pick,
+  randomBytes,
+  randomString,
+  randomValue,
+} from './input-kit';
+
+const packr = new Packr({ useRecords: false, moreTypes: false });
+
+function validClientMessage(rng: Rng): ClientMessage {
+  switch (int(rng, 0, 5)) {
+    case 0:
+      return { t: 'ping', id: int(rng, 0, 1e6), clientTimeMs: Date.now() };
+    case 1:
+      return { t: 'resync', reason: randomString(rng, 50).slice(0, 200) };
+    case 2:
+      return {
+        t: 'latency',
+        samplesMs: Array.from({ length: int(rng, 0, 240) }, () => rng.nextFloat() * 20),
+      };
+    case 3:
+      return {
+        t: 'control',
+        control: pick(rng, [
+          { action: 'play' },
+          { action: 'pause' },
+          { action: 'live' },
+          { action: 'seek', frame: int(rng, 0, 500) },
+          { action: 'step', delta: int(rng, -5, 5) },
+          { action: 'speed', speed: pick(rng, [0.25, 1, 2, 8]) },
+          { action: 'loop', loop: true, a: 1, b: 20 },
+        ]),
+      } as ClientMessage;
+    default:
+      return {
+        t: 'control',
+        control: { action: 'seek', frame: pick(rng, [0, 1, 239, 240, 241, 1e6, 0xffffffff]) },
+      } as ClientMessage;
+  }
+}
+
+interface WsCase {
+  kind: string;
+  payload: Uint8Array | string;
+  /** Raw bytes written after a hand-made upgrade, instead of a WebSocket message. */
+  raw?: boolean;
+}
+
+function wsCase(rng: Rng): WsCase {
+  const r = rng.nextFloat();
+  if (r < 0.15)
+    return { kind: 'random', payload: randomBytes(rng, int(rng, 0, chance(rng, 0.9) ? 64 : 4096)) };
+  if (r < 0.45)
+    return { kind: 'mutated', payload: mutateBytes(rng, encodeMessage(validClientMessage(rng))) };
+  if (r < 0.55) {
+    const bytes = encodeMessage(validClientMessage(rng));
+    return {
+      kind: 'truncated',
+      payload: bytes.slice(0, int(rng, 0, Math.max(0, bytes.length - 1))),
+    };
+  }
+  if (r < 0.7) {
+    // msgpack of random structures, often with a known type.
+    const value = chance(rng, 0.7)
+      ? {
+          ...(mutateJson(rng, validClientMessage(rng)) as object),
+          ...(chance(rng, 0.5)
+            ? { t: pick(rng, ['ping', 'resync', 'control', 'latency', 'hello', 'frame']) }
+            : {}),
+        }
+      : randomValue(rng);
+    return { kind: 'msgpack', payload: packr.pack(value) as Uint8Array };
+  }
+  if (r < 0.78) return { kind: 'valid', payload: encodeMessage(validClientMessage(rng)) };
+  if (r < 0.85) return { kind: 'oversized', payload: randomBytes(rng, int(rng, 4097, 70_000)) };
+  if (r < 0.93)
+    return {
+      kind: 'text',
+      payload: chance(rng, 0.5)
+        ? randomString(rng, 200)
+        : JSON.stringify({ t: 'ping', id: 1, clientTimeMs: 1 }),
+    };
+  return { kind: 'raw', payload: randomBytes(rng, int(rng, 1, 256)), raw: true };
+}
+
+/** Close codes the server may answer a case with (docs/PROTOCOL.md section 6, and ws's own). */
+const WS_CLOSE_OK = new Set([4400, 1009, 1002, 1007]);
+
+interface WsOutcome {
+  state: 'open' | 'closed';
+  code?: number;
+  errorMessage: boolean;
+}
+
+function sendWsCase(wsUrl: string, c: WsCase): Promise<WsOutcome> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(wsUrl, [SUBPROTOCOL]);
+    let errorMessage = false;
+    let done = false;
+    const finish = (outcome: WsOutcome): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      ws.removeAllListeners('close');
+      ws.terminate();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => finish({ state: 'open', errorMessage }), 200);
+    ws.on('error', () => {});
+    ws.on('unexpected-response', (_req, res) => {
+      clearTimeout(timer);
+      done = true;
+      reject(new Error(`upgrade refused with ${res.statusCode}`));
+    });
+    ws.on('message', (data: Buffer) => {
+      try {
+        if ((packr.unpack(data) as { t?: unknown }).t === 'error') errorMessage = true;
+      } catch {
+        // Server messages are checked elsewhere; here only an error notice matters.
+      }
+    });
+    ws.on('close', (code) => finish({ state: 'closed', code, errorMessage }));
+    ws.on('open', () => {
+      // A valid message keeps the connection: give the server time to answer, then leave.
+      ws.send(c.payload, { binary: typeof c.payload !== 'string' });
+    });
+  });
+}
+
+/** A hand-made upgrade, then raw bytes that are not WebSocket framing: the server must hang up. */
+function sendRawCase(port: number, bytes: Uint8Array): Promise<WsOutcome> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let upgraded = false;
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ state: 'open', errorMessage: false });
+    }, 1000);
+    socket.on('error', () => {});
+    socket.on('connect', () => {
+      socket.write(
+        'GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+          `Sec-WebSocket-Key: ${Buffer.from(randomBytes(createRng(1n), 16)).toString('base64')}\r\n` +
+          `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ${SUBPROTOCOL}\r\n\r\n`,
+      );
+    });
+    socket.on('data', (chunk: Buffer) => {
+      if (!upgraded && chunk.toString('latin1').startsWith('HTTP/1.1 101')) {
+        upgraded = true;
+        socket.write(bytes);
+      } else if (!upgraded) {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(new Error(`raw upgrade refused: ${chunk.toString('latin1').split('\r\n')[0]}`));
+      }
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ state: 'closed', code: 1006, errorMessage: false });
+    });
+  });
+}
+
+/** RSS the server may grow by over a run (it also grows a ticket and metrics history). */
+const WS_RSS_GROWTH_LIMIT_MIB = 96;
+
+export async function fuzzWebSocket(
+  options: FuzzOptions & { url: string; serverPid?: number; parallel?: number },
+): Promise<FuzzReport> {
+  const report = newReport('ws', options);
+  const started = performance.now();
+  const wsUrl = `${options.url.replace(/^http/, 'ws')}/ws`;
+  const port = Number(new URL(options.url).port);
+  const failures = report.failures;
+  const fail = (index: number, input: string, problem: string): void => {
+    failures.push({ target: 'ws', seed: report.seed, index, input, problem });
+  };
+
+  // An ordinary client watching throughout: the fuzzing must not disturb it.
+  let observerFrames = 0;
+  const observer = new NodeStreamClient({ url: wsUrl, onFrame: () => (observerFrames += 1) });
+  observer.start();
+  const rssStartMiB = options.serverPid
+    ? (procStat(options.serverPid)?.rssBytes ?? 0) / 2 ** 20
+    : 0;
+  let rssMaxMiB = rssStartMiB;
+  let healthChecks = 0;
+  let lastCheck = { frames: 0, atMs: performance.now() };
+  let checking = true;
+  const watch = (async () => {
+    while (checking) {
+      await sleep(500);
+      if (!checking) break;
+      healthChecks += 1;
+      const at = `after ${report.cases} cases`;
+      if (!(await healthy(options.url, 3000)))
+        fail(-1, at, 'the server did not answer /healthz 200');
+      const now = performance.now();
+      if (observerFrames === lastCheck.frames && now - lastCheck.atMs > 2000) {
+        fail(
+          -1,
+          at,
+          `the observer client got no frame for ${round((now - lastCheck.atMs) / 1000, 1)} s`,
+        );
+      }
+      if (observerFrames !== lastCheck.frames) lastCheck = { frames: observerFrames, atMs: now };
+      if (options.serverPid) {
+        const rssMiB = (procStat(options.serverPid)?.rssBytes ?? 0) / 2 ** 20;
+        rssMaxMiB = Math.max(rssMaxMiB, rssMiB);
+      }
+    }
+  })();
+
+  try {
+    await runCases(options, options.parallel ?? 16, async (index) => {
+      const rng = caseRng(options.seed, 'ws', index);
+      const c = wsCase(rng);
+      const input = `${c.kind}: ${typeof c.payload === 'string' ? JSON.stringify(c.payload.slice(0, 200)) : describeBytes(c.payload)}`;
+      try {
+        const outcome = c.raw
+          ? await sendRawCase(port, c.payload as Uint8Array)
+          : await sendWsCase(wsUrl, c);
+        count(report, `${c.kind}: ${outcome.state}${outcome.code ? ` ${outcome.code}` : ''}`);
+        // Raw garbage may hang up at once or look like the start of a long frame, which the
+        // server rightly waits for; either way only the server's health matters (checked above).
+        if (c.raw) {
+          // Nothing to check per case.
+        } else if (outcome.state === 'closed') {
+          if (!WS_CLOSE_OK.has(outcome.code!)) fail(index, input, `closed with ${outcome.code}`);
+          // PROTOCOL.md: an `error` message precedes a 4400 close, text frames included.
+          if (outcome.code === 4400 && !outcome.errorMessage) {
+            fail(index, input, 'closed with 4400 but sent no error message first');
+          }
+          if (c.kind === 'valid')
+            fail(index, input, `a valid message was answered with close ${outcome.code}`);
+        } else if (c.kind === 'oversized' || c.kind === 'text') {
+          fail(index, input, `a ${c.kind} message left the connection open`);
+        }
+      } catch (error) {
+        fail(index, input, `no clean answer: ${(error as Error).message}`);
+      }
+      report.cases += 1;
+    });
+  } finally {
+    checking = false;
+    await watch;
+    observer.stop();
+  }
+  if (!(await healthy(options.url, 3000)))
+    fail(-1, 'at the end', 'the server did not answer /healthz 200');
+  if (options.serverPid) {
+    const rssEndMiB = (procStat(options.serverPid)?.rssBytes ?? 0) / 2 ** 20;
+    rssMaxMiB = Math.max(rssMaxMiB, rssEndMiB);
+    report.serverRssMiB = {
+      start: round(rssStartMiB, 1),
+      max: round(rssMaxMiB, 1),
+      end: round(rssEndMiB, 1),
+    };
+    if (rssMaxMiB - rssStartMiB > WS_RSS_GROWTH_LIMIT_MIB) {
+      fail(-1, 'whole run', `server RSS grew by ${round(rssMaxMiB - rssStartMiB, 1)} MiB`);
+    }
+  }
+  report.observerFrames = observerFrames;
+  report.healthChecks = healthChecks;
+  report.seconds = round((performance.now() - started) / 1000, 2);
+  return report;
+}
