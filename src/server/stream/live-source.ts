@@ -3,7 +3,7 @@
 // packs the worker's encodings into messages, which costs a copy, not an encode. Each start runs
 // the simulator afresh from its seed; stop ends the thread, so an unwatched tenant costs nothing.
 import { Worker } from 'node:worker_threads';
-import type { LiveParams } from '../tenants/tenant-spec';
+import type { LiveParams } from '../../sim/live-params';
 import { outgoingFrame, type OutgoingFrame, type StreamEncoder } from './frame-messages';
 import type { FromLiveWorker, LiveWorkerData, LiveWorkerFrame, ToLiveWorker } from './live-worker';
 import type { FrameSource, SourceInfo } from './source';

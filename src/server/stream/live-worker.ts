@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { crc32 } from '../../core/crc32';
 import { FrameEncoder, type EncodedFrame } from '../../core/wire/frame-codec';
 import { DEFAULT_LATTICE_PARAMS, createLattice } from '../../sim/lattice';
-import type { LiveParams } from '../tenants/tenant-spec';
+import type { LiveParams } from '../../sim/live-params';
 import { startTicker } from './ticker';
 import { wallClockMs } from './source';
 
