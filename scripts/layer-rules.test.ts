@@ -36,6 +36,11 @@ const FORBIDDEN = [
     source: "import { createCanvasHeatmap } from '../render/canvas-heatmap';",
     reason: 'the server is Node only',
   },
+  {
+    file: 'src/server/stream/probe.ts',
+    source: "import { openTenancy } from '../tenants/runtime';",
+    reason: 'tenants/ builds streams from tenant records',
+  },
 ];
 
 describe('layer import rules', () => {
