@@ -86,7 +86,7 @@ describe('source encoder, encoding ahead of the tick', () => {
     );
   });
 
-  it('does not take a prepared frame for an equal copy of it', () => {
+  it('takes prepared work only for the very array it was prepared from', () => {
     const frames = simulatedFrames(3);
     const encoder = createSourceEncoder(WIDTH, HEIGHT);
     atTick(encoder, 0, frames[0]!, 1);
