@@ -32,6 +32,12 @@ const layerZones = [
     from: ['./src/app', './src/render', './src/cli'],
     message: 'the server is Node only; it must not pull in browser code or the CLI.',
   },
+  {
+    target: './src/server/stream',
+    from: ['./src/server/tenants'],
+    message:
+      'streams run sources and serve clients whoever the tenant is: tenants/ builds streams from tenant records, never the reverse.',
+  },
 ];
 
 // The browser app's own layers, bottom to top: a layer imports only those below it, so the store

@@ -39,6 +39,11 @@ const FORBIDDEN = [
     reason: 'the server is Node only',
   },
   {
+    file: 'src/server/stream/probe.ts',
+    source: "import { openTenancy } from '../tenants/runtime';",
+    reason: 'tenants/ builds streams from tenant records',
+  },
+  {
     file: 'src/app/state/probe.ts',
     source: "import { FrameStore } from '../frames/frame-store';",
     reason: 'app state is the bottom layer',

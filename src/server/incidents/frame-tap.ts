@@ -1,6 +1,6 @@
 // Puts a stream under the detector without touching the bus or the registry: the server wraps
 // the source it hands the registry. While the source runs, the stream is registered and every
-// frame passes through here on its way to the encoder; when the registry stops an unwatched
+// frame passes through here on its way to the bus; when the registry stops an unwatched
 // stream, its detector tickets resolve ("stream unregistered"), since silence is then intended.
 import { orderParameter } from '../../core/metrics';
 import type { FrameSource } from '../stream/source';
@@ -22,8 +22,6 @@ export function tapFramesForDetector(
     ...(source.readFrame
       ? { readFrame: (frameIndex: number) => source.readFrame!(frameIndex) }
       : {}),
-    // Reading ahead lets the bus encode the next frame between ticks.
-    ...(source.peekNext ? { peekNext: () => source.peekNext!() } : {}),
     start(onFrame) {
       detector.registerStream(tenantId, stream.visibility);
       source.start((frame) => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { MttrReport, TicketDetail, TicketPage } from '../../core/api/tickets';
 import { openDatabase } from '../storage/database';
+import { createSourceEncoder } from '../stream/source-encoder';
 import type { FrameSource, SourceFrame } from '../stream/source';
 import { tapFramesForDetector } from './frame-tap';
 import { createKaizen, type Kaizen } from './kaizen';
@@ -15,17 +16,20 @@ import { DEFAULT_RULES } from './detector-rules';
 function pausableSource(): FrameSource & { paused: boolean } {
   let timer: NodeJS.Timeout | undefined;
   let frameIndex = 0;
+  const encoder = createSourceEncoder(8, 8);
   const source = {
     paused: false,
     info: { width: 8, height: 8, frameCount: 1, intervalUs: 16_667, source: 'replay' as const },
     start(onFrame: (frame: SourceFrame) => void) {
       timer = setInterval(() => {
         if (source.paused) return;
+        const phases = new Uint16Array(64);
+        const index = frameIndex++;
         onFrame({
-          frameIndex: frameIndex++,
-          phases: new Uint16Array(64),
+          frameIndex: index,
+          phases,
           producedAtMs: Date.now(),
-          discontinuity: false,
+          ...encoder.encode(index, phases),
         });
       }, 1000 / 60);
     },

@@ -1,8 +1,9 @@
-// One bus per stream: runs the source, encodes each frame once, and hands the same bytes to
-// every subscriber. Late joiners get the latest frame at once.
+// One bus per stream: runs the source, numbers each frame, and hands the same packed bytes to
+// every subscriber. The source brings each frame encoded; the bus never encodes. Late joiners get
+// the latest frame at once.
 import type { StreamInfo } from '../../core/wire/envelope';
-import { wallClockMs, type FrameSource } from './source';
-import { createStreamEncoder, type OutgoingFrame, type StreamEncoder } from './frame-messages';
+import { wallClockMs, type FrameSource, type SourceFrame } from './source';
+import { outgoingFrame, type OutgoingFrame } from './frame-messages';
 
 export interface Subscriber {
   deliver(frame: OutgoingFrame): void;
@@ -28,7 +29,6 @@ export interface StreamBusOptions {
 export function createStreamBus(
   tenant: string,
   source: FrameSource,
-  encoder: StreamEncoder = createStreamEncoder(source.info.width, source.info.height),
   options: StreamBusOptions = {},
 ): StreamBus {
   const subscribers = new Set<Subscriber>();
@@ -37,33 +37,17 @@ export function createStreamBus(
   let latest: OutgoingFrame | undefined;
   let seq = 0;
   let framesProduced = 0;
-  let running = false;
-  let prepareQueued = false;
 
-  // After a frame's fan-out, the next frame is encoded while the server waits for its tick, so
-  // the encode is not part of any client's latency. setImmediate lets pending I/O go first.
-  const prepareNext = (): void => {
-    prepareQueued = false;
-    if (!running || !source.peekNext || !encoder.prepare) return;
-    const next = source.peekNext();
-    if (next) encoder.prepare(next.frameIndex, next.phases);
-  };
-
-  const onFrame = (frame: Parameters<Parameters<FrameSource['start']>[0]>[0]): void => {
-    if (frame.discontinuity) encoder.reset();
+  const onFrame = (frame: SourceFrame): void => {
     seq += 1;
     framesProduced += 1;
-    latest = encoder.encode(frame, seq);
+    latest = outgoingFrame(frame, seq);
     // The fan-out writes one client after another: start one further along each frame, so that
     // no client is always served last.
     ordered ??= [...subscribers];
     const n = ordered.length;
     for (let i = 0; i < n; i++) ordered[(i + seq) % n]!.deliver(latest);
     if (n > 0) options.onFanOut?.(wallClockMs() - frame.producedAtMs, n);
-    if (!prepareQueued && source.peekNext) {
-      prepareQueued = true;
-      setImmediate(prepareNext);
-    }
   };
 
   return {
@@ -87,11 +71,9 @@ export function createStreamBus(
       };
     },
     start() {
-      running = true;
       source.start(onFrame);
     },
     stop() {
-      running = false;
       source.stop();
     },
     readFrame: source.readFrame ? (k) => source.readFrame!(k) : null,

@@ -1,6 +1,7 @@
-// The per-client sender: takes the bus's shared bytes, and backs off when the client's socket is
-// over its buffer budget (skips frames, then resyncs with a keyframe), so a slow client costs a
-// bounded amount of memory and never slows the others.
+// The per-client sender: takes the bus's shared bytes (or, for a client with its own replay
+// cursor, the cursor's frames), and backs off when the client's socket is over its buffer budget
+// (skips frames, then resyncs with a keyframe), so a slow client costs a bounded amount of memory
+// and never slows the others.
 import {
   CLOSE,
   WireError,
@@ -8,19 +9,10 @@ import {
   encodeMessage,
   type ClientMessage,
 } from '../../core/wire/envelope';
-import { crc32 } from '../../core/crc32';
-import { FrameEncoder, framesHeldAfter } from '../../core/wire/frame-codec';
-import {
-  FOLLOWING,
-  advance,
-  applyControl,
-  cursorFrame,
-  type PlaybackState,
-} from '../../core/wire/playback';
-import { TraceError } from '../../core/trace';
 import type { StreamMetrics } from '../metrics';
 import type { StreamBus } from './bus';
 import type { OutgoingFrame } from './frame-messages';
+import { createReplayCursor } from './replay-cursor';
 import { wallClockMs } from './source';
 
 export interface SocketLike {
@@ -76,12 +68,14 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
   let closed = false;
   // Latency back-off: when the client last reported frames arriving late (performance.now()).
   let lateReportAtMs: number | null = null;
-  // Replay state: following the shared head, or a cursor of this client's own.
-  let playback: PlaybackState = FOLLOWING;
-  let cursorEncoder: FrameEncoder | null = null;
-  let cursorSeq = 0;
-  let lastCursorFrame = -1;
-  const { width, height, frameCount } = bus.info;
+  // Following the shared head, or a cursor of this client's own.
+  const cursor = createReplayCursor({
+    width: bus.info.width,
+    height: bus.info.height,
+    frameCount: bus.info.frameCount,
+    readFrame: bus.readFrame,
+    log: options.log,
+  });
 
   const behind = (): boolean => {
     if (lateReportAtMs === null) return false;
@@ -107,72 +101,19 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
     metrics.frameSent(bytes.byteLength, frame.rawBytes);
   };
 
-  /** Sends the cursor's frame, encoded against this client's own history. */
-  const sendCursorFrame = (frameIndex: number): void => {
-    if (!bus.readFrame) return;
-    let phases: Uint16Array;
-    try {
-      phases = bus.readFrame(frameIndex);
-    } catch (error) {
-      if (!(error instanceof TraceError)) throw error;
-      options.log?.(`${error.message}; not sent to a seeking client`);
-      lastCursorFrame = frameIndex;
-      return;
-    }
-    cursorEncoder ??= new FrameEncoder(width, height);
-    const encoded = cursorEncoder.encode(phases).frameFor(held);
-    cursorSeq += 1;
-    const bytes = encodeMessage({
-      t: 'frame',
-      seq: cursorSeq,
-      fi: frameIndex,
-      kind: encoded.kind,
-      order: encoded.order,
-      crc: crc32(new Uint8Array(phases.buffer, phases.byteOffset, phases.byteLength)),
-      producedAtMs: wallClockMs(),
-      data: encoded.payload,
-    });
-    socket.send(bytes);
-    held = framesHeldAfter(encoded, held);
-    lastCursorFrame = frameIndex;
-    framesSent += 1;
-    metrics.frameSent(bytes.byteLength, phases.byteLength);
-  };
-
   /** One stream tick for a client with its own cursor (or an immediate send after a control). */
   const tickCursor = (immediate: boolean): void => {
-    if (!immediate) playback = advance(playback, frameCount);
-    const frameIndex = cursorFrame(playback);
-    if (!immediate && frameIndex === lastCursorFrame) return;
+    const frameIndex = immediate ? cursor.frameIndex : cursor.tick();
+    if (frameIndex === null) return;
     if (overBudget()) return;
-    sendCursorFrame(frameIndex);
-  };
-
-  /** Tells the client its playback state; a new sequence epoch starts, so history is dropped. */
-  const sendPlayback = (notice: string | null): void => {
-    held = 0;
-    cursorSeq = 0;
-    lastCursorFrame = -1;
-    cursorEncoder?.reset();
-    socket.send(
-      encodeMessage({
-        t: 'playback',
-        live: playback.live,
-        playing: playback.playing,
-        speed: playback.speed,
-        frame: playback.live ? (bus.latest?.frameIndex ?? 0) : cursorFrame(playback),
-        loop: playback.loop,
-        a: playback.a,
-        b: playback.b,
-        notice,
-      }),
-    );
+    const frame = cursor.frameAt(frameIndex);
+    if (frame) send(frame);
   };
 
   const unsubscribe = bus.subscribe({
     deliver(frame) {
       if (closed) return;
-      if (!playback.live) {
+      if (!cursor.following) {
         tickCursor(false);
         return;
       }
@@ -197,7 +138,7 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
       case 'resync': {
         held = 0;
         metrics.resync();
-        if (!playback.live) {
+        if (!cursor.following) {
           tickCursor(true);
           break;
         }
@@ -213,17 +154,13 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
         break;
       }
       case 'control': {
-        const result = applyControl(
-          playback,
-          message.control,
-          frameCount,
-          bus.latest?.frameIndex ?? 0,
-        );
-        if (result.notice) options.log?.(`[ws] control ignored: ${result.notice}`);
-        playback = result.state;
-        sendPlayback(result.notice);
+        const playback = cursor.control(message.control, bus.latest?.frameIndex ?? 0);
+        if (playback.notice) options.log?.(`[ws] control ignored: ${playback.notice}`);
+        // A new sequence epoch: the client drops its history when it reads this.
+        held = 0;
+        socket.send(encodeMessage(playback));
         // The client's history is gone: show it the cursor's frame now rather than at the next tick.
-        if (!playback.live) tickCursor(true);
+        if (!cursor.following) tickCursor(true);
         break;
       }
     }

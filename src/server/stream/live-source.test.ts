@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { getPriority as osPriority } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crc32 } from '../../core/crc32';
-import { FrameDecoder } from '../../core/wire/frame-codec';
+import { FRAME_DELTA, FRAME_KEY, FrameDecoder } from '../../core/wire/frame-codec';
 import { decodeServerMessage, type FrameMessage } from '../../core/wire/envelope';
 import { createLattice } from '../../sim/lattice';
 import { createStreamBus } from './bus';
@@ -34,8 +34,9 @@ describe('the live source', () => {
     const rate = ((frames.length - startCount) * 1000) / (performance.now() - startedAt);
     expect(rate).toBeGreaterThan(50);
     expect(rate).toBeLessThan(66);
-    expect(frames[0]!.discontinuity).toBe(true);
-    expect(frames[1]!.discontinuity).toBe(false);
+    // A run's first frame is a keyframe even to a client holding frames; deltas follow it.
+    for (const held of [0, 1, 2]) expect(frames[0]!.forms.frameFor(held).kind).toBe(FRAME_KEY);
+    expect(frames[1]!.forms.frameFor(2).kind).toBe(FRAME_DELTA);
     // Frame indices count the simulator's frames: strictly increasing.
     for (let i = 1; i < frames.length; i++) {
       expect(frames[i]!.frameIndex).toBeGreaterThan(frames[i - 1]!.frameIndex);
@@ -68,7 +69,7 @@ describe('the live source', () => {
 
   it('feeds a bus whose keyframes, catch-up deltas and deltas all decode to the worker frames', async () => {
     source = createLiveSource({ tenant: 't', width: 48, height: 32, seed: 9, log: () => {} });
-    const bus = createStreamBus('t', source, source.createEncoder());
+    const bus = createStreamBus('t', source);
     const decoder = new FrameDecoder(48, 32);
     const kinds: string[] = [];
     let held = 0;

@@ -1,11 +1,12 @@
 // A live tenant's frames: the lattice simulator runs in a worker thread (live-worker.ts) on its
-// own 60 frames/s clock and encodes each frame there; this side hands the frames to the bus and
-// packs the worker's encodings into messages, which costs a copy, not an encode. Each start runs
-// the simulator afresh from its seed; stop ends the thread, so an unwatched tenant costs nothing.
+// own 60 frames/s clock and encodes each frame there; this side hands each frame to the bus with
+// the worker's encodings as its forms (live-frame.ts), which costs a copy, not an encode. Each
+// start runs the simulator afresh from its seed; stop ends the thread, so an unwatched tenant
+// costs nothing.
 import { Worker } from 'node:worker_threads';
-import type { LiveParams } from '../tenants/tenant-spec';
-import { outgoingFrame, type OutgoingFrame, type StreamEncoder } from './frame-messages';
-import type { FromLiveWorker, LiveWorkerData, LiveWorkerFrame, ToLiveWorker } from './live-worker';
+import type { LiveParams } from '../../sim/live-params';
+import { liveSourceFrame } from './live-frame';
+import type { FromLiveWorker, LiveWorkerData, ToLiveWorker } from './live-worker';
 import type { FrameSource, SourceInfo } from './source';
 
 export const LIVE_INTERVAL_US = 16667;
@@ -25,13 +26,9 @@ export interface LiveSourceOptions {
 }
 
 export interface LiveSource extends FrameSource {
-  /** The encoder for this source's bus: it packs the encodings the worker made. */
-  createEncoder(): StreamEncoder;
   /** Whether a worker thread is running now. */
   readonly running: boolean;
 }
-
-type Encodings = Pick<LiveWorkerFrame, 'crc' | 'delta' | 'catchUp' | 'key'>;
 
 const WORKER_URL = new URL('./live-worker.mjs', import.meta.url);
 
@@ -44,8 +41,6 @@ export function createLiveSource(options: LiveSourceOptions): LiveSource {
     intervalUs,
     source: 'live',
   };
-  // The bus passes the source's frame object to the encoder as is; the phases array is the key.
-  const encodings = new WeakMap<Uint16Array, Encodings>();
   let worker: Worker | undefined;
 
   const stopWorker = (): void => {
@@ -82,9 +77,7 @@ export function createLiveSource(options: LiveSourceOptions): LiveSource {
           stopWorker();
           return;
         }
-        const { frameIndex, producedAtMs, phases, crc, delta, catchUp, key } = message;
-        encodings.set(phases, { crc, delta, catchUp, key });
-        onFrame({ frameIndex, producedAtMs, phases, discontinuity: first });
+        onFrame(liveSourceFrame(message, first));
         first = false;
         worker?.postMessage({ t: 'ack' } satisfies ToLiveWorker);
       });
@@ -100,34 +93,5 @@ export function createLiveSource(options: LiveSourceOptions): LiveSource {
       });
     },
     stop: stopWorker,
-    createEncoder: () => createLiveEncoder(encodings),
-  };
-}
-
-function createLiveEncoder(encodings: WeakMap<Uint16Array, Encodings>): StreamEncoder {
-  // After a reset, the deltas the worker made still refer to frames no client may hold.
-  let forceKey = false;
-  return {
-    encode(frame, seq): OutgoingFrame {
-      const made = encodings.get(frame.phases);
-      if (!made) throw new Error('[live] a frame reached the live encoder without its encodings');
-      const { crc, key } = made;
-      const delta = forceKey ? null : made.delta;
-      const catchUp = forceKey ? null : made.catchUp;
-      forceKey = false;
-      // As FrameEncoding.frameFor: the best delta the client's history allows, else the key.
-      return outgoingFrame(
-        frame,
-        seq,
-        crc,
-        (held) =>
-          (delta && held >= delta.order ? delta : null) ??
-          (held >= 1 ? (delta?.order === 1 ? delta : catchUp) : null) ??
-          key,
-      );
-    },
-    reset() {
-      forceKey = true;
-    },
   };
 }

@@ -4,10 +4,10 @@
 // here, so the server's event loop, which sends every other tenant's frames, never waits on it.
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { crc32 } from '../../core/crc32';
-import { FrameEncoder, type EncodedFrame } from '../../core/wire/frame-codec';
+import { FrameEncoder } from '../../core/wire/frame-codec';
 import { DEFAULT_LATTICE_PARAMS, createLattice } from '../../sim/lattice';
-import type { LiveParams } from '../tenants/tenant-spec';
+import type { LiveParams } from '../../sim/live-params';
+import { liveWorkerFrame, type LiveWorkerFrame } from './live-frame';
 import { startTicker } from './ticker';
 import { wallClockMs } from './source';
 
@@ -23,28 +23,8 @@ export interface LiveWorkerData {
   niceness: number;
 }
 
-export interface LiveWorkerFrame {
-  t: 'frame';
-  frameIndex: number;
-  producedAtMs: number;
-  phases: Uint16Array;
-  crc: number;
-  delta: EncodedFrame | null;
-  /** Order-1 delta when `delta` is of order 2: what a client that holds one frame needs. */
-  catchUp: EncodedFrame | null;
-  key: EncodedFrame;
-}
-
 export type FromLiveWorker = LiveWorkerFrame | { t: 'error'; message: string };
 export type ToLiveWorker = { t: 'ack' } | { t: 'stop' };
-
-function detached(frame: EncodedFrame | null, transfer: ArrayBuffer[]): EncodedFrame | null {
-  if (!frame) return null;
-  // A payload may be a view of the encoder's scratch: post a copy that owns its buffer.
-  const payload = frame.payload.slice();
-  transfer.push(payload.buffer);
-  return { kind: frame.kind, order: frame.order, payload };
-}
 
 function run(port: NonNullable<typeof parentPort>, data: LiveWorkerData): void {
   // On Linux a nice value belongs to a thread, and pid 0 is the calling thread: when the cores
@@ -80,21 +60,12 @@ function run(port: NonNullable<typeof parentPort>, data: LiveWorkerData): void {
     const phases = new Uint16Array(data.width * data.height);
     lattice.quantizeInto(phases);
     const producedAtMs = wallClockMs();
-    const encoding = encoder.encode(phases);
-    const transfer: ArrayBuffer[] = [phases.buffer];
-    const delta = detached(encoding.delta, transfer);
-    const catchUp =
-      encoding.delta?.order === 2 ? detached(encoding.deltaOfOrder(1), transfer) : null;
-    const message: LiveWorkerFrame = {
-      t: 'frame',
-      frameIndex: index,
+    const { message, transfer } = liveWorkerFrame(
+      index,
       producedAtMs,
       phases,
-      crc: crc32(new Uint8Array(phases.buffer)),
-      delta,
-      catchUp,
-      key: detached(encoding.key, transfer)!,
-    };
+      encoder.encode(phases),
+    );
     inFlight += 1;
     port.postMessage(message, transfer);
   });

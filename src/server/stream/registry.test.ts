@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createStreamRegistry, type StreamEndReason, type StreamSpec } from './registry';
+import { createSourceEncoder } from './source-encoder';
 import type { FrameSource, SourceFrame } from './source';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -26,13 +27,11 @@ function fakeSpec() {
       };
     },
   };
-  const frame = (i: number) =>
-    emit?.({
-      frameIndex: i,
-      phases: new Uint16Array(4).fill(i),
-      producedAtMs: 0,
-      discontinuity: false,
-    });
+  const encoder = createSourceEncoder(2, 2);
+  const frame = (i: number) => {
+    const phases = new Uint16Array(4).fill(i);
+    emit?.({ frameIndex: i, phases, producedAtMs: 0, ...encoder.encode(i, phases) });
+  };
   return { spec, counts, frame };
 }
 

@@ -1,18 +1,16 @@
-// One stream per tenant, run only while watched: the first lease starts a fresh bus (its own
-// encoder, so delta state never mixes tenants) and source; the bus stops `idleStopMs` after the
-// last lease ends, so an unwatched live simulator costs nothing. A pinned stream runs from its
-// definition on (the default replay tenant: /healthz reports it, late joiners get a frame at once).
+// One stream per tenant, run only while watched: the first lease starts a fresh bus and source
+// (whose encoder starts afresh, so delta state never mixes tenants or runs); the bus stops
+// `idleStopMs` after the last lease ends, so an unwatched live simulator costs nothing. A pinned
+// stream runs from its definition on (the default replay tenant: /healthz reports it, late joiners
+// get a frame at once).
 import type { StreamInfo } from '../../core/wire/envelope';
 import { createStreamBus, type StreamBus } from './bus';
-import type { StreamEncoder } from './frame-messages';
 import type { FrameSource, SourceInfo } from './source';
 
 export interface StreamSpec {
   /** Known without starting anything: what /api/tenants and hello report. */
   readonly info: SourceInfo;
   createSource(): FrameSource;
-  /** Defaults to the bus's own encoder; a source that encodes off-thread brings its own. */
-  createEncoder?(): StreamEncoder;
 }
 
 export type StreamEndReason = 'removed' | 'replaced';
@@ -72,14 +70,12 @@ export function createStreamRegistry(options: RegistryOptions): StreamRegistry {
   const start = (entry: Entry): StreamBus => {
     if (entry.bus) return entry.bus;
     const source = entry.spec.createSource();
-    const encoder = entry.spec.createEncoder?.();
     const { onFanOut } = options;
-    const busOptions = onFanOut
-      ? { onFanOut: (fanOutMs: number) => onFanOut(entry.tenant, fanOutMs) }
-      : {};
-    const bus = encoder
-      ? createStreamBus(entry.tenant, source, encoder, busOptions)
-      : createStreamBus(entry.tenant, source, undefined, busOptions);
+    const bus = createStreamBus(
+      entry.tenant,
+      source,
+      onFanOut ? { onFanOut: (fanOutMs) => onFanOut(entry.tenant, fanOutMs) } : {},
+    );
     bus.start();
     entry.bus = bus;
     options.log(`[stream] ${entry.tenant}: started (${source.info.source})`);

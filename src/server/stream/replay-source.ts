@@ -1,45 +1,78 @@
-// Replays a trace file at its frame rate, looping. A frame that fails its checks is logged and
-// skipped; the next good frame is marked as a discontinuity so the bus sends it as a keyframe.
+// Replays a trace file at its frame rate, looping, and encodes its frames. A frame that fails its
+// checks is logged and skipped; the next good frame goes out as a keyframe (no delta across the
+// gap). After each frame's fan-out the next frame is read and encoded while the server waits for
+// the tick, so the encode is no part of any client's latency.
 import { TraceError } from '../../core/trace';
 import type { TraceFile } from '../trace-file';
 import { startTicker, type Ticker } from './ticker';
+import { createSourceEncoder, type ReadAheadCounts } from './source-encoder';
 import { wallClockMs, type FrameSource, type SourceFrame } from './source';
 
 export interface ReplayOptions {
   log: (line: string) => void;
+  /** Stamps each frame's producedAtMs; the wall clock unless a test fixes it. */
+  nowMs?: () => number;
 }
 
-export function createReplaySource(trace: TraceFile, options: ReplayOptions): FrameSource {
+export interface ReplaySource extends FrameSource {
+  /** How the read-ahead fared: frames sent as prepared, and prepared work thrown away. */
+  readonly readAhead: Readonly<ReadAheadCounts>;
+}
+
+export function createReplaySource(trace: TraceFile, options: ReplayOptions): ReplaySource {
   const { width, height, frameCount, intervalUs } = trace.header;
+  const nowMs = options.nowMs ?? wallClockMs;
+  const encoder = createSourceEncoder(width, height);
   let nextFrame = 0;
   let ticker: Ticker | undefined;
   let discontinuity = false;
-  // The next frame, when peekNext read it ahead of its tick.
+  // The next frame, when the read-ahead read it before its tick.
   let peeked: { frameIndex: number; phases: Uint16Array } | null = null;
+  let readAheadQueued = false;
 
   const readNext = (): SourceFrame | null => {
     for (let attempt = 0; attempt < frameCount; attempt++) {
       const frameIndex = nextFrame;
       nextFrame = (nextFrame + 1) % frameCount;
+      let phases: Uint16Array;
       try {
-        const phases =
-          peeked?.frameIndex === frameIndex ? peeked.phases : trace.readFrame(frameIndex);
-        peeked = null;
-        const frame = { frameIndex, phases, producedAtMs: wallClockMs(), discontinuity };
-        discontinuity = false;
-        return frame;
+        phases = peeked?.frameIndex === frameIndex ? peeked.phases : trace.readFrame(frameIndex);
       } catch (error) {
         peeked = null;
         if (!(error instanceof TraceError)) throw error;
         options.log(`${error.message}; skipping frame ${frameIndex}`);
         discontinuity = true;
+        continue;
       }
+      peeked = null;
+      const producedAtMs = nowMs();
+      if (discontinuity) encoder.reset();
+      discontinuity = false;
+      return { frameIndex, phases, producedAtMs, ...encoder.encode(frameIndex, phases) };
     }
     return null;
   };
 
+  /** Reads the next tick's frame now and encodes it, without advancing the source. */
+  const readAhead = (): void => {
+    readAheadQueued = false;
+    if (!ticker) return;
+    if (peeked?.frameIndex !== nextFrame) {
+      try {
+        peeked = { frameIndex: nextFrame, phases: trace.readFrame(nextFrame) };
+      } catch (error) {
+        // The tick reads it again, and logs and skips it there.
+        if (!(error instanceof TraceError)) throw error;
+        peeked = null;
+        return;
+      }
+    }
+    encoder.prepare(peeked.frameIndex, peeked.phases);
+  };
+
   return {
     info: { width, height, frameCount, intervalUs, source: 'replay' },
+    readAhead: encoder.readAhead,
     start(onFrame) {
       if (ticker) return;
       // Precise: the send cadence is what clients see (and what bench:isolation measures).
@@ -47,7 +80,14 @@ export function createReplaySource(trace: TraceFile, options: ReplayOptions): Fr
         intervalUs,
         () => {
           const frame = readNext();
-          if (frame) onFrame(frame);
+          if (!frame) return;
+          onFrame(frame);
+          // onFrame returns once every client has the frame; setImmediate lets pending I/O go
+          // before the read-ahead.
+          if (!readAheadQueued) {
+            readAheadQueued = true;
+            setImmediate(readAhead);
+          }
         },
         { precise: true },
       );
@@ -55,18 +95,6 @@ export function createReplaySource(trace: TraceFile, options: ReplayOptions): Fr
     stop() {
       ticker?.stop();
       ticker = undefined;
-    },
-    peekNext() {
-      if (peeked?.frameIndex !== nextFrame) {
-        try {
-          peeked = { frameIndex: nextFrame, phases: trace.readFrame(nextFrame) };
-        } catch (error) {
-          // The tick reads it again, and logs and skips it there.
-          if (!(error instanceof TraceError)) throw error;
-          peeked = null;
-        }
-      }
-      return peeked;
     },
     readFrame(frameIndex) {
       return trace.readFrame(frameIndex);

@@ -1,14 +1,27 @@
-// Frame sources: where a stream's frames come from. A source owns its clock and hands each
-// frame to the bus once; the bus encodes and fans out.
+// Frame sources: where a stream's frames come from. A source owns its clock and its encoder: it
+// hands each frame to the bus once, already encoded against the frames it emitted before, and
+// the bus numbers the frame, packs each form its clients need once, and fans out.
 import type { SourceKind } from '../../core/wire/envelope';
+import type { EncodedFrame } from '../../core/wire/frame-codec';
+
+/** The wire forms of one frame (a FrameEncoding is one). */
+export interface FrameForms {
+  /** The form for a client that holds `held` consecutive frames before this one. */
+  frameFor(held: number): EncodedFrame;
+}
 
 export interface SourceFrame {
   frameIndex: number;
   phases: Uint16Array;
   /** Wall clock when the frame was produced, in ms since the epoch (sub-millisecond precision). */
   producedAtMs: number;
-  /** True when frames before this one were lost (a corrupt frame was skipped): no delta across it. */
-  discontinuity: boolean;
+  /** CRC-32 of the phases' u16 little-endian bytes: what a client checks its decoded frame with. */
+  crc: number;
+  /**
+   * Encoded against the frames this source emitted before this one. After a discontinuity (a
+   * corrupt frame skipped, a restart) every form is the keyframe: no delta across the gap.
+   */
+  forms: FrameForms;
 }
 
 export interface SourceInfo {
@@ -23,11 +36,6 @@ export interface FrameSource {
   readonly info: SourceInfo;
   start(onFrame: (frame: SourceFrame) => void): void;
   stop(): void;
-  /**
-   * The frame the next tick will deliver, read now (replay sources only), so that the bus can
-   * encode it between ticks; null when it cannot be read. Does not advance the source.
-   */
-  peekNext?(): { frameIndex: number; phases: Uint16Array } | null;
   /** Random access for per-client replay (replay sources only); throws TraceError for a bad frame. */
   readFrame?(frameIndex: number): Uint16Array;
 }

@@ -136,11 +136,7 @@ export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
           params: source.params,
           log,
         });
-        spec = {
-          info: live.info,
-          createSource: () => wrap(live, tenant),
-          createEncoder: () => live.createEncoder(),
-        };
+        spec = { info: live.info, createSource: () => wrap(live, tenant) };
       }
       // The default replay stream always runs: /healthz reports it and joiners get a frame at once.
       reg.define(tenant.id, spec, {

@@ -2,7 +2,7 @@
 // every boundary that declares tenants (the config file, the admin CLI, rows read back from
 // SQLite), so each rejects the same values with the same message naming where the value came from.
 import { isTenantId } from '../../core/tenant-id';
-import type { LatticeParams } from '../../sim/lattice';
+import { LIVE_PARAM_NAMES, type LiveParams } from '../../sim/live-params';
 
 export const MAX_NAME_CHARS = 100;
 export const DEFAULT_SLO_MS = 7;
@@ -18,16 +18,6 @@ export interface ReplaySourceSpec {
   /** Trace file; a relative path is resolved against the server's working directory. */
   trace: string;
 }
-
-/** Simulator parameters a tenant may set; the rest keep the lattice defaults. */
-export const LIVE_PARAM_NAMES = [
-  'couplingK',
-  'alphaRad',
-  'omegaMeanRadPerS',
-  'omegaSpreadRadPerS',
-  'initialScaleCells',
-] as const;
-export type LiveParams = Partial<Pick<LatticeParams, (typeof LIVE_PARAM_NAMES)[number]>>;
 
 export interface LiveSourceSpec {
   kind: 'live';
