@@ -1,4 +1,4 @@
-// Lint, including the layer rules of DESIGN.md section 3: each forbidden import edge says why.
+// Lint, including the layer rules of docs/ARCHITECTURE.md section 2: each forbidden import edge says why.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';

@@ -79,7 +79,7 @@ export async function startServer(
   };
 }
 
-/** window.phaseViz (DESIGN.md 4.2), the same type the app publishes. */
+/** window.phaseViz (docs/ARCHITECTURE.md 4.3), the same type the app publishes. */
 export type PhaseViz = PhaseVizSnapshot;
 
 export function phaseViz(page: Page): Promise<PhaseViz> {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes a spin trace (format version 1, DESIGN.md 4.1) from the specification alone.
+"""Writes a spin trace (format version 1, traces/FORMAT.md) from the specification alone.
 
 It shares no code with the TypeScript reader, so a test that reads this file back checks the
 reader against the spec rather than against its own writer.

@@ -1,7 +1,7 @@
 // Frame codec benchmark: streams each trace through FrameEncoder and a FrameDecoder that follows
 // from the first frame (keyframe, then `delta ?? key` every frame), checks every decoded frame
 // against its source, and prints one JSON object. Exits non-zero when a frame differs or a budget
-// (DESIGN.md section 5) is missed. A 256x256 simulator run checks the encode cost on a larger
+// (docs/ARCHITECTURE.md section 5) is missed. A 256x256 simulator run checks the encode cost on a larger
 // lattice.
 import { existsSync } from 'node:fs';
 import { percentile } from '../../src/core/stats';

@@ -1,4 +1,4 @@
-// Render-scale benchmark (DESIGN.md section 5: 1,000,000 spins drawn at >= 55 FPS in GPU mode).
+// Render-scale benchmark (docs/ARCHITECTURE.md section 5: 1,000,000 spins drawn at >= 55 FPS in GPU mode).
 // Serves bench/benchmarks/render-scale/ with Vite, opens it in Chromium once per lattice size, and prints one
 // JSON object: per size the frame rate (median of one-second windows), frame-time p50/p95 and the
 // p95 CPU cost of a draw call, plus the WebGL renderer that did the work (SwiftShader is software).

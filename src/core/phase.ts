@@ -1,4 +1,4 @@
-// Phase quantization of the trace format and the wire (DESIGN.md 4.1): a phase in radians maps to
+// Phase quantization of the trace format and the wire (traces/FORMAT.md): a phase in radians maps to
 // a u16 step, q = round(theta / (2*pi) * 65536) mod 65536, so 0 and 2*pi are the same step.
 
 export const PHASE_STEPS = 65536;

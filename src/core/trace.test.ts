@@ -55,7 +55,7 @@ describe('trace header', () => {
     expect(decodeTraceHeader(bytes, FILE, traceFileBytes(HEADER))).toEqual(HEADER);
   });
 
-  it('lays the fields out as DESIGN.md 4.1 says', () => {
+  it('lays the fields out as traces/FORMAT.md says', () => {
     const bytes = encodeTraceHeader({ ...HEADER, seed: 20261126n });
     const view = new DataView(bytes.buffer);
     expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe('SPINTRC1');

@@ -1,4 +1,4 @@
-// Trace file format, version 1 (DESIGN.md 4.1; traces/FORMAT.md for users). Pure functions over
+// Trace file format, version 1 (traces/FORMAT.md). Pure functions over
 // byte arrays so the server, the CLI, tests and a browser worker can all share them; file access
 // lives in src/server/trace-file.ts.
 //

@@ -1,4 +1,4 @@
-// Server configuration from command-line flags and environment variables (DESIGN.md 4.2).
+// Server configuration from command-line flags and environment variables (docs/ARCHITECTURE.md 4.1).
 // Flags win over the environment, the environment over defaults.
 import { parseArgs } from 'node:util';
 import path from 'node:path';

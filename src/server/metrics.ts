@@ -1,4 +1,4 @@
-// Prometheus metrics of the server (DESIGN.md 4.2 names). One registry per server instance so
+// Prometheus metrics of the server (names: docs/ARCHITECTURE.md 4.5). One registry per server instance so
 // tests can run several servers in one process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { percentile } from '../core/stats';

@@ -31,7 +31,7 @@ export interface LatencyAboveSloRule {
   minSamples: number;
   /** Fires when the quantile stays above the tenant's SLO for this long. */
   forMs: number;
-  /** SLO of tenants without their own (DESIGN.md: frame latency p95 < 7 ms). */
+  /** SLO of tenants without their own (docs/ARCHITECTURE.md section 5: frame latency p95 < 7 ms). */
   defaultSloMs: number;
   severity: Severity;
 }
