@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { percentile } from '../../src/core/stats';
 import { numberOption, optionsOrExit } from '../support/cli';
 import { startChaosProxy, type ChaosProxy } from '../../src/testing/chaos-proxy';
-import { NodeStreamClient } from '../../src/server/stream/node-client';
+import { NodeStreamClient } from '../../src/testing/node-stream-client';
 import { openTraceFile, type TraceFile } from '../../src/server/trace-file';
 import { tempDir } from '../../src/testing/temp-dir';
 import { drillTrace, parseLattice } from '../support/drill-trace';

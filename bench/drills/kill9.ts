@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { percentile } from '../../src/core/stats';
 import { numberOption, optionsOrExit } from '../support/cli';
-import { NodeStreamClient } from '../../src/server/stream/node-client';
+import { NodeStreamClient } from '../../src/testing/node-stream-client';
 import { tempDir } from '../../src/testing/temp-dir';
 import { drillTrace, parseLattice } from '../support/drill-trace';
 import { round } from '../support/round';

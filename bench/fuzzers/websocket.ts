@@ -6,7 +6,7 @@ import net from 'node:net';
 import { Packr } from 'msgpackr';
 import WebSocket from 'ws';
 import { SUBPROTOCOL, encodeMessage, type ClientMessage } from '../../src/core/wire/envelope';
-import { NodeStreamClient } from '../../src/server/stream/node-client';
+import { NodeStreamClient } from '../../src/testing/node-stream-client';
 import { createRng, type Rng } from '../../src/sim/rng';
 import { procStat } from '../support/proc-stat';
 import { round } from '../support/round';

@@ -5,7 +5,7 @@ import { setPriority } from 'node:os';
 import path from 'node:path';
 import { Worker, parentPort } from 'node:worker_threads';
 import { SUBPROTOCOL } from '../../../src/core/wire/envelope';
-import { NodeStreamClient } from '../../../src/server/stream/node-client';
+import { NodeStreamClient } from '../../../src/testing/node-stream-client';
 import { HISTOGRAM_BINS, latencyBin } from './latency-histogram';
 
 /** Slots of a thread's `counters`. */

@@ -7,7 +7,7 @@ import { frameStrideBytes, TRACE_HEADER_BYTES } from '../../core/trace';
 import { writePatternTrace } from '../../testing/pattern-trace';
 import { tempDir } from '../../testing/temp-dir';
 import { startTestServer, type TestServer } from '../../testing/test-server';
-import { NodeStreamClient } from './node-client';
+import { NodeStreamClient } from '../../testing/node-stream-client';
 
 let server: TestServer | undefined;
 afterAll(async () => server?.close());

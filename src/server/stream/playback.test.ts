@@ -7,7 +7,7 @@ import type { PlaybackControl } from '../../core/wire/playback';
 import { writePatternTrace } from '../../testing/pattern-trace';
 import { tempDir } from '../../testing/temp-dir';
 import { startTestServer, type TestServer } from '../../testing/test-server';
-import { NodeStreamClient } from './node-client';
+import { NodeStreamClient } from '../../testing/node-stream-client';
 
 let server: TestServer;
 let frameAt: (k: number) => Uint16Array;

@@ -9,7 +9,7 @@ import { writePatternTrace } from '../../testing/pattern-trace';
 import { tempDir } from '../../testing/temp-dir';
 import { startTestServer, type TestServer } from '../../testing/test-server';
 import { writeTraceFile } from '../trace-file';
-import { NodeStreamClient } from './node-client';
+import { NodeStreamClient } from '../../testing/node-stream-client';
 
 let server: TestServer | undefined;
 let proxy: ChaosProxy | undefined;

@@ -7,8 +7,8 @@ import {
   SUBPROTOCOL,
   encodeMessage,
   type PlaybackMessage,
-} from '../../core/wire/envelope';
-import { StreamDecoder, type DecodedFrame } from '../../core/wire/stream-decoder';
+} from '../core/wire/envelope';
+import { StreamDecoder, type DecodedFrame } from '../core/wire/stream-decoder';
 
 export interface NodeStreamClientOptions {
   url: string;
