@@ -8,9 +8,8 @@
 //                           [--unlimited] [--browser-arg ARG]...
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium-options';
+import { CHROMIUM_PATH } from '../../scripts/chromium-options';
+import { startBrowserBench } from '../support/browser-bench';
 import { numberOption, optionsOrExit } from '../support/cli';
 import type { RenderScaleResult } from './render-scale/page';
 
@@ -54,61 +53,37 @@ const { values, sizes, seconds } = optionsOrExit(
   },
 );
 
-const vite = await createServer({
-  root: process.cwd(),
-  logLevel: 'error',
-  server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
-});
-await vite.listen();
-const baseUrl = vite.resolvedUrls?.local[0];
-if (!baseUrl) fail('the Vite server did not report its address');
-
-const browser = await chromium.launch({
-  executablePath: values.chromium,
-  args: [
-    ...CHROMIUM_ARGS,
-    ...(values.unlimited ? ['--disable-frame-rate-limit', '--disable-gpu-vsync'] : []),
-    ...values['browser-arg'],
-  ],
-});
+const bench = await startBrowserBench({
+  chromium: values.chromium,
+  unlimited: values.unlimited,
+  browserArgs: values['browser-arg'],
+}).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
 
 try {
   const results: RenderScaleResult[] = [];
   let webglRenderer = 'unknown';
   for (const spins of sizes) {
-    const page = await browser.newPage({ viewport: { width: 1000, height: 1000 } });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
     const query = new URLSearchParams({
       spins: String(spins),
       renderer: values.renderer,
       seconds: String(seconds),
     });
-    await page.goto(new URL(`bench/benchmarks/render-scale/index.html?${query}`, baseUrl).href);
-    // Done or failed: anything but the initial { done: false }.
-    await page.waitForFunction(
-      () =>
-        window.renderScale !== undefined &&
-        !('done' in window.renderScale && !window.renderScale.done),
-      null,
-      { timeout: (seconds + 60) * 1000 },
-    );
-    const outcome = await page.evaluate(() => window.renderScale);
-    if (!outcome || 'error' in outcome) fail(`spins=${spins}: ${outcome?.error ?? 'no result'}`);
-    if (!outcome.done) fail(`spins=${spins}: the page never finished`);
-    if (errors.length > 0) fail(`spins=${spins}: page errors: ${errors.join('; ')}`);
-    webglRenderer = await page.evaluate(() => {
-      const gl = document.createElement('canvas').getContext('webgl');
-      if (!gl) return 'none';
-      const info = gl.getExtension('WEBGL_debug_renderer_info');
-      return String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-    });
+    const outcome = await bench
+      .run<RenderScaleResult>(
+        'bench/benchmarks/render-scale/index.html',
+        query,
+        'renderScale',
+        (seconds + 60) * 1000,
+      )
+      .catch((error: unknown) =>
+        fail(`spins=${spins}: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    webglRenderer = outcome.webglRenderer;
     results.push(outcome.result);
     console.error(
       `[bench:render] ${outcome.result.spins} spins: ${outcome.result.fpsMedian} FPS median, ` +
         `frame p95 ${outcome.result.frameTimeP95Ms} ms`,
     );
-    await page.close();
   }
   const holding = results.filter((r) => r.fpsMedian >= FPS_BUDGET).map((r) => r.spins);
   const atBudget = results.find((r) => r.spins >= SPINS_BUDGET);
@@ -133,6 +108,5 @@ try {
     ),
   );
 } finally {
-  await browser.close();
-  await vite.close();
+  await bench.close();
 }
