@@ -6,10 +6,13 @@
 //
 //   npm run bench:render -- [--spins 12000,250000,1000000] [--renderer gpu|cpu] [--seconds 5]
 //                           [--unlimited] [--browser-arg ARG]...
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CHROMIUM_PATH } from '../../scripts/chromium-options';
-import { startBrowserBench } from '../support/browser-bench';
+import {
+  BROWSER_BENCH_ARGS,
+  BROWSER_BENCH_USAGE,
+  browserBenchOptions,
+  startBrowserBench,
+} from '../support/browser-bench';
 import { numberOption, optionsOrExit } from '../support/cli';
 import type { RenderScaleResult } from './render-scale/page';
 
@@ -21,43 +24,32 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-const { values, sizes, seconds } = optionsOrExit(
+const { renderer, sizes, options } = optionsOrExit(
   'bench:render',
-  'npm run bench:render -- [--spins N,N,...] [--renderer gpu|cpu] [--seconds S] [--unlimited] ' +
-    '[--browser-arg ARG]... [--chromium PATH]',
+  `npm run bench:render -- [--spins N,N,...] [--renderer gpu|cpu] ${BROWSER_BENCH_USAGE}`,
   () => {
     const { values } = parseArgs({
       options: {
         spins: { type: 'string', default: '12000,250000,1000000' },
         renderer: { type: 'string', default: 'gpu' },
-        seconds: { type: 'string', default: '5' },
-        unlimited: { type: 'boolean', default: false },
-        'browser-arg': { type: 'string', multiple: true, default: [] },
-        chromium: { type: 'string', default: CHROMIUM_PATH },
+        ...BROWSER_BENCH_ARGS,
       },
       strict: true,
     });
     const sizes = values.spins
       .split(',')
       .map((part) => numberOption('spins', part, { min: 1, max: 16_777_216 }));
-    const seconds = numberOption('seconds', values.seconds, { min: 1, max: 120 });
     if (values.renderer !== 'gpu' && values.renderer !== 'cpu') {
       throw new Error(`--renderer: "${values.renderer}" is not gpu or cpu`);
     }
-    if (!existsSync(values.chromium)) {
-      throw new Error(
-        `no Chromium at ${values.chromium}; install Debian's "chromium" or pass --chromium PATH`,
-      );
-    }
-    return { values, sizes, seconds };
+    return { renderer: values.renderer, sizes, options: browserBenchOptions(values) };
   },
 );
+const { seconds } = options;
 
-const bench = await startBrowserBench({
-  chromium: values.chromium,
-  unlimited: values.unlimited,
-  browserArgs: values['browser-arg'],
-}).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+const bench = await startBrowserBench(options).catch((error: unknown) =>
+  fail(error instanceof Error ? error.message : String(error)),
+);
 
 try {
   const results: RenderScaleResult[] = [];
@@ -65,7 +57,7 @@ try {
   for (const spins of sizes) {
     const query = new URLSearchParams({
       spins: String(spins),
-      renderer: values.renderer,
+      renderer,
       seconds: String(seconds),
     });
     const outcome = await bench
@@ -91,9 +83,9 @@ try {
     JSON.stringify(
       {
         bench: 'render-scale',
-        renderer: values.renderer,
+        renderer,
         webglRenderer,
-        frameRateLimit: !values.unlimited,
+        frameRateLimit: !options.unlimited,
         secondsPerSize: seconds,
         sizes: results,
         highestSpinsAtBudgetFps: holding.length > 0 ? Math.max(...holding) : 0,

@@ -7,10 +7,13 @@
 //
 //   npm run bench:render3d -- [--spins 120x100,256x256] [--seconds 5] [--unlimited]
 //                             [--browser-arg ARG]... [--chromium PATH]
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CHROMIUM_PATH } from '../../scripts/chromium-options';
-import { startBrowserBench } from '../support/browser-bench';
+import {
+  BROWSER_BENCH_ARGS,
+  BROWSER_BENCH_USAGE,
+  browserBenchOptions,
+  startBrowserBench,
+} from '../support/browser-bench';
 import { numberOption, optionsOrExit } from '../support/cli';
 import type { Render3dResult } from './render3d/page';
 
@@ -39,37 +42,25 @@ function latticeOption(part: string): { width: number; height: number } {
   return { width, height: Math.ceil(spins / width) };
 }
 
-const { values, lattices, seconds } = optionsOrExit(
+const { lattices, options } = optionsOrExit(
   'bench:render3d',
-  'npm run bench:render3d -- [--spins WxH|N,...] [--seconds S] [--unlimited] ' +
-    '[--browser-arg ARG]... [--chromium PATH]',
+  `npm run bench:render3d -- [--spins WxH|N,...] ${BROWSER_BENCH_USAGE}`,
   () => {
     const { values } = parseArgs({
-      options: {
-        spins: { type: 'string', default: '120x100,256x256' },
-        seconds: { type: 'string', default: '5' },
-        unlimited: { type: 'boolean', default: false },
-        'browser-arg': { type: 'string', multiple: true, default: [] },
-        chromium: { type: 'string', default: CHROMIUM_PATH },
-      },
+      options: { spins: { type: 'string', default: '120x100,256x256' }, ...BROWSER_BENCH_ARGS },
       strict: true,
     });
-    const lattices = values.spins.split(',').map(latticeOption);
-    const seconds = numberOption('seconds', values.seconds, { min: 1, max: 120 });
-    if (!existsSync(values.chromium)) {
-      throw new Error(
-        `no Chromium at ${values.chromium}; install Debian's "chromium" or pass --chromium PATH`,
-      );
-    }
-    return { values, lattices, seconds };
+    return {
+      lattices: values.spins.split(',').map(latticeOption),
+      options: browserBenchOptions(values),
+    };
   },
 );
+const { seconds } = options;
 
-const bench = await startBrowserBench({
-  chromium: values.chromium,
-  unlimited: values.unlimited,
-  browserArgs: values['browser-arg'],
-}).catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
+const bench = await startBrowserBench(options).catch((error: unknown) =>
+  fail(error instanceof Error ? error.message : String(error)),
+);
 
 try {
   const results: Render3dResult[] = [];
@@ -115,7 +106,7 @@ try {
       {
         bench: 'render3d',
         webglRenderer,
-        frameRateLimit: !values.unlimited,
+        frameRateLimit: !options.unlimited,
         secondsPerSize: seconds,
         sizes: results,
         budgets,

@@ -1,11 +1,46 @@
 // The browser benchmarks (bench:render, bench:render3d): a Vite server for their pages, Chromium
 // to open them, and one page run whose result the page leaves on a window global.
+import { existsSync } from 'node:fs';
 import { chromium, type Browser } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
-import { CHROMIUM_ARGS } from '../../scripts/chromium-options';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium-options';
+import { numberOption } from './cli';
 
 /** What a bench page leaves on its window global: running, its result, or why it failed. */
 export type BenchPageState<T> = { done: false } | { done: true; result: T } | { error: string };
+
+/** The command-line options every browser benchmark takes, for parseArgs. */
+export const BROWSER_BENCH_ARGS = {
+  seconds: { type: 'string', default: '5' },
+  unlimited: { type: 'boolean', default: false },
+  'browser-arg': { type: 'string', multiple: true, default: [] as string[] },
+  chromium: { type: 'string', default: CHROMIUM_PATH },
+} as const;
+
+/** The usage of BROWSER_BENCH_ARGS, for the usage line. */
+export const BROWSER_BENCH_USAGE =
+  '[--seconds S] [--unlimited] [--browser-arg ARG]... [--chromium PATH]';
+
+/** Checks BROWSER_BENCH_ARGS' values; throws with what was wrong (optionsOrExit reports it). */
+export function browserBenchOptions(values: {
+  seconds: string;
+  unlimited: boolean;
+  'browser-arg': string[];
+  chromium: string;
+}): BrowserBenchOptions & { seconds: number } {
+  const seconds = numberOption('seconds', values.seconds, { min: 1, max: 120 });
+  if (!existsSync(values.chromium)) {
+    throw new Error(
+      `no Chromium at ${values.chromium}; install Debian's "chromium" or pass --chromium PATH`,
+    );
+  }
+  return {
+    seconds,
+    chromium: values.chromium,
+    unlimited: values.unlimited,
+    browserArgs: values['browser-arg'],
+  };
+}
 
 export interface BrowserBenchOptions {
   chromium: string;
