@@ -110,8 +110,9 @@ function createColormapTexture(lut: Uint8Array): DataTexture {
 }
 
 export function createSpinView3D(canvas: HTMLCanvasElement, opts: RendererOptions): SpinView3D {
-  // Throws when WebGL 2 is missing; the caller shows why.
-  const renderer = new WebGLRenderer({ canvas, antialias: false, alpha: true });
+  // Throws when WebGL 2 is missing; the caller shows why. No depth buffer: the arrows lie in one
+  // plane and never overlap, and clearing one would cost a pass over every pixel each frame.
+  const renderer = new WebGLRenderer({ canvas, antialias: false, alpha: true, depth: false });
   // The colormap bytes are display (sRGB) values already and the raw shader writes them as they
   // are: nothing may convert them, so the arrows show exactly the heatmap's colours.
   renderer.outputColorSpace = LinearSRGBColorSpace;
@@ -145,7 +146,6 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: RendererOption
     fragmentShader,
     uniforms,
     side: DoubleSide,
-    // The arrows lie in one plane and never overlap: no depth needed.
     depthTest: false,
     depthWrite: false,
   });
