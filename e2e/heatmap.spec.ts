@@ -45,6 +45,8 @@ test.describe('12k replay', () => {
       renderedPerSecond,
       framesDropped: after.framesDropped,
       decodeMsP95: after.decodeMsP95,
+      producedToDecodedMsP95: after.producedToDecodedMsP95,
+      producedToPixelsMsP95: after.producedToPixelsMsP95,
       renderMode: after.renderMode,
     };
     console.log(`[fps] ${JSON.stringify(result)}`);
@@ -53,6 +55,32 @@ test.describe('12k replay', () => {
     expect(result.fpsMedian).toBeGreaterThanOrEqual(55);
     // The heatmap is really being redrawn with new frames, not only the page ticking.
     expect(renderedPerSecond).toBeGreaterThanOrEqual(45);
+  });
+
+  test("follows a frame's way from production to the decoder and on to the screen", async ({
+    page,
+  }) => {
+    await page.goto('/');
+    await waitForFrames(page);
+    // Both latencies need the clock offset, known after the first pongs (within a second).
+    await expect
+      .poll(async () => (await phaseViz(page)).producedToPixelsMsP95, { timeout: 30_000 })
+      .not.toBeNull();
+    await page.waitForTimeout(3000); // a window of frames measured with the offset known
+    const viz = await phaseViz(page);
+    console.log(
+      `[latency] ${JSON.stringify({ producedToDecodedMsP95: viz.producedToDecodedMsP95, producedToPixelsMsP95: viz.producedToPixelsMsP95, frameTimeP95Ms: viz.frameTimeP95Ms })}`,
+    );
+    expect(viz.producedToDecodedMsP95).not.toBeNull();
+    // On screen after it was produced: the next animation frame starts after the one that drew
+    // it. (The two p95s are over different windows, frames received and frames drawn, so on a
+    // busy machine that drops frames they need not be ordered; the unit tests time single
+    // frames.)
+    expect(viz.producedToPixelsMsP95!).toBeGreaterThan(0);
+    expect(Number.isFinite(viz.producedToPixelsMsP95)).toBe(true);
+    const hud = page.getByTestId('hud');
+    await expect(hud).toContainText('produced → pixels p95');
+    await expect(hud).toContainText('produced → decoded p95');
   });
 
   test('draws on the CPU canvas when the GPU threshold is above the spin count', async ({

@@ -3,8 +3,16 @@
 // view is slow by design: the checks wait for renders rather than assuming a frame rate.
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { colormapLut } from '../src/core/colormap';
 import { writeTraceFile } from '../src/server/trace-file';
-import { decodeScreenshot, phaseViz, startServer, tempDir, waitForFrames } from './support';
+import {
+  decodeScreenshot,
+  phaseViz,
+  startServer,
+  tempDir,
+  waitForFrames,
+  type Rgba,
+} from './support';
 
 const THREE_MARKER = '__THREE__';
 
@@ -161,6 +169,87 @@ test('a 65,536-spin lattice in the 3-D view never freezes the page', async ({ pa
     expect(probe.maxLateMs).toBeLessThan(500);
     expect(probe.fps).toBeGreaterThanOrEqual(10);
     expect(await rendersOf(canvas)).toBeGreaterThan(rendersBefore + 2);
+  } finally {
+    await server.stop();
+  }
+});
+
+/** Where the pixels of one colour lie: their bounding box's centre and their counts per row and column. */
+function pixelsOf(image: Rgba, rgb: ArrayLike<number>) {
+  const rows = new Array<number>(image.height).fill(0);
+  const cols = new Array<number>(image.width).fill(0);
+  let count = 0;
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const [r, g, b] = image.at(x, y);
+      if (r !== rgb[0] || g !== rgb[1] || b !== rgb[2]) continue;
+      rows[y]! += 1;
+      cols[x]! += 1;
+      count += 1;
+    }
+  }
+  const span = (counts: number[]) => {
+    const first = counts.findIndex((n) => n > 0);
+    const last = counts.length - 1 - [...counts].reverse().findIndex((n) => n > 0);
+    return { centre: (first + last) / 2, widest: counts.indexOf(Math.max(...counts)) };
+  };
+  return { count, x: span(cols), y: span(rows) };
+}
+
+test('each arrow sits on its spin, points along its phase and has its colormap colour', async ({
+  page,
+}) => {
+  // 2 x 2 spins, row 0 on top: a quarter turn apart, counter-clockwise from +x (right).
+  const phasesQ = [0, 16384, 32768, 49152];
+  const trace = path.join(tempDir('spin-view-arrows'), 'arrows.bin');
+  await writeTraceFile(
+    trace,
+    { width: 2, height: 2, frameCount: 4, intervalUs: 16667, flags: 0, seed: 0n },
+    () => Uint16Array.from(phasesQ),
+  );
+  const server = await startServer({ trace });
+  try {
+    await page.goto(`${server.url}/?view=3d&frame=0&colormap=wheel`);
+    const canvas = page.getByTestId('spin-view-3d');
+    await expect
+      .poll(() => canvas.getAttribute('data-frames-drawn').then(Number))
+      .toBeGreaterThan(0);
+    const image = await decodeScreenshot(page, await canvas.screenshot());
+    const lut = colormapLut('wheel');
+    const [cx, cy] = [image.width / 2, image.height / 2];
+    // Per spin: the side of the picture's centre it lies on (the lattice is centred), and the
+    // direction its arrow points on screen (y down). An arrow's widest part is its head's base,
+    // on the side it points to.
+    const expected = [
+      { left: true, top: true, dx: 1, dy: 0 },
+      { left: false, top: true, dx: 0, dy: -1 },
+      { left: true, top: false, dx: -1, dy: 0 },
+      { left: false, top: false, dx: 0, dy: 1 },
+    ];
+    let arrowPixels = 0;
+    phasesQ.forEach((q, i) => {
+      const e = (q >> 8) * 4;
+      const arrow = pixelsOf(image, lut.subarray(e, e + 3));
+      const want = expected[i]!;
+      expect(arrow.count, `arrow ${i}`).toBeGreaterThan(100);
+      arrowPixels += arrow.count;
+      expect(arrow.x.centre < cx, `arrow ${i} left`).toBe(want.left);
+      expect(arrow.y.centre < cy, `arrow ${i} top`).toBe(want.top);
+      if (want.dx !== 0)
+        expect(Math.sign(arrow.x.widest - arrow.x.centre), `arrow ${i}`).toBe(want.dx);
+      if (want.dy !== 0)
+        expect(Math.sign(arrow.y.widest - arrow.y.centre), `arrow ${i}`).toBe(want.dy);
+    });
+    // Nearly every other pixel is the background behind the transparent canvas: the rest are
+    // arrow edges blended with it where the page scales the canvas by a fraction of a pixel (the
+    // exact colours of every drawn pixel are checked by npm run bench:render3d, from the GPU).
+    const colours = new Map<number, number>();
+    for (let i = 0; i < image.data.length; i += 4) {
+      const key = (image.data[i]! << 16) | (image.data[i + 1]! << 8) | image.data[i + 2]!;
+      colours.set(key, (colours.get(key) ?? 0) + 1);
+    }
+    const others = image.width * image.height - Math.max(...colours.values()) - arrowPixels;
+    expect(others).toBeLessThan(arrowPixels * 0.1);
   } finally {
     await server.stop();
   }

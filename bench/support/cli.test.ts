@@ -10,6 +10,11 @@ const cases: { script: string; args: string[]; says: string }[] = [
     args: ['--spins', '12k'],
     says: '--spins must be an integer from 1 to 16777216, got "12k"',
   },
+  {
+    script: 'bench/benchmarks/render3d.ts',
+    args: ['--spins', '120by100'],
+    says: '--spins must be an integer from 1 to 16777216, got "120by100"',
+  },
   { script: 'bench/drills/chaos.ts', args: ['--seconds', 'abc'], says: '--seconds must be' },
   { script: 'bench/drills/kill9.ts', args: ['--bogus'], says: "Unknown option '--bogus'" },
   { script: 'bench/fuzzers/fuzz.ts', args: ['--seed', 'abc'], says: '--seed must be' },

@@ -27,6 +27,18 @@ describe('DrawPacer', () => {
     expect(draws).toBeLessThanOrEqual(50);
   });
 
+  it('holds no draw back while the cost stays at or under paceAboveMs, and paces past it', () => {
+    const pacer = new DrawPacer({ maxDuty: 0.5, smoothing: 1, paceAboveMs: 50 });
+    pacer.started(0);
+    pacer.finished(50);
+    expect(pacer.minIntervalMs).toBe(0);
+    expect(pacer.ready(16.7)).toBe(true);
+    pacer.finished(60);
+    expect(pacer.minIntervalMs).toBe(120);
+    expect(pacer.ready(119)).toBe(false);
+    expect(pacer.ready(120)).toBe(true);
+  });
+
   it('never waits longer than maxIntervalMs, however slow a draw', () => {
     const pacer = new DrawPacer({ maxIntervalMs: 1000, smoothing: 1 });
     pacer.started(0);

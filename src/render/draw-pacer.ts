@@ -10,12 +10,19 @@ export interface DrawPacerOptions {
   maxIntervalMs: number;
   /** Weight of the newest cost sample in the smoothed cost, in (0, 1]. */
   smoothing: number;
+  /**
+   * A smoothed cost up to this (ms) never holds a draw back. A renderer whose draws are cheap
+   * sets it: its cost is then mostly other work that made frames late (a busy machine), and
+   * pacing would only lower its frame rate without freeing the page.
+   */
+  paceAboveMs: number;
 }
 
 export const DEFAULT_PACER_OPTIONS: DrawPacerOptions = {
   maxDuty: 0.5,
   maxIntervalMs: 1000,
   smoothing: 0.3,
+  paceAboveMs: 0,
 };
 
 export class DrawPacer {
@@ -34,6 +41,7 @@ export class DrawPacer {
 
   /** The shortest time between the starts of two draws, in ms. */
   get minIntervalMs(): number {
+    if (this.costMs <= this.options.paceAboveMs) return 0;
     return Math.min(this.options.maxIntervalMs, this.costMs / this.options.maxDuty);
   }
 
@@ -45,11 +53,6 @@ export class DrawPacer {
   /** A draw starts now: the next one waits minIntervalMs from here. */
   started(startMs: number): void {
     this.lastDrawStartMs = startMs;
-  }
-
-  /** Forgets the cost: what is drawn changed (fewer arrows), so past costs no longer apply. */
-  reset(): void {
-    this.costMs = 0;
   }
 
   /** What the last draw cost: main-thread time, or the frame time it delayed, in ms. */

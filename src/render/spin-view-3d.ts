@@ -1,33 +1,43 @@
-// The 3-D spin view (three.js): one instanced flat arrow per spin in the lattice plane, turned by
-// its phase and coloured by the heatmap's colormap, with orbit controls. It is a FrameRenderer
-// like the heatmaps: the page's render loop hands it frames. Its draws may be slow (software
-// WebGL), so it uses the interface's optional members: beginFrame measures what the last draw
-// cost the page and paces the next with a DrawPacer (the page never freezes), and asks for a
-// redraw when the camera moved; stats() reports its figures.
+// The 3-D spin view (three.js): one flat arrow per spin in the lattice plane, turned by its phase
+// and coloured by the heatmap's colormap, with orbit controls. It is a FrameRenderer like the
+// heatmaps: the page's render loop hands it frames.
+//
+// The GPU does the per-spin work. Each frame uploads the phases as they are, as a W x H texture of
+// u16 (two bytes per spin, no CPU pass), and one quad over the lattice plane is drawn: its
+// fragment shader (shaders/spin-arrows.frag) finds the spin whose square each pixel lies in, reads
+// its phase, turns the pixel into the arrow's frame and colours it through the colormap texture if
+// it falls inside the arrow. The cost is per pixel, whatever the number of spins. Geometry per
+// arrow is avoided on purpose: software WebGL (SwiftShader) pays for every instance and every
+// triangle it sets up, which held 12,000 instanced arrows to about 8 frames a second, and even
+// one triangle per arrow costs more than the whole plane at 65,536 spins.
+//
+// Draws may still be slow on a weak machine, so the view keeps the interface's optional members:
+// beginFrame measures what the last draw cost the page and paces the next with a DrawPacer (the
+// page never freezes), and asks for a redraw when the camera moved; stats() reports its figures.
 import {
-  BufferAttribute,
   BufferGeometry,
+  DataTexture,
   DoubleSide,
-  DynamicDrawUsage,
-  InstancedBufferAttribute,
-  InstancedMesh,
+  GLSL3,
   LinearSRGBColorSpace,
-  MeshBasicMaterial,
+  Matrix4,
+  Mesh,
+  NearestFilter,
   PerspectiveCamera,
+  RGBAFormat,
+  RawShaderMaterial,
+  RedIntegerFormat,
   Scene,
+  UnsignedByteType,
+  UnsignedShortType,
+  Vector2,
   WebGLRenderer,
 } from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import vertexShader from '../../shaders/spin-arrows.vert?raw';
+import fragmentShader from '../../shaders/spin-arrows.frag?raw';
 import { DrawPacer } from './draw-pacer';
-import {
-  MAX_ARROWS,
-  adaptArrowBudget,
-  colourArrows,
-  layoutMatrices,
-  rotateMatrices,
-  spinGrid,
-  type SpinGrid,
-} from './spin-instances';
+import { spinGrid, type SpinGrid } from './spin-grid';
 import type {
   FrameReadiness,
   FrameRenderer,
@@ -35,6 +45,18 @@ import type {
   RendererOptions,
   RendererStats,
 } from './types';
+
+/** The uniforms the arrows' material supplies; a unit test checks them against the shaders. */
+export const SPIN_ARROW_UNIFORMS = [
+  'u_viewProjection',
+  'u_phase',
+  'u_colormap',
+  'u_lattice',
+  'u_arrows',
+  'u_stride',
+] as const;
+/** The lattice plane: two triangles, made from gl_VertexID by shaders/spin-arrows.vert. */
+const PLANE_VERTICES = 6;
 
 /** The 3-D view: a renderer that paces itself and reports its figures. */
 export interface SpinView3D extends FrameRenderer {
@@ -46,51 +68,100 @@ const FOV_DEG = 45;
 /** A 60 Hz frame; a frame later than this after a draw counts the delay as the draw's cost. */
 const NOMINAL_FRAME_MS = 1000 / 60;
 /**
- * Draws after a (re)build before their cost may change the detail: the first ones compile shaders
- * and allocate buffers, and cost far more than the steady state.
+ * Draws are paced only when they cost more than this (three 60 Hz frames). A draw costs the same
+ * whatever the lattice, a few milliseconds of GPU work per frame: a larger delay is a busy
+ * machine or a very slow GPU on a very large canvas, and only the latter needs holding back.
+ */
+const PACE_ABOVE_MS = 50;
+/**
+ * Draws on a new lattice whose cost the pacer does not learn: the first ones compile the shaders
+ * and allocate textures, costing up to seconds once, and a smoothed cost that high would hold
+ * the following draws back for many seconds after.
  */
 const WARM_UP_DRAWS = 3;
 
-/** A flat arrow along +x, centred on the origin, 0.9 cells long, in the z = 0 plane. */
-function arrowGeometry(): BufferGeometry {
-  // prettier-ignore
-  const positions = new Float32Array([
-    -0.45, -0.07, 0,   0.1, -0.07, 0,   0.1, 0.07, 0,   -0.45, 0.07, 0, // shaft
-    0.1, -0.22, 0,     0.45, 0, 0,      0.1, 0.22, 0,                   // head
-  ]);
-  const geometry = new BufferGeometry();
-  geometry.setAttribute('position', new BufferAttribute(positions, 3));
-  geometry.setIndex([0, 1, 2, 0, 2, 3, 4, 5, 6]);
-  return geometry;
+/** The lattice's phases as an integer texture: texel (x, y) is cell x of row y, a u16. */
+function createPhaseTexture(frame: HeatmapFrame): DataTexture {
+  const texture = new DataTexture(
+    frame.phases,
+    frame.width,
+    frame.height,
+    RedIntegerFormat,
+    UnsignedShortType,
+  );
+  texture.internalFormat = 'R16UI';
+  // Integer textures cannot be filtered; the shader reads exact texels with texelFetch anyway.
+  texture.minFilter = NearestFilter;
+  texture.magFilter = NearestFilter;
+  texture.generateMipmaps = false;
+  // Rows are 2 * W bytes: an odd width would break the default 4-byte row alignment.
+  texture.unpackAlignment = 2;
+  texture.needsUpdate = true;
+  return texture;
+}
+
+function createColormapTexture(lut: Uint8Array): DataTexture {
+  const texture = new DataTexture(lut, 256, 1, RGBAFormat, UnsignedByteType);
+  texture.minFilter = NearestFilter;
+  texture.magFilter = NearestFilter;
+  texture.generateMipmaps = false;
+  texture.needsUpdate = true;
+  return texture;
 }
 
 export function createSpinView3D(canvas: HTMLCanvasElement, opts: RendererOptions): SpinView3D {
-  // Throws when WebGL is missing; the caller shows why.
-  const renderer = new WebGLRenderer({ canvas, antialias: false, alpha: true });
-  // The colormap bytes are display (sRGB) values already: pass them through unconverted, so the
-  // arrows show exactly the heatmap's colours.
+  // Throws when WebGL 2 is missing; the caller shows why. No depth buffer: the arrows lie in one
+  // plane and never overlap, and clearing one would cost a pass over every pixel each frame.
+  const renderer = new WebGLRenderer({ canvas, antialias: false, alpha: true, depth: false });
+  // The colormap bytes are display (sRGB) values already and the raw shader writes them as they
+  // are: nothing may convert them, so the arrows show exactly the heatmap's colours.
   renderer.outputColorSpace = LinearSRGBColorSpace;
   renderer.setClearColor(0x000000, 0);
   renderer.setPixelRatio(Math.min(window.devicePixelRatio || 1, 2));
+  // One object: nothing to sort (sorting would ask the buffer-less geometry for its bounds).
+  renderer.sortObjects = false;
 
   const scene = new Scene();
   const camera = new PerspectiveCamera(FOV_DEG, 1, 0.1, 1000);
   const controls = new OrbitControls(camera, canvas);
   controls.enableDamping = false; // damping would need a render every frame
-  const geometry = arrowGeometry();
-  const material = new MeshBasicMaterial({ side: DoubleSide });
-  const pacer = new DrawPacer();
+  const pacer = new DrawPacer({ paceAboveMs: PACE_ABOVE_MS });
 
-  let lut = opts.colormapLut;
-  // Pacing alone cannot help when one draw blocks the page for a second (65,536 instances on
-  // software WebGL): then fewer arrows are drawn, every stride-th spin, until draws are cheap.
-  let arrowBudget = MAX_ARROWS;
-  let drawsSinceBuild = 0;
-  let mesh: InstancedMesh | null = null;
+  const viewProjection = new Matrix4();
+  const lattice = new Vector2(1, 1);
+  const arrowsUniform = new Vector2(1, 1);
+  let colormap = createColormapTexture(opts.colormapLut);
+  let phases: DataTexture | null = null;
+  const uniforms = {
+    u_viewProjection: { value: viewProjection },
+    u_phase: { value: null as DataTexture | null },
+    u_colormap: { value: colormap },
+    u_lattice: { value: lattice },
+    u_arrows: { value: arrowsUniform },
+    u_stride: { value: 1 },
+  } satisfies Record<(typeof SPIN_ARROW_UNIFORMS)[number], unknown>;
+  const material = new RawShaderMaterial({
+    glslVersion: GLSL3,
+    vertexShader,
+    fragmentShader,
+    uniforms,
+    side: DoubleSide,
+    depthTest: false,
+    depthWrite: false,
+  });
+  // No attributes: the vertex shader makes the plane's vertices from gl_VertexID.
+  const geometry = new BufferGeometry();
+  geometry.setDrawRange(0, PLANE_VERTICES);
+  const mesh = new Mesh(geometry, material);
+  // The arrows cover the lattice, which the camera frames; the geometry has no bounds to cull by.
+  mesh.frustumCulled = false;
+  scene.add(mesh);
+
   let grid: SpinGrid | null = null;
+  let drawsOnLattice = 0;
   let shown: HeatmapFrame | null = null;
-  // The arrows must be written again from the frame on screen: new colours, new detail, or a
-  // restored context (three.js rebuilds its GPU state and uploads them again).
+  // The picture must be made again from the frame on screen: new colours, or a restored context
+  // (three.js rebuilds its GPU state and uploads the textures again).
   let arrowsStale = false;
   let cameraMoved = true;
   /** The animation frame's time, as the loop gave it to beginFrame. */
@@ -114,53 +185,31 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: RendererOption
     controls.update();
   }
 
-  function rebuild(frame: HeatmapFrame): void {
-    if (mesh) {
-      scene.remove(mesh);
-      mesh.dispose();
-    }
-    const sameLattice = grid?.width === frame.width && grid.height === frame.height;
-    grid = spinGrid(frame.width, frame.height, arrowBudget);
-    drawsSinceBuild = 0;
-    mesh = new InstancedMesh(geometry, material, grid.count);
-    mesh.instanceMatrix.setUsage(DynamicDrawUsage);
-    mesh.instanceColor = new InstancedBufferAttribute(new Uint8Array(grid.count * 3), 3, true);
-    mesh.instanceColor.setUsage(DynamicDrawUsage);
-    // Instances cover the lattice, which the camera frames: the per-instance bounding sphere that
-    // culling would compute walks every matrix.
-    mesh.frustumCulled = false;
-    layoutMatrices(mesh.instanceMatrix.array as Float32Array, grid);
-    scene.add(mesh);
-    // A change of detail keeps the operator's camera; a new lattice is framed afresh.
-    if (!sameLattice) frameCamera(grid);
+  /**
+   * A lattice of another size: a texture of its size, which spins get an arrow (every one up to
+   * MAX_ARROWS), and the camera framing it afresh.
+   */
+  function newLattice(frame: HeatmapFrame): void {
+    phases?.dispose();
+    phases = createPhaseTexture(frame);
+    uniforms.u_phase.value = phases;
+    lattice.set(frame.width, frame.height);
+    const g = spinGrid(frame.width, frame.height);
+    arrowsUniform.set(g.cols, g.rows);
+    uniforms.u_stride.value = g.stride;
+    grid = g;
+    drawsOnLattice = 0;
+    frameCamera(g);
   }
 
-  /** Changes the arrow budget from the smoothed draw cost; true when the layout must be rebuilt. */
-  function adaptDetail(): boolean {
-    if (!grid || drawsSinceBuild < WARM_UP_DRAWS) return false;
-    const next = adaptArrowBudget(arrowBudget, grid.count, pacer.drawCostMs);
-    if (next === arrowBudget) return false;
-    arrowBudget = next;
-    const stride = spinGrid(grid.width, grid.height, arrowBudget).stride;
-    if (stride === grid.stride) return false;
-    pacer.reset();
-    return true;
-  }
-
-  function updateArrows(frame: HeatmapFrame): void {
-    if (
-      !mesh ||
-      !grid ||
-      grid.width !== frame.width ||
-      grid.height !== frame.height ||
-      spinGrid(frame.width, frame.height, arrowBudget).stride !== grid.stride
-    ) {
-      rebuild(frame);
+  function upload(frame: HeatmapFrame): void {
+    if (!phases || !grid || grid.width !== frame.width || grid.height !== frame.height) {
+      newLattice(frame);
+    } else {
+      // Same size: the frame's phases are the texture's data, uploaded into the same storage.
+      phases.image.data = frame.phases;
+      phases.needsUpdate = true;
     }
-    rotateMatrices(mesh!.instanceMatrix.array as Float32Array, frame.phases, grid!);
-    colourArrows(mesh!.instanceColor!.array as Uint8Array, frame.phases, lut, grid!);
-    mesh!.instanceMatrix.needsUpdate = true;
-    mesh!.instanceColor!.needsUpdate = true;
     shown = frame;
   }
 
@@ -168,10 +217,11 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: RendererOption
     frameStartMs = nowMs;
     if (probeFromMs !== null) {
       // The frame after a draw: how late it came is what the draw cost the page.
-      pacer.finished(Math.max(lastSyncMs, nowMs - probeFromMs - NOMINAL_FRAME_MS));
+      drawsOnLattice += 1;
+      if (drawsOnLattice > WARM_UP_DRAWS) {
+        pacer.finished(Math.max(lastSyncMs, nowMs - probeFromMs - NOMINAL_FRAME_MS));
+      }
       probeFromMs = null;
-      drawsSinceBuild += 1;
-      if (adaptDetail()) arrowsStale = true;
     }
     if (!pacer.ready(nowMs)) return 'wait';
     return shown !== null && (arrowsStale || cameraMoved) ? 'redraw' : 'ready';
@@ -183,10 +233,14 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: RendererOption
     // picture on screen is still right, and a render would only cost the page.
     if (!fresh && !arrowsStale && !cameraMoved) return;
     const startMs = performance.now();
-    if (fresh || arrowsStale) updateArrows(frame);
-    if (fresh) stats.framesDrawn += 1;
+    if (fresh) {
+      upload(frame);
+      stats.framesDrawn += 1;
+    }
     arrowsStale = false;
     cameraMoved = false;
+    camera.updateMatrixWorld();
+    viewProjection.multiplyMatrices(camera.projectionMatrix, camera.matrixWorldInverse);
     renderer.render(scene, camera);
     stats.renders += 1;
     lastSyncMs = performance.now() - startMs;
@@ -227,7 +281,9 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: RendererOption
     draw,
     beginFrame,
     setColormap(next) {
-      lut = next;
+      colormap.dispose();
+      colormap = createColormapTexture(next);
+      uniforms.u_colormap.value = colormap;
       arrowsStale = true;
     },
     resize,
@@ -243,9 +299,10 @@ export function createSpinView3D(canvas: HTMLCanvasElement, opts: RendererOption
       controls.dispose();
       canvas.removeEventListener('webglcontextlost', onContextLost);
       canvas.removeEventListener('webglcontextrestored', onContextRestored);
-      mesh?.dispose();
       geometry.dispose();
       material.dispose();
+      phases?.dispose();
+      colormap.dispose();
       renderer.dispose();
       // Browsers cap live WebGL contexts: give this one back now rather than at garbage collection.
       renderer.forceContextLoss();

@@ -10,6 +10,14 @@ import { percentile } from '../../../src/core/stats';
 import { createCanvasHeatmap } from '../../../src/render/canvas-heatmap';
 import { createReglHeatmap } from '../../../src/render/regl-heatmap';
 import type { HeatmapFrame, HeatmapRenderer } from '../../../src/render/types';
+import {
+  integerParam,
+  intervals,
+  perSecond,
+  publishResult,
+  round2 as round,
+} from '../../support/bench-page';
+import { FRAME_COUNT, spiralFrames } from '../../support/spiral-frames';
 
 export interface RenderScaleResult {
   spins: number;
@@ -26,47 +34,6 @@ export interface RenderScaleResult {
   framesDrawn: number;
   /** Frames whose read-back pixel had another colour than its spin's colormap entry. */
   pixelMismatches: number;
-}
-
-declare global {
-  interface Window {
-    renderScale?: { done: false } | { done: true; result: RenderScaleResult } | { error: string };
-  }
-}
-
-/** Distinct frames cycled through; enough that no two consecutive draws upload the same data. */
-const FRAME_COUNT = 8;
-
-function integerParam(params: URLSearchParams, name: string, fallback: number, max: number) {
-  const raw = params.get(name);
-  if (raw === null) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new Error(`${name}=${raw} is not an integer from 1 to ${max}`);
-  }
-  return value;
-}
-
-/** A rotating spiral wave with a travelling front: moving structure like the 12k trace's. */
-function spiralFrames(width: number, height: number): Uint16Array[] {
-  const cx = width / 2;
-  const cy = height / 2;
-  const wavenumber = (2 * Math.PI * 6) / Math.max(width, height);
-  const base = new Float64Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const dx = x - cx;
-      const dy = y - cy;
-      base[y * width + x] = Math.atan2(dy, dx) + wavenumber * Math.hypot(dx, dy);
-    }
-  }
-  const scale = 65536 / (2 * Math.PI);
-  return Array.from({ length: FRAME_COUNT }, (_v, k) => {
-    const frame = new Uint16Array(width * height);
-    const shiftQ = Math.round((k * 65536) / FRAME_COUNT);
-    for (let i = 0; i < frame.length; i++) frame[i] = (base[i]! * scale + shiftQ) & 0xffff;
-    return frame;
-  });
 }
 
 async function run(): Promise<RenderScaleResult> {
@@ -124,12 +91,8 @@ async function run(): Promise<RenderScaleResult> {
         return;
       }
       const measuredFrom = start + warmupSeconds * 1000;
-      const fpsPerSecond = Array.from({ length: seconds }, () => 0);
-      for (const stamp of frameStamps) {
-        const second = Math.floor((stamp - measuredFrom) / 1000);
-        if (second >= 0 && second < seconds) fpsPerSecond[second]! += 1;
-      }
-      const frameTimesMs = frameStamps.slice(1).map((stamp, i) => stamp - frameStamps[i]!);
+      const fpsPerSecond = perSecond(frameStamps, measuredFrom, seconds);
+      const frameTimesMs = intervals(frameStamps);
       heatmap.destroy();
       resolve({
         spins: width * height,
@@ -170,20 +133,4 @@ function pixelReader(
   };
 }
 
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-const status = document.getElementById('status')!;
-window.renderScale = { done: false };
-run().then(
-  (result) => {
-    window.renderScale = { done: true, result };
-    status.textContent = JSON.stringify(result, null, 2);
-  },
-  (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
-    window.renderScale = { error: message };
-    status.textContent = `error: ${message}`;
-  },
-);
+publishResult('renderScale', run);

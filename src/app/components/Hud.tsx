@@ -1,7 +1,14 @@
 import { useUi } from '../shell/hooks';
 import { formatBytes } from './format';
 
-/** Performance HUD; its figures refresh a few times a second, never per frame. */
+const milliseconds = (value: number | null): string =>
+  value === null ? '–' : `${value.toFixed(2)} ms`;
+
+/**
+ * Performance HUD; its figures refresh a few times a second, never per frame. Its latencies are
+ * this page's (a frame's way from the server to the decoder, and on to the screen), not the
+ * tenant's p95 over all its viewers that the latency panel shows.
+ */
 export function Hud({ floating = false }: { floating?: boolean }) {
   const hud = useUi((s) => s.hud);
   const renderMode = useUi((s) => s.renderMode);
@@ -10,7 +17,8 @@ export function Hud({ floating = false }: { floating?: boolean }) {
     ['frame time p50', `${hud.frameTimeP50Ms.toFixed(1)} ms`],
     ['frame time p95', `${hud.frameTimeP95Ms.toFixed(1)} ms`],
     ['decode p95', `${hud.decodeMsP95.toFixed(2)} ms`],
-    ['latency p95', hud.latencyMsP95 === null ? '–' : `${hud.latencyMsP95.toFixed(2)} ms`],
+    ['produced → decoded p95', milliseconds(hud.latencyMsP95)],
+    ['produced → pixels p95', milliseconds(hud.producedToPixelsMsP95)],
     ['received', hud.framesReceived.toLocaleString('en-US')],
     ['rendered', hud.framesRendered.toLocaleString('en-US')],
     ['dropped', hud.framesDropped.toLocaleString('en-US')],

@@ -71,7 +71,7 @@ export default function SpinView3D() {
     <div className="spin-view" ref={containerRef} data-testid="spin-view">
       {stride > 1 && !fault && (
         <p className="spin-view-note muted" data-testid="spin-view-detail">
-          1 spin in {stride} per axis: drawing every spin is too slow here
+          1 spin in {stride} per axis: an arrow per spin would be too small to read
         </p>
       )}
       {fault && (

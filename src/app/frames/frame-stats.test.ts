@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameStats } from './frame-stats';
+import { FrameStats, MAX_PRESENT_DELAY_MS } from './frame-stats';
 import { FrameStore } from './frame-store';
 
 function setup() {
@@ -42,5 +42,24 @@ describe('frame statistics', () => {
     expect(hud.fps).toBe(50);
     expect(hud.frameTimeP50Ms).toBeCloseTo(20, 6);
     expect(hud.frameTimeP95Ms).toBeCloseTo(20, 6);
+  });
+});
+
+describe('produced-to-pixels latency', () => {
+  it('is the p95 of production to presentation over the frames presented', () => {
+    const { stats } = setup();
+    expect(stats.hud().producedToPixelsMsP95).toBeNull();
+    for (let i = 0; i < 20; i++) stats.presented(1000, 1010, 1020 + i);
+    // 20 to 39 ms: the 19th of 20 in order.
+    expect(stats.hud().producedToPixelsMsP95).toBe(38);
+  });
+
+  it('counts no frame without a production moment or presented after the page was hidden', () => {
+    const { stats } = setup();
+    stats.presented(null, 1010, 1027);
+    stats.presented(1000, 1010, 1010 + MAX_PRESENT_DELAY_MS + 1);
+    expect(stats.hud().producedToPixelsMsP95).toBeNull();
+    stats.presented(1000, 1010, 1010 + MAX_PRESENT_DELAY_MS);
+    expect(stats.hud().producedToPixelsMsP95).toBe(10 + MAX_PRESENT_DELAY_MS);
   });
 });

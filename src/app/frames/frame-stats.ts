@@ -1,9 +1,17 @@
 // The figures of the frame pipeline that the HUD, window.phaseViz and the stream-health warning
-// show: the page's frame rate and frame times, frames drawn, decode time, latency, wire rate and
-// the age of the last frame. Rolling windows: recording allocates nothing per frame.
+// show: the page's frame rate and frame times, frames drawn, decode time, latency (produced to
+// decoded, and produced to pixels), wire rate and the age of the last frame. Rolling windows:
+// recording allocates nothing per frame.
 import { RollingWindow } from '../../core/stats';
 import type { HudStats } from '../state/ui-store';
 import type { FrameStore } from './frame-store';
+
+/**
+ * A frame whose next animation frame came later than this after its draw was not presented then:
+ * the page was hidden (no animation frames run) and showed it on its return. Its latency says
+ * nothing about the pipeline, so it is not counted.
+ */
+export const MAX_PRESENT_DELAY_MS = 1000;
 
 export class FrameStats {
   private framesRendered = 0;
@@ -14,6 +22,7 @@ export class FrameStats {
   private readonly frameTimesMs = new RollingWindow(240);
   private readonly decodeMs = new RollingWindow(240);
   private readonly latencyMs = new RollingWindow(240);
+  private readonly pixelsLatencyMs = new RollingWindow(240);
   private readonly wireBytes = new RollingWindow(120);
   private readonly wireTimesMs = new RollingWindow(120);
 
@@ -32,6 +41,15 @@ export class FrameStats {
   /** The visible renderer drew a frame it had not drawn before. */
   rendered(): void {
     this.framesRendered += 1;
+  }
+
+  /**
+   * A frame drawn at `drawnAtMs` was presented at `presentedAtMs` (the next animation frame), both
+   * on the page clock; `producedAtPageMs` is its production on the same clock, null when unknown.
+   */
+  presented(producedAtPageMs: number | null, drawnAtMs: number, presentedAtMs: number): void {
+    if (producedAtPageMs === null || presentedAtMs - drawnAtMs > MAX_PRESENT_DELAY_MS) return;
+    this.pixelsLatencyMs.push(presentedAtMs - producedAtPageMs);
   }
 
   /** A frame arrived: what the worker measured of it. */
@@ -78,6 +96,8 @@ export class FrameStats {
       framesDropped: this.frames.dropped,
       decodeMsP95: this.decodeMs.percentile(0.95),
       latencyMsP95: this.latencyMs.size > 0 ? this.latencyMs.percentile(0.95) : null,
+      producedToPixelsMsP95:
+        this.pixelsLatencyMs.size > 0 ? this.pixelsLatencyMs.percentile(0.95) : null,
       frameIndex: this.frames.latest?.frameIndex ?? -1,
       bytesPerSecond: this.bytesPerSecond(nowMs),
       lastFrameAgeMs: this.lastFrameAtMs === null ? null : nowMs - this.lastFrameAtMs,

@@ -11,6 +11,12 @@ export interface StoredFrame extends HeatmapFrame {
   seq: number;
   frameIndex: number;
   producedAtMs: number;
+  /**
+   * When the frame was produced, on this page's clock (performance.now() time, ms): the server's
+   * producedAtMs corrected by the clock offset the stream worker estimates; null before the first
+   * pong. The start of the frame's produced-to-pixels latency.
+   */
+  producedAtPageMs: number | null;
   /** Mean phase psi of the frame (radians), for relative mode. */
   psiRad: number;
 }

@@ -16,6 +16,10 @@ export interface PhaseVizSnapshot {
   fps: number;
   frameTimeP95Ms: number;
   decodeMsP95: number;
+  /** Produced on the server to decoded in the worker, p95, ms; null until the clock offset is known. */
+  producedToDecodedMsP95: number | null;
+  /** Produced on the server to presented on screen (the animation frame after the draw), p95, ms. */
+  producedToPixelsMsP95: number | null;
   tenant: string | null;
   connected: boolean;
 }
@@ -35,6 +39,8 @@ export function phaseVizSnapshot(state: UiState, hud: HudStats): PhaseVizSnapsho
     fps: hud.fps,
     frameTimeP95Ms: hud.frameTimeP95Ms,
     decodeMsP95: hud.decodeMsP95,
+    producedToDecodedMsP95: hud.latencyMsP95,
+    producedToPixelsMsP95: hud.producedToPixelsMsP95,
     tenant: state.stream?.tenant ?? null,
     connected: state.connection.state === 'open',
   };

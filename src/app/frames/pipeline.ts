@@ -19,6 +19,8 @@ export class FramePipeline {
   constructor(
     animation?: AnimationFrames,
     private readonly clock: () => number = () => performance.now(),
+    /** Epoch time of the page clock's zero (performance.timeOrigin), ms. */
+    private readonly clockOriginMs: number = performance.timeOrigin,
   ) {
     this.stats = new FrameStats(this.frames, clock);
     this.loop = new RenderLoop(this.frames, this.stats, animation);
@@ -33,6 +35,12 @@ export class FramePipeline {
       height: message.height,
       phases: message.phases,
       producedAtMs: message.producedAtMs,
+      // The worker's decode moment less its produced-to-decoded latency: the production moment on
+      // the worker's epoch clock (the page's too), offset-corrected; then on the page's clock.
+      producedAtPageMs:
+        message.latencyMs === null
+          ? null
+          : message.decodedAtMs - message.latencyMs - this.clockOriginMs,
       psiRad: message.psiRad,
     };
     this.stats.arrived(message.decodeMs, message.wireBytes, message.latencyMs);

@@ -12,6 +12,7 @@ const frame = (frameIndex: number): StoredFrame => ({
   seq: frameIndex + 1,
   frameIndex,
   producedAtMs: 0,
+  producedAtPageMs: null,
   psiRad: 0,
   width: 4,
   height: 2,
@@ -62,7 +63,14 @@ function setup() {
     callback = null;
     run?.(nowMs);
   };
-  return { frames, stats, loop, animationFrame };
+  /** The page clock: the time of the last animation frame, or moved on by hand (a hidden page). */
+  const clock = {
+    nowMs: () => nowMs,
+    advance: (ms: number) => {
+      nowMs += ms;
+    },
+  };
+  return { frames, stats, loop, animationFrame, clock };
 }
 
 describe('render loop', () => {
@@ -158,5 +166,49 @@ describe('render loop', () => {
     loop.stop();
     animationFrame();
     expect(stats.hud().fps).toBe(2);
+  });
+});
+
+describe('produced-to-pixels latency', () => {
+  const produced = (frameIndex: number, producedAtPageMs: number | null): StoredFrame => ({
+    ...frame(frameIndex),
+    producedAtPageMs,
+  });
+
+  it('runs from production to the animation frame after the draw, when the frame is presented', () => {
+    const { loop, stats, frames, animationFrame, clock } = setup();
+    loop.attach('heatmap', new RecordingRenderer());
+    frames.push(produced(0, clock.nowMs() - 4));
+    animationFrame(0); // drawn here
+    expect(stats.hud().producedToPixelsMsP95).toBeNull();
+    animationFrame(0); // presented here: 4 ms before the first frame, two frames of 1000/60 ms
+    expect(stats.hud().producedToPixelsMsP95).toBeCloseTo(4 + 2000 / 60, 6);
+  });
+
+  it('counts only fresh frames whose production moment is known', () => {
+    const { loop, stats, frames, animationFrame, clock } = setup();
+    const spins = new RecordingRenderer(['ready', 'ready', 'ready', 'redraw', 'ready']);
+    loop.show('3d');
+    loop.attach('3d', spins);
+    frames.push(produced(0, null)); // before the first pong: unknown
+    animationFrame(0);
+    animationFrame(0);
+    expect(stats.hud().producedToPixelsMsP95).toBeNull();
+    frames.push(produced(1, clock.nowMs()));
+    animationFrame(0); // frame 1 drawn
+    animationFrame(0); // presented; the renderer redraws it (the camera moved, say)
+    animationFrame(0); // a redraw is not a new presentation: this would count 3 frames of latency
+    expect(spins.drawnIndices()).toEqual([0, 1, 1]);
+    expect(stats.hud().producedToPixelsMsP95).toBeCloseTo(2000 / 60, 6);
+  });
+
+  it('leaves out a frame presented after the page was hidden', () => {
+    const { loop, stats, frames, animationFrame, clock } = setup();
+    loop.attach('heatmap', new RecordingRenderer());
+    frames.push(produced(0, clock.nowMs()));
+    animationFrame(0);
+    clock.advance(5000); // hidden: no animation frames for five seconds
+    animationFrame(0);
+    expect(stats.hud().producedToPixelsMsP95).toBeNull();
   });
 });

@@ -2,11 +2,16 @@
 // renderer draw the next waiting frame (mark dirty, draw once; see frame-store.ts for why the next
 // and not the newest) and records the frame times. Only the visible view draws: the heatmap kept
 // mounted under the 3-D view uploads and draws nothing, and in the tickets view nothing draws.
+//
+// A frame drawn in one animation frame reaches the screen with the next: the browser composites
+// what the callbacks drew after they return, and the next animation frame starts when that
+// picture is presented. So the loop takes the next animation frame's time as the moment the frame
+// drawn before it was presented, the end of its produced-to-pixels latency.
 import type { FrameRenderer } from '../../render/types';
 import { DEFAULT_DISPLAY, viewWindow, type Display } from '../state/display';
 import type { LatticeView } from '../state/params';
 import type { FrameStats } from './frame-stats';
-import type { FrameStore } from './frame-store';
+import type { FrameStore, StoredFrame } from './frame-store';
 
 /** The browser's animation-frame scheduler; tests pass one they step by hand. */
 export interface AnimationFrames {
@@ -25,6 +30,8 @@ export class RenderLoop {
   private display: Display = DEFAULT_DISPLAY;
   private running = false;
   private handle = 0;
+  /** The fresh frame drawn in the last animation frame, presented at the start of the next. */
+  private drawn: { frame: StoredFrame; atMs: number } | null = null;
 
   constructor(
     private readonly frames: FrameStore,
@@ -40,6 +47,7 @@ export class RenderLoop {
 
   stop(): void {
     this.running = false;
+    this.drawn = null;
     this.animation.cancel(this.handle);
   }
 
@@ -80,6 +88,10 @@ export class RenderLoop {
     if (!this.running) return;
     this.handle = this.animation.request(this.tick);
     this.stats.animationFrame(nowMs);
+    if (this.drawn) {
+      this.stats.presented(this.drawn.frame.producedAtPageMs, this.drawn.atMs, nowMs);
+      this.drawn = null;
+    }
     const renderer = this.visible === null ? undefined : this.renderers.get(this.visible);
     if (!renderer) return;
     const readiness = renderer.beginFrame?.(nowMs) ?? 'ready';
@@ -89,6 +101,9 @@ export class RenderLoop {
     if (!next) return;
     const { frame } = next;
     renderer.draw(frame, viewWindow(frame.width, frame.height, this.display, frame.psiRad));
-    if (next.fresh) this.stats.rendered();
+    if (next.fresh) {
+      this.stats.rendered();
+      this.drawn = { frame, atMs: nowMs };
+    }
   };
 }

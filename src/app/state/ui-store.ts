@@ -19,6 +19,11 @@ export interface HudStats {
   decodeMsP95: number;
   /** Produced on the server to decoded here, p95 over recent frames; null until measured. */
   latencyMsP95: number | null;
+  /**
+   * Produced on the server to presented on screen here (the animation frame after the frame's
+   * draw), p95 over recent frames drawn; null until measured.
+   */
+  producedToPixelsMsP95: number | null;
   frameIndex: number;
   bytesPerSecond: number;
   /** Milliseconds since the last frame arrived; null before the first. */
@@ -66,6 +71,7 @@ export const EMPTY_HUD: HudStats = {
   lastFrameAgeMs: null,
   decodeMsP95: 0,
   latencyMsP95: null,
+  producedToPixelsMsP95: null,
   frameIndex: -1,
   bytesPerSecond: 0,
 };
