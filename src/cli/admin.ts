@@ -31,6 +31,11 @@ import {
   revokeToken,
 } from '../server/tenants/token-store';
 import { openTraceFile } from '../server/trace-file';
+import { CommandError, table, UsageError, type AdminCommand, type AdminIo } from './admin-common';
+import { OBSERVER_COMMANDS } from './admin-observer';
+
+/** Command groups kept in files of their own. */
+const GROUP_COMMANDS: Record<string, AdminCommand> = { ...OBSERVER_COMMANDS };
 
 export const USAGE = `Usage: npm run admin -- [--data DIR] COMMAND [options]
 
@@ -47,18 +52,18 @@ Commands:
         prints the token once on stdout (it is stored only as a SHA-256 hash)
   token list [--json]
   token revoke TOKEN_ID         closes the token's live connections
+  observer on|off [--reason TEXT] [--by NAME]
+        observer mode: tickets as usual, but pages and digests are held in the outbox
+  observer status [--json]
+  notifications list [--status held|pending|sent|failed] [--channel slack|pagerduty] [--json]
+  notifications release (ID... | --all)   sends held notifications
+  notifications discard (ID... | --all) [--by NAME]   drops held notifications for good
 
 Options:
   --data DIR    state directory (env DATA_DIR, default ./data)
   --help        show this text`;
 
-class UsageError extends Error {}
-class CommandError extends Error {}
-
-export interface AdminIo {
-  out(text: string): void;
-  err(text: string): void;
-}
+export type { AdminIo };
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -71,6 +76,11 @@ const OPTIONS = {
   seed: { type: 'string' },
   visibility: { type: 'string' },
   'slo-ms': { type: 'string' },
+  reason: { type: 'string' },
+  by: { type: 'string' },
+  all: { type: 'boolean' },
+  status: { type: 'string' },
+  channel: { type: 'string' },
 } as const;
 
 type Values = {
@@ -85,18 +95,6 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
   'token list': ['json'],
   'token revoke': [],
 };
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
 
 function requireValue(values: Values, name: keyof Values): string {
   const value = values[name];
@@ -258,12 +256,15 @@ export function runAdmin(
     const [group, action, ...args] = parsed.positionals;
     if (group === undefined) throw new UsageError('no command given');
     const command = `${group} ${action ?? ''}`.trim();
-    const allowed = COMMAND_OPTIONS[command];
+    const grouped = GROUP_COMMANDS[command];
+    const allowed = grouped?.options ?? COMMAND_OPTIONS[command];
     if (!allowed) throw new UsageError(`unknown command "${command}"`);
-    const maxArgs = ['tenant create', 'tenant delete', 'token revoke'].includes(command) ? 1 : 0;
+    const maxArgs =
+      grouped?.maxArgs ??
+      (['tenant create', 'tenant delete', 'token revoke'].includes(command) ? 1 : 0);
     if (args.length > maxArgs) throw new UsageError(`unexpected argument "${args[maxArgs]}"`);
     for (const key of Object.keys(values) as (keyof Values)[]) {
-      if (key !== 'data' && !allowed.includes(key)) {
+      if (key !== 'data' && !(allowed as readonly string[]).includes(key)) {
         throw new UsageError(`--${key} does not go with "${command}"`);
       }
     }
@@ -271,7 +272,8 @@ export function runAdmin(
     db = openTenantDatabase(dataDir);
     // The data directory's first use, by the server or here, seeds the demo tenants.
     seedTenantsOnce(db, demoTenants(dataDir));
-    if (group === 'tenant') tenantCommand(db, action!, args, values, io);
+    if (grouped) grouped.run(db, args, values, io);
+    else if (group === 'tenant') tenantCommand(db, action!, args, values, io);
     else tokenCommand(db, action!, args, values, io);
     return 0;
   } catch (error) {

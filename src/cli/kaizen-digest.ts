@@ -96,6 +96,13 @@ export async function digestCommand(ctx: CommandContext, args: DigestArgs): Prom
     });
     await worker.drain({ timeoutMs: DELIVERY_TIMEOUT_MS });
     const after = outbox.get('slack', dedupKey)!;
+    if (after.status === 'held') {
+      ctx.io.out(
+        `digest ${dedupKey} held: observer mode is on, nothing sent ` +
+          `("npm run admin -- notifications release ${after.id}" sends it)`,
+      );
+      return;
+    }
     if (after.status === 'sent') {
       ctx.io.out(`digest sent to Slack: ${summary(digest)} (dedup_key ${dedupKey})`);
       return;

@@ -21,6 +21,8 @@ export interface ServerConfig {
   staticDir: string;
   /** Bytes a client may have queued in its socket before frames are skipped for it. */
   clientBufferBudgetBytes: number;
+  /** Switch observer mode on at start (it is stored: it stays on until switched off). */
+  observer: boolean;
 }
 
 export class ConfigError extends Error {
@@ -37,6 +39,8 @@ export const USAGE = `Usage: npm start -- [options]
   --data DIR          state directory: console.db, generated traces (env DATA_DIR, default ./data)
   --tenants FILE      JSON file declaring the tenants instead of the demo seed (env TENANTS)
   --embed-origins L   comma-separated origins allowed to embed the app (env EMBED_ORIGINS)
+  --observer          observer mode from the start: tickets as usual, pages and digests held
+                      (env OBSERVER=1; stays on until "npm run admin -- observer off")
   --help              show this help`;
 
 function parsePort(value: string, source: string): number {
@@ -65,6 +69,12 @@ function parseOrigins(value: string, source: string): string[] {
   return origins.map((o) => new URL(o).origin);
 }
 
+function parseFlagEnv(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new ConfigError(`${name} must be 1, true, 0 or false, got "${value.slice(0, 20)}"`);
+}
+
 export function parseServerConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -80,6 +90,7 @@ export function parseServerConfig(
         data: { type: 'string' },
         tenants: { type: 'string' },
         'embed-origins': { type: 'string' },
+        observer: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -118,5 +129,6 @@ export function parseServerConfig(
     embedOrigins,
     staticDir: path.resolve('dist'),
     clientBufferBudgetBytes: 256 * 1024,
+    observer: v.observer === true || parseFlagEnv(env.OBSERVER, 'OBSERVER'),
   };
 }

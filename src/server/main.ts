@@ -19,6 +19,7 @@ import { tapFramesForDetector } from './incidents/frame-tap';
 import { registerKaizenMetrics } from './incidents/metrics';
 import { startKaizenNotifications, type KaizenNotifications } from './incidents/notifications';
 import { NotifyConfigError } from './notify/config';
+import { observerStatus, setObserver } from './notify/observer';
 import { TenantSpecError } from './tenants/tenant-spec';
 import { TraceError } from '../core/trace';
 
@@ -121,7 +122,24 @@ async function main(): Promise<void> {
   metrics.onLatencySamples((tenantId, samplesMs) => {
     for (const ms of samplesMs) kaizen.detector.observeLatency(tenantId, Math.max(0, ms));
   });
-  const app = createHttpApp({ config, tenancy: opened, metrics, kaizen, log });
+  if (config.observer && setObserver(kaizenDb, { enabled: true, by: 'server --observer' })) {
+    log('[notify] observer mode switched on by --observer');
+  }
+  const observer = observerStatus(kaizenDb);
+  if (observer.enabled) {
+    log(
+      `[notify] observer mode is on: tickets as usual, pages and digests held ` +
+        `(${observer.heldNotifications} held; "npm run admin -- observer off" ends it)`,
+    );
+  }
+  const app = createHttpApp({
+    config,
+    tenancy: opened,
+    metrics,
+    kaizen,
+    log,
+    ops: { db: kaizenDb, wakeDelivery: () => notifications.worker.wake() },
+  });
   kaizen.start();
   let address: string;
   try {

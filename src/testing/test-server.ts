@@ -5,7 +5,8 @@ import path from 'node:path';
 import { parseServerConfig, type ServerConfig } from '../server/config';
 import { createHttpApp, type HttpApp } from '../server/http-app';
 import { createServerMetrics, type ServerMetrics } from '../server/metrics';
-import type { Db } from '../server/storage/database';
+import type { OpsDependencies } from '../server/ops/plugin';
+import { openDatabase, type Db } from '../server/storage/database';
 import type { StreamBus } from '../server/stream/bus';
 import { openTenancy, type Tenancy } from '../server/tenants/runtime';
 import { openTenantDatabase } from '../server/tenants/schema';
@@ -40,6 +41,8 @@ export interface TenantServerOptions {
   pollIntervalMs?: number;
   idleStopMs?: number;
   config?: Partial<ServerConfig>;
+  /** Serve the launch tooling's routes (observer, gates, baselines, browser reports) too. */
+  ops?: Partial<OpsDependencies>;
 }
 
 /** A real server (tenancy in a temporary data directory, HTTP, WebSocket) on a random port. */
@@ -70,7 +73,15 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     idleStopMs: options.idleStopMs,
     onFanOut: (tenantId, fanOutMs) => metrics.forTenant(tenantId).observeFanOut(fanOutMs),
   });
-  const app = createHttpApp({ config, tenancy, metrics, log });
+  // The launch tooling writes the console database through a connection of its own, as main.ts's.
+  const opsDb = options.ops ? openDatabase(dataDir) : null;
+  const app = createHttpApp({
+    config,
+    tenancy,
+    metrics,
+    log,
+    ...(opsDb ? { ops: { db: opsDb, wakeDelivery: () => {}, ...options.ops } } : {}),
+  });
   const address = await app.listen();
   const withCliDb = <T>(work: (db: Db) => T): T => {
     const db = openTenantDatabase(dataDir);
@@ -105,6 +116,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     async close() {
       await app.close();
       tenancy.close();
+      opsDb?.close();
     },
   };
 }
@@ -113,6 +125,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
 export async function startTestServer(
   tracePath: string,
   overrides: Partial<ServerConfig> = {},
+  options: Omit<TenantServerOptions, 'demoTrace' | 'config'> = {},
 ): Promise<TestServer> {
-  return startTenantServer({ demoTrace: tracePath, config: overrides });
+  return startTenantServer({ ...options, demoTrace: tracePath, config: overrides });
 }

@@ -1,0 +1,21 @@
+// The launch tooling's REST API under /api, as an encapsulated plugin with the tickets API's error
+// answers ({ error, message } naming the field).
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { ticketRoutesErrorHandler } from '../incidents/routes/error-handler';
+import type { OpsContext } from './context';
+import { registerObserverRoutes } from './observer-routes';
+
+export type OpsServices = Omit<OpsContext, 'fastify'>;
+/** What the server hands over; the access checks come from its tenancy (http-app.ts). */
+export type OpsDependencies = Omit<OpsServices, 'requireAdmin' | 'visibleTenants'>;
+
+const opsRoutesPlugin: FastifyPluginAsync<OpsServices> = async (fastify, services) => {
+  fastify.setErrorHandler(ticketRoutesErrorHandler);
+  const context: OpsContext = { ...services, fastify };
+  registerObserverRoutes(context);
+};
+
+/** Adds the launch tooling's routes to `fastify` (before it listens). */
+export function registerOpsRoutes(fastify: FastifyInstance, services: OpsServices): void {
+  fastify.register(opsRoutesPlugin, services);
+}

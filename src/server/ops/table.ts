@@ -1,0 +1,94 @@
+// The route table of the launch tooling under /api (observer mode, held notifications, decision
+// gates, baselines, browser reports): registration and the OpenAPI document both read it.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RouteSpec } from '../incidents/openapi';
+import { ErrorSchema } from '../incidents/schemas';
+import {
+  HeldChangeResultSchema,
+  HeldSelectionBody,
+  NotificationListQuery,
+  NotificationListSchema,
+  ObserverChangeBody,
+  ObserverStatusSchema,
+} from './observer-schemas';
+
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [s, ErrorSchema])) as Record<number, object>;
+
+export const OPS_ROUTES = {
+  getObserver: {
+    method: 'GET',
+    url: '/api/observer',
+    operationId: 'getObserver',
+    summary: 'Whether observer mode holds notifications, since when, and how many are held',
+    auth: 'none',
+    tag: 'launch',
+    schema: { response: { 200: ObserverStatusSchema } },
+  },
+  setObserver: {
+    method: 'PUT',
+    url: '/api/observer',
+    operationId: 'setObserver',
+    summary: 'Switch observer mode on or off (admin)',
+    auth: 'admin',
+    tag: 'launch',
+    schema: {
+      body: ObserverChangeBody,
+      response: { 200: ObserverStatusSchema, ...errors(400, 401, 403, 415) },
+    },
+  },
+  listNotifications: {
+    method: 'GET',
+    url: '/api/notifications',
+    operationId: 'listNotifications',
+    summary: 'Notifications of the outbox by status, held ones by default, oldest first (admin)',
+    auth: 'admin',
+    tag: 'launch',
+    schema: {
+      querystring: NotificationListQuery,
+      response: { 200: NotificationListSchema, ...errors(400, 401, 403) },
+    },
+  },
+  releaseNotifications: {
+    method: 'POST',
+    url: '/api/notifications/release',
+    operationId: 'releaseNotifications',
+    summary: 'Send held notifications: some ids, or all (admin)',
+    auth: 'admin',
+    tag: 'launch',
+    schema: {
+      body: HeldSelectionBody,
+      response: { 200: HeldChangeResultSchema, ...errors(400, 401, 403, 415) },
+    },
+  },
+  discardNotifications: {
+    method: 'POST',
+    url: '/api/notifications/discard',
+    operationId: 'discardNotifications',
+    summary: 'Drop held notifications for good: some ids, or all (admin)',
+    auth: 'admin',
+    tag: 'launch',
+    schema: {
+      body: HeldSelectionBody,
+      response: { 200: HeldChangeResultSchema, ...errors(400, 401, 403, 415) },
+    },
+  },
+} satisfies Record<string, RouteSpec>;
+
+export type OpsRouteName = keyof typeof OPS_ROUTES;
+
+export function addOpsRoute(
+  fastify: FastifyInstance,
+  name: OpsRouteName,
+  handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  bodyLimit?: number,
+): void {
+  const spec: RouteSpec = OPS_ROUTES[name];
+  fastify.route({
+    method: spec.method,
+    url: spec.url,
+    schema: spec.schema,
+    ...(bodyLimit ? { bodyLimit } : {}),
+    handler,
+  });
+}
