@@ -17,11 +17,14 @@ import { digestCommand } from './kaizen-digest';
 export const USAGE = `Usage: npm run kaizen -- COMMAND [options]
 
 Commands:
-  digest [--tenant T] [--since 24h] [--dry-run] [--force]
+  digest [--tenant T] [--since 24h] [--dry-run] [--force] [--min-severity S] [--min-count N]
         The digest of Kaizen tickets to Slack: opened and resolved in the window, still open,
         MTTR with its count, worst offenders. An empty window prints
         "0 tickets – digest suppressed" and sends nothing, unless --force. --dry-run prints
         the Slack message as JSON and sends nothing. One digest per scope, window and UTC day.
+        Noise filter: fewer than --min-count tickets of --min-severity or worse suppress it
+        (env KAIZEN_DIGEST_MIN_COUNT, KAIZEN_DIGEST_MIN_SEVERITY; default 1, info); a critical
+        ticket always sends it.
   simulate-canary [--duration 3h] [--page-after 2h] [--tenant canary] [--dry-run]
         A canary stream stalls on a virtual clock through the real detector, tickets and pager:
         a ticket opens, PagerDuty is paged when it has been open --page-after, the canary
@@ -35,6 +38,7 @@ Options:
   --help        show this text
 
 Environment: SLACK_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY, PAGERDUTY_EVENTS_URL,
+  KAIZEN_DIGEST_MIN_SEVERITY, KAIZEN_DIGEST_MIN_COUNT,
   NOTIFY_MAX_ATTEMPTS, NOTIFY_BACKOFF_MS, NOTIFY_MAX_BACKOFF_MS, NOTIFY_TIMEOUT_MS, CONSOLE_URL.`;
 
 const OPTIONS = {
@@ -46,6 +50,8 @@ const OPTIONS = {
   force: { type: 'boolean' },
   duration: { type: 'string' },
   'page-after': { type: 'string' },
+  'min-severity': { type: 'string' },
+  'min-count': { type: 'string' },
 } as const;
 
 type Values = {
@@ -53,7 +59,7 @@ type Values = {
 };
 
 const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
-  digest: ['tenant', 'since', 'dry-run', 'force'],
+  digest: ['tenant', 'since', 'dry-run', 'force', 'min-severity', 'min-count'],
   'simulate-canary': ['duration', 'page-after', 'tenant', 'dry-run'],
   deliver: [],
 };
@@ -109,6 +115,8 @@ export async function runKaizen(
         since: values.since,
         dryRun: values['dry-run'] === true,
         force: values.force === true,
+        minSeverity: values['min-severity'],
+        minCount: values['min-count'],
       });
     } else if (name === 'simulate-canary') {
       await canaryCommand(ctx, {
