@@ -83,6 +83,7 @@ async function main(): Promise<void> {
           visibility: tenant.visibility,
         }),
       onFanOut: (tenantId, fanOutMs) => metrics.forTenant(tenantId).observeFanOut(fanOutMs),
+      onEncode: (tenantId, encodeMs) => metrics.forTenant(tenantId).observeEncode(encodeMs),
     });
   } catch (error) {
     if (error instanceof TenantSpecError || error instanceof TenancyError) fail(error.message, 2);

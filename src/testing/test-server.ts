@@ -72,6 +72,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     pollIntervalMs: options.pollIntervalMs,
     idleStopMs: options.idleStopMs,
     onFanOut: (tenantId, fanOutMs) => metrics.forTenant(tenantId).observeFanOut(fanOutMs),
+    onEncode: (tenantId, encodeMs) => metrics.forTenant(tenantId).observeEncode(encodeMs),
   });
   // The launch tooling writes the console database through a connection of its own, as main.ts's.
   const opsDb = options.ops ? openDatabase(dataDir) : null;
