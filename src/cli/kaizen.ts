@@ -12,6 +12,7 @@ import { StorageError } from '../server/storage/database';
 import { canaryCommand } from './kaizen-canary';
 import { CommandError, UsageError, type CommandContext, type KaizenIo } from './kaizen-common';
 import { deliverCommand } from './kaizen-deliver';
+import { dashboardDiffCommand } from './kaizen-dashboard-diff';
 import { digestCommand } from './kaizen-digest';
 
 export const USAGE = `Usage: npm run kaizen -- COMMAND [options]
@@ -32,6 +33,9 @@ Commands:
         --dry-run keeps nothing and sends nothing.
   deliver
         Sends what the notification outbox still holds, to every configured channel.
+  dashboard-diff OLD.json NEW.json
+        Markdown review of a Grafana dashboard change: panels added, removed, moved, and
+        changed queries, thresholds, units and links, before and after side by side.
 
 Options:
   --data DIR    state directory (env DATA_DIR, default ./data): tickets, outbox, notify.json
@@ -62,7 +66,12 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
   digest: ['tenant', 'since', 'dry-run', 'force', 'min-severity', 'min-count'],
   'simulate-canary': ['duration', 'page-after', 'tenant', 'dry-run'],
   deliver: [],
+  'dashboard-diff': [],
 };
+
+/** Commands that take files after their name. */
+const FILE_ARGUMENTS: Record<string, number> = { 'dashboard-diff': 2 };
+const COMMANDS = Object.keys(COMMAND_OPTIONS).join(', ');
 
 export async function runKaizen(
   argv: readonly string[],
@@ -88,15 +97,12 @@ export async function runKaizen(
       io.out(USAGE);
       return 0;
     }
-    const [name, extra] = parsed.positionals;
-    if (name === undefined)
-      throw new UsageError('no command given (digest, simulate-canary, deliver)');
+    const [name, ...rest] = parsed.positionals;
+    if (name === undefined) throw new UsageError(`no command given (${COMMANDS})`);
     const allowed = COMMAND_OPTIONS[name];
-    if (!allowed)
-      throw new UsageError(
-        `unknown command "${name.slice(0, 40)}" (digest, simulate-canary, deliver)`,
-      );
+    if (!allowed) throw new UsageError(`unknown command "${name.slice(0, 40)}" (${COMMANDS})`);
     command = name;
+    const extra = rest[FILE_ARGUMENTS[name] ?? 0];
     if (extra !== undefined) throw new UsageError(`unexpected argument "${extra.slice(0, 40)}"`);
     for (const key of Object.keys(values) as (keyof Values)[]) {
       if (key !== 'data' && !allowed.includes(key)) {
@@ -125,6 +131,8 @@ export async function runKaizen(
         tenant: values.tenant,
         dryRun: values['dry-run'] === true,
       });
+    } else if (name === 'dashboard-diff') {
+      dashboardDiffCommand(ctx, rest);
     } else {
       await deliverCommand(ctx);
     }
