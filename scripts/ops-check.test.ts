@@ -1,5 +1,5 @@
-// `npm run ops:check` on copies of ops/: the shipped files pass; a bad `for:` fails with promtool's
-// own message, and a broken dashboard fails naming the file.
+// `npm run ops:check` on a copy of ops/: a bad `for:` fails with promtool's own message, and a
+// broken dashboard fails naming the file. (The shipped files pass: `npm test`'s ops stage.)
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,14 +28,6 @@ function copyOfOps(): string {
 describe.skipIf(!hasPromtool)(
   'npm run ops:check (needs promtool)',
   () => {
-    it('passes on the shipped files', () => {
-      const { status, output } = opsCheck(path.resolve('ops'));
-      expect(output).toMatch(/^ok {4}promtool check rules$/m);
-      expect(output).toMatch(/^ok {4}promtool test rules$/m);
-      expect(output).toContain('ops check: all passed');
-      expect(status, output).toBe(0);
-    });
-
     it("fails on a bad `for:` with promtool's message, and on a dashboard that is not JSON", () => {
       const ops = copyOfOps();
       const rules = path.join(ops, 'prometheus/rules.yml');
