@@ -13,6 +13,7 @@ import { canaryCommand } from './kaizen-canary';
 import { CommandError, UsageError, type CommandContext, type KaizenIo } from './kaizen-common';
 import { deliverCommand } from './kaizen-deliver';
 import { dashboardDiffCommand } from './kaizen-dashboard-diff';
+import { alertOverlapCommand } from './kaizen-alert-overlap';
 import { digestCommand } from './kaizen-digest';
 
 export const USAGE = `Usage: npm run kaizen -- COMMAND [options]
@@ -33,6 +34,10 @@ Commands:
         --dry-run keeps nothing and sends nothing.
   deliver
         Sends what the notification outbox still holds, to every configured channel.
+  alert-overlap [--rules FILE]... [--threshold 0.9] [--since 30d]
+        Markdown report of alert rules that look alike: every pair compared on its PromQL
+        expression (as Prometheus parses it), labels, for: and, from the tickets of the last
+        --since, how often they fired together. Needs the prometheus binary (PROMETHEUS_BIN).
   dashboard-diff OLD.json NEW.json
         Markdown review of a Grafana dashboard change: panels added, removed, moved, and
         changed queries, thresholds, units and links, before and after side by side.
@@ -41,7 +46,7 @@ Options:
   --data DIR    state directory (env DATA_DIR, default ./data): tickets, outbox, notify.json
   --help        show this text
 
-Environment: SLACK_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY, PAGERDUTY_EVENTS_URL,
+Environment: PROMETHEUS_BIN, SLACK_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY, PAGERDUTY_EVENTS_URL,
   KAIZEN_DIGEST_MIN_SEVERITY, KAIZEN_DIGEST_MIN_COUNT,
   NOTIFY_MAX_ATTEMPTS, NOTIFY_BACKOFF_MS, NOTIFY_MAX_BACKOFF_MS, NOTIFY_TIMEOUT_MS, CONSOLE_URL.`;
 
@@ -56,10 +61,16 @@ const OPTIONS = {
   'page-after': { type: 'string' },
   'min-severity': { type: 'string' },
   'min-count': { type: 'string' },
+  rules: { type: 'string', multiple: true },
+  threshold: { type: 'string' },
 } as const;
 
 type Values = {
-  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string;
+  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof OPTIONS)[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
 };
 
 const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
@@ -67,6 +78,7 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
   'simulate-canary': ['duration', 'page-after', 'tenant', 'dry-run'],
   deliver: [],
   'dashboard-diff': [],
+  'alert-overlap': ['rules', 'threshold', 'since'],
 };
 
 /** Commands that take files after their name. */
@@ -130,6 +142,12 @@ export async function runKaizen(
         pageAfter: values['page-after'],
         tenant: values.tenant,
         dryRun: values['dry-run'] === true,
+      });
+    } else if (name === 'alert-overlap') {
+      await alertOverlapCommand(ctx, {
+        rules: values.rules ?? [],
+        threshold: values.threshold,
+        since: values.since,
       });
     } else if (name === 'dashboard-diff') {
       dashboardDiffCommand(ctx, rest);
