@@ -33,9 +33,10 @@ import {
 import { openTraceFile } from '../server/trace-file';
 import { CommandError, table, UsageError, type AdminCommand, type AdminIo } from './admin-common';
 import { OBSERVER_COMMANDS } from './admin-observer';
+import { GATE_COMMANDS } from './admin-gates';
 
 /** Command groups kept in files of their own. */
-const GROUP_COMMANDS: Record<string, AdminCommand> = { ...OBSERVER_COMMANDS };
+const GROUP_COMMANDS: Record<string, AdminCommand> = { ...OBSERVER_COMMANDS, ...GATE_COMMANDS };
 
 export const USAGE = `Usage: npm run admin -- [--data DIR] COMMAND [options]
 
@@ -58,6 +59,9 @@ Commands:
   notifications list [--status held|pending|sent|failed] [--channel slack|pagerduty] [--json]
   notifications release (ID... | --all)   sends held notifications
   notifications discard (ID... | --all) [--by NAME]   drops held notifications for good
+  sdk-demand record --sdk rust|go|python|java|other --reason TEXT [--by NAME]
+        external SDK demand: the wire-format gate's third condition (GET /api/gates)
+  sdk-demand list [--json]
 
 Options:
   --data DIR    state directory (env DATA_DIR, default ./data)
@@ -81,6 +85,7 @@ const OPTIONS = {
   all: { type: 'boolean' },
   status: { type: 'string' },
   channel: { type: 'string' },
+  sdk: { type: 'string' },
 } as const;
 
 type Values = {

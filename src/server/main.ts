@@ -20,6 +20,9 @@ import { registerKaizenMetrics } from './incidents/metrics';
 import { startKaizenNotifications, type KaizenNotifications } from './incidents/notifications';
 import { NotifyConfigError } from './notify/config';
 import { observerStatus, setObserver } from './notify/observer';
+import { AlarmBandError, alarmBandFromEnv } from './gates/band';
+import type { AlarmBand } from './gates/evaluate';
+import { createGates, registerGateMetrics } from './gates/service';
 import { TenantSpecError } from './tenants/tenant-spec';
 import { TraceError } from '../core/trace';
 
@@ -133,13 +136,35 @@ async function main(): Promise<void> {
         `(${observer.heldNotifications} held; "npm run admin -- observer off" ends it)`,
     );
   }
+  let alarmBand: AlarmBand | null;
+  try {
+    alarmBand = alarmBandFromEnv(process.env.KAIZEN_ALARM_BAND);
+  } catch (error) {
+    if (error instanceof AlarmBandError) fail(error.message, 2);
+    throw error;
+  }
+  const gates = createGates({
+    db: kaizenDb,
+    metrics,
+    tenants: () => [...opened.directory.tenants.keys()],
+    clients: () => opened.registry.status().reduce((n, s) => n + s.subscribers, 0),
+    alarmBand: () => alarmBand,
+    tickets: {
+      store: kaizen.store,
+      tenant: opened.defaultTenant,
+      visibility: kaizen.visibilityOf(opened.defaultTenant),
+    },
+    log,
+  });
+  registerGateMetrics(metrics.registry, kaizenDb);
+  gates.start();
   const app = createHttpApp({
     config,
     tenancy: opened,
     metrics,
     kaizen,
     log,
-    ops: { db: kaizenDb, wakeDelivery: () => notifications.worker.wake() },
+    ops: { db: kaizenDb, wakeDelivery: () => notifications.worker.wake(), gates },
   });
   kaizen.start();
   let address: string;
@@ -171,6 +196,7 @@ async function main(): Promise<void> {
     log(`[server] ${signal}: shutting down`);
     // Before the streams stop, or their stopping would auto-resolve open tickets.
     kaizen.close();
+    gates.stop();
     await app.close();
     await notifications.stop();
     opened.close();

@@ -6,6 +6,12 @@ import { parseServerConfig, type ServerConfig } from '../server/config';
 import { createHttpApp, type HttpApp } from '../server/http-app';
 import { createServerMetrics, type ServerMetrics } from '../server/metrics';
 import type { OpsDependencies } from '../server/ops/plugin';
+import {
+  createGates,
+  registerGateMetrics,
+  type Gates,
+  type GatesOptions,
+} from '../server/gates/service';
 import { openDatabase, type Db } from '../server/storage/database';
 import type { StreamBus } from '../server/stream/bus';
 import { openTenancy, type Tenancy } from '../server/tenants/runtime';
@@ -25,6 +31,8 @@ export interface TestServer {
   tenancy: Tenancy;
   dataDir: string;
   logs: string[];
+  /** The decision gates, with `ops`. */
+  gates?: Gates;
   /** Issues a token from another connection, as the admin CLI does, and reloads at once. */
   issueToken(tenants: string[], name?: string): IssuedToken;
   /** Revokes from another connection; the server notices at its next poll, as in production. */
@@ -43,6 +51,8 @@ export interface TenantServerOptions {
   config?: Partial<ServerConfig>;
   /** Serve the launch tooling's routes (observer, gates, baselines, browser reports) too. */
   ops?: Partial<OpsDependencies>;
+  /** Overrides of the decision gates' options (with `ops`). */
+  gates?: Partial<GatesOptions>;
 }
 
 /** A real server (tenancy in a temporary data directory, HTTP, WebSocket) on a random port. */
@@ -76,12 +86,24 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
   });
   // The launch tooling writes the console database through a connection of its own, as main.ts's.
   const opsDb = options.ops ? openDatabase(dataDir) : null;
+  // The decision gates as main.ts makes them, stepped by the test (sample()) instead of a timer.
+  const gates = opsDb
+    ? createGates({
+        db: opsDb,
+        metrics,
+        tenants: () => [...tenancy.directory.tenants.keys()],
+        clients: () => tenancy.registry.status().reduce((n, s) => n + s.subscribers, 0),
+        alarmBand: () => null,
+        ...options.gates,
+      })
+    : undefined;
+  if (opsDb) registerGateMetrics(metrics.registry, opsDb);
   const app = createHttpApp({
     config,
     tenancy,
     metrics,
     log,
-    ...(opsDb ? { ops: { db: opsDb, wakeDelivery: () => {}, ...options.ops } } : {}),
+    ...(opsDb ? { ops: { db: opsDb, wakeDelivery: () => {}, gates, ...options.ops } } : {}),
   });
   const address = await app.listen();
   const withCliDb = <T>(work: (db: Db) => T): T => {
@@ -106,6 +128,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     tenancy,
     dataDir,
     logs,
+    gates,
     issueToken(tenants, name = 'test') {
       const issued = withCliDb((db) => issueToken(db, { name, tenants }));
       tenancy.directory.poll();

@@ -4,9 +4,13 @@ import {
   NotificationListSchema,
   ObserverStatusSchema,
 } from './observer-schemas';
+import { GateSchema, GatesReportSchema, SdkDemandRecordSchema } from './gates-schemas';
 
 export const OPS_NAMED_SCHEMAS = {
   ObserverStatus: ObserverStatusSchema,
   Notification: NotificationEntrySchema,
   NotificationList: NotificationListSchema,
+  Gate: GateSchema,
+  GatesReport: GatesReportSchema,
+  SdkDemandRecord: SdkDemandRecordSchema,
 } as const;

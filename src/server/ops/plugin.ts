@@ -4,8 +4,13 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { ticketRoutesErrorHandler } from '../incidents/routes/error-handler';
 import type { OpsContext } from './context';
 import { registerObserverRoutes } from './observer-routes';
+import { registerGateRoutes } from './gates-routes';
+import type { Gates } from '../gates/service';
 
-export type OpsServices = Omit<OpsContext, 'fastify'>;
+export type OpsServices = Omit<OpsContext, 'fastify'> & {
+  /** The decision gates; without them /api/gates is not served. */
+  gates?: Gates;
+};
 /** What the server hands over; the access checks come from its tenancy (http-app.ts). */
 export type OpsDependencies = Omit<OpsServices, 'requireAdmin' | 'visibleTenants'>;
 
@@ -13,6 +18,7 @@ const opsRoutesPlugin: FastifyPluginAsync<OpsServices> = async (fastify, service
   fastify.setErrorHandler(ticketRoutesErrorHandler);
   const context: OpsContext = { ...services, fastify };
   registerObserverRoutes(context);
+  if (services.gates) registerGateRoutes(context, services.gates);
 };
 
 /** Adds the launch tooling's routes to `fastify` (before it listens). */

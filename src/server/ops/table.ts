@@ -11,6 +11,12 @@ import {
   ObserverChangeBody,
   ObserverStatusSchema,
 } from './observer-schemas';
+import {
+  GatesReportSchema,
+  SdkDemandBody,
+  SdkDemandListSchema,
+  SdkDemandRecordSchema,
+} from './gates-schemas';
 
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, ErrorSchema])) as Record<number, object>;
@@ -71,6 +77,37 @@ export const OPS_ROUTES = {
     schema: {
       body: HeldSelectionBody,
       response: { 200: HeldChangeResultSchema, ...errors(400, 401, 403, 415) },
+    },
+  },
+  getGates: {
+    method: 'GET',
+    url: '/api/gates',
+    operationId: 'getGates',
+    summary:
+      "The decision gates (Phase 0, wire format): each condition's live value, threshold and verdict",
+    auth: 'none',
+    tag: 'launch',
+    schema: { response: { 200: GatesReportSchema, ...errors(401) } },
+  },
+  listSdkDemand: {
+    method: 'GET',
+    url: '/api/gates/sdk-demand',
+    operationId: 'listSdkDemand',
+    summary: 'External SDK demand recorded for the wire-format gate, with reasons (a token)',
+    auth: 'scope',
+    tag: 'launch',
+    schema: { response: { 200: SdkDemandListSchema, ...errors(401) } },
+  },
+  recordSdkDemand: {
+    method: 'POST',
+    url: '/api/gates/sdk-demand',
+    operationId: 'recordSdkDemand',
+    summary: 'Record external SDK demand with a reason (admin)',
+    auth: 'admin',
+    tag: 'launch',
+    schema: {
+      body: SdkDemandBody,
+      response: { 201: SdkDemandRecordSchema, ...errors(400, 401, 403, 415) },
     },
   },
 } satisfies Record<string, RouteSpec>;
