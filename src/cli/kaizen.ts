@@ -14,6 +14,7 @@ import { CommandError, UsageError, type CommandContext, type KaizenIo } from './
 import { deliverCommand } from './kaizen-deliver';
 import { dashboardDiffCommand } from './kaizen-dashboard-diff';
 import { alertOverlapCommand } from './kaizen-alert-overlap';
+import { baselineCommand } from './kaizen-baseline';
 import { digestCommand } from './kaizen-digest';
 
 export const USAGE = `Usage: npm run kaizen -- COMMAND [options]
@@ -34,6 +35,10 @@ Commands:
         --dry-run keeps nothing and sends nothing.
   deliver
         Sends what the notification outbox still holds, to every configured channel.
+  baseline create --name NAME [--since 24h] [--dashboard FILE]
+        An immutable, content-hashed snapshot in DATA/baselines/NAME.json: MTTR by severity,
+        alarm volume per rule and per day, bytes saved, latency p95 per tenant, and the Grafana
+        dashboard as shipped. A name is never reused. "baseline list" lists them.
   alert-overlap [--rules FILE]... [--threshold 0.9] [--since 30d]
         Markdown report of alert rules that look alike: every pair compared on its PromQL
         expression (as Prometheus parses it), labels, for: and, from the tickets of the last
@@ -63,6 +68,9 @@ const OPTIONS = {
   'min-count': { type: 'string' },
   rules: { type: 'string', multiple: true },
   threshold: { type: 'string' },
+  name: { type: 'string' },
+  dashboard: { type: 'string' },
+  json: { type: 'boolean' },
 } as const;
 
 type Values = {
@@ -79,10 +87,11 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
   deliver: [],
   'dashboard-diff': [],
   'alert-overlap': ['rules', 'threshold', 'since'],
+  baseline: ['name', 'since', 'dashboard', 'json'],
 };
 
 /** Commands that take files after their name. */
-const FILE_ARGUMENTS: Record<string, number> = { 'dashboard-diff': 2 };
+const FILE_ARGUMENTS: Record<string, number> = { 'dashboard-diff': 2, baseline: 1 };
 const COMMANDS = Object.keys(COMMAND_OPTIONS).join(', ');
 
 export async function runKaizen(
@@ -142,6 +151,14 @@ export async function runKaizen(
         pageAfter: values['page-after'],
         tenant: values.tenant,
         dryRun: values['dry-run'] === true,
+      });
+    } else if (name === 'baseline') {
+      baselineCommand(ctx, {
+        action: rest[0],
+        name: values.name,
+        since: values.since,
+        dashboard: values.dashboard,
+        json: values.json === true,
       });
     } else if (name === 'alert-overlap') {
       await alertOverlapCommand(ctx, {

@@ -20,9 +20,10 @@ import { registerKaizenMetrics } from './incidents/metrics';
 import { startKaizenNotifications, type KaizenNotifications } from './incidents/notifications';
 import { NotifyConfigError } from './notify/config';
 import { observerStatus, setObserver } from './notify/observer';
-import { AlarmBandError, alarmBandFromEnv } from './gates/band';
+import { AlarmBandError, alarmBandFromEnv, baselineBand } from './gates/band';
 import type { AlarmBand } from './gates/evaluate';
 import { createGates, registerGateMetrics } from './gates/service';
+import { createHistoryRecorder } from './baselines/stream-history';
 import { TenantSpecError } from './tenants/tenant-spec';
 import { TraceError } from '../core/trace';
 
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
     metrics,
     tenants: () => [...opened.directory.tenants.keys()],
     clients: () => opened.registry.status().reduce((n, s) => n + s.subscribers, 0),
-    alarmBand: () => alarmBand,
+    alarmBand: () => alarmBand ?? baselineBand(config.dataDir),
     tickets: {
       store: kaizen.store,
       tenant: opened.defaultTenant,
@@ -158,13 +159,26 @@ async function main(): Promise<void> {
   });
   registerGateMetrics(metrics.registry, kaizenDb);
   gates.start();
+  // Bytes and latencies minute by minute, for baselines and their comparison.
+  const history = createHistoryRecorder(
+    kaizenDb,
+    metrics,
+    () => [...opened.directory.tenants.keys()],
+    log,
+  );
+  history.start();
   const app = createHttpApp({
     config,
     tenancy: opened,
     metrics,
     kaizen,
     log,
-    ops: { db: kaizenDb, wakeDelivery: () => notifications.worker.wake(), gates },
+    ops: {
+      db: kaizenDb,
+      wakeDelivery: () => notifications.worker.wake(),
+      gates,
+      dataDir: config.dataDir,
+    },
   });
   kaizen.start();
   let address: string;
@@ -197,6 +211,7 @@ async function main(): Promise<void> {
     // Before the streams stop, or their stopping would auto-resolve open tickets.
     kaizen.close();
     gates.stop();
+    history.stop();
     await app.close();
     await notifications.stop();
     opened.close();

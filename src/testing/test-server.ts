@@ -103,7 +103,9 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     tenancy,
     metrics,
     log,
-    ...(opsDb ? { ops: { db: opsDb, wakeDelivery: () => {}, gates, ...options.ops } } : {}),
+    ...(opsDb
+      ? { ops: { db: opsDb, wakeDelivery: () => {}, gates, dataDir, ...options.ops } }
+      : {}),
   });
   const address = await app.listen();
   const withCliDb = <T>(work: (db: Db) => T): T => {

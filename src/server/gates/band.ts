@@ -1,5 +1,6 @@
 // The expected range of alarm volume (tickets opened per day) the Phase 0 gate judges by:
 // KAIZEN_ALARM_BAND=LOW-HIGH when set, else the one the latest baseline implies.
+import { latestBaseline } from '../baselines/artifacts';
 import type { AlarmBand } from './evaluate';
 
 export class AlarmBandError extends Error {}
@@ -27,4 +28,18 @@ export function alarmBandFromDays(name: string, perDay: readonly number[]): Alar
     high,
     source: `baseline "${name}" (busiest day x 1.5 over ${perDay.length} days)`,
   };
+}
+
+/** The band of the newest intact baseline in the data directory, or null. */
+export function baselineBand(dataDir: string): AlarmBand | null {
+  try {
+    const baseline = latestBaseline(dataDir);
+    if (!baseline) return null;
+    return alarmBandFromDays(
+      baseline.name,
+      baseline.snapshot.alarms.perDay.map((d) => d.count),
+    );
+  } catch {
+    return null;
+  }
 }

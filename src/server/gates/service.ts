@@ -44,9 +44,6 @@ export function createGates(options: GatesOptions): Gates {
   const now = options.now ?? Date.now;
   const sampler = createGateSampler();
   openSdkDemand(db);
-  const opened24h = db.prepare(
-    `SELECT COUNT(*) FROM ticket_events WHERE kind IN ('opened', 'reopened') AND at >= ?`,
-  );
   let timers: NodeJS.Timeout[] = [];
 
   const latency = () =>
@@ -65,7 +62,14 @@ export function createGates(options: GatesOptions): Gates {
       samples: sampler.window(GATE_WINDOW_S),
       windowS: GATE_WINDOW_S,
       latency: latency(),
-      ticketsOpened24h: hasTickets ? (opened24h.pluck().get(now() - 86_400_000) as number) : 0,
+      ticketsOpened24h: hasTickets
+        ? (db
+            .prepare(
+              `SELECT COUNT(*) FROM ticket_events WHERE kind IN ('opened', 'reopened') AND at >= ?`,
+            )
+            .pluck()
+            .get(now() - 86_400_000) as number)
+        : 0,
       alarmBand: options.alarmBand(),
       sdkDemand: listSdkDemand(db),
     };

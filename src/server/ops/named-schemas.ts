@@ -5,6 +5,7 @@ import {
   ObserverStatusSchema,
 } from './observer-schemas';
 import { GateSchema, GatesReportSchema, SdkDemandRecordSchema } from './gates-schemas';
+import { BaselineSchema, BaselineSummarySchema, SnapshotSchema } from './baselines-schemas';
 
 export const OPS_NAMED_SCHEMAS = {
   ObserverStatus: ObserverStatusSchema,
@@ -13,4 +14,7 @@ export const OPS_NAMED_SCHEMAS = {
   Gate: GateSchema,
   GatesReport: GatesReportSchema,
   SdkDemandRecord: SdkDemandRecordSchema,
+  Snapshot: SnapshotSchema,
+  BaselineSummary: BaselineSummarySchema,
+  Baseline: BaselineSchema,
 } as const;

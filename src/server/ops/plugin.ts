@@ -5,11 +5,14 @@ import { ticketRoutesErrorHandler } from '../incidents/routes/error-handler';
 import type { OpsContext } from './context';
 import { registerObserverRoutes } from './observer-routes';
 import { registerGateRoutes } from './gates-routes';
+import { registerBaselineRoutes } from './baselines-routes';
 import type { Gates } from '../gates/service';
 
 export type OpsServices = Omit<OpsContext, 'fastify'> & {
   /** The decision gates; without them /api/gates is not served. */
   gates?: Gates;
+  /** The data directory, whose baselines/ /api/baselines serves. */
+  dataDir?: string;
 };
 /** What the server hands over; the access checks come from its tenancy (http-app.ts). */
 export type OpsDependencies = Omit<OpsServices, 'requireAdmin' | 'visibleTenants'>;
@@ -19,6 +22,7 @@ const opsRoutesPlugin: FastifyPluginAsync<OpsServices> = async (fastify, service
   const context: OpsContext = { ...services, fastify };
   registerObserverRoutes(context);
   if (services.gates) registerGateRoutes(context, services.gates);
+  if (services.dataDir) registerBaselineRoutes(context, services.dataDir);
 };
 
 /** Adds the launch tooling's routes to `fastify` (before it listens). */

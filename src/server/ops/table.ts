@@ -17,6 +17,12 @@ import {
   SdkDemandListSchema,
   SdkDemandRecordSchema,
 } from './gates-schemas';
+import {
+  BaselineComparisonSchema,
+  BaselineListSchema,
+  BaselineNameParams,
+  BaselineSchema,
+} from './baselines-schemas';
 
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, ErrorSchema])) as Record<number, object>;
@@ -108,6 +114,39 @@ export const OPS_ROUTES = {
     schema: {
       body: SdkDemandBody,
       response: { 201: SdkDemandRecordSchema, ...errors(400, 401, 403, 415) },
+    },
+  },
+  listBaselines: {
+    method: 'GET',
+    url: '/api/baselines',
+    operationId: 'listBaselines',
+    summary: 'The baselines (npm run kaizen -- baseline create), oldest first, each with its hash',
+    auth: 'none',
+    tag: 'launch',
+    schema: { response: { 200: BaselineListSchema, ...errors(401) } },
+  },
+  getBaseline: {
+    method: 'GET',
+    url: '/api/baselines/:name',
+    operationId: 'getBaseline',
+    summary: 'One baseline: its snapshot, per-tenant figures of the tenants the caller may see',
+    auth: 'none',
+    tag: 'launch',
+    schema: {
+      params: BaselineNameParams,
+      response: { 200: BaselineSchema, ...errors(400, 401, 404, 409) },
+    },
+  },
+  compareBaseline: {
+    method: 'GET',
+    url: '/api/baselines/:name/comparison',
+    operationId: 'compareBaseline',
+    summary: 'A baseline and the same figures now, over a window as long as its own',
+    auth: 'none',
+    tag: 'launch',
+    schema: {
+      params: BaselineNameParams,
+      response: { 200: BaselineComparisonSchema, ...errors(400, 401, 404, 409) },
     },
   },
 } satisfies Record<string, RouteSpec>;
