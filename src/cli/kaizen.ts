@@ -15,6 +15,7 @@ import { deliverCommand } from './kaizen-deliver';
 import { dashboardDiffCommand } from './kaizen-dashboard-diff';
 import { alertOverlapCommand } from './kaizen-alert-overlap';
 import { baselineCommand } from './kaizen-baseline';
+import { clientReportsCommand } from './kaizen-client-reports';
 import { digestCommand } from './kaizen-digest';
 
 export const USAGE = `Usage: npm run kaizen -- COMMAND [options]
@@ -43,6 +44,9 @@ Commands:
         Markdown report of alert rules that look alike: every pair compared on its PromQL
         expression (as Prometheus parses it), labels, for: and, from the tickets of the last
         --since, how often they fired together. Needs the prometheus binary (PROMETHEUS_BIN).
+  client-reports [--kind K] [--tenant T] [--since 24h] [--limit 50] [--json]
+        The browsers' reports (exceptions, WebGL context loss, renderer fallbacks, console
+        errors and warnings), newest first, with counts per kind.
   dashboard-diff OLD.json NEW.json
         Markdown review of a Grafana dashboard change: panels added, removed, moved, and
         changed queries, thresholds, units and links, before and after side by side.
@@ -71,6 +75,8 @@ const OPTIONS = {
   name: { type: 'string' },
   dashboard: { type: 'string' },
   json: { type: 'boolean' },
+  kind: { type: 'string' },
+  limit: { type: 'string' },
 } as const;
 
 type Values = {
@@ -88,6 +94,7 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
   'dashboard-diff': [],
   'alert-overlap': ['rules', 'threshold', 'since'],
   baseline: ['name', 'since', 'dashboard', 'json'],
+  'client-reports': ['kind', 'tenant', 'since', 'limit', 'json'],
 };
 
 /** Commands that take files after their name. */
@@ -151,6 +158,14 @@ export async function runKaizen(
         pageAfter: values['page-after'],
         tenant: values.tenant,
         dryRun: values['dry-run'] === true,
+      });
+    } else if (name === 'client-reports') {
+      clientReportsCommand(ctx, {
+        kind: values.kind,
+        tenant: values.tenant,
+        since: values.since,
+        limit: values.limit,
+        json: values.json === true,
       });
     } else if (name === 'baseline') {
       baselineCommand(ctx, {

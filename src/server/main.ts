@@ -24,6 +24,7 @@ import { AlarmBandError, alarmBandFromEnv, baselineBand } from './gates/band';
 import type { AlarmBand } from './gates/evaluate';
 import { createGates, registerGateMetrics } from './gates/service';
 import { createHistoryRecorder } from './baselines/stream-history';
+import { createClientReports } from './client-reports/service';
 import { TenantSpecError } from './tenants/tenant-spec';
 import { TraceError } from '../core/trace';
 
@@ -178,6 +179,7 @@ async function main(): Promise<void> {
       wakeDelivery: () => notifications.worker.wake(),
       gates,
       dataDir: config.dataDir,
+      clientReports: createClientReports(kaizenDb, metrics.registry),
     },
   });
   kaizen.start();

@@ -6,6 +6,7 @@ import { parseServerConfig, type ServerConfig } from '../server/config';
 import { createHttpApp, type HttpApp } from '../server/http-app';
 import { createServerMetrics, type ServerMetrics } from '../server/metrics';
 import type { OpsDependencies } from '../server/ops/plugin';
+import { createClientReports } from '../server/client-reports/service';
 import {
   createGates,
   registerGateMetrics,
@@ -104,7 +105,17 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     metrics,
     log,
     ...(opsDb
-      ? { ops: { db: opsDb, wakeDelivery: () => {}, gates, dataDir, ...options.ops } }
+      ? {
+          ops: {
+            db: opsDb,
+            wakeDelivery: () => {},
+            gates,
+            dataDir,
+            clientReports:
+              options.ops?.clientReports ?? createClientReports(opsDb, metrics.registry),
+            ...options.ops,
+          },
+        }
       : {}),
   });
   const address = await app.listen();

@@ -6,6 +6,7 @@ import {
 } from './observer-schemas';
 import { GateSchema, GatesReportSchema, SdkDemandRecordSchema } from './gates-schemas';
 import { BaselineSchema, BaselineSummarySchema, SnapshotSchema } from './baselines-schemas';
+import { ClientReportInputSchema, ClientReportSchema } from './client-reports-schemas';
 
 export const OPS_NAMED_SCHEMAS = {
   ObserverStatus: ObserverStatusSchema,
@@ -17,4 +18,6 @@ export const OPS_NAMED_SCHEMAS = {
   Snapshot: SnapshotSchema,
   BaselineSummary: BaselineSummarySchema,
   Baseline: BaselineSchema,
+  ClientReportInput: ClientReportInputSchema,
+  ClientReport: ClientReportSchema,
 } as const;

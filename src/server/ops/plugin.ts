@@ -6,6 +6,8 @@ import type { OpsContext } from './context';
 import { registerObserverRoutes } from './observer-routes';
 import { registerGateRoutes } from './gates-routes';
 import { registerBaselineRoutes } from './baselines-routes';
+import { registerClientReportRoutes } from './client-reports-routes';
+import type { ClientReports } from '../client-reports/service';
 import type { Gates } from '../gates/service';
 
 export type OpsServices = Omit<OpsContext, 'fastify'> & {
@@ -13,6 +15,8 @@ export type OpsServices = Omit<OpsContext, 'fastify'> & {
   gates?: Gates;
   /** The data directory, whose baselines/ /api/baselines serves. */
   dataDir?: string;
+  /** Browser reports; without them /api/client-reports is not served. */
+  clientReports?: ClientReports;
 };
 /** What the server hands over; the access checks come from its tenancy (http-app.ts). */
 export type OpsDependencies = Omit<OpsServices, 'requireAdmin' | 'visibleTenants'>;
@@ -23,6 +27,7 @@ const opsRoutesPlugin: FastifyPluginAsync<OpsServices> = async (fastify, service
   registerObserverRoutes(context);
   if (services.gates) registerGateRoutes(context, services.gates);
   if (services.dataDir) registerBaselineRoutes(context, services.dataDir);
+  if (services.clientReports) registerClientReportRoutes(context, services.clientReports);
 };
 
 /** Adds the launch tooling's routes to `fastify` (before it listens). */

@@ -23,6 +23,12 @@ import {
   BaselineNameParams,
   BaselineSchema,
 } from './baselines-schemas';
+import {
+  ClientReportBatchBody,
+  ClientReportListQuery,
+  ClientReportListSchema,
+  ClientReportReceiptSchema,
+} from './client-reports-schemas';
 
 const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, ErrorSchema])) as Record<number, object>;
@@ -147,6 +153,30 @@ export const OPS_ROUTES = {
     schema: {
       params: BaselineNameParams,
       response: { 200: BaselineComparisonSchema, ...errors(400, 401, 404, 409) },
+    },
+  },
+  postClientReports: {
+    method: 'POST',
+    url: '/api/client-reports',
+    operationId: 'postClientReports',
+    summary: "The app's errors and rendering warnings (anonymous, rate-limited per client, 64 KiB)",
+    auth: 'none',
+    tag: 'launch',
+    schema: {
+      body: ClientReportBatchBody,
+      response: { 202: ClientReportReceiptSchema, ...errors(400, 413, 415, 429) },
+    },
+  },
+  listClientReports: {
+    method: 'GET',
+    url: '/api/client-reports',
+    operationId: 'listClientReports',
+    summary: 'Browser reports, newest first, with counts per kind (admin)',
+    auth: 'admin',
+    tag: 'launch',
+    schema: {
+      querystring: ClientReportListQuery,
+      response: { 200: ClientReportListSchema, ...errors(400, 401, 403) },
     },
   },
 } satisfies Record<string, RouteSpec>;
