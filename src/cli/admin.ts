@@ -10,6 +10,7 @@ import { StorageError } from '../server/storage/database';
 import { openTenantDatabase } from '../server/tenants/schema';
 import { demoTenants } from '../server/tenants/seed';
 import {
+  MAX_GPU_THRESHOLD,
   TenantSpecError,
   nameFault,
   parseTenantSpec,
@@ -22,6 +23,7 @@ import {
   deleteTenant,
   listTenants,
   seedTenantsOnce,
+  setTenantGpuThreshold,
 } from '../server/tenants/tenant-store';
 import {
   TokenStoreError,
@@ -49,6 +51,9 @@ Commands:
                 [--visibility public|private] [--slo-ms MS]
         ID: 1-63 of a-z 0-9 _ -; private by default; SLO 7 ms by default
   tenant delete ID              also removes every grant to it
+  tenant set ID --gpu-threshold N|default
+        spins below which the app draws on the CPU canvas for this tenant; default: the
+        server's --gpu-threshold (create takes --gpu-threshold too)
   token issue --name NAME --tenants ID[,ID...]
         prints the token once on stdout (it is stored only as a SHA-256 hash)
   token list [--json]
@@ -86,6 +91,7 @@ const OPTIONS = {
   status: { type: 'string' },
   channel: { type: 'string' },
   sdk: { type: 'string' },
+  'gpu-threshold': { type: 'string' },
 } as const;
 
 type Values = {
@@ -94,7 +100,8 @@ type Values = {
 
 const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
   'tenant list': ['json'],
-  'tenant create': ['name', 'trace', 'live', 'seed', 'visibility', 'slo-ms'],
+  'tenant create': ['name', 'trace', 'live', 'seed', 'visibility', 'slo-ms', 'gpu-threshold'],
+  'tenant set': ['gpu-threshold'],
   'tenant delete': [],
   'token issue': ['name', 'tenants'],
   'token list': ['json'],
@@ -114,6 +121,15 @@ function checkId(id: string | undefined, what: string): string {
   const fault = tenantIdFault(id);
   if (fault) throw new UsageError(`${what} ${fault}`);
   return id;
+}
+
+function gpuThresholdOf(value: string): number {
+  if (!/^\d{1,8}$/.test(value) || Number(value) > MAX_GPU_THRESHOLD) {
+    throw new UsageError(
+      `--gpu-threshold must be a number of spins 0-${MAX_GPU_THRESHOLD} (or "default" with set), got "${value.slice(0, 20)}"`,
+    );
+  }
+  return Number(value);
 }
 
 function sourceFrom(values: Values): SourceSpec {
@@ -150,9 +166,10 @@ function tenantCommand(db: Db, action: string, args: string[], values: Values, i
           ? `replay ${t.source.trace}`
           : `live ${t.source.width}x${t.source.height} seed ${t.source.seed}`,
         `${t.sloMs} ms`,
+        t.gpuThreshold === undefined ? 'server' : String(t.gpuThreshold),
         t.name,
       ]);
-      return io.out(table([['ID', 'VISIBILITY', 'SOURCE', 'SLO', 'NAME'], ...rows]));
+      return io.out(table([['ID', 'VISIBILITY', 'SOURCE', 'SLO', 'GPU FROM', 'NAME'], ...rows]));
     }
     case 'create': {
       const id = checkId(args[0], 'tenant ID');
@@ -169,6 +186,9 @@ function tenantCommand(db: Db, action: string, args: string[], values: Values, i
             visibility: values.visibility ?? 'private',
             source: sourceFrom(values),
             ...(slo !== undefined ? { sloMs: Number(slo) } : {}),
+            ...(values['gpu-threshold'] !== undefined
+              ? { gpuThreshold: gpuThresholdOf(values['gpu-threshold']) }
+              : {}),
           },
           'tenant',
         );
@@ -179,6 +199,17 @@ function tenantCommand(db: Db, action: string, args: string[], values: Values, i
       if (spec.source.kind === 'replay') openTraceFile(spec.source.trace).close();
       createTenant(db, spec);
       return io.out(`created tenant ${spec.id} (${spec.visibility}, ${spec.source.kind})`);
+    }
+    case 'set': {
+      const id = checkId(args[0], 'tenant ID');
+      const value = requireValue(values, 'gpu-threshold');
+      const spins = value === 'default' ? null : gpuThresholdOf(value);
+      if (!setTenantGpuThreshold(db, id, spins)) throw new CommandError(`no such tenant: "${id}"`);
+      return io.out(
+        spins === null
+          ? `tenant ${id}: GPU threshold from the server (--gpu-threshold)`
+          : `tenant ${id}: GPU threshold ${spins} spins`,
+      );
     }
     case 'delete': {
       const id = checkId(args[0], 'tenant ID');
@@ -266,7 +297,7 @@ export function runAdmin(
     if (!allowed) throw new UsageError(`unknown command "${command}"`);
     const maxArgs =
       grouped?.maxArgs ??
-      (['tenant create', 'tenant delete', 'token revoke'].includes(command) ? 1 : 0);
+      (['tenant create', 'tenant delete', 'tenant set', 'token revoke'].includes(command) ? 1 : 0);
     if (args.length > maxArgs) throw new UsageError(`unexpected argument "${args[maxArgs]}"`);
     for (const key of Object.keys(values) as (keyof Values)[]) {
       if (key !== 'data' && !(allowed as readonly string[]).includes(key)) {

@@ -23,6 +23,8 @@ export interface ServerConfig {
   clientBufferBudgetBytes: number;
   /** Switch observer mode on at start (it is stored: it stays on until switched off). */
   observer: boolean;
+  /** Spins below which the app draws on the CPU canvas, for tenants without their own. */
+  gpuThreshold: number;
 }
 
 export class ConfigError extends Error {
@@ -39,6 +41,8 @@ export const USAGE = `Usage: npm start -- [options]
   --data DIR          state directory: console.db, generated traces (env DATA_DIR, default ./data)
   --tenants FILE      JSON file declaring the tenants instead of the demo seed (env TENANTS)
   --embed-origins L   comma-separated origins allowed to embed the app (env EMBED_ORIGINS)
+  --gpu-threshold N   spins below which the app draws on the CPU canvas, for tenants without
+                      their own (env GPU_THRESHOLD, default 5000)
   --observer          observer mode from the start: tickets as usual, pages and digests held
                       (env OBSERVER=1; stays on until "npm run admin -- observer off")
   --help              show this help`;
@@ -69,6 +73,18 @@ function parseOrigins(value: string, source: string): string[] {
   return origins.map((o) => new URL(o).origin);
 }
 
+export const DEFAULT_GPU_THRESHOLD = 5000;
+
+function parseGpuThreshold(value: string | undefined, source: string): number {
+  if (value === undefined || value === '') return DEFAULT_GPU_THRESHOLD;
+  if (!/^\d{1,8}$/.test(value) || Number(value) > 16_777_216) {
+    throw new ConfigError(
+      `${source} must be a number of spins 0-16777216, got "${value.slice(0, 20)}"`,
+    );
+  }
+  return Number(value);
+}
+
 function parseFlagEnv(value: string | undefined, name: string): boolean {
   if (value === undefined || value === '' || value === '0' || value === 'false') return false;
   if (value === '1' || value === 'true') return true;
@@ -91,6 +107,7 @@ export function parseServerConfig(
         tenants: { type: 'string' },
         'embed-origins': { type: 'string' },
         observer: { type: 'boolean' },
+        'gpu-threshold': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -130,5 +147,9 @@ export function parseServerConfig(
     staticDir: path.resolve('dist'),
     clientBufferBudgetBytes: 256 * 1024,
     observer: v.observer === true || parseFlagEnv(env.OBSERVER, 'OBSERVER'),
+    gpuThreshold: parseGpuThreshold(
+      v['gpu-threshold'] ?? env.GPU_THRESHOLD,
+      v['gpu-threshold'] !== undefined ? '--gpu-threshold' : 'GPU_THRESHOLD',
+    ),
   };
 }

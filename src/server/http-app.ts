@@ -185,7 +185,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     return reply.type(metrics.registry.contentType).send(body);
   });
 
-  registerTenantRoutes(fastify, { access, directory, registry, metrics });
+  registerTenantRoutes(fastify, {
+    access,
+    directory,
+    registry,
+    metrics,
+    gpuThreshold: config.gpuThreshold,
+  });
   registerBandwidthRoutes(fastify, {
     metrics,
     hasTenant: (tenant) => access.hasTenant(tenant),
