@@ -126,10 +126,25 @@ interface TicketEvent {
   actor: string;
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  if (res.status !== 200) throw new Error(`[drill:chaos] GET ${url} answered ${res.status}`);
-  return (await res.json()) as T;
+/**
+ * The drill's own requests cross the lossy link too, where a lost SYN or two costs seconds of
+ * TCP retransmission: each is tried a few times before the drill gives up on it.
+ */
+async function getJson<T>(url: string, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      if (res.status !== 200) throw new Error(`[drill:chaos] GET ${url} answered ${res.status}`);
+      return (await res.json()) as T;
+    } catch (error) {
+      if (attempt >= attempts || (error as Error).name !== 'TimeoutError') throw error;
+    }
+  }
+}
+
+async function healthyAfterRetries(url: string, attempts = 4): Promise<boolean> {
+  for (let attempt = 0; attempt < attempts; attempt++) if (await healthy(url, 10_000)) return true;
+  return false;
 }
 
 /** The stall ticket's opened/reopened and resolved events, oldest first. */
@@ -274,7 +289,7 @@ async function main(): Promise<void> {
     }
     const wrongFrames = perClient.reduce((s, c) => s + c.wrong, 0);
     if (wrongFrames > 0) failures.push(`${wrongFrames} wrong frame(s); first: ${firstWrong}`);
-    if (!(await healthy(url, 5000))) failures.push('the server does not answer /healthz 200');
+    if (!(await healthyAfterRetries(url))) failures.push('the server does not answer /healthz 200');
 
     // Each stall opened (or reopened) the stall ticket and the detector resolved it by itself.
     let ticketReport: unknown = null;
@@ -315,7 +330,9 @@ async function main(): Promise<void> {
     }
 
     // What the server counted under chaos: its back-off, and the bytes the delta protocol saved.
-    const counted = await scrapeMetrics(url).catch(() => null);
+    const counted = await scrapeMetrics(url)
+      .catch(() => scrapeMetrics(url))
+      .catch(() => null);
     const sum = (name: string) => (counted ? metricSum(counted, name) : null);
     const saved = sum('delta_bytes_saved_total');
     const sent = sum('ws_bytes_sent_total');

@@ -1,5 +1,6 @@
 // What the `npm run admin` command groups share: their errors (exit codes 2 and 1), output, and
 // the shape of a command, so each group lives in a file of its own.
+import { userInfo } from 'node:os';
 import type { Db } from '../server/storage/database';
 
 /** Bad command line: exit code 2, nothing done. */
@@ -37,6 +38,15 @@ export function table(rows: string[][]): string {
 export function stringOption(values: AdminValues, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The operating-system user running a command: who acts when no --by says otherwise. */
+export function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'admin';
+  }
 }
 
 /** Who acts: --by, else the operating-system user running the command. */

@@ -9,21 +9,9 @@ import { openDatabase } from '../server/storage/database';
 import { writePatternTrace } from '../testing/pattern-trace';
 import { tempDir } from '../testing/temp-dir';
 import { startTestServer, type TestServer } from '../testing/test-server';
-import { runAdmin } from './admin';
+import { runAdminCli } from '../testing/run-admin';
 
-function admin(dataDir: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = runAdmin(
-    ['--data', dataDir, ...argv],
-    {},
-    {
-      out: (t) => void out.push(t),
-      err: (t) => void err.push(t),
-    },
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const admin = runAdminCli;
 
 describe('decision gates', () => {
   let server: TestServer;

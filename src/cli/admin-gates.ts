@@ -1,6 +1,5 @@
 // `npm run admin -- sdk-demand ...`: external SDK demand, the wire-format gate's third
 // condition, recorded with a reason by the person who heard it.
-import { userInfo } from 'node:os';
 import { SDK_LANGUAGES } from '../core/api/gates';
 import {
   isSdkLanguage,
@@ -8,15 +7,14 @@ import {
   recordSdkDemand,
   SdkDemandError,
 } from '../server/gates/sdk-demand';
-import { actorOf, stringOption, table, UsageError, type AdminCommand } from './admin-common';
-
-function operator(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'admin';
-  }
-}
+import {
+  actorOf,
+  osUser,
+  stringOption,
+  table,
+  UsageError,
+  type AdminCommand,
+} from './admin-common';
 
 export const GATE_COMMANDS: Record<string, AdminCommand> = {
   'sdk-demand record': {
@@ -31,7 +29,7 @@ export const GATE_COMMANDS: Record<string, AdminCommand> = {
       if (reason === undefined) throw new UsageError('--reason is required: who asks, and why');
       let record;
       try {
-        record = recordSdkDemand(db, { sdk, reason, by: actorOf(values, operator()) });
+        record = recordSdkDemand(db, { sdk, reason, by: actorOf(values, osUser()) });
       } catch (error) {
         if (error instanceof SdkDemandError) throw new UsageError(`--reason: ${error.message}`);
         throw error;

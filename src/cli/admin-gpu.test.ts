@@ -8,21 +8,9 @@ import { parseTenantSpec } from '../server/tenants/tenant-spec';
 import { writePatternTrace } from '../testing/pattern-trace';
 import { tempDir } from '../testing/temp-dir';
 import { startTenantServer, type TestServer } from '../testing/test-server';
-import { runAdmin } from './admin';
+import { runAdminCli } from '../testing/run-admin';
 
-function admin(dataDir: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = runAdmin(
-    ['--data', dataDir, ...argv],
-    {},
-    {
-      out: (t) => void out.push(t),
-      err: (t) => void err.push(t),
-    },
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const admin = runAdminCli;
 
 describe('the GPU threshold', () => {
   let server: TestServer;

@@ -6,24 +6,12 @@ import type { ErrorBody } from '../core/api/errors';
 import { writePatternTrace } from '../testing/pattern-trace';
 import { tempDir } from '../testing/temp-dir';
 import { startTestServer, type TestServer } from '../testing/test-server';
-import { runAdmin } from './admin';
+import { runAdminCli } from '../testing/run-admin';
 import { createOutbox } from '../server/notify/outbox';
 import { openDatabase } from '../server/storage/database';
 import path from 'node:path';
 
-function admin(dataDir: string, ...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = runAdmin(
-    ['--data', dataDir, ...argv],
-    {},
-    {
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-    },
-  );
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const admin = runAdminCli;
 
 describe('observer mode over REST and the admin CLI', () => {
   let server: TestServer;

@@ -1,13 +1,13 @@
 // `npm run admin -- observer ...` and `notifications ...`: observer mode (notifications held in
 // the outbox, nothing pages or posts) and the held notifications, released or discarded by hand.
 // They write the console database, so a running server follows at its next enqueue.
-import { userInfo } from 'node:os';
 import type { HeldSelection } from '../core/api/observer';
 import { notificationEntry } from '../server/notify/entries';
 import { CHANNELS, createOutbox, type Channel, type OutboxStatus } from '../server/notify/outbox';
 import { observerStatus, setObserver } from '../server/notify/observer';
 import {
   actorOf,
+  osUser,
   stringOption,
   table,
   UsageError,
@@ -17,20 +17,12 @@ import {
 
 const STATUSES: readonly OutboxStatus[] = ['pending', 'held', 'sent', 'failed'];
 
-function operator(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'admin';
-  }
-}
-
 function switchTo(enabled: boolean): AdminCommand {
   return {
     options: ['reason', 'by'],
     maxArgs: 0,
     run(db, _args, values, io) {
-      const by = actorOf(values, operator());
+      const by = actorOf(values, osUser());
       const changed = setObserver(db, { enabled, by, reason: stringOption(values, 'reason') });
       const { heldNotifications } = observerStatus(db);
       if (!changed) {
@@ -72,7 +64,7 @@ function changeHeld(action: 'release' | 'discard'): AdminCommand {
       const result =
         action === 'release'
           ? outbox.release(chosen)
-          : outbox.discard(chosen, actorOf(values, operator()));
+          : outbox.discard(chosen, actorOf(values, osUser()));
       const verb = action === 'release' ? 'released' : 'discarded';
       io.out(
         `${verb} ${result.changed} held notification${result.changed === 1 ? '' : 's'}` +

@@ -5,10 +5,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ticketFirings } from '../server/incidents/firings';
-import { parseWindow, WindowError } from '../server/incidents/windows';
 import { DATABASE_FILE, openDatabase } from '../server/storage/database';
 import { overlapReport, type Firing } from './alert-overlap';
-import { CommandError, UsageError, type CommandContext } from './kaizen-common';
+import { CommandError, parseDuration, UsageError, type CommandContext } from './kaizen-common';
 import { loadAlertRules, RulesLoadError } from './prometheus-rules';
 
 export const DEFAULT_RULES_FILE = path.join(
@@ -42,15 +41,7 @@ export async function alertOverlapCommand(
     );
   }
   const since = args.since ?? '30d';
-  let windowMs: number;
-  try {
-    windowMs = parseWindow(since);
-  } catch (error) {
-    if (!(error instanceof WindowError)) throw error;
-    throw new UsageError(
-      `--since must be a count and a unit m, h or d (like 30d), got "${since.slice(0, 20)}"`,
-    );
-  }
+  const windowMs = parseDuration('since', since);
 
   let rules;
   try {

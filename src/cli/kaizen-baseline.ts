@@ -1,12 +1,11 @@
 // `npm run kaizen -- baseline create --name NAME [--since 24h] [--dashboard FILE]` and
 // `baseline list`: the launch's immutable "v1.1 baseline" (MTTR by severity, alarm volume per rule
 // and per day, bytes saved, latency p95 per tenant, the dashboard as shipped).
-import { userInfo } from 'node:os';
 import { BaselineError, createBaseline, listBaselines } from '../server/baselines/artifacts';
 import { SHIPPED_DASHBOARD, snapshotNow } from '../server/baselines/make';
-import { parseWindow, WindowError } from '../server/incidents/windows';
 import { openDatabase } from '../server/storage/database';
-import { CommandError, UsageError, type CommandContext } from './kaizen-common';
+import { osUser } from './admin-common';
+import { CommandError, parseDuration, UsageError, type CommandContext } from './kaizen-common';
 
 export interface BaselineArgs {
   action: string | undefined;
@@ -14,14 +13,6 @@ export interface BaselineArgs {
   since?: string;
   dashboard?: string;
   json: boolean;
-}
-
-function who(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'kaizen';
-  }
 }
 
 export function baselineCommand(ctx: CommandContext, args: BaselineArgs): void {
@@ -41,22 +32,14 @@ export function baselineCommand(ctx: CommandContext, args: BaselineArgs): void {
   if (args.action !== 'create') throw new UsageError('baseline takes "create" or "list"');
   if (args.name === undefined) throw new UsageError('--name is required (like v1.1)');
   const label = args.since ?? '24h';
-  let ms: number;
-  try {
-    ms = parseWindow(label);
-  } catch (error) {
-    if (!(error instanceof WindowError)) throw error;
-    throw new UsageError(
-      `--since must be a count and a unit m, h or d (like 24h), got "${label.slice(0, 20)}"`,
-    );
-  }
+  const ms = parseDuration('since', label);
   const db = openDatabase(ctx.dataDir);
   try {
     const snapshot = snapshotNow(db, { label, ms }, ctx.now(), args.dashboard ?? SHIPPED_DASHBOARD);
     const baseline = createBaseline(ctx.dataDir, {
       name: args.name,
       snapshot,
-      by: who(),
+      by: osUser(),
       nowMs: ctx.now(),
     });
     const s = baseline.snapshot;

@@ -3,9 +3,8 @@
 import { CLIENT_REPORT_KINDS, type ClientReportKind } from '../core/api/client-reports';
 import { isTenantId } from '../core/tenant-id';
 import { createClientReportStore } from '../server/client-reports/store';
-import { parseWindow, WindowError } from '../server/incidents/windows';
 import { openDatabase } from '../server/storage/database';
-import { UsageError, type CommandContext } from './kaizen-common';
+import { parseDuration, UsageError, type CommandContext } from './kaizen-common';
 
 export interface ClientReportsArgs {
   kind?: string;
@@ -27,15 +26,7 @@ export function clientReportsCommand(ctx: CommandContext, args: ClientReportsArg
     throw new UsageError('--limit must be a whole number from 1 to 1000');
   }
   const since = args.since ?? '24h';
-  let sinceMs: number;
-  try {
-    sinceMs = ctx.now() - parseWindow(since);
-  } catch (error) {
-    if (!(error instanceof WindowError)) throw error;
-    throw new UsageError(
-      `--since must be a count and a unit m, h or d (like 24h), got "${since.slice(0, 20)}"`,
-    );
-  }
+  const sinceMs = ctx.now() - parseDuration('since', since);
   const db = openDatabase(ctx.dataDir);
   try {
     const list = createClientReportStore(db).list({

@@ -1,6 +1,7 @@
 // The route table of the launch tooling under /api (observer mode, held notifications, decision
 // gates, baselines, browser reports): registration and the OpenAPI document both read it.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { routeFromSpec, type RouteHandler } from '../incidents/routes/table';
 import type { RouteSpec } from '../incidents/openapi';
 import { ErrorSchema } from '../incidents/schemas';
 import {
@@ -186,15 +187,8 @@ export type OpsRouteName = keyof typeof OPS_ROUTES;
 export function addOpsRoute(
   fastify: FastifyInstance,
   name: OpsRouteName,
-  handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  handler: RouteHandler,
   bodyLimit?: number,
 ): void {
-  const spec: RouteSpec = OPS_ROUTES[name];
-  fastify.route({
-    method: spec.method,
-    url: spec.url,
-    schema: spec.schema,
-    ...(bodyLimit ? { bodyLimit } : {}),
-    handler,
-  });
+  routeFromSpec(fastify, OPS_ROUTES[name], handler, bodyLimit);
 }
