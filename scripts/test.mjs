@@ -7,6 +7,7 @@ const stages = [
   ['types', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']],
   ['lint', 'npx', ['eslint', '--max-warnings', '0', '.']],
   ['unit', 'npx', ['vitest', 'run']],
+  ['ops', 'node', ['scripts/ops-check.mjs']],
   ['build', 'npx', ['vite', 'build']],
   ['e2e', 'npx', ['playwright', 'test']],
 ];

@@ -1,13 +1,15 @@
 // Chaos drill: the real server (its own process) and real stream clients through a loopback proxy
 // that delays every chunk by up to 200 ms, now and then swaps two chunks, and cuts the connections
 // of some clients at random moments; meanwhile the server process is frozen (SIGSTOP) for 3 s and
-// thawed. Every decoded frame is compared with the trace file; the server's own detector must
+// thawed. The server runs in a network namespace of the drill's own where nftables drops 5 % of
+// the packets each way (real loss at the IP layer; --loss-percent); where namespaces cannot be
+// made the drill says so in its JSON (packetLoss.applied false, with the reason) and runs without. Every decoded frame is compared with the trace file; the server's own detector must
 // open a "stream stalled" ticket for each freeze and resolve it by itself. Prints one JSON object;
 // exits 1 on any wrong frame, a client that stopped streaming, or a missing ticket, 2 when it
 // cannot run.
 //
 //   npm run drill:chaos -- [--seconds S] [--clients N] [--stalls K] [--stall-seconds T]
-//        [--jitter-ms MS] [--cut-percent P] [--reorder PROB] [--seed N]
+//        [--jitter-ms MS] [--cut-percent P] [--reorder PROB] [--loss-percent L] [--seed N]
 //        [--trace PATH | --lattice WxH]
 //
 // P % of the clients (at least one) connect through a second proxy that cuts each connection
@@ -34,6 +36,8 @@ import {
   waitHealthy,
 } from '../support/server-process';
 import { sleep } from '../support/sleep';
+import { createLossyNamespace } from '../support/lossy-netns';
+import { metricSum, scrapeMetrics } from '../support/server-metrics';
 
 const STALL_FINGERPRINT = 'detector:stream-stalled:demo';
 
@@ -45,6 +49,7 @@ interface Options {
   jitterMs: number;
   cutPercent: number;
   reorder: number;
+  lossPercent: number;
   seed: bigint;
   trace: string | undefined;
   lattice: { width: number; height: number } | undefined;
@@ -60,6 +65,7 @@ function parseOptions(): Options {
       'jitter-ms': { type: 'string', default: '200' },
       'cut-percent': { type: 'string', default: '5' },
       reorder: { type: 'string', default: '0.002' },
+      'loss-percent': { type: 'string', default: '5' },
       seed: { type: 'string', default: '20261126' },
       trace: { type: 'string' },
       lattice: { type: 'string' },
@@ -89,6 +95,11 @@ function parseOptions(): Options {
     jitterMs: num('jitter-ms', values['jitter-ms'], 0, 5000),
     cutPercent: num('cut-percent', values['cut-percent'], 0, 100),
     reorder: num('reorder', values.reorder, 0, 0.5),
+    lossPercent: numberOption('loss-percent', values['loss-percent'], {
+      min: 0,
+      max: 50,
+      integer: true,
+    }),
     seed: BigInt(values.seed),
     trace: values.trace,
     lattice,
@@ -115,10 +126,25 @@ interface TicketEvent {
   actor: string;
 }
 
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
-  if (res.status !== 200) throw new Error(`[drill:chaos] GET ${url} answered ${res.status}`);
-  return (await res.json()) as T;
+/**
+ * The drill's own requests cross the lossy link too, where a lost SYN or two costs seconds of
+ * TCP retransmission: each is tried a few times before the drill gives up on it.
+ */
+async function getJson<T>(url: string, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      if (res.status !== 200) throw new Error(`[drill:chaos] GET ${url} answered ${res.status}`);
+      return (await res.json()) as T;
+    } catch (error) {
+      if (attempt >= attempts || (error as Error).name !== 'TimeoutError') throw error;
+    }
+  }
+}
+
+async function healthyAfterRetries(url: string, attempts = 4): Promise<boolean> {
+  for (let attempt = 0; attempt < attempts; attempt++) if (await healthy(url, 10_000)) return true;
+  return false;
 }
 
 /** The stall ticket's opened/reopened and resolved events, oldest first. */
@@ -140,7 +166,8 @@ async function main(): Promise<void> {
   const options = optionsOrExit(
     'drill:chaos',
     'npm run drill:chaos -- [--seconds S] [--clients N] [--stalls K] [--stall-seconds T] ' +
-      '[--jitter-ms MS] [--cut-percent P] [--reorder PROB] [--seed N] [--trace PATH | --lattice WxH]',
+      '[--jitter-ms MS] [--cut-percent P] [--reorder PROB] [--loss-percent L] [--seed N] ' +
+      '[--trace PATH | --lattice WxH]',
     parseOptions,
   );
   const failures: string[] = [];
@@ -150,10 +177,18 @@ async function main(): Promise<void> {
   const expected = expectedFrames(trace);
 
   const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  // Real loss at the IP layer between every client and the server, where namespaces are allowed.
+  const lossy = options.lossPercent > 0 ? createLossyNamespace(options.lossPercent) : null;
+  const ns = lossy?.ok ? lossy.ns : null;
+  if (lossy && !lossy.ok)
+    console.error(`[drill:chaos] running without packet loss: ${lossy.reason}`);
+  const host = ns?.nsAddress ?? '127.0.0.1';
+  const url = `http://${host}:${port}`;
   const serverLog: string[] = [];
   const server: ChildProcess = spawnServer({
     port,
+    host,
+    wrap: ns?.exec,
     dataDir: path.join(work, 'data'),
     tenantsFile: demoOnlyTenantsFile(work, tracePath),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -167,7 +202,7 @@ async function main(): Promise<void> {
   let frozen = false;
   try {
     await waitHealthy(url, 120_000, server);
-    const common = { targetPort: port, jitterMs: options.jitterMs };
+    const common = { targetPort: port, targetHost: host, jitterMs: options.jitterMs };
     const steady = await startChaosProxy({
       ...common,
       reorderProbability: options.reorder,
@@ -254,7 +289,7 @@ async function main(): Promise<void> {
     }
     const wrongFrames = perClient.reduce((s, c) => s + c.wrong, 0);
     if (wrongFrames > 0) failures.push(`${wrongFrames} wrong frame(s); first: ${firstWrong}`);
-    if (!(await healthy(url, 5000))) failures.push('the server does not answer /healthz 200');
+    if (!(await healthyAfterRetries(url))) failures.push('the server does not answer /healthz 200');
 
     // Each stall opened (or reopened) the stall ticket and the detector resolved it by itself.
     let ticketReport: unknown = null;
@@ -294,6 +329,13 @@ async function main(): Promise<void> {
       await sleep(250);
     }
 
+    // What the server counted under chaos: its back-off, and the bytes the delta protocol saved.
+    const counted = await scrapeMetrics(url)
+      .catch(() => scrapeMetrics(url))
+      .catch(() => null);
+    const sum = (name: string) => (counted ? metricSum(counted, name) : null);
+    const saved = sum('delta_bytes_saved_total');
+    const sent = sum('ws_bytes_sent_total');
     const windowS = (endedAtMs - startedAtMs) / 1000;
     const rates = perClient.map((c) => c.frames / windowS);
     const result = {
@@ -315,6 +357,30 @@ async function main(): Promise<void> {
         reorderedChunks: cutting.reorders + steady.reorders,
         proxyConnections: cutting.connections + steady.connections,
         seed: String(options.seed),
+      },
+      packetLoss: ns
+        ? {
+            applied: true,
+            percent: ns.lossPercent,
+            namespace: ns.name,
+            packetsDropped: ns.dropped(),
+          }
+        : {
+            applied: false,
+            percent: 0,
+            reason: lossy && !lossy.ok ? lossy.reason : 'not asked for (--loss-percent 0)',
+          },
+      backOff: {
+        framesSkipped: sum('ws_frames_skipped_total'),
+        resyncs: sum('ws_resyncs_total'),
+      },
+      bytesSavedUnderChaos: {
+        bytesSent: sent,
+        bytesSaved: saved,
+        ratio:
+          saved !== null && sent !== null && saved + sent > 0
+            ? round(saved / (saved + sent), 4)
+            : null,
       },
       stalls: stalls.map((s) => ({
         at: new Date(s.wallStartMs).toISOString(),
@@ -349,6 +415,7 @@ async function main(): Promise<void> {
     for (const proxy of proxies) await proxy.close();
     trace.close();
     await stopServer(server);
+    ns?.close();
   }
 }
 

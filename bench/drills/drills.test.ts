@@ -31,7 +31,7 @@ function runDrill(script: string, args: string[]): Promise<DrillRun> {
 }
 
 describe('the chaos drill, short form', () => {
-  it('keeps every client on correct frames through jitter, cuts and a server freeze, and the stall ticket opens and resolves', async () => {
+  it('keeps every client on correct frames through packet loss, jitter, cuts and a server freeze, and the stall ticket opens and resolves', async () => {
     const run = await runDrill('bench/drills/chaos.ts', [
       '--seconds',
       '9',
@@ -41,9 +41,21 @@ describe('the chaos drill, short form', () => {
       '20',
       '--lattice',
       '64x48',
+      '--loss-percent',
+      '5',
     ]);
     expect(run.result.failures, run.stderr).toEqual([]);
     expect(run.code).toBe(0);
+    // Real loss where the namespace can be made; elsewhere the drill says why it ran without.
+    const loss = run.result.packetLoss as {
+      applied: boolean;
+      packetsDropped?: number;
+      reason?: string;
+    };
+    if (loss.applied) expect(loss.packetsDropped).toBeGreaterThan(0);
+    else expect(loss.reason).toMatch(/namespace|not found/);
+    const bytes = run.result.bytesSavedUnderChaos as { ratio: number | null };
+    expect(bytes.ratio).toBeGreaterThan(0);
     const frames = run.result.frames as { decoded: number; wrong: number };
     expect(frames.wrong).toBe(0);
     expect(frames.decoded).toBeGreaterThan(0);

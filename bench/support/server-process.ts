@@ -28,6 +28,10 @@ export interface ServerProcessOptions {
   nodeArgs?: string[];
   env?: Record<string, string>;
   stdio?: StdioOptions;
+  /** --host (default 127.0.0.1). */
+  host?: string;
+  /** A command the server runs under, e.g. ['ip', 'netns', 'exec', NS]. */
+  wrap?: string[];
 }
 
 /** Starts `src/server/main.ts` in a child process; returns at once (see waitHealthy). */
@@ -44,7 +48,9 @@ export function spawnServer(options: ServerProcessOptions): ChildProcess {
   ];
   if (options.trace) args.push('--trace', options.trace);
   if (options.tenantsFile) args.push('--tenants', options.tenantsFile);
-  return spawn(process.execPath, args, {
+  if (options.host) args.push('--host', options.host);
+  const [command, ...prefix] = [...(options.wrap ?? []), process.execPath];
+  return spawn(command!, [...prefix, ...args], {
     stdio: options.stdio ?? ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, ...options.env },
   });

@@ -25,8 +25,8 @@ describe('npm run admin', () => {
   it('seeds the demo tenants on a fresh data directory and lists them', () => {
     const { code, out } = admin(tempDir('admin'), 'tenant', 'list');
     expect(code).toBe(0);
-    expect(out).toMatch(/^ID\s+VISIBILITY\s+SOURCE\s+SLO\s+NAME$/m);
-    expect(out).toMatch(/^demo\s+public\s+replay traces\/12k_spin_trace\.bin\s+7 ms/m);
+    expect(out).toMatch(/^ID\s+VISIBILITY\s+SOURCE\s+SLO\s+GPU FROM\s+NAME$/m);
+    expect(out).toMatch(/^demo\s+public\s+replay traces\/12k_spin_trace\.bin\s+7 ms\s+server/m);
     expect(out).toMatch(/^live\s+private\s+live 256x256/m);
     expect(out).toMatch(/^small\s+private\s+replay .*3k_spin_trace\.bin/m);
   });
@@ -95,7 +95,11 @@ describe('npm run admin', () => {
       argv: ['tenant', 'rename'],
       error: 'unknown command "tenant rename"',
     },
-    { name: 'an unknown flag', argv: ['token', 'list', '--all'], error: "Unknown option '--all'" },
+    {
+      name: 'an unknown flag',
+      argv: ['token', 'list', '--everything'],
+      error: "Unknown option '--everything'",
+    },
     {
       name: 'a flag of another command',
       argv: ['token', 'list', '--name', 'x'],

@@ -10,6 +10,7 @@ import { StorageError } from '../server/storage/database';
 import { openTenantDatabase } from '../server/tenants/schema';
 import { demoTenants } from '../server/tenants/seed';
 import {
+  MAX_GPU_THRESHOLD,
   TenantSpecError,
   nameFault,
   parseTenantSpec,
@@ -22,6 +23,7 @@ import {
   deleteTenant,
   listTenants,
   seedTenantsOnce,
+  setTenantGpuThreshold,
 } from '../server/tenants/tenant-store';
 import {
   TokenStoreError,
@@ -31,6 +33,12 @@ import {
   revokeToken,
 } from '../server/tenants/token-store';
 import { openTraceFile } from '../server/trace-file';
+import { CommandError, table, UsageError, type AdminCommand, type AdminIo } from './admin-common';
+import { OBSERVER_COMMANDS } from './admin-observer';
+import { GATE_COMMANDS } from './admin-gates';
+
+/** Command groups kept in files of their own. */
+const GROUP_COMMANDS: Record<string, AdminCommand> = { ...OBSERVER_COMMANDS, ...GATE_COMMANDS };
 
 export const USAGE = `Usage: npm run admin -- [--data DIR] COMMAND [options]
 
@@ -43,22 +51,28 @@ Commands:
                 [--visibility public|private] [--slo-ms MS]
         ID: 1-63 of a-z 0-9 _ -; private by default; SLO 7 ms by default
   tenant delete ID              also removes every grant to it
+  tenant set ID --gpu-threshold N|default
+        spins below which the app draws on the CPU canvas for this tenant; default: the
+        server's --gpu-threshold (create takes --gpu-threshold too)
   token issue --name NAME --tenants ID[,ID...]
         prints the token once on stdout (it is stored only as a SHA-256 hash)
   token list [--json]
   token revoke TOKEN_ID         closes the token's live connections
+  observer on|off [--reason TEXT] [--by NAME]
+        observer mode: tickets as usual, but pages and digests are held in the outbox
+  observer status [--json]
+  notifications list [--status held|pending|sent|failed] [--channel slack|pagerduty] [--json]
+  notifications release (ID... | --all)   sends held notifications
+  notifications discard (ID... | --all) [--by NAME]   drops held notifications for good
+  sdk-demand record --sdk rust|go|python|java|other --reason TEXT [--by NAME]
+        external SDK demand: the wire-format gate's third condition (GET /api/gates)
+  sdk-demand list [--json]
 
 Options:
   --data DIR    state directory (env DATA_DIR, default ./data)
   --help        show this text`;
 
-class UsageError extends Error {}
-class CommandError extends Error {}
-
-export interface AdminIo {
-  out(text: string): void;
-  err(text: string): void;
-}
+export type { AdminIo };
 
 const OPTIONS = {
   data: { type: 'string' },
@@ -71,6 +85,13 @@ const OPTIONS = {
   seed: { type: 'string' },
   visibility: { type: 'string' },
   'slo-ms': { type: 'string' },
+  reason: { type: 'string' },
+  by: { type: 'string' },
+  all: { type: 'boolean' },
+  status: { type: 'string' },
+  channel: { type: 'string' },
+  sdk: { type: 'string' },
+  'gpu-threshold': { type: 'string' },
 } as const;
 
 type Values = {
@@ -79,24 +100,13 @@ type Values = {
 
 const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
   'tenant list': ['json'],
-  'tenant create': ['name', 'trace', 'live', 'seed', 'visibility', 'slo-ms'],
+  'tenant create': ['name', 'trace', 'live', 'seed', 'visibility', 'slo-ms', 'gpu-threshold'],
+  'tenant set': ['gpu-threshold'],
   'tenant delete': [],
   'token issue': ['name', 'tenants'],
   'token list': ['json'],
   'token revoke': [],
 };
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) =>
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
-}
 
 function requireValue(values: Values, name: keyof Values): string {
   const value = values[name];
@@ -111,6 +121,15 @@ function checkId(id: string | undefined, what: string): string {
   const fault = tenantIdFault(id);
   if (fault) throw new UsageError(`${what} ${fault}`);
   return id;
+}
+
+function gpuThresholdOf(value: string): number {
+  if (!/^\d{1,8}$/.test(value) || Number(value) > MAX_GPU_THRESHOLD) {
+    throw new UsageError(
+      `--gpu-threshold must be a number of spins 0-${MAX_GPU_THRESHOLD} (or "default" with set), got "${value.slice(0, 20)}"`,
+    );
+  }
+  return Number(value);
 }
 
 function sourceFrom(values: Values): SourceSpec {
@@ -147,9 +166,10 @@ function tenantCommand(db: Db, action: string, args: string[], values: Values, i
           ? `replay ${t.source.trace}`
           : `live ${t.source.width}x${t.source.height} seed ${t.source.seed}`,
         `${t.sloMs} ms`,
+        t.gpuThreshold === undefined ? 'server' : String(t.gpuThreshold),
         t.name,
       ]);
-      return io.out(table([['ID', 'VISIBILITY', 'SOURCE', 'SLO', 'NAME'], ...rows]));
+      return io.out(table([['ID', 'VISIBILITY', 'SOURCE', 'SLO', 'GPU FROM', 'NAME'], ...rows]));
     }
     case 'create': {
       const id = checkId(args[0], 'tenant ID');
@@ -166,6 +186,9 @@ function tenantCommand(db: Db, action: string, args: string[], values: Values, i
             visibility: values.visibility ?? 'private',
             source: sourceFrom(values),
             ...(slo !== undefined ? { sloMs: Number(slo) } : {}),
+            ...(values['gpu-threshold'] !== undefined
+              ? { gpuThreshold: gpuThresholdOf(values['gpu-threshold']) }
+              : {}),
           },
           'tenant',
         );
@@ -176,6 +199,17 @@ function tenantCommand(db: Db, action: string, args: string[], values: Values, i
       if (spec.source.kind === 'replay') openTraceFile(spec.source.trace).close();
       createTenant(db, spec);
       return io.out(`created tenant ${spec.id} (${spec.visibility}, ${spec.source.kind})`);
+    }
+    case 'set': {
+      const id = checkId(args[0], 'tenant ID');
+      const value = requireValue(values, 'gpu-threshold');
+      const spins = value === 'default' ? null : gpuThresholdOf(value);
+      if (!setTenantGpuThreshold(db, id, spins)) throw new CommandError(`no such tenant: "${id}"`);
+      return io.out(
+        spins === null
+          ? `tenant ${id}: GPU threshold from the server (--gpu-threshold)`
+          : `tenant ${id}: GPU threshold ${spins} spins`,
+      );
     }
     case 'delete': {
       const id = checkId(args[0], 'tenant ID');
@@ -258,12 +292,15 @@ export function runAdmin(
     const [group, action, ...args] = parsed.positionals;
     if (group === undefined) throw new UsageError('no command given');
     const command = `${group} ${action ?? ''}`.trim();
-    const allowed = COMMAND_OPTIONS[command];
+    const grouped = GROUP_COMMANDS[command];
+    const allowed = grouped?.options ?? COMMAND_OPTIONS[command];
     if (!allowed) throw new UsageError(`unknown command "${command}"`);
-    const maxArgs = ['tenant create', 'tenant delete', 'token revoke'].includes(command) ? 1 : 0;
+    const maxArgs =
+      grouped?.maxArgs ??
+      (['tenant create', 'tenant delete', 'tenant set', 'token revoke'].includes(command) ? 1 : 0);
     if (args.length > maxArgs) throw new UsageError(`unexpected argument "${args[maxArgs]}"`);
     for (const key of Object.keys(values) as (keyof Values)[]) {
-      if (key !== 'data' && !allowed.includes(key)) {
+      if (key !== 'data' && !(allowed as readonly string[]).includes(key)) {
         throw new UsageError(`--${key} does not go with "${command}"`);
       }
     }
@@ -271,7 +308,8 @@ export function runAdmin(
     db = openTenantDatabase(dataDir);
     // The data directory's first use, by the server or here, seeds the demo tenants.
     seedTenantsOnce(db, demoTenants(dataDir));
-    if (group === 'tenant') tenantCommand(db, action!, args, values, io);
+    if (grouped) grouped.run(db, args, values, io);
+    else if (group === 'tenant') tenantCommand(db, action!, args, values, io);
     else tokenCommand(db, action!, args, values, io);
     return 0;
   } catch (error) {

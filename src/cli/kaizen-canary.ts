@@ -12,6 +12,7 @@ import { isTenantId } from '../core/tenant-id';
 import type { TicketRecord } from '../server/incidents/types';
 import { consoleUrlFromEnv, targetsFromConfig } from '../server/notify/config';
 import { createOutbox, type OutboxEntry } from '../server/notify/outbox';
+import { observerEnabled } from '../server/notify/observer';
 import { createDeliveryWorker, type DeliveryOutcome } from '../server/notify/worker';
 import { openDatabase, type Db } from '../server/storage/database';
 import {
@@ -99,6 +100,13 @@ export async function canaryCommand(ctx: CommandContext, args: CanaryArgs): Prom
     const { store } = kaizen;
 
     const outbox = createOutbox({ db });
+    // Observer mode would hold the canary's page, and the canary exists to see one delivered.
+    if (!args.dryRun && observerEnabled(db)) {
+      throw new CommandError(
+        'observer mode is on, so the page would be held, not sent: run with --dry-run, or ' +
+          'switch it off first ("npm run admin -- observer off")',
+      );
+    }
     const pager = createPager({
       store,
       outbox,

@@ -35,9 +35,11 @@ export async function deliverCommand(ctx: CommandContext): Promise<void> {
     const report = await worker.drain({ timeoutMs: DELIVERY_TIMEOUT_MS });
     const count = (result: string) => report.outcomes.filter((o) => o.result === result).length;
     const unconfigured = outbox.pendingCount() - report.pending;
+    const held = outbox.list({ status: 'held' }).length;
     ctx.io.out(
       `delivered ${count('sent')}, failed ${count('failed')}, still pending ${report.pending}` +
-        (unconfigured > 0 ? ` (and ${unconfigured} for channels not configured here)` : ''),
+        (unconfigured > 0 ? ` (and ${unconfigured} for channels not configured here)` : '') +
+        (held > 0 ? `; ${held} held by observer mode ("npm run admin -- notifications list")` : ''),
     );
     if (count('failed') > 0 || report.pending > 0) {
       throw new CommandError(

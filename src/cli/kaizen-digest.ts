@@ -7,6 +7,12 @@ import { digestSlackMessage } from '../server/incidents/digest-slack';
 import { isTenantId } from '../core/tenant-id';
 import { createTicketStore } from '../server/incidents/store';
 import { formatDuration } from '../server/incidents/digest';
+import {
+  applyNoiseFilter,
+  NoiseFilterError,
+  noiseFilterFrom,
+  type NoiseFilter,
+} from '../server/incidents/digest-filter';
 import { consoleUrlFromEnv, targetsFromConfig } from '../server/notify/config';
 import { createOutbox } from '../server/notify/outbox';
 import { createDeliveryWorker } from '../server/notify/worker';
@@ -29,6 +35,8 @@ export interface DigestArgs {
   since?: string;
   dryRun: boolean;
   force: boolean;
+  minSeverity?: string;
+  minCount?: string;
 }
 
 function summary(digest: Digest): string {
@@ -55,6 +63,13 @@ export async function digestCommand(ctx: CommandContext, args: DigestArgs): Prom
       `--since must be a count and a unit m, h or d, from 1m to 366d (like 24h or 7d), got "${window.slice(0, 20)}"`,
     );
   }
+  let filter: NoiseFilter;
+  try {
+    filter = noiseFilterFrom(args, ctx.env);
+  } catch (error) {
+    if (error instanceof NoiseFilterError) throw new UsageError(error.message);
+    throw error;
+  }
   // Before anything is read or written: a run that cannot send stops here.
   const consoleUrl = consoleUrlFromEnv(ctx.env);
   const config = args.dryRun
@@ -68,6 +83,14 @@ export async function digestCommand(ctx: CommandContext, args: DigestArgs): Prom
     const digest = buildDigest(store, { tenant, window, windowMs, nowMs: ctx.now() });
     if (digest.tickets === 0 && !args.force) {
       ctx.io.out(SUPPRESSED);
+      return;
+    }
+    const verdict = applyNoiseFilter(digest, filter);
+    if (!verdict.send && !args.force) {
+      ctx.io.out(
+        `${digest.tickets} tickets, ${verdict.counted} of them ${filter.minSeverity} or worse ` +
+          `(the noise filter needs ${filter.minCount}) – digest suppressed`,
+      );
       return;
     }
     const message = digestSlackMessage(digest, { consoleUrl });
@@ -96,6 +119,13 @@ export async function digestCommand(ctx: CommandContext, args: DigestArgs): Prom
     });
     await worker.drain({ timeoutMs: DELIVERY_TIMEOUT_MS });
     const after = outbox.get('slack', dedupKey)!;
+    if (after.status === 'held') {
+      ctx.io.out(
+        `digest ${dedupKey} held: observer mode is on, nothing sent ` +
+          `("npm run admin -- notifications release ${after.id}" sends it)`,
+      );
+      return;
+    }
     if (after.status === 'sent') {
       ctx.io.out(`digest sent to Slack: ${summary(digest)} (dedup_key ${dedupKey})`);
       return;

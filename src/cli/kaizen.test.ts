@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTicketStore } from '../server/incidents/store';
 import { createOutbox } from '../server/notify/outbox';
+import { setObserver } from '../server/notify/observer';
 import {
   closedPortUrl,
   PAGERDUTY_ACCEPTED,
@@ -132,6 +133,75 @@ describe('kaizen digest', () => {
     expect(slack.requests).toHaveLength(1);
   });
 
+  it('the noise filter suppresses a quiet day of low severities, never a critical ticket', async () => {
+    const dir = dataDir();
+    const db = openDatabase(dir);
+    const store = createTicketStore({ db, now: () => Date.now() - H });
+    const open = (fingerprint: string, severity: 'critical' | 'warning' | 'info') =>
+      store.openOrDedup({
+        tenantId: 'demo',
+        visibility: 'public',
+        title: fingerprint,
+        severity,
+        source: 'manual',
+        fingerprint,
+        actor: 'ana',
+      });
+    open('manual:a', 'warning');
+    open('manual:b', 'info');
+    const slack = await receiver([SLACK_OK]);
+    // Default thresholds: any ticket sends.
+    expect((await kaizen(['digest', '--dry-run', '--data', dir])).stdout).toMatch(/^\{/);
+    const filtered = await kaizen(
+      ['digest', '--min-severity', 'warning', '--min-count', '2', '--data', dir],
+      { SLACK_WEBHOOK_URL: slack.url },
+    );
+    expect(filtered).toEqual({
+      code: 0,
+      stdout:
+        '2 tickets, 1 of them warning or worse (the noise filter needs 2) – digest suppressed',
+      stderr: '',
+    });
+    // The same thresholds from the environment; --force still sends.
+    const env = {
+      SLACK_WEBHOOK_URL: slack.url,
+      KAIZEN_DIGEST_MIN_SEVERITY: 'error',
+      KAIZEN_DIGEST_MIN_COUNT: '1',
+    };
+    expect((await kaizen(['digest', '--dry-run', '--data', dir], env)).stdout).toMatch(
+      /0 of them error or worse/,
+    );
+    expect(slack.requests).toHaveLength(0);
+    const forced = await kaizen(['digest', '--force', '--data', dir], env);
+    expect(forced.stdout).toMatch(/^digest sent to Slack: 2 opened/);
+    expect(slack.requests).toHaveLength(1);
+    // A critical ticket goes through whatever the thresholds say.
+    open('manual:c', 'critical');
+    const critical = await kaizen(
+      ['digest', '--dry-run', '--min-count', '50', '--min-severity', 'critical', '--data', dir],
+      env,
+    );
+    expect(JSON.parse(critical.stdout)).toMatchObject({
+      text: expect.stringContaining('3 opened'),
+    });
+    db.close();
+  });
+
+  it('in observer mode a digest is held, not sent, and says how to release it', async () => {
+    const dir = dataDir();
+    seedTickets(dir);
+    const db = openDatabase(dir);
+    setObserver(db, { enabled: true, by: 'ana' });
+    db.close();
+    const slack = await receiver([SLACK_OK]);
+    const held = await kaizen(['digest', '--data', dir], { SLACK_WEBHOOK_URL: slack.url });
+    expect(held.code).toBe(0);
+    expect(held.stdout).toMatch(
+      /^digest kaizen-digest\/all\/24h\/[\d-]+ held: observer mode is on, nothing sent \("npm run admin -- notifications release \d+" sends it\)$/,
+    );
+    expect(slack.requests).toHaveLength(0);
+  });
+
   it('--tenant and --since narrow the digest; --force sends an empty one', async () => {
     const dir = dataDir();
     seedTickets(dir);
@@ -212,6 +282,16 @@ describe('kaizen digest', () => {
     { args: [], env: {}, message: 'no command given' },
     { args: ['page'], env: {}, message: 'unknown command "page"' },
     { args: ['digest', '--bogus'], env: {}, message: "Unknown option '--bogus'" },
+    {
+      args: ['digest', '--dry-run', '--min-severity', 'loud'],
+      env: {},
+      message: '--min-severity must be one of critical, error, warning, info, got "loud"',
+    },
+    {
+      args: ['digest', '--dry-run'],
+      env: { KAIZEN_DIGEST_MIN_COUNT: '0' },
+      message: 'KAIZEN_DIGEST_MIN_COUNT must be a whole number from 1 to 10000, got "0"',
+    },
   ])('stops with exit code 2 and nothing written for $args', async ({ args, env, message }) => {
     const dir = dataDir();
     const result = await kaizen([...args, '--data', dir], env);

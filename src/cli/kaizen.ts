@@ -12,16 +12,23 @@ import { StorageError } from '../server/storage/database';
 import { canaryCommand } from './kaizen-canary';
 import { CommandError, UsageError, type CommandContext, type KaizenIo } from './kaizen-common';
 import { deliverCommand } from './kaizen-deliver';
+import { dashboardDiffCommand } from './kaizen-dashboard-diff';
+import { alertOverlapCommand } from './kaizen-alert-overlap';
+import { baselineCommand } from './kaizen-baseline';
+import { clientReportsCommand } from './kaizen-client-reports';
 import { digestCommand } from './kaizen-digest';
 
 export const USAGE = `Usage: npm run kaizen -- COMMAND [options]
 
 Commands:
-  digest [--tenant T] [--since 24h] [--dry-run] [--force]
+  digest [--tenant T] [--since 24h] [--dry-run] [--force] [--min-severity S] [--min-count N]
         The digest of Kaizen tickets to Slack: opened and resolved in the window, still open,
         MTTR with its count, worst offenders. An empty window prints
         "0 tickets – digest suppressed" and sends nothing, unless --force. --dry-run prints
         the Slack message as JSON and sends nothing. One digest per scope, window and UTC day.
+        Noise filter: fewer than --min-count tickets of --min-severity or worse suppress it
+        (env KAIZEN_DIGEST_MIN_COUNT, KAIZEN_DIGEST_MIN_SEVERITY; default 1, info); a critical
+        ticket always sends it.
   simulate-canary [--duration 3h] [--page-after 2h] [--tenant canary] [--dry-run]
         A canary stream stalls on a virtual clock through the real detector, tickets and pager:
         a ticket opens, PagerDuty is paged when it has been open --page-after, the canary
@@ -29,12 +36,27 @@ Commands:
         --dry-run keeps nothing and sends nothing.
   deliver
         Sends what the notification outbox still holds, to every configured channel.
+  baseline create --name NAME [--since 24h] [--dashboard FILE]
+        An immutable, content-hashed snapshot in DATA/baselines/NAME.json: MTTR by severity,
+        alarm volume per rule and per day, bytes saved, latency p95 per tenant, and the Grafana
+        dashboard as shipped. A name is never reused. "baseline list" lists them.
+  alert-overlap [--rules FILE]... [--threshold 0.9] [--since 30d]
+        Markdown report of alert rules that look alike: every pair compared on its PromQL
+        expression (as Prometheus parses it), labels, for: and, from the tickets of the last
+        --since, how often they fired together. Needs the prometheus binary (PROMETHEUS_BIN).
+  client-reports [--kind K] [--tenant T] [--since 24h] [--limit 50] [--json]
+        The browsers' reports (exceptions, WebGL context loss, renderer fallbacks, console
+        errors and warnings), newest first, with counts per kind.
+  dashboard-diff OLD.json NEW.json
+        Markdown review of a Grafana dashboard change: panels added, removed, moved, and
+        changed queries, thresholds, units and links, before and after side by side.
 
 Options:
   --data DIR    state directory (env DATA_DIR, default ./data): tickets, outbox, notify.json
   --help        show this text
 
-Environment: SLACK_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY, PAGERDUTY_EVENTS_URL,
+Environment: PROMETHEUS_BIN, SLACK_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY, PAGERDUTY_EVENTS_URL,
+  KAIZEN_DIGEST_MIN_SEVERITY, KAIZEN_DIGEST_MIN_COUNT,
   NOTIFY_MAX_ATTEMPTS, NOTIFY_BACKOFF_MS, NOTIFY_MAX_BACKOFF_MS, NOTIFY_TIMEOUT_MS, CONSOLE_URL.`;
 
 const OPTIONS = {
@@ -46,17 +68,38 @@ const OPTIONS = {
   force: { type: 'boolean' },
   duration: { type: 'string' },
   'page-after': { type: 'string' },
+  'min-severity': { type: 'string' },
+  'min-count': { type: 'string' },
+  rules: { type: 'string', multiple: true },
+  threshold: { type: 'string' },
+  name: { type: 'string' },
+  dashboard: { type: 'string' },
+  json: { type: 'boolean' },
+  kind: { type: 'string' },
+  limit: { type: 'string' },
 } as const;
 
 type Values = {
-  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string;
+  [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof OPTIONS)[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
 };
 
 const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
-  digest: ['tenant', 'since', 'dry-run', 'force'],
+  digest: ['tenant', 'since', 'dry-run', 'force', 'min-severity', 'min-count'],
   'simulate-canary': ['duration', 'page-after', 'tenant', 'dry-run'],
   deliver: [],
+  'dashboard-diff': [],
+  'alert-overlap': ['rules', 'threshold', 'since'],
+  baseline: ['name', 'since', 'dashboard', 'json'],
+  'client-reports': ['kind', 'tenant', 'since', 'limit', 'json'],
 };
+
+/** Commands that take files after their name. */
+const FILE_ARGUMENTS: Record<string, number> = { 'dashboard-diff': 2, baseline: 1 };
+const COMMANDS = Object.keys(COMMAND_OPTIONS).join(', ');
 
 export async function runKaizen(
   argv: readonly string[],
@@ -82,15 +125,12 @@ export async function runKaizen(
       io.out(USAGE);
       return 0;
     }
-    const [name, extra] = parsed.positionals;
-    if (name === undefined)
-      throw new UsageError('no command given (digest, simulate-canary, deliver)');
+    const [name, ...rest] = parsed.positionals;
+    if (name === undefined) throw new UsageError(`no command given (${COMMANDS})`);
     const allowed = COMMAND_OPTIONS[name];
-    if (!allowed)
-      throw new UsageError(
-        `unknown command "${name.slice(0, 40)}" (digest, simulate-canary, deliver)`,
-      );
+    if (!allowed) throw new UsageError(`unknown command "${name.slice(0, 40)}" (${COMMANDS})`);
     command = name;
+    const extra = rest[FILE_ARGUMENTS[name] ?? 0];
     if (extra !== undefined) throw new UsageError(`unexpected argument "${extra.slice(0, 40)}"`);
     for (const key of Object.keys(values) as (keyof Values)[]) {
       if (key !== 'data' && !allowed.includes(key)) {
@@ -109,6 +149,8 @@ export async function runKaizen(
         since: values.since,
         dryRun: values['dry-run'] === true,
         force: values.force === true,
+        minSeverity: values['min-severity'],
+        minCount: values['min-count'],
       });
     } else if (name === 'simulate-canary') {
       await canaryCommand(ctx, {
@@ -117,6 +159,30 @@ export async function runKaizen(
         tenant: values.tenant,
         dryRun: values['dry-run'] === true,
       });
+    } else if (name === 'client-reports') {
+      clientReportsCommand(ctx, {
+        kind: values.kind,
+        tenant: values.tenant,
+        since: values.since,
+        limit: values.limit,
+        json: values.json === true,
+      });
+    } else if (name === 'baseline') {
+      baselineCommand(ctx, {
+        action: rest[0],
+        name: values.name,
+        since: values.since,
+        dashboard: values.dashboard,
+        json: values.json === true,
+      });
+    } else if (name === 'alert-overlap') {
+      await alertOverlapCommand(ctx, {
+        rules: values.rules ?? [],
+        threshold: values.threshold,
+        since: values.since,
+      });
+    } else if (name === 'dashboard-diff') {
+      dashboardDiffCommand(ctx, rest);
     } else {
       await deliverCommand(ctx);
     }

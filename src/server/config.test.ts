@@ -15,6 +15,15 @@ describe('parseServerConfig', () => {
     });
   });
 
+  it('switches observer mode on with --observer or OBSERVER=1, and refuses other values', () => {
+    expect(parseServerConfig([], {})).toMatchObject({ observer: false });
+    expect(parseServerConfig(['--observer'], {})).toMatchObject({ observer: true });
+    expect(parseServerConfig([], { OBSERVER: '1' })).toMatchObject({ observer: true });
+    expect(() => parseServerConfig([], { OBSERVER: 'yes' })).toThrow(
+      'OBSERVER must be 1, true, 0 or false, got "yes"',
+    );
+  });
+
   it('reads the environment, and flags win over it', () => {
     const env = {
       PORT: '9000',

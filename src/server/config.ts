@@ -21,6 +21,10 @@ export interface ServerConfig {
   staticDir: string;
   /** Bytes a client may have queued in its socket before frames are skipped for it. */
   clientBufferBudgetBytes: number;
+  /** Switch observer mode on at start (it is stored: it stays on until switched off). */
+  observer: boolean;
+  /** Spins below which the app draws on the CPU canvas, for tenants without their own. */
+  gpuThreshold: number;
 }
 
 export class ConfigError extends Error {
@@ -37,6 +41,10 @@ export const USAGE = `Usage: npm start -- [options]
   --data DIR          state directory: console.db, generated traces (env DATA_DIR, default ./data)
   --tenants FILE      JSON file declaring the tenants instead of the demo seed (env TENANTS)
   --embed-origins L   comma-separated origins allowed to embed the app (env EMBED_ORIGINS)
+  --gpu-threshold N   spins below which the app draws on the CPU canvas, for tenants without
+                      their own (env GPU_THRESHOLD, default 5000)
+  --observer          observer mode from the start: tickets as usual, pages and digests held
+                      (env OBSERVER=1; stays on until "npm run admin -- observer off")
   --help              show this help`;
 
 function parsePort(value: string, source: string): number {
@@ -65,6 +73,24 @@ function parseOrigins(value: string, source: string): string[] {
   return origins.map((o) => new URL(o).origin);
 }
 
+export const DEFAULT_GPU_THRESHOLD = 5000;
+
+function parseGpuThreshold(value: string | undefined, source: string): number {
+  if (value === undefined || value === '') return DEFAULT_GPU_THRESHOLD;
+  if (!/^\d{1,8}$/.test(value) || Number(value) > 16_777_216) {
+    throw new ConfigError(
+      `${source} must be a number of spins 0-16777216, got "${value.slice(0, 20)}"`,
+    );
+  }
+  return Number(value);
+}
+
+function parseFlagEnv(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
+  if (value === '1' || value === 'true') return true;
+  throw new ConfigError(`${name} must be 1, true, 0 or false, got "${value.slice(0, 20)}"`);
+}
+
 export function parseServerConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -80,6 +106,8 @@ export function parseServerConfig(
         data: { type: 'string' },
         tenants: { type: 'string' },
         'embed-origins': { type: 'string' },
+        observer: { type: 'boolean' },
+        'gpu-threshold': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -118,5 +146,10 @@ export function parseServerConfig(
     embedOrigins,
     staticDir: path.resolve('dist'),
     clientBufferBudgetBytes: 256 * 1024,
+    observer: v.observer === true || parseFlagEnv(env.OBSERVER, 'OBSERVER'),
+    gpuThreshold: parseGpuThreshold(
+      v['gpu-threshold'] ?? env.GPU_THRESHOLD,
+      v['gpu-threshold'] !== undefined ? '--gpu-threshold' : 'GPU_THRESHOLD',
+    ),
   };
 }

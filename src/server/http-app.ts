@@ -16,6 +16,9 @@ import {
 } from '../core/wire/envelope';
 import { registerBandwidthRoutes } from './bandwidth-routes';
 import { registerLatencyRoutes } from './latency-routes';
+import { adminGuard } from './admin-guard';
+import { HttpError } from './incidents/routes/http-error';
+import { registerOpsRoutes, type OpsDependencies } from './ops/plugin';
 import type { Kaizen } from './incidents/kaizen';
 import { registerKaizenRoutes } from './incidents/routes/plugin';
 import { scopeFromAccess } from './incidents/routes/scope';
@@ -40,6 +43,8 @@ export interface HttpAppOptions {
   log: (line: string) => void;
   /** Tickets, MTTR and the Alertmanager receiver under /api. */
   kaizen?: Kaizen;
+  /** The launch tooling under /api: observer mode, gates, baselines, browser reports. */
+  ops?: OpsDependencies;
 }
 
 /** A live stream connection: its tenant comes from the URL, its token from the upgrade. */
@@ -180,7 +185,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     return reply.type(metrics.registry.contentType).send(body);
   });
 
-  registerTenantRoutes(fastify, { access, directory, registry, metrics });
+  registerTenantRoutes(fastify, {
+    access,
+    directory,
+    registry,
+    metrics,
+    gpuThreshold: config.gpuThreshold,
+  });
   registerBandwidthRoutes(fastify, {
     metrics,
     hasTenant: (tenant) => access.hasTenant(tenant),
@@ -190,6 +201,17 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     registerKaizenRoutes(fastify, {
       kaizen: options.kaizen,
       resolveScope: scopeFromAccess(access),
+    });
+  }
+  if (options.ops) {
+    registerOpsRoutes(fastify, {
+      ...options.ops,
+      requireAdmin: adminGuard(access, directory),
+      visibleTenants: (request) => {
+        const principal = access.resolvePrincipal(request.headers.authorization);
+        if ('denied' in principal) throw new HttpError(401, principal.message);
+        return principal.tenants;
+      },
     });
   }
   registerLatencyRoutes(fastify, {

@@ -19,6 +19,12 @@ import { tapFramesForDetector } from './incidents/frame-tap';
 import { registerKaizenMetrics } from './incidents/metrics';
 import { startKaizenNotifications, type KaizenNotifications } from './incidents/notifications';
 import { NotifyConfigError } from './notify/config';
+import { observerStatus, setObserver } from './notify/observer';
+import { AlarmBandError, alarmBandFromEnv, baselineBand } from './gates/band';
+import type { AlarmBand } from './gates/evaluate';
+import { createGates, registerGateMetrics } from './gates/service';
+import { createHistoryRecorder } from './baselines/stream-history';
+import { createClientReports } from './client-reports/service';
 import { TenantSpecError } from './tenants/tenant-spec';
 import { TraceError } from '../core/trace';
 
@@ -82,6 +88,7 @@ async function main(): Promise<void> {
           visibility: tenant.visibility,
         }),
       onFanOut: (tenantId, fanOutMs) => metrics.forTenant(tenantId).observeFanOut(fanOutMs),
+      onEncode: (tenantId, encodeMs) => metrics.forTenant(tenantId).observeEncode(encodeMs),
     });
   } catch (error) {
     if (error instanceof TenantSpecError || error instanceof TenancyError) fail(error.message, 2);
@@ -121,7 +128,60 @@ async function main(): Promise<void> {
   metrics.onLatencySamples((tenantId, samplesMs) => {
     for (const ms of samplesMs) kaizen.detector.observeLatency(tenantId, Math.max(0, ms));
   });
-  const app = createHttpApp({ config, tenancy: opened, metrics, kaizen, log });
+  if (config.observer && setObserver(kaizenDb, { enabled: true, by: 'server --observer' })) {
+    log('[notify] observer mode switched on by --observer');
+  }
+  const observer = observerStatus(kaizenDb);
+  if (observer.enabled) {
+    log(
+      `[notify] observer mode is on: tickets as usual, pages and digests held ` +
+        `(${observer.heldNotifications} held; "npm run admin -- observer off" ends it)`,
+    );
+  }
+  let alarmBand: AlarmBand | null;
+  try {
+    alarmBand = alarmBandFromEnv(process.env.KAIZEN_ALARM_BAND);
+  } catch (error) {
+    if (error instanceof AlarmBandError) fail(error.message, 2);
+    throw error;
+  }
+  const gates = createGates({
+    db: kaizenDb,
+    metrics,
+    tenants: () => [...opened.directory.tenants.keys()],
+    clients: () => opened.registry.status().reduce((n, s) => n + s.subscribers, 0),
+    alarmBand: () => alarmBand ?? baselineBand(config.dataDir),
+    tickets: {
+      store: kaizen.store,
+      tenant: opened.defaultTenant,
+      visibility: kaizen.visibilityOf(opened.defaultTenant),
+    },
+    log,
+  });
+  registerGateMetrics(metrics.registry, kaizenDb);
+  gates.start();
+  // Bytes and latencies minute by minute, for baselines and their comparison.
+  const history = createHistoryRecorder(
+    kaizenDb,
+    metrics,
+    () => [...opened.directory.tenants.keys()],
+    log,
+  );
+  history.start();
+  const app = createHttpApp({
+    config,
+    tenancy: opened,
+    metrics,
+    kaizen,
+    log,
+    ops: {
+      db: kaizenDb,
+      wakeDelivery: () => notifications.worker.wake(),
+      gates,
+      dataDir: config.dataDir,
+      clientReports: createClientReports(kaizenDb, metrics.registry),
+    },
+  });
   kaizen.start();
   let address: string;
   try {
@@ -152,6 +212,8 @@ async function main(): Promise<void> {
     log(`[server] ${signal}: shutting down`);
     // Before the streams stop, or their stopping would auto-resolve open tickets.
     kaizen.close();
+    gates.stop();
+    history.stop();
     await app.close();
     await notifications.stop();
     opened.close();

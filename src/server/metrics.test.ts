@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { writePatternTrace } from '../testing/pattern-trace';
+import { tempDir } from '../testing/temp-dir';
+import { startTestServer } from '../testing/test-server';
 import { createServerMetrics } from './metrics';
 
 /** The value of one series in the Prometheus text output, or undefined when absent. */
@@ -57,5 +61,31 @@ describe('server metrics', () => {
     expect(text).toMatch(/^ws_fanout_seconds_count\{tenant_id="demo"\} 3$/m);
     expect(text).toMatch(/^ws_fanout_seconds_bucket\{le="0.001",tenant_id="demo"\} 2$/m);
     expect(text).toMatch(/^ws_fanout_seconds_bucket\{le="0.005",tenant_id="demo"\} 3$/m);
+  });
+
+  it('times each encode in a histogram per tenant and sums the process totals', async () => {
+    const metrics = createServerMetrics();
+    metrics.forTenant('demo').observeEncode(0.3);
+    metrics.forTenant('live').observeEncode(3);
+    metrics.forTenant('live').frameSent(1000, 5000);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^codec_encode_cpu_seconds_count\{tenant_id="live"\} 1$/m);
+    expect(text).toMatch(/^codec_encode_cpu_seconds_bucket\{le="0.0005",tenant_id="demo"\} 1$/m);
+    expect(metrics.processTotals()).toEqual({ bytesSent: 1000, encodes: 2, encodeCpuMs: 3.3 });
+  });
+
+  it("hears the encodes of a real server's replay stream", async () => {
+    const trace = path.join(tempDir('encode'), 'pattern.bin');
+    await writePatternTrace(trace, 16, 8, 30);
+    const server = await startTestServer(trace);
+    try {
+      await vi.waitFor(() => expect(server.metrics.processTotals().encodes).toBeGreaterThan(3), {
+        timeout: 10_000,
+      });
+      const text = await server.metrics.registry.metrics();
+      expect(text).toMatch(/^codec_encode_cpu_seconds_count\{tenant_id="demo"\} [1-9]/m);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -38,6 +38,15 @@ export interface StreamMetrics {
   resync(): void;
   /** One frame's fan-out: from its production to its last client write, in ms. */
   observeFanOut(fanOutMs: number): void;
+  /** One frame's encode (every form it went out in), in ms of its thread's time. */
+  observeEncode(encodeMs: number): void;
+}
+
+/** The process's sums over every tenant, since it started: what the decision gates sample. */
+export interface ProcessTotals {
+  bytesSent: number;
+  encodes: number;
+  encodeCpuMs: number;
 }
 
 export interface ServerMetrics {
@@ -52,6 +61,7 @@ export interface ServerMetrics {
   /** Called with every latency report (ms) of a tenant's clients, for the detector. */
   onLatencySamples(listener: (tenantId: string, samplesMs: readonly number[]) => void): void;
   protocolError(reason: string): void;
+  processTotals(): ProcessTotals;
 }
 
 /** Ten minutes of one-second bandwidth samples per tenant. */
@@ -135,6 +145,16 @@ export function createServerMetrics(): ServerMetrics {
     ],
     registers: [registry],
   });
+  // The codec's cost per frame, where it runs (the event loop for replays and replay cursors, the
+  // simulator's thread for live tenants): the wire-format gate's "encode CPU > 50 % of a core".
+  const encode = new Histogram({
+    name: 'codec_encode_cpu_seconds',
+    help: "Time one frame's encode takes on its thread (every form it is sent in), per tenant",
+    labelNames,
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064],
+    registers: [registry],
+  });
+  const codec = { encodes: 0, encodeCpuMs: 0 };
   const protocolErrors = new Counter({
     name: 'ws_protocol_errors_total',
     help: 'Client connections closed for a protocol error',
@@ -186,6 +206,7 @@ export function createServerMetrics(): ServerMetrics {
         const c = clients.labels(tenantId);
         const latencyChild = latency.labels(tenantId);
         const fanOutChild = fanOut.labels(tenantId);
+        const encodeChild = encode.labels(tenantId);
         const totals: BandwidthTotals = {
           framesSent: 0,
           bytesSent: 0,
@@ -223,6 +244,12 @@ export function createServerMetrics(): ServerMetrics {
             totals.resyncs += 1;
           },
           observeFanOut: (fanOutMs) => fanOutChild.observe(Math.max(0, fanOutMs) / 1000),
+          observeEncode: (encodeMs) => {
+            const ms = Math.max(0, encodeMs);
+            encodeChild.observe(ms / 1000);
+            codec.encodes += 1;
+            codec.encodeCpuMs += ms;
+          },
         };
         perTenant.set(tenantId, m);
       }
@@ -230,6 +257,11 @@ export function createServerMetrics(): ServerMetrics {
     },
     protocolError(reason) {
       protocolErrors.labels(reason).inc();
+    },
+    processTotals() {
+      let bytesSent = 0;
+      for (const m of perTenant.values()) bytesSent += m.totals.bytesSent;
+      return { bytesSent, ...codec };
     },
   };
 }

@@ -5,7 +5,15 @@ import path from 'node:path';
 import { parseServerConfig, type ServerConfig } from '../server/config';
 import { createHttpApp, type HttpApp } from '../server/http-app';
 import { createServerMetrics, type ServerMetrics } from '../server/metrics';
-import type { Db } from '../server/storage/database';
+import type { OpsDependencies } from '../server/ops/plugin';
+import { createClientReports } from '../server/client-reports/service';
+import {
+  createGates,
+  registerGateMetrics,
+  type Gates,
+  type GatesOptions,
+} from '../server/gates/service';
+import { openDatabase, type Db } from '../server/storage/database';
 import type { StreamBus } from '../server/stream/bus';
 import { openTenancy, type Tenancy } from '../server/tenants/runtime';
 import { openTenantDatabase } from '../server/tenants/schema';
@@ -24,6 +32,8 @@ export interface TestServer {
   tenancy: Tenancy;
   dataDir: string;
   logs: string[];
+  /** The decision gates, with `ops`. */
+  gates?: Gates;
   /** Issues a token from another connection, as the admin CLI does, and reloads at once. */
   issueToken(tenants: string[], name?: string): IssuedToken;
   /** Revokes from another connection; the server notices at its next poll, as in production. */
@@ -40,6 +50,10 @@ export interface TenantServerOptions {
   pollIntervalMs?: number;
   idleStopMs?: number;
   config?: Partial<ServerConfig>;
+  /** Serve the launch tooling's routes (observer, gates, baselines, browser reports) too. */
+  ops?: Partial<OpsDependencies>;
+  /** Overrides of the decision gates' options (with `ops`). */
+  gates?: Partial<GatesOptions>;
 }
 
 /** A real server (tenancy in a temporary data directory, HTTP, WebSocket) on a random port. */
@@ -69,8 +83,41 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     pollIntervalMs: options.pollIntervalMs,
     idleStopMs: options.idleStopMs,
     onFanOut: (tenantId, fanOutMs) => metrics.forTenant(tenantId).observeFanOut(fanOutMs),
+    onEncode: (tenantId, encodeMs) => metrics.forTenant(tenantId).observeEncode(encodeMs),
   });
-  const app = createHttpApp({ config, tenancy, metrics, log });
+  // The launch tooling writes the console database through a connection of its own, as main.ts's.
+  const opsDb = options.ops ? openDatabase(dataDir) : null;
+  // The decision gates as main.ts makes them, stepped by the test (sample()) instead of a timer.
+  const gates = opsDb
+    ? createGates({
+        db: opsDb,
+        metrics,
+        tenants: () => [...tenancy.directory.tenants.keys()],
+        clients: () => tenancy.registry.status().reduce((n, s) => n + s.subscribers, 0),
+        alarmBand: () => null,
+        ...options.gates,
+      })
+    : undefined;
+  if (opsDb) registerGateMetrics(metrics.registry, opsDb);
+  const app = createHttpApp({
+    config,
+    tenancy,
+    metrics,
+    log,
+    ...(opsDb
+      ? {
+          ops: {
+            db: opsDb,
+            wakeDelivery: () => {},
+            gates,
+            dataDir,
+            clientReports:
+              options.ops?.clientReports ?? createClientReports(opsDb, metrics.registry),
+            ...options.ops,
+          },
+        }
+      : {}),
+  });
   const address = await app.listen();
   const withCliDb = <T>(work: (db: Db) => T): T => {
     const db = openTenantDatabase(dataDir);
@@ -94,6 +141,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     tenancy,
     dataDir,
     logs,
+    gates,
     issueToken(tenants, name = 'test') {
       const issued = withCliDb((db) => issueToken(db, { name, tenants }));
       tenancy.directory.poll();
@@ -105,6 +153,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     async close() {
       await app.close();
       tenancy.close();
+      opsDb?.close();
     },
   };
 }
@@ -113,6 +162,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
 export async function startTestServer(
   tracePath: string,
   overrides: Partial<ServerConfig> = {},
+  options: Omit<TenantServerOptions, 'demoTrace' | 'config'> = {},
 ): Promise<TestServer> {
-  return startTenantServer({ demoTrace: tracePath, config: overrides });
+  return startTenantServer({ ...options, demoTrace: tracePath, config: overrides });
 }

@@ -8,6 +8,10 @@ export interface TenantSummary {
   height: number;
   source: 'replay' | 'live';
   sloMs: number;
+  /** Spins below which the app draws on the CPU canvas: the tenant's own, else the server's. */
+  gpuThreshold: number;
+  /** Which applied: `tenant` (its setting) or `server` (--gpu-threshold, default 5000). */
+  gpuThresholdSource: 'tenant' | 'server';
 }
 
 /** GET /api/tenants: the tenants the caller may see. */

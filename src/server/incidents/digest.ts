@@ -32,6 +32,8 @@ export interface Digest {
   stillOpen: number;
   /** Tickets the digest is about: opened or resolved in the window, or still open. */
   tickets: number;
+  /** Those tickets per severity (for the noise filter, digest-filter.ts). */
+  bySeverity: Record<Severity, number>;
   mttr: { all: ResolutionStats; severities: { severity: Severity; stats: ResolutionStats }[] };
   offenders: Offender[];
   /** Still-open tickets, oldest first, at most `listOpen`. */
@@ -130,6 +132,9 @@ export function buildDigest(store: TicketStore, options: DigestOptions): Digest 
     resolved: resolved.total,
     stillOpen: open.total,
     tickets: byId.size,
+    bySeverity: Object.fromEntries(
+      SEVERITIES.map((s) => [s, tickets.filter((t) => t.severity === s).length]),
+    ) as Record<Severity, number>,
     mttr: {
       all: statsOf(samples),
       severities: SEVERITIES.map((severity) => ({

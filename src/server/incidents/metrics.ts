@@ -109,7 +109,19 @@ export function registerKaizenMetrics(registry: Registry, kaizen: Kaizen): () =>
     registers: [registry],
   });
 
+  // Alarm volume: every opening and reopening, the roadmap's "alarm frequency" (rules.yml
+  // records it per day).
+  const opened = new Counter({
+    name: 'kaizen_tickets_opened_total',
+    help: 'Kaizen tickets opened or reopened by alerts, the detector or people',
+    labelNames: ['tenant_id', 'severity', 'source'],
+    registers: [registry],
+  });
+
   return store.onChange(({ kind, ticket }) => {
+    if (kind === 'opened' || kind === 'reopened') {
+      opened.inc({ tenant_id: ticket.tenantId, severity: ticket.severity, source: ticket.source });
+    }
     if (kind !== 'resolved' || ticket.resolvedAtMs === null) return;
     resolution.observe(
       {

@@ -1,5 +1,6 @@
 // An OpenAPI 3.1 document built from the route table the server registers, so each route's
 // parameters, bodies and responses are the schemas fastify validates and serializes with.
+import { OPS_NAMED_SCHEMAS } from '../ops/named-schemas';
 import { NAMED_SCHEMAS } from './schemas';
 
 export interface RouteSchema {
@@ -10,13 +11,18 @@ export interface RouteSchema {
 }
 
 export interface RouteSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   url: string;
   operationId: string;
   summary: string;
   description?: string;
-  /** 'scope': the console's bearer credentials; 'alertmanager': ALERTMANAGER_TOKEN if set. */
-  auth: 'scope' | 'alertmanager' | 'none';
+  /**
+   * 'scope': the console's bearer credentials; 'alertmanager': ALERTMANAGER_TOKEN if set;
+   * 'admin': an admin's token (src/server/admin-guard.ts); 'none': anyone.
+   */
+  auth: 'scope' | 'alertmanager' | 'admin' | 'none';
+  /** The document's grouping; `kaizen` unless said. */
+  tag?: string;
   schema: RouteSchema;
 }
 
@@ -28,6 +34,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'Credentials that may see the tenant but not change it',
   404: 'No such ticket or tenant among those the caller may see',
   409: 'The ticket is in a state that does not allow this',
+  429: 'Too many requests from this client: wait as Retry-After says',
   413: 'Body or text too large',
   415: 'Not JSON',
 };
@@ -38,6 +45,9 @@ function hoist(value: unknown, skip?: object): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (value !== skip) {
     for (const [name, schema] of Object.entries(NAMED_SCHEMAS)) {
+      if (value === schema) return { $ref: `#/components/schemas/${name}` };
+    }
+    for (const [name, schema] of Object.entries(OPS_NAMED_SCHEMAS)) {
       if (value === schema) return { $ref: `#/components/schemas/${name}` };
     }
   }
@@ -79,13 +89,15 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): object {
       operationId: route.operationId,
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
-      tags: ['kaizen'],
+      tags: [route.tag ?? 'kaizen'],
       security:
         route.auth === 'scope'
           ? [{ consoleToken: [] }, {}]
           : route.auth === 'alertmanager'
             ? [{ alertmanagerToken: [] }, {}]
-            : [],
+            : route.auth === 'admin'
+              ? [{ adminToken: [] }]
+              : [],
       parameters: [
         ...parameters(route.schema.params, 'path'),
         ...parameters(route.schema.querystring, 'query'),
@@ -107,19 +119,28 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): object {
       title: 'Phase console: Kaizen API',
       version: '1',
       description:
-        'Tickets that alerts open and close, and the MTTR they add up to. See docs/API.md.',
+        'Tickets that alerts open and close, the MTTR they add up to, and what the launch decides ' +
+        'with: observer mode, decision gates, baselines, browser reports. See docs/API.md.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,
     components: {
       schemas: Object.fromEntries(
-        Object.entries(NAMED_SCHEMAS).map(([name, schema]) => [name, hoist(schema, schema)]),
+        Object.entries({ ...NAMED_SCHEMAS, ...OPS_NAMED_SCHEMAS }).map(([name, schema]) => [
+          name,
+          hoist(schema, schema),
+        ]),
       ),
       securitySchemes: {
         consoleToken: {
           type: 'http',
           scheme: 'bearer',
           description: 'A console token; it decides which tenants the caller may see.',
+        },
+        adminToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An admin token: until tokens carry roles, one that grants every tenant.',
         },
         alertmanagerToken: {
           type: 'http',

@@ -3,14 +3,17 @@
 // change the notification reports (it commits with it or not at all); a delivery worker claims due
 // rows, sends them and marks them sent in a transaction after the receiver's 2xx. The same
 // dedup_key is enqueued once per channel, so retrying a whole operation does not notify twice.
+// In observer mode (observer.ts) a new row is `held`: kept, listed, and sent only once released.
 import { randomUUID } from 'node:crypto';
+import type { HeldChangeResult, HeldSelection } from '../../core/api/observer';
 import { migrate, type Db } from '../storage/database';
 import { NOTIFY_COMPONENT, NOTIFY_MIGRATIONS } from './migrations';
+import { observerEnabled } from './observer';
 
 export const CHANNELS = ['slack', 'pagerduty'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-export type OutboxStatus = 'pending' | 'sent' | 'failed';
+export type OutboxStatus = 'pending' | 'held' | 'sent' | 'failed';
 
 /** Pending notifications per channel beyond which enqueue refuses (see NotifyQueueFullError). */
 export const DEFAULT_MAX_PENDING = 10_000;
@@ -45,8 +48,9 @@ export interface EnqueueInput {
 }
 
 /**
- * `queued`: a new row. `duplicate`: the key was already pending or sent; nothing changed (the
- * first body wins). `requeued`: the key had failed for good; it is pending again with this body.
+ * `queued`: a new row. `duplicate`: the key was already pending, held or sent; nothing changed
+ * (the first body wins). `requeued`: the key had failed for good; it is pending again with this
+ * body. In observer mode a queued or requeued row is held instead of pending.
  */
 export type EnqueueResult = 'queued' | 'duplicate' | 'requeued';
 
@@ -97,6 +101,10 @@ export interface Outbox {
   nextClaimableAtMs(channels: readonly Channel[]): number | null;
   pendingCount(channels?: readonly Channel[]): number;
   list(filter?: { status?: OutboxStatus; channel?: Channel }): OutboxEntry[];
+  /** Makes held rows pending (due now), in id order; a group's order holds across a release. */
+  release(selection: HeldSelection, nowMs?: number): HeldChangeResult;
+  /** Gives held rows up for good (`failed`, with who discarded them), never sending them. */
+  discard(selection: HeldSelection, by: string, nowMs?: number): HeldChangeResult;
 }
 
 export interface OutboxOptions {
@@ -144,10 +152,11 @@ const MAX_ERROR_CHARS = 1000;
 const clipError = (text: string): string =>
   text.length <= MAX_ERROR_CHARS ? text : `${text.slice(0, MAX_ERROR_CHARS - 1)}…`;
 
-// Pending and first of its group: the only rows of a group a worker may send.
+// Pending and first of its group: the only rows of a group a worker may send. A held row earlier
+// in the group holds the rest back (a PagerDuty resolve waits for its held trigger).
 const FIRST_OF_GROUP = `o.status = 'pending'
   AND o.channel IN (SELECT value FROM json_each(@channels))
-  AND NOT EXISTS (SELECT 1 FROM notify_outbox e WHERE e.status = 'pending'
+  AND NOT EXISTS (SELECT 1 FROM notify_outbox e WHERE e.status IN ('pending', 'held')
     AND e.channel = o.channel AND e.group_key = o.group_key AND e.id < o.id)`;
 
 export function createOutbox(options: OutboxOptions): Outbox {
@@ -158,16 +167,19 @@ export function createOutbox(options: OutboxOptions): Outbox {
   const stmt = {
     byKey: db.prepare('SELECT * FROM notify_outbox WHERE channel = ? AND dedup_key = ?'),
     byId: db.prepare('SELECT * FROM notify_outbox WHERE id = ?'),
+    // Held rows count too: the bound is on what the database keeps undelivered.
     pendingOf: db
-      .prepare(`SELECT COUNT(*) FROM notify_outbox WHERE status = 'pending' AND channel = ?`)
+      .prepare(
+        `SELECT COUNT(*) FROM notify_outbox WHERE status IN ('pending', 'held') AND channel = ?`,
+      )
       .pluck(),
     insert: db.prepare(
       `INSERT INTO notify_outbox (channel, dedup_key, group_key, body, status, created_at,
          next_attempt_at)
-       VALUES (@channel, @dedupKey, @groupKey, @body, 'pending', @nowMs, @nowMs)`,
+       VALUES (@channel, @dedupKey, @groupKey, @body, @status, @nowMs, @nowMs)`,
     ),
     requeue: db.prepare(
-      `UPDATE notify_outbox SET status = 'pending', body = @body, group_key = @groupKey,
+      `UPDATE notify_outbox SET status = @status, body = @body, group_key = @groupKey,
          attempts = 0, next_attempt_at = @nowMs, lease_owner = NULL, lease_until = NULL,
          failed_at = NULL, last_http_status = NULL, last_error = NULL
        WHERE id = @id AND status = 'failed'`,
@@ -205,6 +217,15 @@ export function createOutbox(options: OutboxOptions): Outbox {
          WHERE ${FIRST_OF_GROUP}`,
       )
       .pluck(),
+    heldIds: db.prepare(`SELECT id FROM notify_outbox WHERE status = 'held' ORDER BY id`).pluck(),
+    release: db.prepare(
+      `UPDATE notify_outbox SET status = 'pending', next_attempt_at = ?
+       WHERE id = ? AND status = 'held'`,
+    ),
+    discard: db.prepare(
+      `UPDATE notify_outbox SET status = 'failed', failed_at = ?, last_error = ?
+       WHERE id = ? AND status = 'held'`,
+    ),
     pending: db
       .prepare(
         `SELECT COUNT(*) FROM notify_outbox WHERE status = 'pending'
@@ -247,8 +268,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
           return { result: 'duplicate' as const, entry: toEntry(existing) };
         }
         checkRoom(input.channel);
+        const status: OutboxStatus = observerEnabled(db) ? 'held' : 'pending';
         if (existing) {
-          stmt.requeue.run({ id: existing.id, body, groupKey, nowMs });
+          stmt.requeue.run({ id: existing.id, body, groupKey, nowMs, status });
           return { result: 'requeued' as const, entry: mustGet(existing.id) };
         }
         const info = stmt.insert.run({
@@ -257,6 +279,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
           groupKey,
           body,
           nowMs,
+          status,
         });
         return { result: 'queued' as const, entry: mustGet(Number(info.lastInsertRowid)) };
       })();
@@ -330,5 +353,29 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const sql = `SELECT * FROM notify_outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
       return (db.prepare(sql).all(...params) as Row[]).map(toEntry);
     },
+
+    release(selection, nowMs = Date.now()) {
+      return changeHeld(selection, (id) => stmt.release.run(nowMs, id).changes === 1);
+    },
+
+    discard(selection, by, nowMs = Date.now()) {
+      const why = clipError(`discarded while held (observer mode) by ${by}`);
+      return changeHeld(selection, (id) => stmt.discard.run(nowMs, why, id).changes === 1);
+    },
   };
+
+  /** Applies `change` to the selected held rows in one transaction, in id order. */
+  function changeHeld(selection: HeldSelection, change: (id: number) => boolean) {
+    return db.transaction((): HeldChangeResult => {
+      const ids =
+        'all' in selection ? (stmt.heldIds.all() as number[]) : [...new Set(selection.ids)];
+      const notHeld: number[] = [];
+      let changed = 0;
+      for (const id of ids.sort((a, b) => a - b)) {
+        if (change(id)) changed += 1;
+        else notHeld.push(id);
+      }
+      return { changed, notHeld };
+    })();
+  }
 }

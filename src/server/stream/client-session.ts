@@ -75,6 +75,7 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
     frameCount: bus.info.frameCount,
     readFrame: bus.readFrame,
     log: options.log,
+    onEncodeMs: (ms) => metrics.observeEncode(ms),
   });
 
   const behind = (): boolean => {

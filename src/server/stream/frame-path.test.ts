@@ -126,7 +126,7 @@ function liveFrames(): SourceFrame[] {
   const encoder = new FrameEncoder(WIDTH, HEIGHT);
   return frames.map((phases, k) => {
     const own = new Uint16Array(phases);
-    const { message } = liveWorkerFrame(k, PRODUCED_AT_MS, own, encoder.encode(own));
+    const { message } = liveWorkerFrame(k, PRODUCED_AT_MS, own, encoder.encode(own), 0);
     return liveSourceFrame(message, k === 0);
   });
 }
@@ -217,7 +217,7 @@ describe('a frame after a gap goes out as a keyframe to every client', () => {
     const encoder = new FrameEncoder(WIDTH, HEIGHT);
     const encodings = frames.map((phases) => encoder.encode(phases));
     const own = new Uint16Array(frames[5]!);
-    const { message } = liveWorkerFrame(5, PRODUCED_AT_MS, own, encodings[5]!);
+    const { message } = liveWorkerFrame(5, PRODUCED_AT_MS, own, encodings[5]!, 0);
     expect(message.delta).not.toBeNull();
     for (const held of HELD) {
       expect(liveSourceFrame(message, true).forms.frameFor(held).kind).toBe(FRAME_KEY);

@@ -16,6 +16,8 @@ export interface LiveWorkerFrame {
   /** Order-1 delta when `delta` is of order 2: what a client that holds one frame needs. */
   catchUp: EncodedFrame | null;
   key: EncodedFrame;
+  /** The encode's time on the worker's thread, in ms (codec_encode_cpu_seconds). */
+  encodeMs: number;
 }
 
 function detached(frame: EncodedFrame | null, transfer: ArrayBuffer[]): EncodedFrame | null {
@@ -33,6 +35,7 @@ export function liveWorkerFrame(
   /** Fresh for this frame: its buffer is transferred. */
   phases: Uint16Array<ArrayBuffer>,
   encoding: FrameEncoding,
+  encodeMs: number,
 ): { message: LiveWorkerFrame; transfer: ArrayBuffer[] } {
   const transfer: ArrayBuffer[] = [phases.buffer];
   const delta = detached(encoding.delta, transfer);
@@ -46,6 +49,7 @@ export function liveWorkerFrame(
     delta,
     catchUp,
     key: detached(encoding.key, transfer)!,
+    encodeMs,
   };
   return { message, transfer };
 }

@@ -23,6 +23,8 @@ export interface LiveSourceOptions {
   params?: LiveParams;
   intervalUs?: number;
   log: (line: string) => void;
+  /** Each frame's encode time on the simulator's thread, in ms (codec_encode_cpu_seconds). */
+  onEncodeMs?: (ms: number) => void;
 }
 
 export interface LiveSource extends FrameSource {
@@ -77,6 +79,7 @@ export function createLiveSource(options: LiveSourceOptions): LiveSource {
           stopWorker();
           return;
         }
+        options.onEncodeMs?.(message.encodeMs);
         onFrame(liveSourceFrame(message, first));
         first = false;
         worker?.postMessage({ t: 'ack' } satisfies ToLiveWorker);

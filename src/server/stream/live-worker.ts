@@ -60,12 +60,10 @@ function run(port: NonNullable<typeof parentPort>, data: LiveWorkerData): void {
     const phases = new Uint16Array(data.width * data.height);
     lattice.quantizeInto(phases);
     const producedAtMs = wallClockMs();
-    const { message, transfer } = liveWorkerFrame(
-      index,
-      producedAtMs,
-      phases,
-      encoder.encode(phases),
-    );
+    const encodeStartMs = performance.now();
+    const encoding = encoder.encode(phases);
+    const encodeMs = performance.now() - encodeStartMs;
+    const { message, transfer } = liveWorkerFrame(index, producedAtMs, phases, encoding, encodeMs);
     inFlight += 1;
     port.postMessage(message, transfer);
   });

@@ -26,6 +26,8 @@ export interface ReplayCursorOptions {
   log?: (line: string) => void;
   /** Stamps each frame's producedAtMs; the wall clock unless a test fixes it. */
   nowMs?: () => number;
+  /** Each frame's encode time, in ms (codec_encode_cpu_seconds). */
+  onEncodeMs?: (ms: number) => void;
 }
 
 export interface ReplayCursor {
@@ -98,7 +100,7 @@ export function createReplayCursor(options: ReplayCursorOptions): ReplayCursor {
         lastFrame = frameIndex;
         return null;
       }
-      encoder ??= createSourceEncoder(width, height);
+      encoder ??= createSourceEncoder(width, height, options.onEncodeMs);
       const encoded = encoder.encode(frameIndex, phases);
       seq += 1;
       lastFrame = frameIndex;

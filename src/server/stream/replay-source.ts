@@ -12,6 +12,8 @@ export interface ReplayOptions {
   log: (line: string) => void;
   /** Stamps each frame's producedAtMs; the wall clock unless a test fixes it. */
   nowMs?: () => number;
+  /** Each frame's encode time on the event loop, in ms (codec_encode_cpu_seconds). */
+  onEncodeMs?: (ms: number) => void;
 }
 
 export interface ReplaySource extends FrameSource {
@@ -22,7 +24,7 @@ export interface ReplaySource extends FrameSource {
 export function createReplaySource(trace: TraceFile, options: ReplayOptions): ReplaySource {
   const { width, height, frameCount, intervalUs } = trace.header;
   const nowMs = options.nowMs ?? wallClockMs;
-  const encoder = createSourceEncoder(width, height);
+  const encoder = createSourceEncoder(width, height, options.onEncodeMs);
   let nextFrame = 0;
   let ticker: Ticker | undefined;
   let discontinuity = false;

@@ -35,14 +35,25 @@ function crcOf(phases: Uint16Array): number {
   return crc32(new Uint8Array(phases.buffer, phases.byteOffset, phases.byteLength));
 }
 
-export function createSourceEncoder(width: number, height: number): SourceEncoder {
+/**
+ * `onEncodeMs` hears the time of each frame's encode (every form), measured around the codec call
+ * on this thread: the codec's CPU time, as the wire-format gate reads it (codec_encode_cpu_seconds).
+ */
+export function createSourceEncoder(
+  width: number,
+  height: number,
+  onEncodeMs?: (ms: number) => void,
+): SourceEncoder {
   const encoder = new FrameEncoder(width, height);
   const readAhead: ReadAheadCounts = { used: 0, dropped: 0 };
   let prepared: { frameIndex: number; phases: Uint16Array; encoded: EncodedPhases } | null = null;
-  const encodeNow = (phases: Uint16Array): EncodedPhases => ({
-    crc: crcOf(phases),
-    forms: encoder.encode(phases),
-  });
+  const encodeNow = (phases: Uint16Array): EncodedPhases => {
+    const crc = crcOf(phases);
+    const startMs = performance.now();
+    const forms = encoder.encode(phases);
+    onEncodeMs?.(performance.now() - startMs);
+    return { crc, forms };
+  };
   const drop = (): void => {
     if (!prepared) return;
     prepared = null;

@@ -27,7 +27,14 @@ export interface TenantDirectory {
 
 function tenantsFingerprint(tenants: readonly TenantRecord[]): string {
   return JSON.stringify(
-    tenants.map((t) => [t.id, t.name, t.visibility, sourceKey(t.source), t.sloMs]),
+    tenants.map((t) => [
+      t.id,
+      t.name,
+      t.visibility,
+      sourceKey(t.source),
+      t.sloMs,
+      t.gpuThreshold ?? null,
+    ]),
   );
 }
 

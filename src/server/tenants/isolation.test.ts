@@ -240,6 +240,8 @@ describe('crossing tenants over REST', () => {
         height: 10,
         source: 'replay',
         sloMs: 7,
+        gpuThreshold: 5000,
+        gpuThresholdSource: 'server',
       },
       {
         id: 'demo',
@@ -249,6 +251,8 @@ describe('crossing tenants over REST', () => {
         height: 16,
         source: 'replay',
         sloMs: 7,
+        gpuThreshold: 5000,
+        gpuThresholdSource: 'server',
       },
     ]);
     const streams = (await (await get('/api/streams', forA.token)).json()) as StreamList;
@@ -367,6 +371,8 @@ describe('first start', () => {
           height: 10,
           source: 'replay',
           sloMs: 7,
+          gpuThreshold: 5000,
+          gpuThresholdSource: 'server',
         },
         {
           id: 'live',
@@ -376,6 +382,8 @@ describe('first start', () => {
           height: 256,
           source: 'live',
           sloMs: 7,
+          gpuThreshold: 5000,
+          gpuThresholdSource: 'server',
         },
         {
           id: 'small',
@@ -385,6 +393,8 @@ describe('first start', () => {
           height: 50,
           source: 'replay',
           sloMs: 7,
+          gpuThreshold: 5000,
+          gpuThresholdSource: 'server',
         },
       ]);
       expect(existsSync(path.join(seeded.dataDir, 'traces', '3k_spin_trace.bin'))).toBe(true);

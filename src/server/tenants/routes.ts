@@ -21,6 +21,8 @@ export interface TenantRoutesOptions {
   directory: TenantDirectory;
   registry: StreamRegistry;
   metrics: ServerMetrics;
+  /** --gpu-threshold: the GPU threshold of tenants without their own. */
+  gpuThreshold: number;
 }
 
 export function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply {
@@ -45,6 +47,8 @@ export function registerTenantRoutes(fastify: FastifyInstance, options: TenantRo
       height: info.height,
       source: info.source,
       sloMs: tenant.sloMs,
+      gpuThreshold: tenant.gpuThreshold ?? options.gpuThreshold,
+      gpuThresholdSource: tenant.gpuThreshold === undefined ? 'server' : 'tenant',
     };
   };
 

@@ -37,6 +37,8 @@ export interface TenancyOptions {
   wrapSource?: (source: FrameSource, tenant: TenantRecord) => FrameSource;
   /** Each stream's fan-out time per frame, in ms (the server exports it as a histogram). */
   onFanOut?: (tenant: string, fanOutMs: number) => void;
+  /** Each frame's encode time by a tenant's source, in ms (codec_encode_cpu_seconds). */
+  onEncode?: (tenant: string, encodeMs: number) => void;
 }
 
 export interface Tenancy {
@@ -125,7 +127,14 @@ export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
         const { width, height, frameCount, intervalUs } = trace.header;
         spec = {
           info: { width, height, frameCount, intervalUs, source: 'replay' },
-          createSource: () => wrap(createReplaySource(trace, { log }), tenant),
+          createSource: () =>
+            wrap(
+              createReplaySource(trace, {
+                log,
+                onEncodeMs: (ms) => options.onEncode?.(tenant.id, ms),
+              }),
+              tenant,
+            ),
         };
       } else {
         const live = createLiveSource({
@@ -135,6 +144,7 @@ export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
           seed: source.seed,
           params: source.params,
           log,
+          onEncodeMs: (ms) => options.onEncode?.(tenant.id, ms),
         });
         spec = { info: live.info, createSource: () => wrap(live, tenant) };
       }

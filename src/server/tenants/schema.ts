@@ -39,11 +39,29 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * Each tenant's GPU threshold (the app's renderer choice): a component of its own, migrated after
+ * the tenants tables it extends.
+ */
+export const DISPLAY_COMPONENT = 'tenant-display';
+export const DISPLAY_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "tenants' GPU threshold",
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE tenants ADD COLUMN gpu_threshold INTEGER
+          CHECK (gpu_threshold IS NULL OR gpu_threshold BETWEEN 0 AND 16777216);
+      `),
+  },
+];
+
 /** Opens `DIR/console.db` with the tenants tables migrated to the current version. */
 export function openTenantDatabase(dataDir: string | ':memory:'): Db {
   const db = openDatabase(dataDir);
   try {
     migrate(db, COMPONENT, MIGRATIONS);
+    migrate(db, DISPLAY_COMPONENT, DISPLAY_MIGRATIONS);
   } catch (error) {
     db.close();
     throw error;

@@ -7,6 +7,8 @@ import { LIVE_PARAM_NAMES, type LiveParams } from '../../sim/live-params';
 export const MAX_NAME_CHARS = 100;
 export const DEFAULT_SLO_MS = 7;
 export const MAX_SLO_MS = 60_000;
+/** The app's GPU threshold in spins (below it the CPU canvas draws): as its URL parameter. */
+export const MAX_GPU_THRESHOLD = 16_777_216;
 /** Live lattices: a side up to 4096 cells and at most 1,048,576 spins (the simulator's budget). */
 export const MAX_LIVE_SIDE = 4096;
 export const MAX_LIVE_SPINS = 1_048_576;
@@ -37,6 +39,8 @@ export interface TenantSpec {
   source: SourceSpec;
   /** p95 latency objective, frame produced -> decoded in the browser, in milliseconds. */
   sloMs: number;
+  /** Spins below which the app draws on the CPU canvas; undefined: the server's --gpu-threshold. */
+  gpuThreshold?: number;
 }
 
 export interface TenantRecord extends TenantSpec {
@@ -164,7 +168,7 @@ export function parseSourceSpec(value: unknown, where: string): SourceSpec {
  */
 export function parseTenantSpec(value: unknown, where: string): TenantSpec {
   if (!isRecord(value)) throw new TenantSpecError(`${where} must be an object, got ${show(value)}`);
-  checkKeys(value, ['id', 'name', 'visibility', 'source', 'sloMs'], where);
+  checkKeys(value, ['id', 'name', 'visibility', 'source', 'sloMs', 'gpuThreshold'], where);
   const idFault = tenantIdFault(value.id);
   if (idFault) throw new TenantSpecError(`${where}.id ${idFault}`);
   const name = value.name ?? value.id;
@@ -182,13 +186,22 @@ export function parseTenantSpec(value: unknown, where: string): TenantSpec {
       `${where}.sloMs must be a number of milliseconds in (0, ${MAX_SLO_MS}], got ${show(sloMs)}`,
     );
   }
-  return {
+  const spec: TenantSpec = {
     id: value.id as string,
     name: name as string,
     visibility,
     source: parseSourceSpec(value.source, `${where}.source`),
     sloMs,
   };
+  if (value.gpuThreshold !== undefined && value.gpuThreshold !== null) {
+    spec.gpuThreshold = integerIn(
+      value.gpuThreshold,
+      0,
+      MAX_GPU_THRESHOLD,
+      `${where}.gpuThreshold`,
+    );
+  }
+  return spec;
 }
 
 /** The stored form of a source, stable for equal sources (used to see that a source changed). */

@@ -15,6 +15,7 @@ interface TenantRow {
   visibility: string;
   source: string;
   slo_latency_ms: number;
+  gpu_threshold: number | null;
   created_at: string;
 }
 
@@ -34,7 +35,8 @@ export interface TenantListing {
 export function listTenants(db: Db): TenantListing {
   const rows = db
     .prepare(
-      'SELECT tenant_id, name, visibility, source, slo_latency_ms, created_at FROM tenants ORDER BY tenant_id',
+      `SELECT tenant_id, name, visibility, source, slo_latency_ms, gpu_threshold, created_at
+       FROM tenants ORDER BY tenant_id`,
     )
     .all() as TenantRow[];
   const tenants: TenantRecord[] = [];
@@ -49,6 +51,7 @@ export function listTenants(db: Db): TenantListing {
           visibility: row.visibility,
           source: JSON.parse(row.source) as unknown,
           sloMs: row.slo_latency_ms,
+          gpuThreshold: row.gpu_threshold,
         },
         where,
       );
@@ -67,8 +70,8 @@ export function tenantExists(db: Db, id: string): boolean {
 
 function insertStatement(db: Db) {
   return db.prepare(
-    `INSERT INTO tenants (tenant_id, name, visibility, source, slo_latency_ms)
-     VALUES (@id, @name, @visibility, @source, @sloMs)`,
+    `INSERT INTO tenants (tenant_id, name, visibility, source, slo_latency_ms, gpu_threshold)
+     VALUES (@id, @name, @visibility, @source, @sloMs, @gpuThreshold)`,
   );
 }
 
@@ -79,6 +82,7 @@ function row(spec: TenantSpec) {
     visibility: spec.visibility,
     source: sourceKey(spec.source),
     sloMs: spec.sloMs,
+    gpuThreshold: spec.gpuThreshold ?? null,
   };
 }
 
@@ -119,11 +123,11 @@ export function replaceTenants(db: Db, specs: readonly TenantSpec[]): void {
     const existing = db.prepare('SELECT tenant_id FROM tenants').pluck().all() as string[];
     for (const id of existing) if (!keep.has(id)) deleteTenant(db, id);
     const upsert = db.prepare(
-      `INSERT INTO tenants (tenant_id, name, visibility, source, slo_latency_ms)
-       VALUES (@id, @name, @visibility, @source, @sloMs)
+      `INSERT INTO tenants (tenant_id, name, visibility, source, slo_latency_ms, gpu_threshold)
+       VALUES (@id, @name, @visibility, @source, @sloMs, @gpuThreshold)
        ON CONFLICT (tenant_id) DO UPDATE SET name = excluded.name,
          visibility = excluded.visibility, source = excluded.source,
-         slo_latency_ms = excluded.slo_latency_ms`,
+         slo_latency_ms = excluded.slo_latency_ms, gpu_threshold = excluded.gpu_threshold`,
     );
     for (const spec of specs) upsert.run(row(spec));
     markSeeded(db);
@@ -144,4 +148,12 @@ export function seedTenantsOnce(db: Db, specs: readonly TenantSpec[]): boolean {
     markSeeded(db);
     return true;
   })();
+}
+
+/** Sets the tenant's GPU threshold, or clears it (null: the server's default); false if no tenant. */
+export function setTenantGpuThreshold(db: Db, id: string, spins: number | null): boolean {
+  return (
+    db.prepare('UPDATE tenants SET gpu_threshold = ? WHERE tenant_id = ?').run(spins, id).changes >
+    0
+  );
 }

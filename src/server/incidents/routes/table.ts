@@ -137,13 +137,24 @@ export const KAIZEN_ROUTES = {
 
 export type RouteName = keyof typeof KAIZEN_ROUTES;
 
+export type RouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+
 export function addRoute(
   fastify: FastifyInstance,
   name: RouteName,
-  handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  handler: RouteHandler,
   bodyLimit?: number,
 ): void {
-  const spec: RouteSpec = KAIZEN_ROUTES[name];
+  routeFromSpec(fastify, KAIZEN_ROUTES[name], handler, bodyLimit);
+}
+
+/** Registers a route as its table entry describes it: the schema validates and serializes. */
+export function routeFromSpec(
+  fastify: FastifyInstance,
+  spec: RouteSpec,
+  handler: RouteHandler,
+  bodyLimit?: number,
+): void {
   fastify.route({
     method: spec.method,
     url: spec.url,

@@ -1,0 +1,37 @@
+// GET /api/gates: each decision gate with its conditions' live values, thresholds and verdicts
+// (anyone; per-tenant figures only for the tenants the caller may see). The SDK demand records:
+// listed with a token, recorded by an admin.
+import type { SdkDemandInput, SdkDemandList } from '../../core/api/gates';
+import type { Gates } from '../gates/service';
+import { listSdkDemand, recordSdkDemand, SdkDemandError } from '../gates/sdk-demand';
+import { HttpError } from '../incidents/routes/http-error';
+import type { OpsContext } from './context';
+import { addOpsRoute } from './table';
+
+export function registerGateRoutes(context: OpsContext, gates: Gates): void {
+  const { fastify, db, requireAdmin, visibleTenants } = context;
+
+  addOpsRoute(fastify, 'getGates', async (request) => gates.report(visibleTenants(request)));
+
+  addOpsRoute(fastify, 'listSdkDemand', async (request) => {
+    if (request.headers.authorization === undefined) {
+      throw new HttpError(401, 'the SDK demand records need a token: Authorization: Bearer TOKEN');
+    }
+    visibleTenants(request);
+    return { records: listSdkDemand(db) } satisfies SdkDemandList;
+  });
+
+  addOpsRoute(fastify, 'recordSdkDemand', async (request, reply) => {
+    const { actor } = requireAdmin(request);
+    const body = request.body as SdkDemandInput;
+    let record;
+    try {
+      record = recordSdkDemand(db, { ...body, by: actor });
+    } catch (error) {
+      if (error instanceof SdkDemandError) throw new HttpError(400, `body: ${error.message}`);
+      throw error;
+    }
+    gates.checkWireFormat();
+    return reply.code(201).send(record);
+  });
+}

@@ -1,0 +1,23 @@
+// The launch tooling's schemas that the OpenAPI document names as components.
+import {
+  NotificationEntrySchema,
+  NotificationListSchema,
+  ObserverStatusSchema,
+} from './observer-schemas';
+import { GateSchema, GatesReportSchema, SdkDemandRecordSchema } from './gates-schemas';
+import { BaselineSchema, BaselineSummarySchema, SnapshotSchema } from './baselines-schemas';
+import { ClientReportInputSchema, ClientReportSchema } from './client-reports-schemas';
+
+export const OPS_NAMED_SCHEMAS = {
+  ObserverStatus: ObserverStatusSchema,
+  Notification: NotificationEntrySchema,
+  NotificationList: NotificationListSchema,
+  Gate: GateSchema,
+  GatesReport: GatesReportSchema,
+  SdkDemandRecord: SdkDemandRecordSchema,
+  Snapshot: SnapshotSchema,
+  BaselineSummary: BaselineSummarySchema,
+  Baseline: BaselineSchema,
+  ClientReportInput: ClientReportInputSchema,
+  ClientReport: ClientReportSchema,
+} as const;

@@ -1,0 +1,44 @@
+// Observer mode and its held notifications over REST: anyone may read whether it is on (the app's
+// banner); switching it and releasing or discarding what it held are admin writes.
+import type { HeldSelection, NotificationList, ObserverChange } from '../../core/api/observer';
+import { notificationEntry } from '../notify/entries';
+import { createOutbox, type OutboxStatus } from '../notify/outbox';
+import { observerStatus, setObserver } from '../notify/observer';
+import type { OpsContext } from './context';
+import { addOpsRoute } from './table';
+
+export function registerObserverRoutes(context: OpsContext): void {
+  const { fastify, db, requireAdmin } = context;
+  const outbox = createOutbox({ db });
+
+  addOpsRoute(fastify, 'getObserver', async () => observerStatus(db));
+
+  addOpsRoute(fastify, 'setObserver', async (request) => {
+    const { actor } = requireAdmin(request);
+    const body = request.body as ObserverChange;
+    setObserver(db, { enabled: body.enabled, by: actor, reason: body.reason });
+    return observerStatus(db);
+  });
+
+  addOpsRoute(fastify, 'listNotifications', async (request) => {
+    requireAdmin(request);
+    const q = request.query as { status: OutboxStatus; limit: number };
+    const all = outbox.list({ status: q.status });
+    return {
+      notifications: all.slice(0, q.limit).map(notificationEntry),
+      total: all.length,
+    } satisfies NotificationList;
+  });
+
+  addOpsRoute(fastify, 'releaseNotifications', async (request) => {
+    requireAdmin(request);
+    const result = outbox.release(request.body as HeldSelection);
+    if (result.changed > 0) context.wakeDelivery();
+    return result;
+  });
+
+  addOpsRoute(fastify, 'discardNotifications', async (request) => {
+    const { actor } = requireAdmin(request);
+    return outbox.discard(request.body as HeldSelection, actor);
+  });
+}

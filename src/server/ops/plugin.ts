@@ -1,0 +1,36 @@
+// The launch tooling's REST API under /api, as an encapsulated plugin with the tickets API's error
+// answers ({ error, message } naming the field).
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { ticketRoutesErrorHandler } from '../incidents/routes/error-handler';
+import type { OpsContext } from './context';
+import { registerObserverRoutes } from './observer-routes';
+import { registerGateRoutes } from './gates-routes';
+import { registerBaselineRoutes } from './baselines-routes';
+import { registerClientReportRoutes } from './client-reports-routes';
+import type { ClientReports } from '../client-reports/service';
+import type { Gates } from '../gates/service';
+
+export type OpsServices = Omit<OpsContext, 'fastify'> & {
+  /** The decision gates; without them /api/gates is not served. */
+  gates?: Gates;
+  /** The data directory, whose baselines/ /api/baselines serves. */
+  dataDir?: string;
+  /** Browser reports; without them /api/client-reports is not served. */
+  clientReports?: ClientReports;
+};
+/** What the server hands over; the access checks come from its tenancy (http-app.ts). */
+export type OpsDependencies = Omit<OpsServices, 'requireAdmin' | 'visibleTenants'>;
+
+const opsRoutesPlugin: FastifyPluginAsync<OpsServices> = async (fastify, services) => {
+  fastify.setErrorHandler(ticketRoutesErrorHandler);
+  const context: OpsContext = { ...services, fastify };
+  registerObserverRoutes(context);
+  if (services.gates) registerGateRoutes(context, services.gates);
+  if (services.dataDir) registerBaselineRoutes(context, services.dataDir);
+  if (services.clientReports) registerClientReportRoutes(context, services.clientReports);
+};
+
+/** Adds the launch tooling's routes to `fastify` (before it listens). */
+export function registerOpsRoutes(fastify: FastifyInstance, services: OpsServices): void {
+  fastify.register(opsRoutesPlugin, services);
+}
