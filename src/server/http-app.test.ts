@@ -197,13 +197,21 @@ describe('HTTP', () => {
   });
 
   it('exports Prometheus metrics with the sent and saved byte counters', async () => {
-    const body = await (await fetch(`${server.url}/metrics`)).text();
+    const body = await (
+      await fetch(`${server.url}/metrics`, {
+        headers: { authorization: server.metricsAuthorization() },
+      })
+    ).text();
     expect(body).toMatch(/^# TYPE delta_bytes_saved_total counter$/m);
     expect(body).toMatch(/^ws_frames_sent_total\{tenant_id="demo"\} [1-9]/m);
   });
 
   it("exports each frame's fan-out time as a histogram", async () => {
-    const body = await (await fetch(`${server.url}/metrics`)).text();
+    const body = await (
+      await fetch(`${server.url}/metrics`, {
+        headers: { authorization: server.metricsAuthorization() },
+      })
+    ).text();
     expect(body).toMatch(/^# TYPE ws_fanout_seconds histogram$/m);
     const count = /^ws_fanout_seconds_count\{tenant_id="demo"\} (\d+)$/m.exec(body);
     expect(Number(count?.[1])).toBeGreaterThan(0);

@@ -1,13 +1,17 @@
-// A real server for tests (tenancy, HTTP, WebSocket, per-tenant streams) in this process, on a
-// random port.
+// A real server for tests: the console `npm start` runs (tenancy, Kaizen, HTTP, WebSocket,
+// per-tenant streams, the data directory's secrets), in this process, on a random port.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { TokenRole } from '../core/api/session';
 import { parseServerConfig, type ServerConfig } from '../server/config';
-import { createHttpApp, type HttpApp } from '../server/http-app';
-import { createServerMetrics, type ServerMetrics } from '../server/metrics';
+import { openConsole } from '../server/console';
+import type { HttpApp } from '../server/http-app';
+import type { Kaizen, KaizenConfig } from '../server/incidents/kaizen';
+import type { ServerMetrics } from '../server/metrics';
+import { readSecret } from '../server/secrets';
 import type { Db } from '../server/storage/database';
 import type { StreamBus } from '../server/stream/bus';
-import { openTenancy, type Tenancy } from '../server/tenants/runtime';
+import type { Tenancy } from '../server/tenants/runtime';
 import { openTenantDatabase } from '../server/tenants/schema';
 import type { TenantSpec } from '../server/tenants/tenant-spec';
 import { issueToken, revokeToken, type IssuedToken } from '../server/tenants/token-store';
@@ -22,12 +26,19 @@ export interface TestServer {
   metrics: ServerMetrics;
   config: ServerConfig;
   tenancy: Tenancy;
+  kaizen: Kaizen;
   dataDir: string;
   logs: string[];
-  /** Issues a token from another connection, as the admin CLI does, and reloads at once. */
-  issueToken(tenants: string[], name?: string): IssuedToken;
+  /**
+   * Issues a token from another connection, as the admin CLI does, and reloads at once. A viewer
+   * unless `role` says otherwise.
+   */
+  issueToken(tenants: string[], name?: string, role?: TokenRole): IssuedToken;
   /** Revokes from another connection; the server notices at its next poll, as in production. */
   revokeToken(tokenId: string): void;
+  /** `Authorization` headers of the machine credentials in the data directory. */
+  webhookAuthorization(): string;
+  metricsAuthorization(): string;
   close(): Promise<void>;
 }
 
@@ -40,19 +51,26 @@ export interface TenantServerOptions {
   pollIntervalMs?: number;
   idleStopMs?: number;
   config?: Partial<ServerConfig>;
+  /** More command-line flags, as an operator would give them. */
+  argv?: string[];
+  /** Environment variables the server reads (ALERTMANAGER_TOKEN, KAIZEN_*). */
+  env?: Record<string, string>;
+  /** Kaizen settings over the environment's (detector rules, the ticket burst cap, a clock). */
+  kaizen?: Partial<KaizenConfig>;
 }
 
 /** A real server (tenancy in a temporary data directory, HTTP, WebSocket) on a random port. */
 export async function startTenantServer(options: TenantServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir('data');
-  const argv = ['--port', '0', '--data', dataDir];
+  const argv = ['--port', '0', '--data', dataDir, ...(options.argv ?? [])];
   if (options.demoTrace) argv.push('--trace', options.demoTrace);
   if (options.tenants) {
     const file = path.join(tempDir('tenants'), 'tenants.json');
     writeFileSync(file, JSON.stringify({ tenants: options.tenants }));
     argv.push('--tenants', file);
   }
-  const parsed = parseServerConfig(argv, {});
+  const env = options.env ?? {};
+  const parsed = parseServerConfig(argv, env);
   if (parsed === 'help') throw new Error('unreachable');
   // A stand-in build, so these tests do not depend on `npm run build` having run.
   const staticDir = tempDir('static');
@@ -60,17 +78,16 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
   const config = { ...parsed, staticDir, ...options.config };
   const logs: string[] = [];
   const log = (line: string): void => void logs.push(line);
-  const metrics = createServerMetrics();
-  const tenancy = await openTenancy({
-    dataDir,
-    tenantsFile: config.tenantsFile,
-    demoTracePath: config.traceIsDefault ? null : config.tracePath,
+  const server = await openConsole({
+    config,
+    env,
     log,
     pollIntervalMs: options.pollIntervalMs,
     idleStopMs: options.idleStopMs,
-    onFanOut: (tenantId, fanOutMs) => metrics.forTenant(tenantId).observeFanOut(fanOutMs),
+    kaizen: options.kaizen,
   });
-  const app = createHttpApp({ config, tenancy, metrics, log });
+  const { app, tenancy } = server;
+  server.kaizen.start();
   const address = await app.listen();
   const withCliDb = <T>(work: (db: Db) => T): T => {
     const db = openTenantDatabase(dataDir);
@@ -89,23 +106,23 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
       if (!bus) throw new Error('the default tenant is not streaming');
       return bus;
     },
-    metrics,
+    metrics: server.metrics,
     config,
     tenancy,
+    kaizen: server.kaizen,
     dataDir,
     logs,
-    issueToken(tenants, name = 'test') {
-      const issued = withCliDb((db) => issueToken(db, { name, tenants }));
+    issueToken(tenants, name = 'test', role = 'viewer') {
+      const issued = withCliDb((db) => issueToken(db, { name, tenants, role }));
       tenancy.directory.poll();
       return issued;
     },
     revokeToken(tokenId) {
       withCliDb((db) => revokeToken(db, tokenId));
     },
-    async close() {
-      await app.close();
-      tenancy.close();
-    },
+    webhookAuthorization: () => `Bearer ${readSecret(dataDir, 'alertmanager')}`,
+    metricsAuthorization: () => `Bearer ${readSecret(dataDir, 'metrics')}`,
+    close: () => server.close(),
   };
 }
 

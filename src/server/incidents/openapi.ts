@@ -15,8 +15,11 @@ export interface RouteSpec {
   operationId: string;
   summary: string;
   description?: string;
-  /** 'scope': the console's bearer credentials; 'alertmanager': ALERTMANAGER_TOKEN if set. */
-  auth: 'scope' | 'alertmanager' | 'none';
+  /**
+   * 'scope': the console's bearer credentials, or none for public tenants; 'write': a token with
+   * the operator role; 'alertmanager': the webhook secret; 'none': anyone.
+   */
+  auth: 'scope' | 'write' | 'alertmanager' | 'none';
   schema: RouteSchema;
 }
 

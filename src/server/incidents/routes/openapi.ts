@@ -3,7 +3,7 @@ import { buildOpenApiDocument } from '../openapi';
 import type { RouteContext } from './context';
 import { addRoute, KAIZEN_ROUTES } from './table';
 
-export function registerOpenApiRoute({ fastify }: RouteContext): void {
+export function registerOpenApiRoute(context: RouteContext): void {
   const document = buildOpenApiDocument(Object.values(KAIZEN_ROUTES));
-  addRoute(fastify, 'openApi', async () => document);
+  addRoute(context, 'openApi', async () => document);
 }

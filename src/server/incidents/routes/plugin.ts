@@ -23,7 +23,7 @@ const kaizenRoutesPlugin: FastifyPluginAsync<KaizenRoutesOptions> = async (fasti
   const context: RouteContext = {
     fastify,
     kaizen: options.kaizen,
-    guards: createGuards(options.kaizen.store, options.resolveScope),
+    guards: createGuards(options.kaizen, options.resolveScope),
   };
   registerTicketRoutes(context);
   registerTicketChangeRoutes(context);
