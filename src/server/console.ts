@@ -127,7 +127,10 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
           tenantId: tenant.id,
           visibility: tenant.visibility,
         }),
-      onFanOut: (tenantId, fanOutMs) => metrics.forTenant(tenantId).observeFanOut(fanOutMs),
+      onFanOut: (tenantId, fanOutMs) => {
+        metrics.forTenant(tenantId).observeFanOut(fanOutMs);
+        kaizen.detector.observeFanOut(tenantId, fanOutMs);
+      },
     });
   } catch (error) {
     kaizen.close();
@@ -149,9 +152,11 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
   });
 
   registerKaizenMetrics(metrics.registry, kaizen);
-  metrics.onLatencySamples((tenantId, samplesMs) => {
-    for (const ms of samplesMs) kaizen.detector.observeLatency(tenantId, Math.max(0, ms));
-  });
+  // The detector hears the clients through the per-second figures, in which each client weighs
+  // the same, never through one client's reports.
+  metrics.onLatencySecond((tenantId, second) =>
+    kaizen.detector.observeLatencySecond(tenantId, second),
+  );
   const app = createHttpApp({ config, tenancy: opened, metrics, kaizen, log, metricsSecret });
   warnAboutOpenRoutes(config, log);
 

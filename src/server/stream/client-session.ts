@@ -147,7 +147,9 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
         break;
       }
       case 'latency': {
-        metrics.observeLatency(message.samplesMs);
+        // Weighed as one client among the tenant's (metrics.ts); its own reports still drive its
+        // own back-off below.
+        metrics.observeLatency(message.samplesMs, session);
         const sorted = [...message.samplesMs].sort((a, b) => a - b);
         const medianMs = sorted[Math.floor(sorted.length / 2)];
         if (medianMs !== undefined && medianMs > LATE_CLIENT_MS) lateReportAtMs = performance.now();
