@@ -373,6 +373,10 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
           metrics.protocolError('bad_message');
           log(`[ws] closing client for a protocol error: ${reason}`);
         },
+        onFlood: (reason) => {
+          metrics.protocolError('too_many_messages');
+          log(`[ws] closing a ${tenant} client (${CLOSE.tooManyMessages}): ${reason}`);
+        },
       });
       connection.session = session;
       ws.on('message', (data: Buffer, isBinary: boolean) => {
