@@ -1,6 +1,6 @@
 // Detector rules are configuration: defaults here, overrides from a JSON file (KAIZEN_RULES) or
 // an object, validated field by field so a typo fails the start instead of silencing a rule.
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../regular-file';
 import { SEVERITIES, isSeverity, type Severity } from './types';
 
 export interface StreamStalledRule {
@@ -176,7 +176,8 @@ export function parseDetectorRules(input: unknown, where = 'rules'): DetectorRul
 export function loadDetectorRules(file: string): DetectorRules {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // A regular file only: a FIFO here would hold the server's start forever.
+    text = readRegularFile(file, 1024 * 1024);
   } catch (error) {
     throw new RulesError(`cannot read rules file ${file}: ${(error as Error).message}`);
   }
