@@ -3,6 +3,7 @@
 // at most `capacity` tickets at once and `refillPerMinute` a minute after that, instead of
 // thousands. Deduplicated and reopened incidents cost nothing (they add no ticket), and neither do
 // the detector's tickets (one per rule and tenant at most).
+import { MAX_ALERTS_PER_REQUEST } from './schemas';
 import type { TicketStore } from './store';
 
 export interface TicketBurstLimits {
@@ -12,7 +13,14 @@ export interface TicketBurstLimits {
   refillPerMinute: number;
 }
 
-export const DEFAULT_TICKET_BURST: TicketBurstLimits = { capacity: 100, refillPerMinute: 10 };
+/**
+ * As many at once as one Alertmanager request may carry (MAX_ALERTS_PER_REQUEST), so that a
+ * request, all or nothing, always fits an allowance that has filled up; then 100 a minute.
+ */
+export const DEFAULT_TICKET_BURST: TicketBurstLimits = {
+  capacity: MAX_ALERTS_PER_REQUEST,
+  refillPerMinute: 100,
+};
 
 /** Over a tenant's allowance: the request stored nothing, and may try again after `retryAfterS`. */
 export class TicketBurstError extends Error {
