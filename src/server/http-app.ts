@@ -14,6 +14,7 @@ import {
   SUBPROTOCOL,
   encodeMessage,
 } from '../core/wire/envelope';
+import { CONSOLE_ROUTES, CONSOLE_SCHEMAS } from './api-docs';
 import { registerBandwidthRoutes } from './bandwidth-routes';
 import { createHostCheck } from './host-check';
 import { registerJsonBodyParser } from './json-body';
@@ -236,6 +237,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     registerKaizenRoutes(fastify, {
       kaizen: options.kaizen,
       resolveScope: scopeFromAccess(access),
+      documented: { routes: CONSOLE_ROUTES, schemas: CONSOLE_SCHEMAS },
     });
   }
   registerLatencyRoutes(fastify, {

@@ -21,6 +21,8 @@ export interface RouteSpec {
    */
   auth: 'scope' | 'write' | 'alertmanager' | 'none';
   schema: RouteSchema;
+  /** The document's group: `kaizen` (tickets, MTTR, the receiver) unless said otherwise. */
+  tag?: string;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -33,18 +35,23 @@ const STATUS_TEXT: Record<number, string> = {
   409: 'The ticket is in a state that does not allow this',
   413: 'Body or text too large',
   415: 'Not JSON',
+  429: 'Too many tickets opened for the tenant at once: retry after Retry-After seconds',
+  503: 'The tenant exists but its stream is not served now',
 };
 
 /** Replaces each named schema, wherever it appears, by a $ref to its component. */
-function hoist(value: unknown, skip?: object): unknown {
-  if (Array.isArray(value)) return value.map((v) => hoist(v));
-  if (typeof value !== 'object' || value === null) return value;
-  if (value !== skip) {
-    for (const [name, schema] of Object.entries(NAMED_SCHEMAS)) {
-      if (value === schema) return { $ref: `#/components/schemas/${name}` };
+function hoister(named: Readonly<Record<string, object>>) {
+  const hoist = (value: unknown, skip?: object): unknown => {
+    if (Array.isArray(value)) return value.map((v) => hoist(v));
+    if (typeof value !== 'object' || value === null) return value;
+    if (value !== skip) {
+      for (const [name, schema] of Object.entries(named)) {
+        if (value === schema) return { $ref: `#/components/schemas/${name}` };
+      }
     }
-  }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hoist(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hoist(v)]));
+  };
+  return hoist;
 }
 
 interface ObjectSchema {
@@ -52,7 +59,11 @@ interface ObjectSchema {
   required?: readonly string[];
 }
 
-function parameters(schema: object | undefined, where: 'path' | 'query'): object[] {
+function parameters(
+  hoist: (value: unknown) => unknown,
+  schema: object | undefined,
+  where: 'path' | 'query',
+): object[] {
   const { properties = {}, required = [] } = (schema ?? {}) as ObjectSchema;
   return Object.entries(properties).map(([name, property]) => ({
     name,
@@ -64,7 +75,16 @@ function parameters(schema: object | undefined, where: 'path' | 'query'): object
   }));
 }
 
-export function buildOpenApiDocument(routes: readonly RouteSpec[]): object {
+/**
+ * The document of `routes`; `namedSchemas` (beside the Kaizen ones) become components that the
+ * routes refer to.
+ */
+export function buildOpenApiDocument(
+  routes: readonly RouteSpec[],
+  namedSchemas: Readonly<Record<string, object>> = {},
+): object {
+  const named = { ...NAMED_SCHEMAS, ...namedSchemas };
+  const hoist = hoister(named);
   const paths: Record<string, Record<string, object>> = {};
   for (const route of routes) {
     const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -82,16 +102,18 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): object {
       operationId: route.operationId,
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
-      tags: ['kaizen'],
+      tags: [route.tag ?? 'kaizen'],
       security:
         route.auth === 'scope'
           ? [{ consoleToken: [] }, {}]
-          : route.auth === 'alertmanager'
-            ? [{ alertmanagerToken: [] }, {}]
-            : [],
+          : route.auth === 'write'
+            ? [{ consoleToken: [] }]
+            : route.auth === 'alertmanager'
+              ? [{ alertmanagerToken: [] }]
+              : [],
       parameters: [
-        ...parameters(route.schema.params, 'path'),
-        ...parameters(route.schema.querystring, 'query'),
+        ...parameters(hoist, route.schema.params, 'path'),
+        ...parameters(hoist, route.schema.querystring, 'query'),
       ],
       ...(route.schema.body
         ? {
@@ -107,27 +129,32 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): object {
   return {
     openapi: '3.1.0',
     info: {
-      title: 'Phase console: Kaizen API',
+      title: 'Phase console API',
       version: '1',
       description:
-        'Tickets that alerts open and close, and the MTTR they add up to. See docs/API.md.',
+        "Tenants, streams, the panels' figures, the caller's session, and the Kaizen tickets " +
+        'that alerts open and close with the MTTR they add up to. See docs/API.md.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,
     components: {
       schemas: Object.fromEntries(
-        Object.entries(NAMED_SCHEMAS).map(([name, schema]) => [name, hoist(schema, schema)]),
+        Object.entries(named).map(([name, schema]) => [name, hoist(schema, schema)]),
       ),
       securitySchemes: {
         consoleToken: {
           type: 'http',
           scheme: 'bearer',
-          description: 'A console token; it decides which tenants the caller may see.',
+          description:
+            'A console token: its grants decide which private tenants the caller may read, its ' +
+            'role (viewer, operator, admin) whether it may change their tickets.',
         },
         alertmanagerToken: {
           type: 'http',
           scheme: 'bearer',
-          description: 'ALERTMANAGER_TOKEN, when the server has one.',
+          description:
+            "The webhook secret of the console's data directory (npm run admin -- secret show " +
+            'alertmanager), or ALERTMANAGER_TOKEN when the server has one.',
         },
       },
     },

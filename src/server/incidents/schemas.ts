@@ -35,7 +35,7 @@ import { WINDOW_PATTERN } from './windows';
  * with these schemas and silently drops a field they lack, so a field added to a core/api shape
  * without its schema, or a schema field the shape does not have, fails to compile instead.
  */
-type ObjectSchemaOf<T> = {
+export type ObjectSchemaOf<T> = {
   type: 'object';
   required: readonly (keyof T)[];
   properties: { [K in keyof T]-?: object };

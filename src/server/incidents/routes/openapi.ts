@@ -1,9 +1,13 @@
-// GET /api/openapi.json: the document built once from the route table this plugin registers.
+// GET /api/openapi.json: the document built once from the route table this plugin registers and
+// the console's other routes (src/server/api-docs.ts).
 import { buildOpenApiDocument } from '../openapi';
 import type { RouteContext } from './context';
 import { addRoute, KAIZEN_ROUTES } from './table';
 
 export function registerOpenApiRoute(context: RouteContext): void {
-  const document = buildOpenApiDocument(Object.values(KAIZEN_ROUTES));
+  const document = buildOpenApiDocument(
+    [...(context.documented?.routes ?? []), ...Object.values(KAIZEN_ROUTES)],
+    context.documented?.schemas,
+  );
   addRoute(context, 'openApi', async () => document);
 }
