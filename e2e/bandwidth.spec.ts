@@ -1,5 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { waitForFrames } from './support';
+
+/** The scrape secret of the server playwright.config.ts starts (data directory .data-e2e). */
+function metricsAuthorization(): string {
+  const secret = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/admin.ts', '--data', '.data-e2e', 'secret', 'show', 'metrics'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  ).trim();
+  return `Bearer ${secret}`;
+}
 
 function savedCounter(metricsText: string): number {
   const line = metricsText
@@ -33,9 +44,12 @@ test('/metrics shows delta_bytes_saved_total above zero and rising between two s
 }) => {
   await page.goto('/');
   await waitForFrames(page);
-  const first = savedCounter(await (await request.get('/metrics')).text());
+  // Every tenant's figures: for the operators' Prometheus, with the scrape secret only.
+  expect((await request.get('/metrics')).status()).toBe(401);
+  const headers = { authorization: metricsAuthorization() };
+  const first = savedCounter(await (await request.get('/metrics', { headers })).text());
   await page.waitForTimeout(1500);
-  const second = savedCounter(await (await request.get('/metrics')).text());
+  const second = savedCounter(await (await request.get('/metrics', { headers })).text());
   expect(first).toBeGreaterThan(0);
   expect(second).toBeGreaterThan(first);
 });

@@ -7,12 +7,15 @@ import type { Ticket, TicketPage } from '../src/core/api/tickets';
 import { startServer, tempDir, type RunningServer } from './support';
 
 // A server of its own on a fresh data directory, with the detector's rules off: the only tickets
-// are the ones seeded here through the real API (the Alertmanager receiver, which takes the
-// incident's start and end times, and the ticket routes with an operator token), so the figures
-// the cards must show can be computed from them.
+// are the ones seeded here through the real API (the Alertmanager receiver with the data
+// directory's webhook secret, which takes the incident's start and end times, and the ticket routes
+// with operator tokens), so the figures the cards must show can be computed from them. Each person
+// has a token of their own: the actor on a timeline is the token's name.
 
 let server: RunningServer;
-let token: string;
+/** Operator tokens granted demo and small, named after the people who act. */
+let tokens: Record<'ana' | 'bo' | 'cy', string>;
+let webhookSecret: string;
 let ids: Record<string, number>;
 /** Seconds to resolve the two tickets people resolved (measured by the server, to the ms). */
 let personSeconds: { D: number; E: number };
@@ -20,29 +23,42 @@ let personSeconds: { D: number; E: number };
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-function issueToken(dataDir: string, tenants: string): string {
-  const out = execFileSync(
+/** Runs the admin CLI on the server's data directory; its stdout. */
+function admin(dataDir: string, ...args: string[]): string {
+  return execFileSync(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/admin.ts', '--data', dataDir, 'token', 'issue'].concat([
-      '--name',
-      'e2e-mttr',
-      '--tenants',
-      tenants,
-    ]),
+    ['--import', 'tsx', 'src/cli/admin.ts', '--data', dataDir, ...args],
     { encoding: 'utf8' },
+  );
+}
+
+function issueToken(dataDir: string, name: string, tenants: string): string {
+  const out = admin(
+    dataDir,
+    'token',
+    'issue',
+    '--name',
+    name,
+    '--tenants',
+    tenants,
+    '--role',
+    'operator',
   );
   const found = out.split(/\s+/).find((w) => /^[A-Za-z0-9_-]{40,}$/.test(w));
   if (!found) throw new Error(`no token in admin output:\n${out}`);
   return found;
 }
 
-const bearer = () => ({ authorization: `Bearer ${token}` });
-
-async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
+async function api<T>(
+  method: string,
+  url: string,
+  body?: unknown,
+  authorization = `Bearer ${tokens.ana}`,
+): Promise<T> {
   const response = await fetch(`${server.url}${url}`, {
     method,
     headers: {
-      ...bearer(),
+      authorization,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -61,18 +77,23 @@ interface Alert {
 }
 
 async function alertmanager(status: 'firing' | 'resolved', alerts: Alert[]): Promise<void> {
-  await api('POST', '/api/alertmanager', {
-    version: '4',
-    status,
-    alerts: alerts.map((a) => ({
+  await api(
+    'POST',
+    '/api/alertmanager',
+    {
+      version: '4',
       status,
-      labels: { alertname: `E2e${a.key}`, severity: a.severity, tenant_id: a.tenant },
-      annotations: { summary: `e2e ${a.key}`, description: `seeded ticket ${a.key}` },
-      startsAt: new Date(a.startsAtMs).toISOString(),
-      ...(status === 'resolved' ? { endsAt: new Date(a.endsAtMs!).toISOString() } : {}),
-      fingerprint: `e2e-${a.key}`,
-    })),
-  });
+      alerts: alerts.map((a) => ({
+        status,
+        labels: { alertname: `E2e${a.key}`, severity: a.severity, tenant_id: a.tenant },
+        annotations: { summary: `e2e ${a.key}`, description: `seeded ticket ${a.key}` },
+        startsAt: new Date(a.startsAtMs).toISOString(),
+        ...(status === 'resolved' ? { endsAt: new Date(a.endsAtMs!).toISOString() } : {}),
+        fingerprint: `e2e-${a.key}`,
+      })),
+    },
+    `Bearer ${webhookSecret}`,
+  );
 }
 
 test.beforeAll(async () => {
@@ -95,13 +116,20 @@ test.beforeAll(async () => {
     if (before === undefined) delete process.env.KAIZEN_RULES;
     else process.env.KAIZEN_RULES = before;
   }
-  token = issueToken(dataDir, 'demo,small');
-  // The server picks up tokens the admin CLI issues by polling the database.
-  await expect
-    .poll(async () => (await fetch(`${server.url}/api/tenants`, { headers: bearer() })).status, {
-      timeout: 10_000,
-    })
-    .toBe(200);
+  tokens = {
+    ana: issueToken(dataDir, 'ana', 'demo,small'),
+    bo: issueToken(dataDir, 'bo', 'demo,small'),
+    cy: issueToken(dataDir, 'cy', 'demo,small'),
+  };
+  webhookSecret = admin(dataDir, 'secret', 'show', 'alertmanager').trim();
+  // A token the admin CLI issued works at once.
+  expect(
+    (
+      await fetch(`${server.url}/api/tenants`, {
+        headers: { authorization: `Bearer ${tokens.ana}` },
+      })
+    ).status,
+  ).toBe(200);
 
   const now = Date.now();
   // Resolved by themselves (Alertmanager), durations set by the alerts' times.
@@ -177,11 +205,14 @@ test.beforeAll(async () => {
     outcome: 'true_positive',
     note: 'restarted the replay',
   });
-  await api('POST', `/api/tickets/${ids.E}/ack`, { by: 'bo' });
-  const e = await api<Ticket>('POST', `/api/tickets/${ids.E}/resolve`, {
-    by: 'bo',
-    outcome: 'false_positive',
-  });
+  const asBo = `Bearer ${tokens.bo}`;
+  await api('POST', `/api/tickets/${ids.E}/ack`, { by: 'bo' }, asBo);
+  const e = await api<Ticket>(
+    'POST',
+    `/api/tickets/${ids.E}/resolve`,
+    { by: 'bo', outcome: 'false_positive' },
+    asBo,
+  );
   if (d.resolutionSeconds === null || e.resolutionSeconds === null) {
     throw new Error(`resolved tickets without resolutionSeconds: ${JSON.stringify([d, e])}`);
   }
@@ -200,8 +231,8 @@ function median(values: number[]): number {
   return sorted[lower]! + (sorted[Math.ceil(rank)]! - sorted[lower]!) * (rank - lower);
 }
 
-async function signedIn(page: Page, query: string): Promise<void> {
-  await page.addInitScript((t) => sessionStorage.setItem('phase-console.token', t), token);
+async function signedIn(page: Page, query: string, as: keyof typeof tokens = 'ana'): Promise<void> {
+  await page.addInitScript((t) => sessionStorage.setItem('phase-console.token', t), tokens[as]);
   await page.goto(`${server.url}/${query}`);
 }
 
@@ -322,14 +353,15 @@ test('a ticket shows its timeline and takes notes with a granting token; without
   page,
   browser,
 }) => {
-  await signedIn(page, `?tenant=demo&ticket=${ids.E}`);
+  await signedIn(page, `?tenant=demo&ticket=${ids.E}`, 'cy');
   const timeline = page.getByTestId('ticket-timeline').locator('li');
   await expect(timeline).toHaveCount(3);
   expect(
     await timeline.evaluateAll((els) => els.map((el) => el.getAttribute('data-kind'))),
   ).toEqual(['opened', 'acknowledged', 'resolved']);
   await expect(timeline.nth(1)).toContainText('by bo');
-  await page.getByTestId('ticket-by').fill('cy');
+  // The name typed in is not who acts: the server records the token's name.
+  await page.getByTestId('ticket-by').fill('mallory');
   await page.getByTestId('ticket-note-text').fill('post-mortem: noisy rule');
   await page.getByTestId('ticket-note').click();
   await expect(timeline).toHaveCount(4);

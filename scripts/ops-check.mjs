@@ -7,8 +7,15 @@
 //   OPS_BASE     git ref to diff dashboards against (default HEAD)
 //   OPS_DIFF_OUT file for the dashboards' Markdown diff (for a pull request comment)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -47,11 +54,24 @@ run('promtool test rules', 'promtool', [
   'rules',
   path.join(ops, 'prometheus/rules.test.yml'),
 ]);
-run('promtool check config', 'promtool', [
-  'check',
-  'config',
-  path.join(ops, 'prometheus/prometheus.yml'),
-]);
+// promtool requires each credentials_file to exist: the config is checked as a copy whose secret
+// files (the console writes them in its data directory, deployed under /var/lib) are stand-ins,
+// beside a copy of the rules it loads.
+const scratch = mkdtempSync(path.join(tmpdir(), 'ops-check-'));
+const promDir = path.join(scratch, 'prometheus');
+mkdirSync(promDir);
+let credentials = 0;
+const promConfig = readFileSync(path.join(ops, 'prometheus/prometheus.yml'), 'utf8').replace(
+  /^(\s*credentials_file:\s*)(\S+)\s*$/gm,
+  (_line, key) => {
+    const standIn = path.join(scratch, `credential-${credentials++}.secret`);
+    writeFileSync(standIn, 'stand-in\n');
+    return `${key}${standIn}`;
+  },
+);
+writeFileSync(path.join(promDir, 'prometheus.yml'), promConfig);
+copyFileSync(path.join(ops, 'prometheus/rules.yml'), path.join(promDir, 'rules.yml'));
+run('promtool check config', 'promtool', ['check', 'config', path.join(promDir, 'prometheus.yml')]);
 const alertmanager = path.join(ops, 'alertmanager/alertmanager.yml');
 if (has('amtool')) {
   run('amtool check-config', 'amtool', ['check-config', alertmanager]);
@@ -63,7 +83,6 @@ if (has('amtool')) {
 const dashboards = path.join(ops, 'grafana/dashboards');
 const kaizen = ['--import', 'tsx', path.join(root, 'src/cli/kaizen.ts')];
 const diffs = [];
-const scratch = mkdtempSync(path.join(tmpdir(), 'ops-check-'));
 const inGit =
   spawnSync('git', ['rev-parse', '--verify', '--quiet', base], { cwd: root }).status === 0;
 for (const name of existsSync(dashboards) ? readdirSync(dashboards).sort() : []) {

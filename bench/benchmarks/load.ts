@@ -59,7 +59,14 @@ async function main(): Promise<void> {
     await rampClients(plan, threads);
     const catchUp = await waitForCatchUp(threads);
     await sleep(options.warmupSeconds * 1000);
-    const snapshot = () => takeSnapshot(threads!, plan.loadThreads, server.url, server.child?.pid);
+    const snapshot = () =>
+      takeSnapshot(
+        threads!,
+        plan.loadThreads,
+        server.url,
+        server.child?.pid,
+        server.metricsAuthorization,
+      );
     const before = await snapshot();
     await sleep(options.seconds * 1000);
     const after = await snapshot();

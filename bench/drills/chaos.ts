@@ -37,7 +37,7 @@ import {
 } from '../support/server-process';
 import { sleep } from '../support/sleep';
 import { createLossyNamespace } from '../support/lossy-netns';
-import { metricSum, scrapeMetrics } from '../support/server-metrics';
+import { metricSum, metricsAuthorization, scrapeMetrics } from '../support/server-metrics';
 
 const STALL_FINGERPRINT = 'detector:stream-stalled:demo';
 
@@ -330,8 +330,9 @@ async function main(): Promise<void> {
     }
 
     // What the server counted under chaos: its back-off, and the bytes the delta protocol saved.
-    const counted = await scrapeMetrics(url)
-      .catch(() => scrapeMetrics(url))
+    const scrapeSecret = metricsAuthorization(path.join(work, 'data'));
+    const counted = await scrapeMetrics(url, scrapeSecret)
+      .catch(() => scrapeMetrics(url, scrapeSecret))
       .catch(() => null);
     const sum = (name: string) => (counted ? metricSum(counted, name) : null);
     const saved = sum('delta_bytes_saved_total');

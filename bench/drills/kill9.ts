@@ -156,7 +156,7 @@ async function main(): Promise<void> {
     supervisor.start();
     await waitHealthy(url, 120_000, supervisor.child);
 
-    // A token that may write tickets of the demo tenant; the server picks it up within a second.
+    // An operator token granted the demo tenant, so that it may write its tickets.
     const issued = await admin(dataDir, [
       'token',
       'issue',
@@ -164,6 +164,8 @@ async function main(): Promise<void> {
       'kill9-writer',
       '--tenants',
       'demo',
+      '--role',
+      'operator',
     ]);
     if (issued.code !== 0) throw new Error(`[drill:kill9] cannot issue a token: ${issued.stderr}`);
     const writerToken = issued.stdout.trim();

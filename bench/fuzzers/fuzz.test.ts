@@ -64,6 +64,7 @@ describe('fuzzing a real server', () => {
       cases: 4000,
       url: server.url,
       token: server.token,
+      webhookAuthorization: server.webhookAuthorization,
     });
     expectClean(report);
     expect(report.cases).toBe(4000);

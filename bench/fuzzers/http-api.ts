@@ -1,7 +1,9 @@
 // Fuzz target `http`: mutated bodies, query strings, path parameters, content types and
 // credentials on the /api routes (tickets, MTTR, Alertmanager, bandwidth, latency, tenants,
-// streams) of a real server process. Every answer must be 2xx, or 4xx with JSON {error, message};
-// never 5xx, never a hang.
+// streams, session) of a real server process, and bodies nested from a few levels to hundreds of
+// thousands deep. Every answer must be 2xx, or 4xx with JSON {error, message}; never 5xx, never a
+// hang; a write without credentials is refused before its body is read (401), and a body nested
+// deeper than the server takes is a 400 that says so.
 import type { Rng } from '../../src/sim/rng';
 import { round } from '../support/round';
 import { caseRng, newReport, count, runCases, type FuzzOptions, type FuzzReport } from './harness';
@@ -23,6 +25,21 @@ interface HttpCase {
   path: string;
   headers: Record<string, string>;
   body?: string | Uint8Array;
+  /** Nested this deep (objects and arrays, balanced): the server takes at most MAX_JSON_DEPTH. */
+  depth?: number;
+}
+
+/** What the server takes (src/server/json-body.ts), checked on every nested case. */
+const MAX_JSON_DEPTH = 32;
+
+/** `valid` with one of its fields replaced by arrays and objects nested `depth` deep, balanced. */
+function nested(rng: Rng, valid: object, depth: number): string {
+  const open = Array.from({ length: depth }, () => (chance(rng, 0.5) ? '[' : '{"k":'));
+  const close = open.map((o) => (o === '[' ? ']' : '}')).reverse();
+  const keys = Object.keys(valid);
+  const key = keys.length > 0 ? pick(rng, keys) : 'x';
+  const json = JSON.stringify({ ...valid, [key]: '\u0000' });
+  return json.replace('"\\u0000"', `${open.join('')}1${close.join('')}`);
 }
 
 const VALID_TICKET = {
@@ -112,10 +129,11 @@ function randomPathParam(rng: Rng): string {
   ]);
 }
 
-function httpCase(rng: Rng, token: string): HttpCase {
+function httpCase(rng: Rng, token: string, webhook: string): HttpCase {
   const auth = (): Record<string, string> => {
     const r = rng.nextFloat();
-    if (r < 0.5) return { authorization: `Bearer ${token}` };
+    if (r < 0.4) return { authorization: `Bearer ${token}` };
+    if (r < 0.5) return { authorization: webhook };
     if (r < 0.7) return {};
     return {
       authorization: pick(rng, [
@@ -153,7 +171,7 @@ function httpCase(rng: Rng, token: string): HttpCase {
       type,
     };
   };
-  const route = int(rng, 0, 11);
+  const route = int(rng, 0, 12);
   const ticketKeys = [
     'tenant',
     'severity',
@@ -228,10 +246,27 @@ function httpCase(rng: Rng, token: string): HttpCase {
           ]) + randomQuery(rng, ['tenant', 'window']),
         headers: auth(),
       };
+    case 11: {
+      // Deep nesting, from harmless to the finding's 400 KB, on the writes and the receiver.
+      const [path, valid] = pick(rng, [
+        ['/api/alertmanager', VALID_ALERT],
+        ['/api/tickets', VALID_TICKET],
+        [`/api/tickets/${int(rng, 1, 20)}/notes`, { by: 'fuzz', text: 'note' }],
+        [`/api/tickets/${int(rng, 1, 20)}/ack`, { by: 'fuzz' }],
+      ] as const);
+      const depth = pick(rng, [int(rng, 1, 40), int(rng, 30, 2000), int(rng, 10_000, 200_000)]);
+      return {
+        method: 'POST',
+        path,
+        headers: { ...auth(), 'content-type': 'application/json' },
+        body: nested(rng, valid, depth),
+        depth,
+      };
+    }
     default:
       return {
         method: 'GET',
-        path: `/api/${enc(randomString(rng, 12)) || 'x'}${randomQuery(rng, ticketKeys)}`,
+        path: `/api/${enc(randomString(rng, 12)) || 'x'}${randomQuery(rng, [...ticketKeys, 'tenant'])}`,
         headers: auth(),
       };
   }
@@ -241,14 +276,19 @@ function httpCase(rng: Rng, token: string): HttpCase {
 const LARGE_BODY_BYTES = 60_000;
 
 export async function fuzzHttp(
-  options: FuzzOptions & { url: string; token: string; parallel?: number },
+  options: FuzzOptions & {
+    url: string;
+    token: string;
+    webhookAuthorization: string;
+    parallel?: number;
+  },
 ): Promise<FuzzReport> {
   const report = newReport('http', options);
   const started = performance.now();
   const errorCodes: Record<string, number> = {};
   await runCases(options, options.parallel ?? 8, async (index) => {
     const rng = caseRng(options.seed, 'http', index);
-    const c = httpCase(rng, options.token);
+    const c = httpCase(rng, options.token, options.webhookAuthorization);
     const describe = (): string =>
       `${c.method} ${c.path.slice(0, 200)} ${JSON.stringify(c.headers)} ${c.body === undefined ? '' : typeof c.body === 'string' ? c.body.slice(0, 200) : describeBytes(c.body)}`;
     const fail = (problem: string): void => {
@@ -288,6 +328,21 @@ export async function fuzzHttp(
         } else
           errorCodes[`${res.status} ${b.error}`] =
             (errorCodes[`${res.status} ${b.error}`] ?? 0) + 1;
+      }
+      const credentials = c.headers.authorization !== undefined;
+      if (c.method === 'POST' && !credentials && res.status !== 401 && res.status !== 404) {
+        fail(`a write without credentials answered ${res.status}, not 401`);
+      }
+      if (c.depth !== undefined && c.depth > MAX_JSON_DEPTH && res.status < 400) {
+        fail(`a body nested ${c.depth} deep was accepted (${res.status})`);
+      }
+      if (c.depth !== undefined && c.depth > MAX_JSON_DEPTH && res.status === 400) {
+        count(report, 'nested: 400');
+        if (!text.includes(`nests deeper than ${MAX_JSON_DEPTH}`)) {
+          fail(
+            `a body nested ${c.depth} deep answered 400 without saying why: ${text.slice(0, 120)}`,
+          );
+        }
       }
     } catch (error) {
       // Even over a route's limit the server reads the rest of the body (up to 16 MiB) so that

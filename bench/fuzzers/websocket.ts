@@ -1,10 +1,13 @@
-// Fuzz target `ws`: random, mutated, truncated, oversized and text messages, and raw bytes after
-// the upgrade, each on its own connection to a real server process. The server must close with a
-// documented code (or keep a valid message's connection), keep answering /healthz, keep an
-// observer client streaming, and keep its RSS bounded.
+// Fuzz target `ws`: random, mutated, truncated, oversized and text messages, raw bytes after the
+// upgrade, floods of controls and forged latency reports, each on its own connection to a real
+// server process. The server must close with a documented code (or keep a valid message's
+// connection), answer a flood of controls with a coalesced few, keep the tenant's latency figures
+// within their clamp, keep answering /healthz, keep an observer client streaming, and keep its RSS
+// bounded.
 import net from 'node:net';
 import { Packr } from 'msgpackr';
 import WebSocket from 'ws';
+import type { LatencyReport } from '../../src/core/api/panels';
 import { SUBPROTOCOL, encodeMessage, type ClientMessage } from '../../src/core/wire/envelope';
 import { NodeStreamClient } from '../../src/testing/node-stream-client';
 import { createRng, type Rng } from '../../src/sim/rng';
@@ -64,10 +67,43 @@ interface WsCase {
   payload: Uint8Array | string;
   /** Raw bytes written after a hand-made upgrade, instead of a WebSocket message. */
   raw?: boolean;
+  /** The payload sent this many times at once (a flood); once by default. */
+  repeat?: number;
 }
+
+/** Longest a case waits for its answers, ms: a flood gets at most one playback per frame in it. */
+const CASE_MS = 200;
+/** The server's clamp on a reported latency (src/server/metrics.ts). */
+const MAX_REPORTED_LATENCY_MS = 10_000;
 
 function wsCase(rng: Rng): WsCase {
   const r = rng.nextFloat();
+  if (r < 0.04) {
+    const control = pick(rng, [
+      { action: 'seek', frame: int(rng, 0, 500) },
+      { action: 'step', delta: int(rng, -5, 5) },
+      { action: 'speed', speed: 2 },
+      { action: 'pause' },
+    ]);
+    return {
+      kind: 'control flood',
+      payload: encodeMessage({ t: 'control', control } as ClientMessage),
+      // Up to 1,000 at once here; the 3,000 of the finding, from a process of its own, are
+      // src/server/stream/control-flood.test.ts.
+      repeat: int(rng, 50, 1000),
+    };
+  }
+  if (r < 0.07) {
+    const forged = pick(rng, [59_999, 59_999.9, 10_001, -59_999, 0]);
+    return {
+      kind: 'forged latency',
+      payload: encodeMessage({
+        t: 'latency',
+        samplesMs: Array.from({ length: int(rng, 1, 240) }, () => forged),
+      }),
+      repeat: int(rng, 1, 20),
+    };
+  }
   if (r < 0.15)
     return { kind: 'random', payload: randomBytes(rng, int(rng, 0, chance(rng, 0.9) ? 64 : 4096)) };
   if (r < 0.45)
@@ -104,18 +140,21 @@ function wsCase(rng: Rng): WsCase {
 }
 
 /** Close codes the server may answer a case with (docs/PROTOCOL.md section 6, and ws's own). */
-const WS_CLOSE_OK = new Set([4400, 1009, 1002, 1007]);
+const WS_CLOSE_OK = new Set([4400, 4429, 1009, 1002, 1007]);
 
 interface WsOutcome {
   state: 'open' | 'closed';
   code?: number;
   errorMessage: boolean;
+  /** `playback` answers received. */
+  playbacks: number;
 }
 
 function sendWsCase(wsUrl: string, c: WsCase): Promise<WsOutcome> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(wsUrl, [SUBPROTOCOL]);
     let errorMessage = false;
+    let playbacks = 0;
     let done = false;
     const finish = (outcome: WsOutcome): void => {
       if (done) return;
@@ -125,7 +164,12 @@ function sendWsCase(wsUrl: string, c: WsCase): Promise<WsOutcome> {
       ws.terminate();
       resolve(outcome);
     };
-    const timer = setTimeout(() => finish({ state: 'open', errorMessage }), 200);
+    // The verdict waits for the I/O already received: after a pause of this process (a flood case
+    // sending, a busy machine) the timer would otherwise run before a close that has arrived.
+    const timer = setTimeout(
+      () => setImmediate(() => finish({ state: 'open', errorMessage, playbacks })),
+      CASE_MS,
+    );
     ws.on('error', () => {});
     ws.on('unexpected-response', (_req, res) => {
       clearTimeout(timer);
@@ -134,15 +178,19 @@ function sendWsCase(wsUrl: string, c: WsCase): Promise<WsOutcome> {
     });
     ws.on('message', (data: Buffer) => {
       try {
-        if ((packr.unpack(data) as { t?: unknown }).t === 'error') errorMessage = true;
+        const t = (packr.unpack(data) as { t?: unknown }).t;
+        if (t === 'error') errorMessage = true;
+        if (t === 'playback') playbacks += 1;
       } catch {
         // Server messages are checked elsewhere; here only an error notice matters.
       }
     });
-    ws.on('close', (code) => finish({ state: 'closed', code, errorMessage }));
+    ws.on('close', (code) => finish({ state: 'closed', code, errorMessage, playbacks }));
     ws.on('open', () => {
       // A valid message keeps the connection: give the server time to answer, then leave.
-      ws.send(c.payload, { binary: typeof c.payload !== 'string' });
+      for (let i = 0; i < (c.repeat ?? 1); i++) {
+        ws.send(c.payload, { binary: typeof c.payload !== 'string' });
+      }
     });
   });
 }
@@ -154,7 +202,7 @@ function sendRawCase(port: number, bytes: Uint8Array): Promise<WsOutcome> {
     let upgraded = false;
     const timer = setTimeout(() => {
       socket.destroy();
-      resolve({ state: 'open', errorMessage: false });
+      resolve({ state: 'open', errorMessage: false, playbacks: 0 });
     }, 1000);
     socket.on('error', () => {});
     socket.on('connect', () => {
@@ -176,7 +224,7 @@ function sendRawCase(port: number, bytes: Uint8Array): Promise<WsOutcome> {
     });
     socket.on('close', () => {
       clearTimeout(timer);
-      resolve({ state: 'closed', code: 1006, errorMessage: false });
+      resolve({ state: 'closed', code: 1006, errorMessage: false, playbacks: 0 });
     });
   });
 }
@@ -251,10 +299,19 @@ export async function fuzzWebSocket(
           if (outcome.code === 4400 && !outcome.errorMessage) {
             fail(index, input, 'closed with 4400 but sent no error message first');
           }
-          if (c.kind === 'valid')
+          if (c.kind === 'valid' || c.kind === 'forged latency')
             fail(index, input, `a valid message was answered with close ${outcome.code}`);
         } else if (c.kind === 'oversized' || c.kind === 'text') {
           fail(index, input, `a ${c.kind} message left the connection open`);
+        }
+        // A burst of controls is answered at most once per stream frame, not once per control.
+        const answersAllowed = Math.ceil(CASE_MS / 16.67) + 2;
+        if (c.kind === 'control flood' && outcome.playbacks > answersAllowed) {
+          fail(
+            index,
+            input,
+            `${c.repeat} controls got ${outcome.playbacks} answers in ${CASE_MS} ms`,
+          );
         }
       } catch (error) {
         fail(index, input, `no clean answer: ${(error as Error).message}`);
@@ -265,6 +322,14 @@ export async function fuzzWebSocket(
     checking = false;
     await watch;
     observer.stop();
+  }
+  // Forged reports cannot push the tenant's figures past the server's clamp.
+  const latency = (await (
+    await fetch(`${options.url}/api/latency?tenant=demo&window=600`)
+  ).json()) as LatencyReport;
+  report.latencyP95MsWorst = latency.p95MsWorst;
+  if ((latency.p95MsWorst ?? 0) > MAX_REPORTED_LATENCY_MS) {
+    fail(-1, 'whole run', `the demo tenant's latency p95 reached ${latency.p95MsWorst} ms`);
   }
   if (!(await healthy(options.url, 3000)))
     fail(-1, 'at the end', 'the server did not answer /healthz 200');

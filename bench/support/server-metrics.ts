@@ -1,4 +1,5 @@
 // The server's /metrics, scraped and summed, for benchmarks that read what the server counted.
+import { readSecret } from '../../src/server/secrets';
 
 /** Prometheus text format, as {name, labels, value} rows (enough for counters and gauges). */
 export interface MetricSample {
@@ -22,8 +23,23 @@ export function parseMetrics(text: string): MetricSample[] {
   return samples;
 }
 
-export async function scrapeMetrics(url: string): Promise<MetricSample[]> {
-  const res = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) });
+/** The server's scrape secret as an Authorization header: read from its data directory. */
+export function metricsAuthorization(dataDir: string): string {
+  return `Bearer ${readSecret(dataDir, 'metrics')}`;
+}
+
+/** `authorization`: the scrape secret (metricsAuthorization), which /metrics needs by default. */
+export async function scrapeMetrics(url: string, authorization?: string): Promise<MetricSample[]> {
+  const res = await fetch(`${url}/metrics`, {
+    headers: authorization === undefined ? {} : { authorization },
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (res.status === 401) {
+    throw new Error(
+      '[bench] GET /metrics answered 401: give the scrape secret (METRICS_SECRET, from ' +
+        '"npm run admin -- secret show metrics" on the server\'s data directory)',
+    );
+  }
   if (res.status !== 200) throw new Error(`[bench] GET /metrics answered ${res.status}`);
   return parseMetrics(await res.text());
 }

@@ -35,7 +35,6 @@ describe('decision gates', () => {
       {},
       {
         dataDir,
-        ops: {},
         gates: {
           clients: () => clients,
           alarmBand: () => ({ low: 0, high: 5, source: 'the test band' }),
@@ -43,7 +42,11 @@ describe('decision gates', () => {
         },
       },
     );
-    adminToken = server.issueToken([...server.tenancy.directory.tenants.keys()], 'admin').token;
+    adminToken = server.issueToken(
+      [...server.tenancy.directory.tenants.keys()],
+      'admin',
+      'admin',
+    ).token;
   });
   afterAll(async () => server?.close());
 
@@ -51,7 +54,7 @@ describe('decision gates', () => {
     // A second of latency reports from demo's clients, as the WebSocket handler records them.
     server.metrics.forTenant('demo').observeLatency([1, 2, 3, 4, 9]);
     server.metrics.sampleBandwidth(Date.now());
-    server.gates!.sample();
+    server.gates.sample();
     const { status, body } = await get('/api/gates');
     expect(status).toBe(200);
     const report = body as GatesReport;
@@ -121,17 +124,21 @@ describe('decision gates', () => {
     expect(admin(server.dataDir, 'sdk-demand', 'list').out).toMatch(
       /^2\s+go\s+\S+\s+token:tok_\S+\s+Team Y wants a Go SDK$/m,
     );
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${server.url}/metrics`, {
+        headers: { authorization: server.metricsAuthorization() },
+      })
+    ).text();
     expect(metrics).toMatch(/^wire_format_sdk_demand_records 2$/m);
   });
 
   it('opens one ticket when two conditions hold (SDK demand and 500 clients), and keeps it', async () => {
     clients = 500;
-    server.gates!.sample();
+    server.gates.sample();
     const report = (await get('/api/gates')).body as GatesReport;
     expect(report.gates.find((g) => g.id === 'wire-format')!.verdict).toBe('met');
-    expect(server.gates!.checkWireFormat()).toBe(true);
-    expect(server.gates!.checkWireFormat()).toBe(true);
+    expect(server.gates.checkWireFormat()).toBe(true);
+    expect(server.gates.checkWireFormat()).toBe(true);
     const tickets = store.list({ tenant: 'demo' }, { limit: 10 }).tickets;
     expect(tickets).toHaveLength(1);
     expect(tickets[0]).toMatchObject({
@@ -140,8 +147,8 @@ describe('decision gates', () => {
       status: 'open',
     });
     clients = 0;
-    server.gates!.sample();
-    server.gates!.checkWireFormat();
+    server.gates.sample();
+    server.gates.checkWireFormat();
     expect(store.list({ tenant: 'demo' }, { limit: 10 }).tickets[0]!.status).toBe('open');
   });
 });

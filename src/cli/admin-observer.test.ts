@@ -32,9 +32,13 @@ describe('observer mode over REST and the admin CLI', () => {
   beforeAll(async () => {
     const trace = path.join(tempDir('observer'), 'pattern.bin');
     await writePatternTrace(trace, 16, 8, 20);
-    server = await startTestServer(trace, {}, { ops: {} });
-    adminToken = server.issueToken([...server.tenancy.directory.tenants.keys()], 'admin').token;
-    tenantToken = server.issueToken(['demo'], 'operator').token;
+    server = await startTestServer(trace, {}, {});
+    adminToken = server.issueToken(
+      [...server.tenancy.directory.tenants.keys()],
+      'admin',
+      'admin',
+    ).token;
+    tenantToken = server.issueToken(['demo'], 'operator', 'operator').token;
   });
   afterAll(async () => server?.close());
 

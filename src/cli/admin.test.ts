@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writePatternTrace } from '../testing/pattern-trace';
@@ -88,6 +89,52 @@ describe('npm run admin', () => {
     expect(JSON.parse(admin(dir, 'token', 'list', '--json').out)[0].tenants).toEqual(['sim']);
   });
 
+  it('issues tokens with a role (viewer unless told), lists the role, refuses reserved names', () => {
+    const dir = tempDir('admin');
+    const viewer = admin(dir, 'token', 'issue', '--name', 'partner plugin', '--tenants', 'small');
+    expect(viewer.code).toBe(0);
+    expect(viewer.err).toContain('"partner plugin", viewer, for small');
+    const operator = admin(
+      dir,
+      ...['token', 'issue', '--name', 'ana', '--tenants', 'demo,small', '--role', 'operator'],
+    );
+    expect(operator.err).toContain('"ana", operator, for demo, small');
+    expect(
+      admin(dir, 'token', 'issue', '--name', 'root', '--tenants', 'demo', '--role', 'admin').code,
+    ).toBe(0);
+    const listed = JSON.parse(admin(dir, 'token', 'list', '--json').out) as {
+      name: string;
+      role: string;
+    }[];
+    expect(listed.map((t) => [t.name, t.role])).toEqual([
+      ['partner plugin', 'viewer'],
+      ['ana', 'operator'],
+      ['root', 'admin'],
+    ]);
+    expect(admin(dir, 'token', 'list').out).toMatch(/^ID\s+NAME\s+ROLE\s+TENANTS/m);
+    expect(admin(dir, 'token', 'list').out).toMatch(/\sana\s+operator\s+demo,small\s/);
+    const reserved = admin(dir, 'token', 'issue', '--name', 'Alertmanager', '--tenants', 'demo');
+    expect(reserved).toMatchObject({ code: 1 });
+    expect(reserved.err).toContain('reserved');
+  });
+
+  it('shows the machine secrets (generating them once) and rotates them', () => {
+    const dir = tempDir('admin');
+    const shown = admin(dir, 'secret', 'show', 'alertmanager');
+    expect(shown.code).toBe(0);
+    expect(shown.out).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(shown.err).toContain('alertmanager-webhook.secret');
+    expect(admin(dir, 'secret', 'show', 'alertmanager').out).toBe(shown.out);
+    expect(statSync(path.join(dir, 'alertmanager-webhook.secret')).mode & 0o777).toBe(0o600);
+    const rotated = admin(dir, 'secret', 'rotate', 'alertmanager');
+    expect(rotated.code).toBe(0);
+    expect(rotated.out).not.toBe(shown.out);
+    expect(admin(dir, 'secret', 'show', 'alertmanager').out).toBe(rotated.out);
+    const metrics = admin(dir, 'secret', 'show', 'metrics');
+    expect(metrics.out).not.toBe(rotated.out);
+    expect(metrics.err).toContain('metrics-scrape.secret');
+  });
+
   const USAGE_ERRORS = [
     { name: 'no command', argv: [], error: 'no command given' },
     {
@@ -139,6 +186,21 @@ describe('npm run admin', () => {
       name: 'a token without tenants',
       argv: ['token', 'issue', '--name', 'x'],
       error: '--tenants is required',
+    },
+    {
+      name: 'an unknown role',
+      argv: ['token', 'issue', '--name', 'x', '--tenants', 'demo', '--role', 'root'],
+      error: '--role must be one of viewer, operator, admin, got "root"',
+    },
+    {
+      name: 'a role for another command',
+      argv: ['token', 'list', '--role', 'admin'],
+      error: '--role does not go with "token list"',
+    },
+    {
+      name: 'an unknown secret',
+      argv: ['secret', 'show', 'slack'],
+      error: 'alertmanager or metrics',
     },
     {
       name: 'a bad token id',

@@ -39,6 +39,16 @@ import { GATE_COMMANDS } from './admin-gates';
 
 /** Command groups kept in files of their own. */
 const GROUP_COMMANDS: Record<string, AdminCommand> = { ...OBSERVER_COMMANDS, ...GATE_COMMANDS };
+import {
+  SECRETS,
+  SECRET_NAMES,
+  SecretError,
+  ensureSecret,
+  rotateSecret,
+  secretPath,
+  type SecretName,
+} from '../server/secrets';
+import { TOKEN_ROLES, isTokenRole } from '../core/api/session';
 
 export const USAGE = `Usage: npm run admin -- [--data DIR] COMMAND [options]
 
@@ -54,10 +64,18 @@ Commands:
   tenant set ID --gpu-threshold N|default
         spins below which the app draws on the CPU canvas for this tenant; default: the
         server's --gpu-threshold (create takes --gpu-threshold too)
-  token issue --name NAME --tenants ID[,ID...]
-        prints the token once on stdout (it is stored only as a SHA-256 hash)
+  token issue --name NAME --tenants ID[,ID...] [--role viewer|operator|admin]
+        prints the token once on stdout (it is stored only as a SHA-256 hash). viewer (the
+        default) reads the tenants; operator also acknowledges, resolves and annotates their
+        tickets; admin also manages tenants, tokens and settings. The name is the actor
+        recorded on ticket timelines.
   token list [--json]
   token revoke TOKEN_ID         closes the token's live connections
+  secret show alertmanager|metrics
+        prints the webhook secret Alertmanager presents, or the scrape secret of /metrics
+        (generated in DIR at the server's first start, or here)
+  secret rotate alertmanager|metrics
+        replaces it; the server takes the new one at the next request
   observer on|off [--reason TEXT] [--by NAME]
         observer mode: tickets as usual, but pages and digests are held in the outbox
   observer status [--json]
@@ -92,6 +110,7 @@ const OPTIONS = {
   channel: { type: 'string' },
   sdk: { type: 'string' },
   'gpu-threshold': { type: 'string' },
+  role: { type: 'string' },
 } as const;
 
 type Values = {
@@ -103,9 +122,11 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
   'tenant create': ['name', 'trace', 'live', 'seed', 'visibility', 'slo-ms', 'gpu-threshold'],
   'tenant set': ['gpu-threshold'],
   'tenant delete': [],
-  'token issue': ['name', 'tenants'],
+  'token issue': ['name', 'tenants', 'role'],
   'token list': ['json'],
   'token revoke': [],
+  'secret show': [],
+  'secret rotate': [],
 };
 
 function requireValue(values: Values, name: keyof Values): string {
@@ -233,8 +254,14 @@ function tokenCommand(db: Db, action: string, args: string[], values: Values, io
         .filter((s) => s.length > 0);
       if (tenants.length === 0) throw new UsageError('--tenants must name at least one tenant');
       for (const id of tenants) checkId(id, '--tenants:');
-      const { tokenId, token } = issueToken(db, { name, tenants });
-      io.err(`issued ${tokenId} "${name}" for ${tenants.join(', ')}; the token is shown once:`);
+      const role = values.role ?? 'viewer';
+      if (!isTokenRole(role)) {
+        throw new UsageError(`--role must be one of ${TOKEN_ROLES.join(', ')}, got "${role}"`);
+      }
+      const { tokenId, token } = issueToken(db, { name, tenants, role });
+      io.err(
+        `issued ${tokenId} "${name}", ${role}, for ${tenants.join(', ')}; the token is shown once:`,
+      );
       return io.out(token);
     }
     case 'list': {
@@ -243,11 +270,12 @@ function tokenCommand(db: Db, action: string, args: string[], values: Values, io
       const rows = tokens.map((t) => [
         t.tokenId,
         t.name,
+        t.role,
         t.tenants.join(','),
         t.createdAt,
         t.revokedAt ?? '-',
       ]);
-      return io.out(table([['ID', 'NAME', 'TENANTS', 'CREATED', 'REVOKED'], ...rows]));
+      return io.out(table([['ID', 'NAME', 'ROLE', 'TENANTS', 'CREATED', 'REVOKED'], ...rows]));
     }
     case 'revoke': {
       const tokenId = args[0];
@@ -263,6 +291,33 @@ function tokenCommand(db: Db, action: string, args: string[], values: Values, io
     }
     default:
       throw new UsageError(`unknown command "token ${action}"`);
+  }
+}
+
+function secretCommand(dataDir: string, action: string, args: string[], io: AdminIo) {
+  const name = args[0];
+  if (name === undefined || !(SECRET_NAMES as string[]).includes(name)) {
+    throw new UsageError(`name the secret: ${SECRET_NAMES.join(' or ')}`);
+  }
+  const secret = name as SecretName;
+  switch (action) {
+    case 'show': {
+      const { value, created } = ensureSecret(dataDir, secret);
+      io.err(
+        `${created ? 'generated' : 'the'} ${SECRETS[secret].what}, in ${secretPath(dataDir, secret)}:`,
+      );
+      return io.out(value);
+    }
+    case 'rotate': {
+      const value = rotateSecret(dataDir, secret);
+      io.err(
+        `rotated the ${SECRETS[secret].what} in ${secretPath(dataDir, secret)}; the server ` +
+          `takes it at the next request, so give the new one to ${secret === 'alertmanager' ? 'Alertmanager' : 'Prometheus'}:`,
+      );
+      return io.out(value);
+    }
+    default:
+      throw new UsageError(`unknown command "secret ${action}"`);
   }
 }
 
@@ -297,7 +352,16 @@ export function runAdmin(
     if (!allowed) throw new UsageError(`unknown command "${command}"`);
     const maxArgs =
       grouped?.maxArgs ??
-      (['tenant create', 'tenant delete', 'tenant set', 'token revoke'].includes(command) ? 1 : 0);
+      ([
+        'tenant create',
+        'tenant delete',
+        'tenant set',
+        'token revoke',
+        'secret show',
+        'secret rotate',
+      ].includes(command)
+        ? 1
+        : 0);
     if (args.length > maxArgs) throw new UsageError(`unexpected argument "${args[maxArgs]}"`);
     for (const key of Object.keys(values) as (keyof Values)[]) {
       if (key !== 'data' && !(allowed as readonly string[]).includes(key)) {
@@ -310,7 +374,8 @@ export function runAdmin(
     seedTenantsOnce(db, demoTenants(dataDir));
     if (grouped) grouped.run(db, args, values, io);
     else if (group === 'tenant') tenantCommand(db, action!, args, values, io);
-    else tokenCommand(db, action!, args, values, io);
+    else if (group === 'token') tokenCommand(db, action!, args, values, io);
+    else secretCommand(dataDir, action!, args, io);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
@@ -322,7 +387,8 @@ export function runAdmin(
       error instanceof TenantStoreError ||
       error instanceof TokenStoreError ||
       error instanceof StorageError ||
-      error instanceof TraceError
+      error instanceof TraceError ||
+      error instanceof SecretError
     ) {
       io.err(error instanceof CommandError ? `[admin] ${error.message}` : error.message);
       return 1;

@@ -58,8 +58,12 @@ function seed(dataDir: string, nowMs: number): void {
   const metrics = createServerMetrics();
   const recorder = createHistoryRecorder(db, metrics, () => ['demo', 'live']);
   metrics.forTenant('demo').frameSent(1_000, 10_000);
-  metrics.forTenant('demo').observeLatency([1, 1, 1, 1, 1, 1, 1, 1, 1, 4]);
   metrics.forTenant('live').frameSent(5_000, 10_000);
+  // Ten seconds of latency figures (each second's p95 over its clients): nine at 1 ms, one at 4.
+  for (let second = 0; second < 10; second++) {
+    metrics.forTenant('demo').observeLatency(Array(20).fill(second === 9 ? 4 : 1), {});
+    metrics.sampleBandwidth(nowMs - 2 * H - (10 - second) * 1000);
+  }
   recorder.flush(nowMs - 2 * H);
   db.close();
 }
@@ -79,7 +83,7 @@ describe('baselines', () => {
     const trace = path.join(tempDir('baseline'), 'pattern.bin');
     await writePatternTrace(trace, 16, 8, 20);
     dataDir = tempDir('baseline-data');
-    server = await startTestServer(trace, {}, { dataDir, ops: {} });
+    server = await startTestServer(trace, {}, { dataDir });
     liveToken = server.issueToken(['live'], 'live operator').token;
     seed(dataDir, Date.now());
   });

@@ -47,8 +47,12 @@ describe('POST /api/client-reports', () => {
     const trace = path.join(tempDir('reports'), 'pattern.bin');
     await writePatternTrace(trace, 16, 8, 20);
     const dataDir = tempDir('reports-data');
-    server = await startTestServer(trace, {}, { dataDir, ops: {} });
-    adminToken = server.issueToken([...server.tenancy.directory.tenants.keys()], 'admin').token;
+    server = await startTestServer(trace, {}, { dataDir });
+    adminToken = server.issueToken(
+      [...server.tenancy.directory.tenants.keys()],
+      'admin',
+      'admin',
+    ).token;
   });
   afterAll(async () => server?.close());
 
@@ -86,7 +90,11 @@ describe('POST /api/client-reports', () => {
       webglRenderer: 'ANGLE (SwiftShader)',
       maxTextureSize: 8192,
     });
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${server.url}/metrics`, {
+        headers: { authorization: server.metricsAuthorization() },
+      })
+    ).text();
     expect(metrics).toMatch(/^client_reports_total\{kind="renderer_fallback"\} 3$/m);
     expect(metrics).toMatch(/^client_reports_total\{kind="webgl_context_lost"\} 1$/m);
   });
@@ -119,9 +127,13 @@ describe('POST /api/client-reports', () => {
     const refused = await post(one);
     expect(refused.headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
     expect(((await refused.json()) as ErrorBody).error).toBe('too_many_requests');
-    expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(
-      /^client_reports_rate_limited_total [1-9]/m,
-    );
+    expect(
+      await (
+        await fetch(`${server.url}/metrics`, {
+          headers: { authorization: server.metricsAuthorization() },
+        })
+      ).text(),
+    ).toMatch(/^client_reports_rate_limited_total [1-9]/m);
   });
 
   it('is listed by the CLI from the data directory', async () => {

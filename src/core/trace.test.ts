@@ -80,13 +80,13 @@ describe('trace header', () => {
       name: 'wrong magic',
       bytes: editedHeader((v) => v.setUint8(0, 0x50)),
       sizeBytes: size,
-      fault: 'wrong magic (expected "SPINTRC1", found "PPINTRC1"): not a spin trace',
+      fault: 'wrong magic (the file does not start with "SPINTRC1"): not a spin trace',
     },
     {
       name: 'a file shorter than the magic that does not match',
       bytes: Uint8Array.from([0x7b, 0x0a]),
       sizeBytes: 2,
-      fault: 'wrong magic (expected "SPINTRC1", found "{\\x0a"): not a spin trace',
+      fault: 'wrong magic (the file does not start with "SPINTRC1"): not a spin trace',
     },
     {
       name: 'a header cut short',

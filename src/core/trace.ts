@@ -118,17 +118,6 @@ export function encodeTraceHeader(h: TraceHeader): Uint8Array {
   return bytes;
 }
 
-function describeBytes(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) {
-    out +=
-      b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c
-        ? String.fromCharCode(b)
-        : `\\x${b.toString(16).padStart(2, '0')}`;
-  }
-  return `"${out}"`;
-}
-
 /**
  * Reads and validates a header. `bytes` holds the start of the file (at least the 64 header
  * bytes when the file has them); `fileSizeBytes` is the whole file's size, which must equal
@@ -148,9 +137,8 @@ export function decodeTraceHeader(
   const magicLength = Math.min(bytes.length, MAGIC_BYTES.length);
   for (let i = 0; i < magicLength; i++) {
     if (bytes[i] !== MAGIC_BYTES[i]) {
-      fail(
-        `wrong magic (expected "${TRACE_MAGIC}", found ${describeBytes(bytes.subarray(0, magicLength))}): not a spin trace`,
-      );
+      // The file's own bytes are not echoed: pointed at /etc/passwd, the message would quote it.
+      fail(`wrong magic (the file does not start with "${TRACE_MAGIC}"): not a spin trace`);
     }
   }
   if (bytes.length < TRACE_HEADER_BYTES) {

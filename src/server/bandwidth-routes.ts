@@ -4,6 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ErrorBody } from '../core/api/errors';
 import type { BandwidthReport } from '../core/api/panels';
 import type { ServerMetrics } from './metrics';
+import type { Refusal } from './tenants/access';
+import { sendRefusal } from './tenants/reply';
 import { DEFAULT_PANEL_WINDOW_S, PANEL_QUERY_SCHEMA, type PanelQuery } from './panel-query';
 
 export interface BandwidthRoutesOptions {
@@ -11,10 +13,11 @@ export interface BandwidthRoutesOptions {
   /** Whether the tenant exists (unknown ones answer 404). */
   hasTenant: (tenantId: string) => boolean;
   /** Extra access check; answers an HTTP status to refuse, or null to allow. */
-  authorize?: (
-    authorization: string | undefined,
-    tenantId: string,
-  ) => { status: number; message: string } | null;
+  /**
+   * The caller's refusal for the tenant (401 bad credentials, 404 unknown or not visible, alike),
+   * or null to allow; checked before anything is said about the tenant.
+   */
+  authorize?: (authorization: string | undefined, tenantId: string) => Refusal | null;
 }
 
 export function registerBandwidthRoutes(
@@ -28,16 +31,12 @@ export function registerBandwidthRoutes(
     },
     async (request, reply) => {
       const { tenant, window: windowS = DEFAULT_PANEL_WINDOW_S } = request.query;
+      const refusal = options.authorize?.(request.headers.authorization, tenant);
+      if (refusal) return sendRefusal(reply, refusal);
       if (!options.hasTenant(tenant)) {
         return reply
           .code(404)
           .send({ error: 'not_found', message: `unknown tenant "${tenant}"` } satisfies ErrorBody);
-      }
-      const refusal = options.authorize?.(request.headers.authorization, tenant);
-      if (refusal) {
-        return reply
-          .code(refusal.status)
-          .send({ error: 'forbidden', message: refusal.message } satisfies ErrorBody);
       }
       const { totals } = options.metrics.forTenant(tenant);
       const samples = options.metrics.bandwidthSamples(tenant, windowS);

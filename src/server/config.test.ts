@@ -59,6 +59,33 @@ describe('parseServerConfig', () => {
     });
   });
 
+  it('accepts IDE webview origins beside https ones, as docs/EMBED.md shows', () => {
+    expect(
+      parseServerConfig(['--embed-origins', 'https://ide.example.com,vscode-webview://abc'], {}),
+    ).toMatchObject({ embedOrigins: ['https://ide.example.com', 'vscode-webview://abc'] });
+  });
+
+  it('reads the host names and the two switches that open routes, refusing them by default', () => {
+    expect(parseServerConfig([], {})).toMatchObject({
+      allowedHosts: [],
+      alertmanagerAnonymous: false,
+      metricsAnonymous: false,
+    });
+    expect(
+      parseServerConfig(['--allowed-hosts', 'Console.Example.com, .ops.example'], {
+        ALERTMANAGER_ANONYMOUS: '1',
+        METRICS_ANONYMOUS: 'true',
+      }),
+    ).toMatchObject({
+      allowedHosts: ['console.example.com', '.ops.example'],
+      alertmanagerAnonymous: true,
+      metricsAnonymous: true,
+    });
+    expect(
+      parseServerConfig(['--alertmanager-anonymous', '--metrics-anonymous'], {}),
+    ).toMatchObject({ alertmanagerAnonymous: true, metricsAnonymous: true });
+  });
+
   it('answers --help', () => {
     expect(parseServerConfig(['--help'], {})).toBe('help');
   });
@@ -71,6 +98,13 @@ describe('parseServerConfig', () => {
     { argv: ['--embed-origins', 'not a url'], env: {}, error: /not an origin/ },
     { argv: ['--embed-origins', 'https://a.test/path'], env: {}, error: /not a bare origin/ },
     { argv: ['stray'], env: {}, error: /positional/ },
+    { argv: ['--embed-origins', 'vscode-webview://abc/x'], env: {}, error: /not a bare origin/ },
+    { argv: ['--allowed-hosts', 'evil.example/x'], env: {}, error: /not a host name/ },
+    {
+      argv: [],
+      env: { METRICS_ANONYMOUS: 'yes' },
+      error: /METRICS_ANONYMOUS must be 1, true, 0 or false/,
+    },
   ];
   it.each(BAD)('rejects $argv $env with a clear message', ({ argv, env, error }) => {
     expect(() => parseServerConfig(argv, env)).toThrow(ConfigError);

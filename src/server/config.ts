@@ -25,6 +25,12 @@ export interface ServerConfig {
   observer: boolean;
   /** Spins below which the app draws on the CPU canvas, for tenants without their own. */
   gpuThreshold: number;
+  /** Host names requests may carry besides the bound address and localhost (DNS rebinding). */
+  allowedHosts: string[];
+  /** POST /api/alertmanager without the webhook secret: only by explicit choice, logged at start. */
+  alertmanagerAnonymous: boolean;
+  /** GET /metrics without the scrape secret: only by explicit choice, logged at start. */
+  metricsAnonymous: boolean;
 }
 
 export class ConfigError extends Error {
@@ -45,6 +51,13 @@ export const USAGE = `Usage: npm start -- [options]
                       their own (env GPU_THRESHOLD, default 5000)
   --observer          observer mode from the start: tickets as usual, pages and digests held
                       (env OBSERVER=1; stays on until "npm run admin -- observer off")
+  --allowed-hosts L   comma-separated host names requests may carry besides the bound address
+                      and localhost; .example.com for a domain and its subdomains (env ALLOWED_HOSTS)
+  --alertmanager-anonymous
+                      accept POST /api/alertmanager without the webhook secret (env
+                      ALERTMANAGER_ANONYMOUS=1); anyone who can reach the port can then file alerts
+  --metrics-anonymous serve GET /metrics without the scrape secret (env METRICS_ANONYMOUS=1);
+                      every tenant's figures are then public on this port
   --help              show this help`;
 
 function parsePort(value: string, source: string): number {
@@ -54,23 +67,59 @@ function parsePort(value: string, source: string): number {
   return Number(value);
 }
 
-function parseOrigins(value: string, source: string): string[] {
-  const origins = value
+function splitList(value: string): string[] {
+  return value
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
-  for (const origin of origins) {
-    let url: URL;
-    try {
-      url = new URL(origin);
-    } catch {
-      throw new ConfigError(`${source}: "${origin}" is not an origin like https://ide.example`);
-    }
-    if (url.origin !== origin.replace(/\/$/, '')) {
+}
+
+/**
+ * `scheme://host[:port]`, lower-cased, as a browser sends it in `Origin`. http(s) origins are
+ * normalised by URL; others (an IDE's webview, `vscode-webview://abc`) have no origin in URL's
+ * sense, so their form is checked here.
+ */
+function parseOrigin(origin: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    throw new ConfigError(`${source}: "${origin}" is not an origin like https://ide.example`);
+  }
+  const bare = origin.replace(/\/$/, '');
+  if (url.origin !== 'null') {
+    if (url.origin !== bare) {
       throw new ConfigError(`${source}: "${origin}" is not a bare origin (scheme://host[:port])`);
     }
+    return url.origin;
   }
-  return origins.map((o) => new URL(o).origin);
+  if (!/^[a-z][a-z0-9+.-]*:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(bare)) {
+    throw new ConfigError(`${source}: "${origin}" is not a bare origin (scheme://host[:port])`);
+  }
+  return bare.toLowerCase();
+}
+
+function parseOrigins(value: string, source: string): string[] {
+  return splitList(value).map((origin) => parseOrigin(origin, source));
+}
+
+function parseHosts(value: string, source: string): string[] {
+  const hosts = splitList(value);
+  for (const host of hosts) {
+    if (!/^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/i.test(host)) {
+      throw new ConfigError(
+        `${source}: "${host}" is not a host name like console.example.com or .example.com`,
+      );
+    }
+  }
+  return hosts.map((h) => h.toLowerCase());
+}
+
+function parseSwitch(flag: boolean | undefined, env: string | undefined, name: string): boolean {
+  if (flag) return true;
+  if (env === undefined || env === '' || env === '0' || env === 'false') return false;
+  if (env === '1' || env === 'true') return true;
+  throw new ConfigError(`${name} must be 1, true, 0 or false, got "${env.slice(0, 20)}"`);
 }
 
 export const DEFAULT_GPU_THRESHOLD = 5000;
@@ -83,12 +132,6 @@ function parseGpuThreshold(value: string | undefined, source: string): number {
     );
   }
   return Number(value);
-}
-
-function parseFlagEnv(value: string | undefined, name: string): boolean {
-  if (value === undefined || value === '' || value === '0' || value === 'false') return false;
-  if (value === '1' || value === 'true') return true;
-  throw new ConfigError(`${name} must be 1, true, 0 or false, got "${value.slice(0, 20)}"`);
 }
 
 export function parseServerConfig(
@@ -108,6 +151,9 @@ export function parseServerConfig(
         'embed-origins': { type: 'string' },
         observer: { type: 'boolean' },
         'gpu-threshold': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
+        'alertmanager-anonymous': { type: 'boolean' },
+        'metrics-anonymous': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -136,6 +182,10 @@ export function parseServerConfig(
     originsRaw,
     v['embed-origins'] !== undefined ? '--embed-origins' : 'EMBED_ORIGINS',
   );
+  const allowedHosts = parseHosts(
+    v['allowed-hosts'] ?? env.ALLOWED_HOSTS ?? '',
+    v['allowed-hosts'] !== undefined ? '--allowed-hosts' : 'ALLOWED_HOSTS',
+  );
   return {
     port,
     host,
@@ -146,10 +196,21 @@ export function parseServerConfig(
     embedOrigins,
     staticDir: path.resolve('dist'),
     clientBufferBudgetBytes: 256 * 1024,
-    observer: v.observer === true || parseFlagEnv(env.OBSERVER, 'OBSERVER'),
+    observer: parseSwitch(v.observer, env.OBSERVER, 'OBSERVER'),
     gpuThreshold: parseGpuThreshold(
       v['gpu-threshold'] ?? env.GPU_THRESHOLD,
       v['gpu-threshold'] !== undefined ? '--gpu-threshold' : 'GPU_THRESHOLD',
+    ),
+    allowedHosts,
+    alertmanagerAnonymous: parseSwitch(
+      v['alertmanager-anonymous'],
+      env.ALERTMANAGER_ANONYMOUS,
+      'ALERTMANAGER_ANONYMOUS',
+    ),
+    metricsAnonymous: parseSwitch(
+      v['metrics-anonymous'],
+      env.METRICS_ANONYMOUS,
+      'METRICS_ANONYMOUS',
     ),
   };
 }

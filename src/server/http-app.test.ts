@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { writeFileSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Packr } from 'msgpackr';
 import type { ErrorBody } from '../core/api/errors';
@@ -9,7 +9,10 @@ import { CLOSE, type FrameMessage } from '../core/wire/envelope';
 import { writePatternTrace } from '../testing/pattern-trace';
 import { tempDir } from '../testing/temp-dir';
 import { TestClient } from '../testing/test-client';
-import { startTestServer, type TestServer } from '../testing/test-server';
+import { startTenantServer, startTestServer, type TestServer } from '../testing/test-server';
+import type { SessionInfo } from '../core/api/session';
+import { openTenantDatabase } from './tenants/schema';
+import { issueToken } from './tenants/token-store';
 
 const WIDTH = 24;
 const HEIGHT = 16;
@@ -197,13 +200,21 @@ describe('HTTP', () => {
   });
 
   it('exports Prometheus metrics with the sent and saved byte counters', async () => {
-    const body = await (await fetch(`${server.url}/metrics`)).text();
+    const body = await (
+      await fetch(`${server.url}/metrics`, {
+        headers: { authorization: server.metricsAuthorization() },
+      })
+    ).text();
     expect(body).toMatch(/^# TYPE delta_bytes_saved_total counter$/m);
     expect(body).toMatch(/^ws_frames_sent_total\{tenant_id="demo"\} [1-9]/m);
   });
 
   it("exports each frame's fan-out time as a histogram", async () => {
-    const body = await (await fetch(`${server.url}/metrics`)).text();
+    const body = await (
+      await fetch(`${server.url}/metrics`, {
+        headers: { authorization: server.metricsAuthorization() },
+      })
+    ).text();
     expect(body).toMatch(/^# TYPE ws_fanout_seconds histogram$/m);
     const count = /^ws_fanout_seconds_count\{tenant_id="demo"\} (\d+)$/m.exec(body);
     expect(Number(count?.[1])).toBeGreaterThan(0);
@@ -250,9 +261,102 @@ describe('server start', () => {
     expect(result.stderr).toContain('/nonexistent/x.bin');
   });
 
+  it('names the file but quotes none of its bytes for a file that is not a trace', () => {
+    const result = run(['--trace', '/etc/passwd']);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      '[trace] /etc/passwd: wrong magic (the file does not start with "SPINTRC1"): not a spin trace',
+    );
+    expect(result.stderr).not.toContain('root');
+  });
+
+  it('starts with the IDE webview origin of docs/EMBED.md', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        ...['--import', 'tsx', 'src/server/main.ts', '--port', '0', '--data', tempDir('embed')],
+        ...[
+          '--trace',
+          tracePath,
+          '--embed-origins',
+          'https://ide.example.com,vscode-webview://abc',
+        ],
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    try {
+      await expect
+        .poll(() => (child.exitCode !== null ? `exited ${child.exitCode}` : output), {
+          timeout: 30_000,
+        })
+        .toMatch(/listening on|exited/);
+      expect(output).toContain('listening on');
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('stops with exit code 2 and the usage for a bad flag', () => {
     const result = run(['--port', 'abc']);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('--port must be a port number');
+  });
+});
+
+describe('what a browser page may reach', () => {
+  it('does not serve source maps, and serves the script beside them', async () => {
+    writeFileSync(path.join(server.config.staticDir, 'app.js'), 'console.log(1);\n');
+    writeFileSync(path.join(server.config.staticDir, 'app.js.map'), '{"sources":["secret.ts"]}');
+    expect((await fetch(`${server.url}/app.js`)).status).toBe(200);
+    const map = await fetch(`${server.url}/app.js.map`);
+    expect(map.status).toBe(404);
+    expect(await map.text()).not.toContain('secret.ts');
+  });
+
+  it("opens the WebSocket for the app's own origin and a listed embedder, with the scheme compared", async () => {
+    const host = new URL(server.url).host;
+    const embedded = await startTenantServer({
+      demoTrace: tracePath,
+      argv: ['--embed-origins', 'vscode-webview://abc'],
+    });
+    try {
+      const embeddedHost = new URL(embedded.url).host;
+      const opens = async (url: string, origin: string) => {
+        const client = new TestClient(url, { headers: { origin } });
+        try {
+          await client.opened;
+          client.close();
+          return 'open';
+        } catch (error) {
+          return (error as Error).message;
+        }
+      };
+      expect(await opens(server.wsUrl, `http://${host}`)).toBe('open');
+      expect(await opens(server.wsUrl, `https://${host}`)).toBe('open');
+      expect(await opens(server.wsUrl, `ftp://${host}`)).toBe('HTTP 403');
+      expect(await opens(server.wsUrl, `chrome-extension://${host}`)).toBe('HTTP 403');
+      expect(await opens(server.wsUrl, 'vscode-webview://abc')).toBe('HTTP 403');
+      expect(await opens(embedded.wsUrl, 'vscode-webview://abc')).toBe('open');
+      expect(await opens(embedded.wsUrl, `vscode-webview://${embeddedHost}`)).toBe('HTTP 403');
+      expect(await (await fetch(`${embedded.url}/api/embed`)).json()).toEqual({
+        origins: ['vscode-webview://abc'],
+      });
+    } finally {
+      await embedded.close();
+    }
+  });
+
+  it('accepts a token the moment the admin CLI has issued it', async () => {
+    const db = openTenantDatabase(server.dataDir);
+    const { token } = issueToken(db, { name: 'just issued', tenants: ['demo'] });
+    db.close();
+    const response = await fetch(`${server.url}/api/session`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as SessionInfo).token?.name).toBe('just issued');
   });
 });

@@ -14,11 +14,15 @@ import {
   SUBPROTOCOL,
   encodeMessage,
 } from '../core/wire/envelope';
+import { CONSOLE_ROUTES, CONSOLE_SCHEMAS } from './api-docs';
 import { registerBandwidthRoutes } from './bandwidth-routes';
+import { createHostCheck } from './host-check';
+import { registerJsonBodyParser } from './json-body';
 import { registerLatencyRoutes } from './latency-routes';
 import { adminGuard } from './admin-guard';
 import { HttpError } from './incidents/routes/http-error';
 import { registerOpsRoutes, type OpsDependencies } from './ops/plugin';
+import { bearerMatches } from './incidents/alertmanager';
 import type { Kaizen } from './incidents/kaizen';
 import { registerKaizenRoutes } from './incidents/routes/plugin';
 import { scopeFromAccess } from './incidents/routes/scope';
@@ -26,12 +30,9 @@ import type { ServerConfig } from './config';
 import type { ServerMetrics } from './metrics';
 import { createClientSession, type ClientSession } from './stream/client-session';
 import { wallClockMs } from './stream/source';
-import {
-  authorizeTenant,
-  refusalFor,
-  resolveUpgradePrincipal,
-  type TenantDecision,
-} from './tenants/access';
+import { authorizeTenant, refusalFor, resolveUpgradePrincipal } from './tenants/access';
+import { bearerChallenge } from './tenants/challenge';
+import { sendRefusal } from './tenants/reply';
 import { registerTenantRoutes } from './tenants/routes';
 import type { Tenancy } from './tenants/runtime';
 
@@ -45,6 +46,11 @@ export interface HttpAppOptions {
   kaizen?: Kaizen;
   /** The launch tooling under /api: observer mode, gates, baselines, browser reports. */
   ops?: OpsDependencies;
+  /**
+   * The /metrics scrape secret now (the data directory's file, reread when rotated); null serves
+   * /metrics to anyone, which the server does only with its explicit --metrics-anonymous.
+   */
+  metricsSecret: (() => string) | null;
 }
 
 /** A live stream connection: its tenant comes from the URL, its token from the upgrade. */
@@ -57,14 +63,14 @@ interface Connection {
 }
 
 /** Close codes for access that ended while connected (docs/PROTOCOL.md section 6). */
-const CLOSE_FOR_DECISION: Record<
-  Exclude<TenantDecision, 'ok'>,
-  { code: number; reason: string }
-> = {
-  401: { code: CLOSE.unauthorized, reason: 'token revoked' },
-  403: { code: CLOSE.forbidden, reason: 'access to the tenant withdrawn' },
-  404: { code: CLOSE.unknownTenant, reason: 'tenant deleted' },
-};
+const CLOSE_FOR = {
+  revoked: { code: CLOSE.unauthorized, reason: 'token revoked' },
+  withdrawn: { code: CLOSE.forbidden, reason: 'access to the tenant withdrawn' },
+  deleted: { code: CLOSE.unknownTenant, reason: 'tenant deleted' },
+} as const;
+
+/** A frame stream whose last frame is older than this is not healthy (the detector's stall). */
+export const HEALTHY_FRAME_AGE_MS = 2000;
 
 export interface HttpApp {
   fastify: FastifyInstance;
@@ -78,13 +84,16 @@ function originAllowed(req: IncomingMessage, embedOrigins: readonly string[]): b
   const origin = req.headers.origin;
   // Non-browser clients (benchmarks, CLI tools) send no Origin; browsers always do.
   if (origin === undefined) return true;
-  let originHost: string;
+  if (embedOrigins.includes(origin.toLowerCase())) return true;
+  let url: URL;
   try {
-    originHost = new URL(origin).host;
+    url = new URL(origin);
   } catch {
     return false;
   }
-  return originHost === req.headers.host || embedOrigins.includes(origin);
+  // The app's own pages: served by this server over http, or over https behind a TLS proxy. Any
+  // other scheme on the same host (an extension, a webview) must be listed in --embed-origins.
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === req.headers.host;
 }
 
 function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
@@ -111,6 +120,17 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const { config, metrics, log } = options;
   const { access, directory, registry } = options.tenancy;
   const fastify = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  // Before anything else reads a request: a Host this server does not answer for is a page on
+  // another name that resolves here (DNS rebinding), refused with 421 Misdirected Request.
+  const hostCheck = createHostCheck({ host: config.host, allowedHosts: config.allowedHosts });
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (hostCheck.allows(request.headers.host)) return;
+    return reply.code(421).send({
+      error: 'misdirected_request',
+      message: hostCheck.refusal(request.headers.host),
+    } satisfies ErrorBody);
+  });
+  registerJsonBodyParser(fastify);
   // A body over a route's limit: Fastify answers 413 with `connection: close`, and hanging up on a
   // client that is still uploading can reset the connection before it reads the answer. So the
   // rest of the body is read and thrown away on a connection kept open, up to a bound.
@@ -138,6 +158,8 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     404: 'not_found',
     413: 'payload_too_large',
     415: 'unsupported_media_type',
+    421: 'misdirected_request',
+    429: 'too_many_requests',
   };
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {
@@ -164,10 +186,18 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
 
   fastify.get('/healthz', async (_req, reply) => {
     const status = registry.status();
-    const streaming = status.filter((s) => s.pinned).every((s) => s.framesProduced > 0);
+    const pinned = status.filter((s) => s.pinned);
+    const started = pinned.every((s) => s.framesProduced > 0);
+    // A stream whose frames stopped (every frame of its trace failing its CRC, a trace cut while
+    // replayed) is unhealthy, not merely "started once".
+    const nowMs = wallClockMs();
+    const flowing = pinned.every(
+      (s) => s.lastFrameAtMs !== null && nowMs - s.lastFrameAtMs <= HEALTHY_FRAME_AGE_MS,
+    );
+    const streaming = started && flowing;
     const isPublic = (id: string): boolean => directory.tenants.get(id)?.visibility === 'public';
     return reply.code(streaming ? 200 : 503).send({
-      status: streaming ? 'ok' : 'starting',
+      status: streaming ? 'ok' : started ? 'stalled' : 'starting',
       streams: status
         .filter((s) => isPublic(s.tenant))
         .map((s) => ({
@@ -180,7 +210,24 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     });
   });
 
-  fastify.get('/metrics', async (_req, reply) => {
+  // Every tenant's series, private ones included: for the operators' Prometheus, which presents
+  // the scrape secret (ops/prometheus/prometheus.yml). A tenant's own series are at
+  // /api/tenants/ID/metrics for whoever may see the tenant.
+  fastify.get('/metrics', async (request, reply) => {
+    const secret = options.metricsSecret?.();
+    if (secret !== undefined && !bearerMatches(request.headers.authorization, secret)) {
+      const presented = (request.headers.authorization ?? '') !== '';
+      return sendRefusal(reply, {
+        status: 401,
+        error: 'unauthorized',
+        message:
+          '/metrics needs "Authorization: Bearer SECRET" with the scrape secret ' +
+          '(npm run admin -- secret show metrics)',
+        challenge: presented
+          ? bearerChallenge('invalid_token', 'not the scrape secret')
+          : bearerChallenge(),
+      });
+    }
     const body = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(body);
   });
@@ -201,12 +248,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     registerKaizenRoutes(fastify, {
       kaizen: options.kaizen,
       resolveScope: scopeFromAccess(access),
+      documented: { routes: CONSOLE_ROUTES, schemas: CONSOLE_SCHEMAS },
     });
   }
   if (options.ops) {
     registerOpsRoutes(fastify, {
       ...options.ops,
-      requireAdmin: adminGuard(access, directory),
+      requireAdmin: adminGuard(access),
       visibleTenants: (request) => {
         const principal = access.resolvePrincipal(request.headers.authorization);
         if ('denied' in principal) throw new HttpError(401, principal.message);
@@ -237,7 +285,13 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   const indexHtml = path.join(config.staticDir, 'index.html');
   if (existsSync(indexHtml)) {
     // wildcard: files are looked up on disk per request, so a rebuild needs no restart.
-    fastify.register(fastifyStatic, { root: config.staticDir, prefix: '/', wildcard: true });
+    fastify.register(fastifyStatic, {
+      root: config.staticDir,
+      prefix: '/',
+      wildcard: true,
+      // Source maps would hand anyone the app's whole source; a developer runs `npm run dev`.
+      allowedPath: (pathName) => !pathName.endsWith('.map'),
+    });
     fastify.setNotFoundHandler((req, reply) => {
       // Only page routes fall back to the app; a missing asset or API path is a real 404.
       const pathname = req.url.split('?')[0] ?? '';
@@ -269,6 +323,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   });
 
   fastify.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!hostCheck.allows(req.headers.host)) {
+      return rejectUpgrade(socket, 421, hostCheck.refusal(req.headers.host));
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/ws') return rejectUpgrade(socket, 404, 'no WebSocket at this path');
     if (!originAllowed(req, config.embedOrigins)) {
@@ -290,13 +347,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     // message a client sends later can change either.
     const principal = resolveUpgradePrincipal(access, offered, req.headers.authorization);
     const refusal = refusalFor(access.requireTenant(principal, tenant), principal, tenant);
-    if (refusal) {
-      log(
-        `[ws] refused ${refusal.status} for tenant ${JSON.stringify(tenant.slice(0, 64))}: ${refusal.message}`,
-      );
-      return rejectUpgrade(socket, refusal.status, refusal.message);
+    if (refusal || 'denied' in principal) {
+      const { status, message } = refusal ?? { status: 401, message: 'bad credentials' };
+      log(`[ws] refused ${status} for tenant ${JSON.stringify(tenant.slice(0, 64))}: ${message}`);
+      return rejectUpgrade(socket, status, message);
     }
-    if ('denied' in principal) return rejectUpgrade(socket, 401, principal.message);
     if (!registry.has(tenant)) {
       return rejectUpgrade(socket, 503, `the stream of tenant "${tenant}" is not available`);
     }
@@ -342,6 +397,10 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
           metrics.protocolError('bad_message');
           log(`[ws] closing client for a protocol error: ${reason}`);
         },
+        onFlood: (reason) => {
+          metrics.protocolError('too_many_messages');
+          log(`[ws] closing a ${tenant} client (${CLOSE.tooManyMessages}): ${reason}`);
+        },
       });
       connection.session = session;
       ws.on('message', (data: Buffer, isBinary: boolean) => {
@@ -381,7 +440,12 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         connection.tenant,
       );
       if (decision === 'ok') continue;
-      const { code, reason } = CLOSE_FOR_DECISION[decision];
+      const { code, reason } =
+        decision === 401
+          ? CLOSE_FOR.revoked
+          : access.hasTenant(connection.tenant)
+            ? CLOSE_FOR.withdrawn
+            : CLOSE_FOR.deleted;
       log(`[ws] closing a ${connection.tenant} client (${code}): ${reason}`);
       endConnection(connection, code, reason);
     }

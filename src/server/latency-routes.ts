@@ -4,16 +4,19 @@ import type { FastifyInstance } from 'fastify';
 import type { ErrorBody } from '../core/api/errors';
 import type { LatencyReport, LatencySecond } from '../core/api/panels';
 import type { ServerMetrics } from './metrics';
+import type { Refusal } from './tenants/access';
+import { sendRefusal } from './tenants/reply';
 import { DEFAULT_PANEL_WINDOW_S, PANEL_QUERY_SCHEMA, type PanelQuery } from './panel-query';
 
 export interface LatencyRoutesOptions {
   metrics: ServerMetrics;
   /** The tenant's p95 objective in ms, or undefined for an unknown tenant (404). */
   sloMs: (tenantId: string) => number | undefined;
-  authorize?: (
-    authorization: string | undefined,
-    tenantId: string,
-  ) => { status: number; message: string } | null;
+  /**
+   * The caller's refusal for the tenant (401 bad credentials, 404 unknown or not visible, alike),
+   * or null to allow; checked before anything is said about the tenant.
+   */
+  authorize?: (authorization: string | undefined, tenantId: string) => Refusal | null;
 }
 
 export function registerLatencyRoutes(
@@ -27,17 +30,13 @@ export function registerLatencyRoutes(
     },
     async (request, reply) => {
       const { tenant, window: windowS = DEFAULT_PANEL_WINDOW_S } = request.query;
+      const refusal = options.authorize?.(request.headers.authorization, tenant);
+      if (refusal) return sendRefusal(reply, refusal);
       const sloMs = options.sloMs(tenant);
       if (sloMs === undefined) {
         return reply
           .code(404)
           .send({ error: 'not_found', message: `unknown tenant "${tenant}"` } satisfies ErrorBody);
-      }
-      const refusal = options.authorize?.(request.headers.authorization, tenant);
-      if (refusal) {
-        return reply
-          .code(refusal.status)
-          .send({ error: 'forbidden', message: refusal.message } satisfies ErrorBody);
       }
       const series = options.metrics
         .latencySamples(tenant, windowS)

@@ -88,4 +88,49 @@ describe('server metrics', () => {
       await server.close();
     }
   });
+
+  it("takes a second of latencies as the median over clients of each client's p95", async () => {
+    const metrics = createServerMetrics();
+    const seconds: { tenant: string; p95Ms: number; clients: number }[] = [];
+    metrics.onLatencySecond((tenant, second) => seconds.push({ tenant, ...second }));
+    const demo = metrics.forTenant('demo');
+    const honest = [{}, {}, {}];
+    const forger = {};
+    honest.forEach((client, i) => demo.observeLatency(Array(60).fill(2 + i), client));
+    demo.observeLatency(Array(240).fill(59_999), forger);
+    metrics.sampleBandwidth(1_000);
+    // One forger among four clients: the median of 2, 3, 4 and 10,000 (clamped) is 3.
+    expect(metrics.latencySamples('demo', 60)).toEqual([
+      { atMs: 1_000, p95Ms: 3, count: 420, clients: 4 },
+    ]);
+    expect(seconds).toEqual([{ tenant: 'demo', atMs: 1_000, p95Ms: 3, count: 420, clients: 4 }]);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^mcp_message_latency_seconds_count\{tenant_id="demo"\} 1$/m);
+    expect(text).toMatch(/^mcp_message_latency_seconds_bucket\{le="0.003",tenant_id="demo"\} 1$/m);
+    expect(text).toMatch(/^mcp_latency_reporting_clients\{tenant_id="demo"\} 4$/m);
+  });
+
+  it('clamps what a lone client reports, and takes the smaller figure of two clients', () => {
+    const metrics = createServerMetrics();
+    const demo = metrics.forTenant('demo');
+    demo.observeLatency([59_999, -5, 59_999], {});
+    metrics.sampleBandwidth(1_000);
+    expect(metrics.latencySamples('demo', 60)[0]).toMatchObject({ p95Ms: 10_000, clients: 1 });
+    demo.observeLatency(Array(60).fill(59_999), {});
+    demo.observeLatency(Array(60).fill(4), {});
+    metrics.sampleBandwidth(2_000);
+    expect(metrics.latencySamples('demo', 60)[1]).toMatchObject({ p95Ms: 4, clients: 2 });
+    // A second without reports adds nothing.
+    metrics.sampleBandwidth(3_000);
+    expect(metrics.latencySamples('demo', 60)).toHaveLength(2);
+  });
+
+  it("bounds what one client's reports of a second can hold", () => {
+    const metrics = createServerMetrics();
+    const demo = metrics.forTenant('demo');
+    const client = {};
+    for (let i = 0; i < 100; i++) demo.observeLatency(Array(240).fill(1), client);
+    metrics.sampleBandwidth(1_000);
+    expect(metrics.latencySamples('demo', 60)[0]).toMatchObject({ count: 480, clients: 1 });
+  });
 });

@@ -20,17 +20,29 @@ export interface BandwidthSample {
   totals: BandwidthTotals;
 }
 
-/** One second of a tenant's frame latencies, as clients reported them. */
+/**
+ * One second of a tenant's frame latencies, as clients reported them: each reporting client's p95
+ * of that second, and the median over the clients (the lower one of an even count), so that one
+ * client of several cannot move the figure however it reports.
+ */
 export interface LatencySample {
   atMs: number;
+  /** The median over the reporting clients of each client's p95 in this second. */
   p95Ms: number;
+  /** Latency samples in the second, all clients together. */
   count: number;
+  /** Clients whose reports make up the figure. */
+  clients: number;
 }
 
 export interface StreamMetrics {
   readonly totals: Readonly<BandwidthTotals>;
-  /** Produced-to-decoded latencies (ms) reported by a client of this tenant. */
-  observeLatency(samplesMs: readonly number[]): void;
+  /**
+   * Produced-to-decoded latencies (ms) reported by a client of this tenant; `client` tells clients
+   * apart (its session object), each weighing the same in the tenant's figures. Samples are clamped
+   * to 0..MAX_REPORTED_LATENCY_MS.
+   */
+  observeLatency(samplesMs: readonly number[], client?: object): void;
   clientConnected(): void;
   clientDisconnected(): void;
   frameSent(bytesSent: number, rawBytes: number): void;
@@ -58,8 +70,8 @@ export interface ServerMetrics {
   sampleBandwidth(atMs: number): void;
   /** Per-second latency p95 of the tenant over the last `windowS` seconds, oldest first. */
   latencySamples(tenantId: string, windowS: number): LatencySample[];
-  /** Called with every latency report (ms) of a tenant's clients, for the detector. */
-  onLatencySamples(listener: (tenantId: string, samplesMs: readonly number[]) => void): void;
+  /** Called with each tenant's second of latencies as it is taken (once a second), for the detector. */
+  onLatencySecond(listener: (tenantId: string, second: LatencySample) => void): void;
   protocolError(reason: string): void;
   processTotals(): ProcessTotals;
 }
@@ -68,6 +80,24 @@ export interface ServerMetrics {
 export const MAX_BANDWIDTH_SAMPLES = 600;
 /** Latencies kept per tenant between two one-second samples (60 frames/s x many clients). */
 const MAX_PENDING_LATENCIES = 20_000;
+/** Latencies kept per client between two samples: its frames of a second, with room to spare. */
+const MAX_PENDING_PER_CLIENT = 480;
+/**
+ * A reported latency above this counts as this: a client that far behind is backed off anyway
+ * (docs/PROTOCOL.md section 5), and a forged 59,999 ms weighs no more than a real 10 s.
+ */
+export const MAX_REPORTED_LATENCY_MS = 10_000;
+
+/** The lower median: with two clients, the smaller figure, so that neither alone raises it. */
+function lowerMedian(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/** A reported latency, clamped to 0..MAX_REPORTED_LATENCY_MS. */
+function clampLatency(ms: number): number {
+  return Math.min(MAX_REPORTED_LATENCY_MS, Math.max(0, ms));
+}
 
 export function createServerMetrics(): ServerMetrics {
   const registry = new Registry();
@@ -128,7 +158,9 @@ export function createServerMetrics(): ServerMetrics {
   );
   const latency = new Histogram({
     name: 'mcp_message_latency_seconds',
-    help: 'Frame latency from produced on the server to decoded in the client, clock offset corrected',
+    help:
+      'Frame latency from produced on the server to decoded in the client, clock offset corrected: ' +
+      "one observation a second, the median over the tenant's reporting clients of each client's p95",
     labelNames,
     buckets: [
       0.0005, 0.001, 0.002, 0.003, 0.005, 0.007, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
@@ -155,6 +187,12 @@ export function createServerMetrics(): ServerMetrics {
     registers: [registry],
   });
   const codec = { encodes: 0, encodeCpuMs: 0 };
+  const latencyClients = new Gauge({
+    name: 'mcp_latency_reporting_clients',
+    help: 'Clients whose latency reports made up the last second of mcp_message_latency_seconds',
+    labelNames,
+    registers: [registry],
+  });
   const protocolErrors = new Counter({
     name: 'ws_protocol_errors_total',
     help: 'Client connections closed for a protocol error',
@@ -163,12 +201,41 @@ export function createServerMetrics(): ServerMetrics {
   });
 
   const samples = new Map<string, BandwidthSample[]>();
-  const pendingLatency = new Map<string, number[]>();
+  /** Each tenant's clients' latencies since the last one-second sample, per client. */
+  const pendingLatency = new Map<string, { total: number; byClient: Map<object, number[]> }>();
   const latencySeconds = new Map<string, LatencySample[]>();
-  const latencyListeners: ((tenantId: string, samplesMs: readonly number[]) => void)[] = [];
+  const latencyListeners: ((tenantId: string, second: LatencySample) => void)[] = [];
+  const shared = {};
+
+  /** The second just ended of one tenant: each client's p95, then the median over clients. */
+  const takeLatencySecond = (
+    tenantId: string,
+    pending: { total: number; byClient: Map<object, number[]> },
+    atMs: number,
+  ): void => {
+    const perClient: number[] = [];
+    let count = 0;
+    for (const values of pending.byClient.values()) {
+      if (values.length === 0) continue;
+      perClient.push(percentile(values, 0.95));
+      count += values.length;
+    }
+    pending.byClient.clear();
+    pending.total = 0;
+    if (perClient.length === 0) return;
+    const second = { atMs, p95Ms: lowerMedian(perClient), count, clients: perClient.length };
+    latency.labels(tenantId).observe(second.p95Ms / 1000);
+    latencyClients.labels(tenantId).set(second.clients);
+    let ring = latencySeconds.get(tenantId);
+    if (!ring) latencySeconds.set(tenantId, (ring = []));
+    ring.push(second);
+    if (ring.length > MAX_BANDWIDTH_SAMPLES) ring.shift();
+    for (const listener of latencyListeners) listener(tenantId, second);
+  };
+
   return {
     registry,
-    onLatencySamples(listener) {
+    onLatencySecond(listener) {
       latencyListeners.push(listener);
     },
     latencySamples(tenantId, windowS) {
@@ -179,13 +246,8 @@ export function createServerMetrics(): ServerMetrics {
     },
     sampleBandwidth(atMs) {
       for (const [tenantId, pending] of pendingLatency) {
-        if (pending.length === 0) continue;
-        const second = { atMs, p95Ms: percentile(pending, 0.95), count: pending.length };
-        pending.length = 0;
-        let ring = latencySeconds.get(tenantId);
-        if (!ring) latencySeconds.set(tenantId, (ring = []));
-        ring.push(second);
-        if (ring.length > MAX_BANDWIDTH_SAMPLES) ring.shift();
+        if (pending.total > 0) takeLatencySecond(tenantId, pending, atMs);
+        else if (pending.byClient.size > 0) pending.byClient.clear();
       }
       for (const [tenantId, m] of perTenant) {
         let ring = samples.get(tenantId);
@@ -204,7 +266,6 @@ export function createServerMetrics(): ServerMetrics {
       let m = perTenant.get(tenantId);
       if (!m) {
         const c = clients.labels(tenantId);
-        const latencyChild = latency.labels(tenantId);
         const fanOutChild = fanOut.labels(tenantId);
         const encodeChild = encode.labels(tenantId);
         const totals: BandwidthTotals = {
@@ -215,18 +276,21 @@ export function createServerMetrics(): ServerMetrics {
           framesSkipped: 0,
           resyncs: 0,
         };
-        const pending: number[] = [];
+        const pending = { total: 0, byClient: new Map<object, number[]>() };
         pendingLatency.set(tenantId, pending);
         m = {
           totals,
-          observeLatency(samplesMs) {
+          observeLatency(samplesMs, client = shared) {
+            let values = pending.byClient.get(client);
+            if (!values) pending.byClient.set(client, (values = []));
             for (const ms of samplesMs) {
+              if (values.length >= MAX_PENDING_PER_CLIENT) break;
+              if (pending.total >= MAX_PENDING_LATENCIES) break;
+              if (!Number.isFinite(ms)) continue;
               // A slightly negative figure is clock-offset error, not time travel.
-              const clamped = Math.max(0, ms);
-              latencyChild.observe(clamped / 1000);
-              if (pending.length < MAX_PENDING_LATENCIES) pending.push(clamped);
+              values.push(clampLatency(ms));
+              pending.total += 1;
             }
-            for (const listener of latencyListeners) listener(tenantId, samplesMs);
           },
           clientConnected: () => c.inc(),
           clientDisconnected: () => c.dec(),

@@ -7,6 +7,7 @@ import {
   truncateSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -157,7 +158,7 @@ describe('openTraceFile rejects', () => {
     {
       name: 'wrong magic',
       corrupt: (path: string) => patch(path, 0, [0x47, 0x49, 0x46]),
-      fault: /^wrong magic \(expected "SPINTRC1", found "GIFNTRC1"\): not a spin trace$/,
+      fault: /^wrong magic \(the file does not start with "SPINTRC1"\): not a spin trace$/,
     },
     {
       name: 'an unknown version',
@@ -185,7 +186,13 @@ describe('openTraceFile rejects', () => {
   });
 
   it('a directory', () => {
-    expect(traceError(() => openTraceFile(dir)).fault).toBe('not a regular file');
+    expect(traceError(() => openTraceFile(dir)).fault).toBe('not a regular file (a directory)');
+  });
+
+  it('a FIFO, at once instead of waiting for a writer', () => {
+    const fifo = join(dir, 'trace.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expect(traceError(() => openTraceFile(fifo)).fault).toBe('not a regular file (a FIFO)');
   });
 });
 

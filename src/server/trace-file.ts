@@ -3,7 +3,7 @@
 // through a temporary file that is renamed into place, so a crash never leaves a partial trace
 // under the target name.
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, readSync } from 'node:fs';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
@@ -16,6 +16,7 @@ import {
   frameStrideBytes,
   type TraceHeader,
 } from '../core/trace';
+import { NotRegularFileError, openRegularFile } from './regular-file';
 
 export interface TraceFile {
   readonly path: string;
@@ -31,19 +32,24 @@ function errorCode(error: unknown): string | undefined {
     : undefined;
 }
 
-/** Opens a trace and validates its header and size; throws TraceError naming the fault. */
+/**
+ * Opens a trace and validates its header and size; throws TraceError naming the fault. Only a
+ * regular file is opened (a FIFO would block the server before it listens).
+ */
 export function openTraceFile(path: string): TraceFile {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    fd = openRegularFile(path);
   } catch (error) {
+    if (error instanceof NotRegularFileError) {
+      throw new TraceError(path, `not a regular file (${error.fileType})`);
+    }
     const code = errorCode(error);
     if (code === 'ENOENT') throw new TraceError(path, 'file not found');
     throw new TraceError(path, `cannot open (${code ?? String(error)})`);
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new TraceError(path, 'not a regular file');
     const headerBytes = new Uint8Array(TRACE_HEADER_BYTES);
     const headerRead = readFully(fd, headerBytes, 0);
     const header = decodeTraceHeader(headerBytes.subarray(0, headerRead), path, stat.size);

@@ -1,21 +1,19 @@
-// A real server for tests (tenancy, HTTP, WebSocket, per-tenant streams) in this process, on a
-// random port.
+// A real server for tests: the console `npm start` runs (tenancy, Kaizen, HTTP, WebSocket,
+// per-tenant streams, the data directory's secrets), in this process, on a random port.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { TokenRole } from '../core/api/session';
 import { parseServerConfig, type ServerConfig } from '../server/config';
-import { createHttpApp, type HttpApp } from '../server/http-app';
-import { createServerMetrics, type ServerMetrics } from '../server/metrics';
-import type { OpsDependencies } from '../server/ops/plugin';
-import { createClientReports } from '../server/client-reports/service';
-import {
-  createGates,
-  registerGateMetrics,
-  type Gates,
-  type GatesOptions,
-} from '../server/gates/service';
-import { openDatabase, type Db } from '../server/storage/database';
+import { openConsole } from '../server/console';
+import type { HttpApp } from '../server/http-app';
+import type { ClientReports } from '../server/client-reports/service';
+import type { Gates, GatesOptions } from '../server/gates/service';
+import type { Kaizen, KaizenConfig } from '../server/incidents/kaizen';
+import type { ServerMetrics } from '../server/metrics';
+import { readSecret } from '../server/secrets';
+import type { Db } from '../server/storage/database';
 import type { StreamBus } from '../server/stream/bus';
-import { openTenancy, type Tenancy } from '../server/tenants/runtime';
+import type { Tenancy } from '../server/tenants/runtime';
 import { openTenantDatabase } from '../server/tenants/schema';
 import type { TenantSpec } from '../server/tenants/tenant-spec';
 import { issueToken, revokeToken, type IssuedToken } from '../server/tenants/token-store';
@@ -30,14 +28,21 @@ export interface TestServer {
   metrics: ServerMetrics;
   config: ServerConfig;
   tenancy: Tenancy;
+  kaizen: Kaizen;
   dataDir: string;
   logs: string[];
-  /** The decision gates, with `ops`. */
-  gates?: Gates;
-  /** Issues a token from another connection, as the admin CLI does, and reloads at once. */
-  issueToken(tenants: string[], name?: string): IssuedToken;
+  /** The decision gates, not started: a test steps them with sample(). */
+  gates: Gates;
+  /**
+   * Issues a token from another connection, as the admin CLI does, and reloads at once. A viewer
+   * unless `role` says otherwise.
+   */
+  issueToken(tenants: string[], name?: string, role?: TokenRole): IssuedToken;
   /** Revokes from another connection; the server notices at its next poll, as in production. */
   revokeToken(tokenId: string): void;
+  /** `Authorization` headers of the machine credentials in the data directory. */
+  webhookAuthorization(): string;
+  metricsAuthorization(): string;
   close(): Promise<void>;
 }
 
@@ -50,23 +55,30 @@ export interface TenantServerOptions {
   pollIntervalMs?: number;
   idleStopMs?: number;
   config?: Partial<ServerConfig>;
-  /** Serve the launch tooling's routes (observer, gates, baselines, browser reports) too. */
-  ops?: Partial<OpsDependencies>;
-  /** Overrides of the decision gates' options (with `ops`). */
+  /** More command-line flags, as an operator would give them. */
+  argv?: string[];
+  /** Environment variables the server reads (ALERTMANAGER_TOKEN, KAIZEN_*). */
+  env?: Record<string, string>;
+  /** Kaizen settings over the environment's (detector rules, the ticket burst cap, a clock). */
+  kaizen?: Partial<KaizenConfig>;
+  /** Overrides of the decision gates' options (the clients, the band, where tickets open). */
   gates?: Partial<GatesOptions>;
+  /** Browser reports other than the console database's. */
+  clientReports?: ClientReports;
 }
 
 /** A real server (tenancy in a temporary data directory, HTTP, WebSocket) on a random port. */
 export async function startTenantServer(options: TenantServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir('data');
-  const argv = ['--port', '0', '--data', dataDir];
+  const argv = ['--port', '0', '--data', dataDir, ...(options.argv ?? [])];
   if (options.demoTrace) argv.push('--trace', options.demoTrace);
   if (options.tenants) {
     const file = path.join(tempDir('tenants'), 'tenants.json');
     writeFileSync(file, JSON.stringify({ tenants: options.tenants }));
     argv.push('--tenants', file);
   }
-  const parsed = parseServerConfig(argv, {});
+  const env = options.env ?? {};
+  const parsed = parseServerConfig(argv, env);
   if (parsed === 'help') throw new Error('unreachable');
   // A stand-in build, so these tests do not depend on `npm run build` having run.
   const staticDir = tempDir('static');
@@ -74,50 +86,18 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
   const config = { ...parsed, staticDir, ...options.config };
   const logs: string[] = [];
   const log = (line: string): void => void logs.push(line);
-  const metrics = createServerMetrics();
-  const tenancy = await openTenancy({
-    dataDir,
-    tenantsFile: config.tenantsFile,
-    demoTracePath: config.traceIsDefault ? null : config.tracePath,
+  const server = await openConsole({
+    config,
+    env,
     log,
     pollIntervalMs: options.pollIntervalMs,
     idleStopMs: options.idleStopMs,
-    onFanOut: (tenantId, fanOutMs) => metrics.forTenant(tenantId).observeFanOut(fanOutMs),
-    onEncode: (tenantId, encodeMs) => metrics.forTenant(tenantId).observeEncode(encodeMs),
+    kaizen: options.kaizen,
+    gates: options.gates,
+    clientReports: options.clientReports,
   });
-  // The launch tooling writes the console database through a connection of its own, as main.ts's.
-  const opsDb = options.ops ? openDatabase(dataDir) : null;
-  // The decision gates as main.ts makes them, stepped by the test (sample()) instead of a timer.
-  const gates = opsDb
-    ? createGates({
-        db: opsDb,
-        metrics,
-        tenants: () => [...tenancy.directory.tenants.keys()],
-        clients: () => tenancy.registry.status().reduce((n, s) => n + s.subscribers, 0),
-        alarmBand: () => null,
-        ...options.gates,
-      })
-    : undefined;
-  if (opsDb) registerGateMetrics(metrics.registry, opsDb);
-  const app = createHttpApp({
-    config,
-    tenancy,
-    metrics,
-    log,
-    ...(opsDb
-      ? {
-          ops: {
-            db: opsDb,
-            wakeDelivery: () => {},
-            gates,
-            dataDir,
-            clientReports:
-              options.ops?.clientReports ?? createClientReports(opsDb, metrics.registry),
-            ...options.ops,
-          },
-        }
-      : {}),
-  });
+  const { app, tenancy } = server;
+  server.kaizen.start();
   const address = await app.listen();
   const withCliDb = <T>(work: (db: Db) => T): T => {
     const db = openTenantDatabase(dataDir);
@@ -136,25 +116,24 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
       if (!bus) throw new Error('the default tenant is not streaming');
       return bus;
     },
-    metrics,
+    metrics: server.metrics,
     config,
     tenancy,
+    kaizen: server.kaizen,
     dataDir,
     logs,
-    gates,
-    issueToken(tenants, name = 'test') {
-      const issued = withCliDb((db) => issueToken(db, { name, tenants }));
+    gates: server.gates,
+    issueToken(tenants, name = 'test', role = 'viewer') {
+      const issued = withCliDb((db) => issueToken(db, { name, tenants, role }));
       tenancy.directory.poll();
       return issued;
     },
     revokeToken(tokenId) {
       withCliDb((db) => revokeToken(db, tokenId));
     },
-    async close() {
-      await app.close();
-      tenancy.close();
-      opsDb?.close();
-    },
+    webhookAuthorization: () => `Bearer ${readSecret(dataDir, 'alertmanager')}`,
+    metricsAuthorization: () => `Bearer ${readSecret(dataDir, 'metrics')}`,
+    close: () => server.close(),
   };
 }
 

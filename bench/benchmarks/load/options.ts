@@ -8,7 +8,9 @@ import { TARGET } from './target';
 export const LOAD_USAGE =
   'npm run bench:load -- --clients N --seconds S [--tenant T] [--url http://HOST:PORT] ' +
   '[--token TOKEN] [--workers W] [--probes K] [--warmup S] [--profile DIR] ' +
-  '[--server-cpus LIST] [--client-cpus LIST]';
+  '[--server-cpus LIST] [--client-cpus LIST]\n' +
+  "  with --url, METRICS_SECRET is the scrape secret of that server's /metrics " +
+  '(npm run admin -- secret show metrics)';
 
 export interface LoadOptions {
   clients: number;

@@ -57,6 +57,7 @@ export async function takeSnapshot(
   loadThreads: number,
   url: string,
   serverPid: number | undefined,
+  metricsAuthorization?: string,
 ): Promise<Snapshot> {
   const { shares } = threads;
   const probeShares = shares.slice(loadThreads);
@@ -75,5 +76,5 @@ export async function takeSnapshot(
     server: serverPid !== undefined ? procStat(serverPid) : null,
     generatorCpuUs: process.cpuUsage().user + process.cpuUsage().system,
   };
-  return { ...taken, metrics: await scrapeMetrics(url) };
+  return { ...taken, metrics: await scrapeMetrics(url, metricsAuthorization) };
 }

@@ -4,21 +4,32 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { tempDir } from '../../../src/testing/temp-dir';
 import { round } from '../../support/round';
 import { freePort, spawnServer, stopServer, waitHealthy } from '../../support/server-process';
+import { metricsAuthorization } from '../../support/server-metrics';
 import type { LoadOptions } from './options';
 
 export interface LoadServer {
   url: string;
   /** The server process this benchmark started; undefined with --url. */
   child: ChildProcess | undefined;
+  /** For its /metrics: the scrape secret of the server started here, or METRICS_SECRET with --url. */
+  metricsAuthorization: string | undefined;
 }
 
 export async function startOrAttachServer(
   options: Pick<LoadOptions, 'url' | 'profileDir' | 'serverCpus'>,
 ): Promise<LoadServer> {
-  if (options.url) return { url: options.url, child: undefined };
+  if (options.url) {
+    const secret = process.env.METRICS_SECRET;
+    return {
+      url: options.url,
+      child: undefined,
+      metricsAuthorization: secret ? `Bearer ${secret}` : undefined,
+    };
+  }
   const port = await freePort();
   const nodeArgs = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
-  const child = spawnServer({ port, dataDir: tempDir('bench-load'), nodeArgs });
+  const dataDir = tempDir('bench-load');
+  const child = spawnServer({ port, dataDir, nodeArgs });
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitHealthy(url, 180_000, child);
@@ -27,7 +38,7 @@ export async function startOrAttachServer(
     await stopServer(child);
     throw error;
   }
-  return { url, child };
+  return { url, child, metricsAuthorization: metricsAuthorization(dataDir) };
 }
 
 /** Pins every thread of a running process to the CPUs in `list` (taskset syntax, e.g. "0" or "1-3"). */

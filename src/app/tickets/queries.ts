@@ -101,9 +101,10 @@ export function ticketChangeMutation(api: ApiClient, queries: QueryClient, id: n
  */
 export function changeErrorText(error: Error, tenant: string, signedIn: boolean): string {
   if (!(error instanceof ApiError)) return `Could not reach the server: ${error.message}`;
-  if (error.status === 401)
+  // Anonymous changes are refused with 401 before the server reads them: sign in, as for a 403.
+  if (error.status === 401 && signedIn)
     return `Your token was refused (${error.message}): sign in again with a valid one.`;
-  if (error.status === 403)
+  if (error.status === 401 || error.status === 403)
     return signedIn
       ? `Your token does not grant tenant “${tenant}”: changing its tickets needs one that does.`
       : `Sign in with a token that grants tenant “${tenant}” to change its tickets.`;

@@ -21,6 +21,8 @@ export const CLOSE = {
   forbidden: 4403,
   unknownTenant: 4404,
   unsupportedVersion: 4426,
+  /** A client that kept sending faster than the server reads (docs/PROTOCOL.md section 6). */
+  tooManyMessages: 4429,
 } as const;
 
 export type SourceKind = 'replay' | 'live';

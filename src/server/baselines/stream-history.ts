@@ -1,5 +1,6 @@
 // What the streams did, minute by minute, kept in the console database: bytes sent, saved and raw,
-// and a histogram of client-reported latencies per tenant. Baselines and "now" snapshots read it,
+// and a histogram of the per-second latency figures per tenant (each second's p95, the median over
+// its clients, as the panels and the detector read it: one client cannot move it). Baselines and "now" snapshots read it,
 // so their figures cover days, survive restarts, and accumulate in observer mode as at any time.
 import { migrate, type Db, type Migration } from '../storage/database';
 import type { ServerMetrics } from '../metrics';
@@ -21,7 +22,7 @@ const MIGRATIONS: readonly Migration[] = [
           bytes_sent INTEGER NOT NULL,
           bytes_saved INTEGER NOT NULL,
           raw_bytes INTEGER NOT NULL,
-          -- JSON array: latency reports per bucket of LATENCY_BUCKETS_MS, and one above the last.
+          -- JSON array: seconds (their latency p95) per bucket of LATENCY_BUCKETS_MS, and one above the last.
           latency_buckets TEXT NOT NULL,
           PRIMARY KEY (tenant_id, minute)
         ) WITHOUT ROWID;
@@ -56,11 +57,11 @@ export function createHistoryRecorder(
   openStreamHistory(db);
   const last = new Map<string, { sent: number; saved: number; raw: number }>();
   const pending = new Map<string, number[]>();
-  metrics.onLatencySamples((tenant, samplesMs) => {
+  metrics.onLatencySecond((tenant, second) => {
     let buckets = pending.get(tenant);
     if (!buckets)
       pending.set(tenant, (buckets = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0)));
-    for (const ms of samplesMs) buckets[bucketOf(Math.max(0, ms))]! += 1;
+    buckets[bucketOf(Math.max(0, second.p95Ms))]! += 1;
   });
   const upsert = db.prepare(
     `INSERT INTO stream_minutes (tenant_id, minute, bytes_sent, bytes_saved, raw_bytes, latency_buckets)

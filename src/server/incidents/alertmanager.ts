@@ -4,6 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AlertmanagerResult } from '../../core/api/alertmanager';
 import type { Kaizen } from './kaizen';
+import { TicketError } from './store';
 import { MAX_NOTE_CHARS, MAX_TITLE_CHARS, type Severity } from './types';
 
 /** The part of the payload used here (the schema in schemas.ts checks the whole). */
@@ -45,7 +46,23 @@ function alertTime(text: string | undefined): number | undefined {
   return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
+/**
+ * Files the payload's alerts, all or nothing. An alert for a tenant the console does not have is
+ * refused (400), not filed under a name someone may create later; past a tenant's ticket burst
+ * allowance nothing is stored (TicketBurstError, 429).
+ */
 export function receiveAlerts(kaizen: Kaizen, payload: AlertmanagerPayload): AlertmanagerResult {
+  payload.alerts.forEach((alert, i) => {
+    const tenantId = alert.labels.tenant_id ?? kaizen.config.defaultTenant;
+    if (!kaizen.hasTenant(tenantId)) {
+      const where = alert.labels.tenant_id === undefined ? ' (the default tenant)' : '';
+      throw new TicketError(
+        'invalid',
+        `body.alerts[${i}].labels.tenant_id ${JSON.stringify(tenantId.slice(0, 64))}${where} ` +
+          'is not a tenant of this console; no alert of the request was filed',
+      );
+    }
+  });
   const result: AlertmanagerResult = {
     received: payload.alerts.length,
     opened: 0,
@@ -54,7 +71,7 @@ export function receiveAlerts(kaizen: Kaizen, payload: AlertmanagerPayload): Ale
     resolved: 0,
     ignored: 0,
   };
-  kaizen.store.transaction(() => {
+  kaizen.ticketBurst.run(kaizen.store, (opened) => {
     for (const alert of payload.alerts) {
       const tenantId = alert.labels.tenant_id ?? kaizen.config.defaultTenant;
       const fingerprint = alertFingerprint(alert);
@@ -78,6 +95,7 @@ export function receiveAlerts(kaizen: Kaizen, payload: AlertmanagerPayload): Ale
           atMs: alertTime(alert.startsAt),
         });
         result[outcome] += 1;
+        if (outcome === 'opened') opened(tenantId);
       } else {
         const ticket = kaizen.store.resolveIncident(tenantId, fingerprint, {
           detail: `resolved in Alertmanager (${alert.labels.alertname})`,

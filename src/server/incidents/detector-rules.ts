@@ -1,6 +1,6 @@
 // Detector rules are configuration: defaults here, overrides from a JSON file (KAIZEN_RULES) or
 // an object, validated field by field so a typo fails the start instead of silencing a rule.
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../regular-file';
 import { SEVERITIES, isSeverity, type Severity } from './types';
 
 export interface StreamStalledRule {
@@ -21,14 +21,24 @@ export interface OrderParameterLowRule {
   severity: Severity;
 }
 
+/**
+ * The latency rule judges what the server measures itself (each frame's fan-out, its share of the
+ * latency) and what the tenant's clients report, but a client's reports only through the median of
+ * at least `minClients` clients: one client, whatever it sends, cannot open the ticket.
+ */
 export interface LatencyAboveSloRule {
   enabled: boolean;
   /** 0.95 for p95. */
   quantile: number;
   /** The quantile is taken over the samples of this trailing window... */
   windowMs: number;
-  /** ...and not at all below this many samples (a handful of pings is not a p95). */
+  /**
+   * ...and not at all below this many samples (a handful of pings is not a p95): frames fanned out,
+   * or latencies the clients reported in the seconds that count.
+   */
   minSamples: number;
+  /** A second of client reports counts only when at least this many clients reported in it. */
+  minClients: number;
   /** Fires when the quantile stays above the tenant's SLO for this long. */
   forMs: number;
   /** SLO of tenants without their own (docs/ARCHITECTURE.md section 5: frame latency p95 < 7 ms). */
@@ -61,6 +71,7 @@ export const DEFAULT_RULES: DetectorRules = {
     quantile: 0.95,
     windowMs: 10_000,
     minSamples: 20,
+    minClients: 2,
     forMs: 10_000,
     defaultSloMs: 7,
     severity: 'error',
@@ -126,6 +137,7 @@ const SHAPE = {
     quantile: number(0.5, 1),
     windowMs: number(1000, HOUR_MS),
     minSamples: number(1, 100_000, true),
+    minClients: number(2, 10_000, true),
     forMs: number(0, HOUR_MS),
     defaultSloMs: number(0.001, 60_000),
     severity,
@@ -164,7 +176,8 @@ export function parseDetectorRules(input: unknown, where = 'rules'): DetectorRul
 export function loadDetectorRules(file: string): DetectorRules {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // A regular file only: a FIFO here would hold the server's start forever.
+    text = readRegularFile(file, 1024 * 1024);
   } catch (error) {
     throw new RulesError(`cannot read rules file ${file}: ${(error as Error).message}`);
   }

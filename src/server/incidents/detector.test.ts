@@ -23,20 +23,32 @@ function run(
   detector: Detector,
   clock: VirtualClock,
   forMs: number,
-  stream: { frames: boolean; r?: number; latencyMs?: number; tenant?: string },
+  stream: {
+    frames: boolean;
+    r?: number;
+    /** Each frame's fan-out on the server. */
+    latencyMs?: number;
+    /** The clients' figure each second, as ServerMetrics hands it on. */
+    clientSecond?: { p95Ms: number; count: number; clients: number };
+    tenant?: string;
+  },
 ): void {
   const tenant = stream.tenant ?? 'demo';
   const endMs = clock.now() + forMs;
   let nextFrameMs = clock.now();
   let nextEvalMs = clock.now() + EVAL_MS;
+  let nextSecondMs = clock.now() + 1000;
   while (true) {
-    const t = Math.min(nextFrameMs, nextEvalMs);
+    const t = Math.min(nextFrameMs, nextEvalMs, nextSecondMs);
     if (t > endMs) break;
     clock.set(t);
-    if (t === nextFrameMs) {
+    if (t === nextSecondMs) {
+      if (stream.clientSecond) detector.observeLatencySecond(tenant, stream.clientSecond);
+      nextSecondMs += 1000;
+    } else if (t === nextFrameMs) {
       if (stream.frames) {
         detector.observeFrame(tenant, t, stream.r);
-        if (stream.latencyMs !== undefined) detector.observeLatency(tenant, stream.latencyMs);
+        if (stream.latencyMs !== undefined) detector.observeFanOut(tenant, stream.latencyMs);
       }
       nextFrameMs += FRAME_MS;
     } else {
@@ -222,7 +234,7 @@ describe('latency above SLO', () => {
 
   it('does not judge a p95 from fewer samples than configured', () => {
     const k = setup(rules);
-    for (let i = 0; i < 19; i++) k.detector.observeLatency('demo', 100);
+    for (let i = 0; i < 19; i++) k.detector.observeFanOut('demo', 100);
     run(k.detector, k.clock, 6000, { frames: true });
     expect(tickets(k)).toHaveLength(0);
     expect(k.detector.health()[0]!.latencyQuantileMs).toBeNull();
@@ -233,6 +245,37 @@ describe('latency above SLO', () => {
     run(k.detector, k.clock, 6000, { frames: true, latencyMs: 12 });
     run(k.detector, k.clock, 3000, { frames: true, latencyMs: 1 });
     expect(tickets(k)[0]).toMatchObject({ status: 'resolved', resolvedBy: 'auto' });
+  });
+
+  it('fires on what the clients report when enough clients agree', () => {
+    const k = setup(rules);
+    run(k.detector, k.clock, 6000, {
+      frames: true,
+      latencyMs: 0.5,
+      clientSecond: { p95Ms: 12, count: 120, clients: 2 },
+    });
+    expect(tickets(k)).toHaveLength(1);
+    expect(k.detector.health()[0]!.latencyQuantileMs).toBe(12);
+  });
+
+  it('never fires on one client, whatever it reports', () => {
+    const k = setup(rules);
+    run(k.detector, k.clock, 30_000, {
+      frames: true,
+      latencyMs: 0.5,
+      clientSecond: { p95Ms: 59_999, count: 240, clients: 1 },
+    });
+    expect(tickets(k)).toHaveLength(0);
+    expect(k.detector.health()[0]!.latencyQuantileMs).toBe(0.5);
+  });
+
+  it('needs minSamples reported in the window before judging the clients', () => {
+    const k = setup(rules);
+    run(k.detector, k.clock, 6000, {
+      frames: false,
+      clientSecond: { p95Ms: 12, count: 5, clients: 3 },
+    });
+    expect(tickets(k).filter((t) => t.fingerprint.includes('latency'))).toHaveLength(0);
   });
 
   it('refuses a non-positive SLO', () => {

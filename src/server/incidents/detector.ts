@@ -13,7 +13,10 @@ export type RuleName = (typeof RULE_NAMES)[number];
 /** The actor of detector events on ticket timelines. */
 export const DETECTOR_ACTOR = 'detector';
 
-const LATENCY_CAPACITY = 8192;
+/** Fan-out times kept per stream: over a minute of frames at 60 frames/s. */
+const FAN_OUT_CAPACITY = 8192;
+/** Per-second client figures kept per stream: an hour, the longest window the rules allow. */
+const SECONDS_CAPACITY = 3600;
 
 export function detectorFingerprint(rule: RuleName, tenantId: string): string {
   return `detector:${rule}:${tenantId}`;
@@ -23,7 +26,11 @@ export interface StreamHealth {
   tenantId: string;
   lastFrameAtMs: number;
   orderParameterR: number | null;
-  /** The configured latency quantile over the trailing window; null below minSamples. */
+  /**
+   * The latency rule's signal: the configured quantile over the trailing window of the server's
+   * fan-out times or of the clients' per-second figures, whichever is higher; null below
+   * minSamples of both.
+   */
   latencyQuantileMs: number | null;
   sloMs: number;
   firing: RuleName[];
@@ -37,8 +44,16 @@ export interface Detector {
   unregisterStream(tenantId: string): void;
   /** A frame was produced; `orderParameterR` when it was measured on this frame. */
   observeFrame(tenantId: string, atMs: number, orderParameterR?: number): void;
-  /** One frame latency sample (produced -> decoded), timed at now(). */
-  observeLatency(tenantId: string, latencyMs: number): void;
+  /** A frame's fan-out on the server (production to its last client write, ms), timed at now(). */
+  observeFanOut(tenantId: string, fanOutMs: number): void;
+  /**
+   * One second of the tenant's client-reported latencies (ServerMetrics.onLatencySecond): the
+   * median over `clients` clients of their p95s, from `count` samples; timed at now().
+   */
+  observeLatencySecond(
+    tenantId: string,
+    second: { p95Ms: number; count: number; clients: number },
+  ): void;
   setTenantSlo(tenantId: string, sloMs: number): void;
   sloOf(tenantId: string): number;
   /** Tenants with an SLO of their own or a registered stream, with the SLO in force. */
@@ -74,11 +89,38 @@ interface StreamState {
   visibility: Visibility;
   lastFrameAtMs: number;
   r: number | null;
-  latencyAtMs: Float64Array;
-  latencyMs: Float64Array;
-  latencyNext: number;
-  latencyFilled: number;
+  fanOut: TimedRing;
+  /** Per-second client figures that count (minClients or more clients), with their samples. */
+  clientSeconds: TimedRing;
+  clientCounts: Float64Array;
   rules: Record<RuleName, RuleState>;
+}
+
+/** Timed values in a fixed ring: the newest `capacity`. */
+interface TimedRing {
+  atMs: Float64Array;
+  values: Float64Array;
+  next: number;
+  filled: number;
+}
+
+function timedRing(capacity: number): TimedRing {
+  return {
+    atMs: new Float64Array(capacity),
+    values: new Float64Array(capacity),
+    next: 0,
+    filled: 0,
+  };
+}
+
+/** Adds a value; returns the slot it took. */
+function push(ring: TimedRing, atMs: number, value: number): number {
+  const slot = ring.next;
+  ring.atMs[slot] = atMs;
+  ring.values[slot] = value;
+  ring.next = (slot + 1) % ring.atMs.length;
+  ring.filled = Math.min(ring.atMs.length, ring.filled + 1);
+  return slot;
 }
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
@@ -95,17 +137,38 @@ export function createDetector(options: DetectorOptions): Detector {
   const sloOf = (tenantId: string): number =>
     sloMsByTenant.get(tenantId) ?? rules.latencyAboveSlo.defaultSloMs;
 
+  /**
+   * The quantile of the server's fan-out times and that of the clients' per-second figures over
+   * the window, each only with minSamples behind it; the higher of the two, or null.
+   */
   const latencyQuantile = (state: StreamState, nowMs: number): number | null => {
     const rule = rules.latencyAboveSlo;
-    const recent: number[] = [];
-    for (let i = 0; i < state.latencyFilled; i++) {
-      if (state.latencyAtMs[i]! >= nowMs - rule.windowMs) recent.push(state.latencyMs[i]!);
+    const since = nowMs - rule.windowMs;
+    const fanOut: number[] = [];
+    for (let i = 0; i < state.fanOut.filled; i++) {
+      if (state.fanOut.atMs[i]! >= since) fanOut.push(state.fanOut.values[i]!);
     }
-    if (recent.length < rule.minSamples) return null;
-    return quantile(
-      recent.sort((a, b) => a - b),
-      rule.quantile,
+    const seconds: number[] = [];
+    let reported = 0;
+    for (let i = 0; i < state.clientSeconds.filled; i++) {
+      if (state.clientSeconds.atMs[i]! < since) continue;
+      seconds.push(state.clientSeconds.values[i]!);
+      reported += state.clientCounts[i]!;
+    }
+    const figures = [
+      fanOut.length >= rule.minSamples ? fanOut : null,
+      reported >= rule.minSamples ? seconds : null,
+    ].flatMap((values) =>
+      values
+        ? [
+            quantile(
+              values.sort((a, b) => a - b),
+              rule.quantile,
+            ),
+          ]
+        : [],
     );
+    return figures.length > 0 ? Math.max(...figures) : null;
   };
 
   const fire = (
@@ -239,10 +302,9 @@ export function createDetector(options: DetectorOptions): Detector {
         visibility,
         lastFrameAtMs: now(),
         r: null,
-        latencyAtMs: new Float64Array(LATENCY_CAPACITY),
-        latencyMs: new Float64Array(LATENCY_CAPACITY),
-        latencyNext: 0,
-        latencyFilled: 0,
+        fanOut: timedRing(FAN_OUT_CAPACITY),
+        clientSeconds: timedRing(SECONDS_CAPACITY),
+        clientCounts: new Float64Array(SECONDS_CAPACITY),
         rules: {
           'stream-stalled': ruleState('stream-stalled'),
           'order-parameter-low': ruleState('order-parameter-low'),
@@ -288,13 +350,19 @@ export function createDetector(options: DetectorOptions): Detector {
       }
     },
 
-    observeLatency(tenantId, latencyMs) {
+    observeFanOut(tenantId, fanOutMs) {
       const state = streams.get(tenantId);
-      if (!state || !Number.isFinite(latencyMs) || latencyMs < 0) return;
-      state.latencyAtMs[state.latencyNext] = now();
-      state.latencyMs[state.latencyNext] = latencyMs;
-      state.latencyNext = (state.latencyNext + 1) % LATENCY_CAPACITY;
-      state.latencyFilled = Math.min(LATENCY_CAPACITY, state.latencyFilled + 1);
+      if (!state || !Number.isFinite(fanOutMs)) return;
+      push(state.fanOut, now(), Math.max(0, fanOutMs));
+    },
+
+    observeLatencySecond(tenantId, second) {
+      const state = streams.get(tenantId);
+      if (!state || !Number.isFinite(second.p95Ms)) return;
+      // One client, or too few to outvote one, cannot speak for the tenant: not counted.
+      if (second.clients < rules.latencyAboveSlo.minClients) return;
+      const slot = push(state.clientSeconds, now(), Math.max(0, second.p95Ms));
+      state.clientCounts[slot] = second.count;
     },
 
     setTenantSlo(tenantId, sloMs) {

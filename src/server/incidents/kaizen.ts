@@ -5,6 +5,12 @@ import type { Db } from '../storage/database';
 import { createDetector, type Detector } from './detector';
 import { DEFAULT_RULES, loadDetectorRules, type DetectorRules } from './detector-rules';
 import { createTicketStore, DEFAULT_REOPEN_WINDOW_MS, type TicketStore } from './store';
+import {
+  createTicketBurst,
+  DEFAULT_TICKET_BURST,
+  type TicketBurst,
+  type TicketBurstLimits,
+} from './ticket-burst';
 import type { Visibility } from './types';
 import { parseWindow } from './windows';
 
@@ -14,8 +20,14 @@ export interface KaizenConfig {
   rules: DetectorRules;
   /** Tenant of Alertmanager alerts without a tenant_id label. */
   defaultTenant: string;
-  /** Bearer token Alertmanager must present on the webhook; null = no check. */
-  alertmanagerToken: string | null;
+  /**
+   * The bearer secret Alertmanager must present on the webhook, or a function that reads the
+   * current one (the data directory's secret file, which the admin CLI rotates); null = no check,
+   * which the server allows only with its explicit --alertmanager-anonymous.
+   */
+  alertmanagerToken: string | (() => string) | null;
+  /** How fast tickets may be opened per tenant (Alertmanager and by hand). */
+  ticketBurst: TicketBurstLimits;
   /** Windows of the kaizen_mttr_seconds gauges. */
   metricWindows: string[];
 }
@@ -26,6 +38,9 @@ export interface Kaizen {
   readonly config: KaizenConfig;
   /** Visibility recorded on tickets of this tenant (private when the tenant is unknown). */
   visibilityOf(tenantId: string): Visibility;
+  /** Whether the tenant exists: alerts for others are refused, not filed. */
+  hasTenant(tenantId: string): boolean;
+  readonly ticketBurst: TicketBurst;
   now(): number;
   /** Starts the detector's evaluation timer. */
   start(): void;
@@ -38,7 +53,10 @@ export interface KaizenOptions {
   db: Db;
   config?: Partial<KaizenConfig>;
   now?: () => number;
-  /** From the tenant registry; undefined for a tenant it does not know. */
+  /**
+   * From the tenant registry; undefined for a tenant it does not know. Without it (tools that run
+   * the loop on their own) every tenant counts as known.
+   */
   visibilityOf?: (tenantId: string) => Visibility | undefined;
   log?: (line: string) => void;
 }
@@ -87,6 +105,7 @@ export function createKaizen(options: KaizenOptions): Kaizen {
     rules: DEFAULT_RULES,
     defaultTenant: 'demo',
     alertmanagerToken: null,
+    ticketBurst: DEFAULT_TICKET_BURST,
     metricWindows: DEFAULT_METRIC_WINDOWS,
     ...options.config,
   };
@@ -104,6 +123,9 @@ export function createKaizen(options: KaizenOptions): Kaizen {
     config,
     now,
     visibilityOf: (tenantId) => options.visibilityOf?.(tenantId) ?? 'private',
+    hasTenant: (tenantId) =>
+      options.visibilityOf ? options.visibilityOf(tenantId) !== undefined : true,
+    ticketBurst: createTicketBurst(config.ticketBurst, now),
     start: () => detector.start(),
     stop: () => detector.stop(),
     close: () => detector.close(),

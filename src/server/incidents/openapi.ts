@@ -17,13 +17,14 @@ export interface RouteSpec {
   summary: string;
   description?: string;
   /**
-   * 'scope': the console's bearer credentials; 'alertmanager': ALERTMANAGER_TOKEN if set;
-   * 'admin': an admin's token (src/server/admin-guard.ts); 'none': anyone.
+   * 'scope': the console's bearer credentials, or none for public tenants; 'write': a token with
+   * the operator role; 'admin': a token with the admin role (src/server/admin-guard.ts);
+   * 'alertmanager': the webhook secret; 'none': anyone.
    */
-  auth: 'scope' | 'alertmanager' | 'admin' | 'none';
-  /** The document's grouping; `kaizen` unless said. */
-  tag?: string;
+  auth: 'scope' | 'write' | 'admin' | 'alertmanager' | 'none';
   schema: RouteSchema;
+  /** The document's group: `kaizen` (tickets, MTTR, the receiver) unless said otherwise. */
+  tag?: string;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -34,24 +35,25 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'Credentials that may see the tenant but not change it',
   404: 'No such ticket or tenant among those the caller may see',
   409: 'The ticket is in a state that does not allow this',
-  429: 'Too many requests from this client: wait as Retry-After says',
   413: 'Body or text too large',
   415: 'Not JSON',
+  429: 'Too many requests (or tickets opened for the tenant at once): retry after Retry-After seconds',
+  503: 'The tenant exists but its stream is not served now',
 };
 
 /** Replaces each named schema, wherever it appears, by a $ref to its component. */
-function hoist(value: unknown, skip?: object): unknown {
-  if (Array.isArray(value)) return value.map((v) => hoist(v));
-  if (typeof value !== 'object' || value === null) return value;
-  if (value !== skip) {
-    for (const [name, schema] of Object.entries(NAMED_SCHEMAS)) {
-      if (value === schema) return { $ref: `#/components/schemas/${name}` };
+function hoister(named: Readonly<Record<string, object>>) {
+  const hoist = (value: unknown, skip?: object): unknown => {
+    if (Array.isArray(value)) return value.map((v) => hoist(v));
+    if (typeof value !== 'object' || value === null) return value;
+    if (value !== skip) {
+      for (const [name, schema] of Object.entries(named)) {
+        if (value === schema) return { $ref: `#/components/schemas/${name}` };
+      }
     }
-    for (const [name, schema] of Object.entries(OPS_NAMED_SCHEMAS)) {
-      if (value === schema) return { $ref: `#/components/schemas/${name}` };
-    }
-  }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hoist(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, hoist(v)]));
+  };
+  return hoist;
 }
 
 interface ObjectSchema {
@@ -59,7 +61,11 @@ interface ObjectSchema {
   required?: readonly string[];
 }
 
-function parameters(schema: object | undefined, where: 'path' | 'query'): object[] {
+function parameters(
+  hoist: (value: unknown) => unknown,
+  schema: object | undefined,
+  where: 'path' | 'query',
+): object[] {
   const { properties = {}, required = [] } = (schema ?? {}) as ObjectSchema;
   return Object.entries(properties).map(([name, property]) => ({
     name,
@@ -71,7 +77,16 @@ function parameters(schema: object | undefined, where: 'path' | 'query'): object
   }));
 }
 
-export function buildOpenApiDocument(routes: readonly RouteSpec[]): object {
+/**
+ * The document of `routes`; `namedSchemas` (beside the Kaizen ones) become components that the
+ * routes refer to.
+ */
+export function buildOpenApiDocument(
+  routes: readonly RouteSpec[],
+  namedSchemas: Readonly<Record<string, object>> = {},
+): object {
+  const named = { ...NAMED_SCHEMAS, ...OPS_NAMED_SCHEMAS, ...namedSchemas };
+  const hoist = hoister(named);
   const paths: Record<string, Record<string, object>> = {};
   for (const route of routes) {
     const path = route.url.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -93,14 +108,16 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): object {
       security:
         route.auth === 'scope'
           ? [{ consoleToken: [] }, {}]
-          : route.auth === 'alertmanager'
-            ? [{ alertmanagerToken: [] }, {}]
+          : route.auth === 'write'
+            ? [{ consoleToken: [] }]
             : route.auth === 'admin'
               ? [{ adminToken: [] }]
-              : [],
+              : route.auth === 'alertmanager'
+                ? [{ alertmanagerToken: [] }]
+                : [],
       parameters: [
-        ...parameters(route.schema.params, 'path'),
-        ...parameters(route.schema.querystring, 'query'),
+        ...parameters(hoist, route.schema.params, 'path'),
+        ...parameters(hoist, route.schema.querystring, 'query'),
       ],
       ...(route.schema.body
         ? {
@@ -116,36 +133,38 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): object {
   return {
     openapi: '3.1.0',
     info: {
-      title: 'Phase console: Kaizen API',
+      title: 'Phase console API',
       version: '1',
       description:
-        'Tickets that alerts open and close, the MTTR they add up to, and what the launch decides ' +
-        'with: observer mode, decision gates, baselines, browser reports. See docs/API.md.',
+        "Tenants, streams, the panels' figures, the caller's session, the Kaizen tickets that " +
+        'alerts open and close with the MTTR they add up to, and what the launch decides with: ' +
+        'observer mode, decision gates, baselines, browser reports. See docs/API.md.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,
     components: {
       schemas: Object.fromEntries(
-        Object.entries({ ...NAMED_SCHEMAS, ...OPS_NAMED_SCHEMAS }).map(([name, schema]) => [
-          name,
-          hoist(schema, schema),
-        ]),
+        Object.entries(named).map(([name, schema]) => [name, hoist(schema, schema)]),
       ),
       securitySchemes: {
         consoleToken: {
           type: 'http',
           scheme: 'bearer',
-          description: 'A console token; it decides which tenants the caller may see.',
+          description:
+            'A console token: its grants decide which private tenants the caller may read, its ' +
+            'role (viewer, operator, admin) whether it may change their tickets.',
         },
         adminToken: {
           type: 'http',
           scheme: 'bearer',
-          description: 'An admin token: until tokens carry roles, one that grants every tenant.',
+          description: 'A console token with the admin role.',
         },
         alertmanagerToken: {
           type: 'http',
           scheme: 'bearer',
-          description: 'ALERTMANAGER_TOKEN, when the server has one.',
+          description:
+            "The webhook secret of the console's data directory (npm run admin -- secret show " +
+            'alertmanager), or ALERTMANAGER_TOKEN when the server has one.',
         },
       },
     },

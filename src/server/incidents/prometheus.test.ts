@@ -5,13 +5,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { openDatabase } from '../storage/database';
+import { ensureSecret, secretPath } from '../secrets';
 import { writePatternTrace } from '../../testing/pattern-trace';
 import { tempDir } from '../../testing/temp-dir';
 import { TestClient } from '../../testing/test-client';
 import { startTestServer, type TestServer } from '../../testing/test-server';
-import { createKaizen } from './kaizen';
-import { registerKaizenMetrics } from './metrics';
 import { SEVERITIES } from './types';
 
 const OPS = path.resolve('ops');
@@ -33,18 +31,32 @@ describe.skipIf(!hasPromtool)(`ops/prometheus with promtool (${NEEDS})`, () => {
       name: 'the rules pass their unit tests',
       args: ['test', 'rules', `${OPS}/prometheus/rules.test.yml`],
     },
-    {
-      name: 'the scrape config (with its rules) is valid',
-      args: ['check', 'config', `${OPS}/prometheus/prometheus.yml`],
-    },
   ])('$name', ({ args }) => {
     const { status, output } = promtool(args);
     expect(output).toContain('SUCCESS');
     expect(status, output).toBe(0);
   });
 
-  // promtool judges `for:` durations: a bad one fails with its message, a compound one passes.
-  it('fails a rule file with a bad `for:`, naming it, so the check above can fail', () => {
+  it('the scrape config (with its rules) is valid, its secret file where a console wrote one', () => {
+    // promtool checks that the credentials file exists: a copy points at one in a temporary data
+    // directory, as a console writes it, and keeps everything else.
+    const dir = tempDir('prometheus-config');
+    const dataDir = path.join(dir, 'data');
+    ensureSecret(dataDir, 'metrics');
+    const config = readFileSync(`${OPS}/prometheus/prometheus.yml`, 'utf8');
+    const deployed = '/var/lib/phase-console/metrics-scrape.secret';
+    expect(config).toContain(deployed);
+    writeFileSync(
+      path.join(dir, 'prometheus.yml'),
+      config.replace(deployed, secretPath(dataDir, 'metrics')),
+    );
+    writeFileSync(path.join(dir, 'rules.yml'), readFileSync(`${OPS}/prometheus/rules.yml`, 'utf8'));
+    const { status, output } = promtool(['check', 'config', path.join(dir, 'prometheus.yml')]);
+    expect(output).toContain('SUCCESS');
+    expect(status, output).toBe(0);
+  });
+
+  it('fails a rule file with a bad `for:`, so the check above can fail', () => {
     const bad = path.join(tempDir('rules'), 'bad.yml');
     const rules = readFileSync(`${OPS}/prometheus/rules.yml`, 'utf8');
     writeFileSync(bad, rules.replace('for: 1m', 'for: one minute'));
@@ -77,11 +89,19 @@ describe('ops files', () => {
     }
   });
 
-  it('points Alertmanager at the receiver, with resolved notifications', () => {
+  it('points Alertmanager at the receiver, with resolved notifications and the webhook secret', () => {
     const config = readFileSync(`${OPS}/alertmanager/alertmanager.yml`, 'utf8');
     expect(config).toMatch(/url: http:\/\/[^\s]+\/api\/alertmanager$/m);
     expect(config).toMatch(/send_resolved: true$/m);
     expect(config).toMatch(/type: Bearer$/m);
+    expect(config).toMatch(/credentials_file: \S+\/alertmanager-webhook\.secret$/m);
+  });
+
+  it('has Prometheus present the scrape secret to /metrics', () => {
+    const config = readFileSync(`${OPS}/prometheus/prometheus.yml`, 'utf8');
+    expect(config).toMatch(
+      /job_name: phase-console\n(?:.*\n)*? {4}authorization:\n {6}credentials_file: \S+\/metrics-scrape\.secret$/m,
+    );
   });
 
   it('provisions a dashboard with MTTR stats that drill down, a latency heatmap, bandwidth and a tenant variable', () => {
@@ -160,9 +180,7 @@ describe.skipIf(!hasPromtool || !hasPrometheus)(`the console's /metrics (${NEEDS
     const tracePath = path.join(tempDir('kaizen-prom'), 'pattern.bin');
     await writePatternTrace(tracePath, 24, 16, 50);
     server = await startTestServer(tracePath);
-    // What main.ts does: Kaizen's metrics on the server's registry.
-    const kaizen = createKaizen({ db: openDatabase(':memory:') });
-    registerKaizenMetrics(server.metrics.registry, kaizen);
+    const { kaizen } = server;
     const { store } = kaizen;
     const open = (fingerprint: string) =>
       store.openOrDedup({
@@ -189,8 +207,26 @@ describe.skipIf(!hasPromtool || !hasPrometheus)(`the console's /metrics (${NEEDS
     await server?.close();
   });
 
+  it('refuses a scrape without the scrape secret, naming where to find it', async () => {
+    const anonymous = await fetch(`${server.url}/metrics`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="phase-console"');
+    const body = await anonymous.text();
+    expect(body).toContain('secret show metrics');
+    expect(body).not.toContain('tenant_id');
+    const wrong = await fetch(`${server.url}/metrics`, {
+      headers: { authorization: `Bearer ${'x'.repeat(43)}` },
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
+
   it('passes promtool check metrics, Kaizen metrics included', async () => {
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await (
+      await fetch(`${server.url}/metrics`, {
+        headers: { authorization: server.metricsAuthorization() },
+      })
+    ).text();
     for (const family of [
       'kaizen_mttr_seconds gauge',
       'kaizen_resolution_seconds histogram',
@@ -220,6 +256,8 @@ describe.skipIf(!hasPromtool || !hasPrometheus)(`the console's /metrics (${NEEDS
         '  scrape_interval: 1s',
         'scrape_configs:',
         '  - job_name: phase-console',
+        '    authorization:',
+        `      credentials_file: ${secretPath(server.dataDir, 'metrics')}`,
         '    static_configs:',
         `      - targets: ['${new URL(server.url).host}']`,
         '',

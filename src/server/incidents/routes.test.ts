@@ -99,6 +99,7 @@ beforeAll(async () => {
     now: clock.now,
     visibilityOf: (tenant) => {
       if (tenant === 'boom') throw new Error('registry unavailable');
+      if (tenant === 'acme') return 'private';
       return tenant === 'demo' ? 'public' : undefined;
     },
     config: { alertmanagerToken: null },

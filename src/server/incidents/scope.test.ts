@@ -6,11 +6,28 @@ import { createKaizen } from './kaizen';
 import { registerKaizenRoutes } from './routes/plugin';
 import { scopeFromAccess } from './routes/scope';
 
-// The registry's answers: no header is anonymous (public tenants), "Bearer good" grants acme.
+// The registry's answers: no header is anonymous (public tenants), "Bearer good" is an operator
+// granted acme (demo is public: readable, not writable), "Bearer viewer" a viewer granted acme.
+const NOTHING = new Set<string>();
 const access = {
   resolvePrincipal(header: string | undefined): Principal | AccessDenied {
-    if (header === undefined) return { tokenId: null, tenants: new Set(['demo']) };
-    if (header === 'Bearer good') return { tokenId: 't1', tenants: new Set(['demo', 'acme']) };
+    const base = { admin: false, tenants: new Set(['demo', 'acme']) };
+    if (header === undefined) {
+      return {
+        ...base,
+        tokenId: null,
+        name: null,
+        role: null,
+        tenants: new Set(['demo']),
+        writable: NOTHING,
+      };
+    }
+    if (header === 'Bearer good') {
+      return { ...base, tokenId: 't1', name: 'ops', role: 'operator', writable: new Set(['acme']) };
+    }
+    if (header === 'Bearer viewer') {
+      return { ...base, tokenId: 't2', name: 'partner', role: 'viewer', writable: NOTHING };
+    }
     return { denied: true, status: 401, error: 'invalid_token', message: 'unknown token' };
   },
 };
@@ -42,9 +59,23 @@ describe('scope from the tenant registry', () => {
       status: 200,
     },
     {
-      name: 'anonymous callers cannot change them',
+      name: 'anonymous callers cannot change them: credentials first',
       auth: undefined,
       ticket: 'demo',
+      method: 'POST',
+      status: 401,
+    },
+    {
+      name: 'an operator cannot change a public tenant it is not granted',
+      auth: 'Bearer good',
+      ticket: 'demo',
+      method: 'POST',
+      status: 403,
+    },
+    {
+      name: 'a viewer changes nothing, even granted',
+      auth: 'Bearer viewer',
+      ticket: 'acme',
       method: 'POST',
       status: 403,
     },
@@ -63,7 +94,7 @@ describe('scope from the tenant registry', () => {
       status: 200,
     },
     {
-      name: 'a granting token changes them',
+      name: 'a granting operator token changes them',
       auth: 'Bearer good',
       ticket: 'acme',
       method: 'POST',

@@ -124,6 +124,11 @@ export interface TicketStore {
   }[];
   transaction<T>(fn: () => T): T;
   onChange(listener: (change: TicketChange) => void): () => void;
+  /**
+   * Records the tenant's visibility now on all its tickets (a tenant made public or private, a
+   * data directory whose tickets predate the tenant); returns the tickets changed.
+   */
+  setTenantVisibility(tenantId: string, visibility: Visibility): number;
 }
 
 export interface TicketStoreOptions {
@@ -347,6 +352,12 @@ export function createTicketStore(options: TicketStoreOptions): TicketStore {
     reopenWindowMs,
     now,
     transaction,
+
+    setTenantVisibility(tenantId, visibility) {
+      return db
+        .prepare('UPDATE tickets SET visibility = ? WHERE tenant_id = ? AND visibility != ?')
+        .run(visibility, tenantId, visibility).changes;
+    },
 
     openOrDedup(input) {
       checkActor(input.actor);

@@ -2,7 +2,7 @@
 // data directory, field by field, every value checked so a typo stops the command instead of
 // silencing a channel. The Slack webhook URL and the PagerDuty routing key are secrets: they stay
 // in configuration and are never written to the outbox or printed.
-import { readFileSync } from 'node:fs';
+import { readRegularFile } from '../regular-file';
 import path from 'node:path';
 import { NotifyError, type Channel } from './outbox';
 import { PAGERDUTY_EVENTS_URL, withRoutingKey } from './pagerduty';
@@ -79,10 +79,14 @@ function objectAt(value: unknown, where: string, keys: readonly string[]): Recor
   return value as Record<string, unknown>;
 }
 
+/** Larger than any settings file: a file this big is not one. */
+const MAX_SETTINGS_FILE_BYTES = 1024 * 1024;
+
 function readFile(file: string): Record<string, unknown> | null {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // A regular file only: a FIFO here would hold the server's start forever.
+    text = readRegularFile(file, MAX_SETTINGS_FILE_BYTES);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new NotifyConfigError(`cannot read ${file}: ${(error as Error).message}`);

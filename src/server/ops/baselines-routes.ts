@@ -16,7 +16,7 @@ const STATUS: Record<BaselineError['code'], number> = {
 };
 
 export function registerBaselineRoutes(context: OpsContext, dataDir: string): void {
-  const { fastify, db, visibleTenants } = context;
+  const { db, visibleTenants } = context;
 
   const read = (name: string): Baseline => {
     try {
@@ -27,12 +27,12 @@ export function registerBaselineRoutes(context: OpsContext, dataDir: string): vo
     }
   };
 
-  addOpsRoute(fastify, 'listBaselines', async (request) => {
+  addOpsRoute(context, 'listBaselines', async (request) => {
     visibleTenants(request);
     return { baselines: listBaselines(dataDir) } satisfies BaselineList;
   });
 
-  addOpsRoute(fastify, 'getBaseline', async (request) => {
+  addOpsRoute(context, 'getBaseline', async (request) => {
     const visible = visibleTenants(request);
     const baseline = read((request.params as { name: string }).name);
     return {
@@ -41,7 +41,7 @@ export function registerBaselineRoutes(context: OpsContext, dataDir: string): vo
     } satisfies Baseline;
   });
 
-  addOpsRoute(fastify, 'compareBaseline', async (request) => {
+  addOpsRoute(context, 'compareBaseline', async (request) => {
     const visible = visibleTenants(request);
     const baseline = read((request.params as { name: string }).name);
     const ms = Date.parse(baseline.window.to) - Date.parse(baseline.window.from);

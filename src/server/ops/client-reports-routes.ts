@@ -16,10 +16,10 @@ import type { OpsContext } from './context';
 import { addOpsRoute } from './table';
 
 export function registerClientReportRoutes(context: OpsContext, reports: ClientReports): void {
-  const { fastify, requireAdmin } = context;
+  const { requireAdmin } = context;
 
   addOpsRoute(
-    fastify,
+    context,
     'postClientReports',
     async (request, reply) => {
       const batch = (request.body as ClientReportBatch).reports;
@@ -39,7 +39,7 @@ export function registerClientReportRoutes(context: OpsContext, reports: ClientR
     CLIENT_REPORT_LIMITS.maxBodyBytes,
   );
 
-  addOpsRoute(fastify, 'listClientReports', async (request) => {
+  addOpsRoute(context, 'listClientReports', async (request) => {
     requireAdmin(request);
     const q = request.query as {
       kind?: ClientReportKind;

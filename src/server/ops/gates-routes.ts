@@ -9,11 +9,11 @@ import type { OpsContext } from './context';
 import { addOpsRoute } from './table';
 
 export function registerGateRoutes(context: OpsContext, gates: Gates): void {
-  const { fastify, db, requireAdmin, visibleTenants } = context;
+  const { db, requireAdmin, visibleTenants } = context;
 
-  addOpsRoute(fastify, 'getGates', async (request) => gates.report(visibleTenants(request)));
+  addOpsRoute(context, 'getGates', async (request) => gates.report(visibleTenants(request)));
 
-  addOpsRoute(fastify, 'listSdkDemand', async (request) => {
+  addOpsRoute(context, 'listSdkDemand', async (request) => {
     if (request.headers.authorization === undefined) {
       throw new HttpError(401, 'the SDK demand records need a token: Authorization: Bearer TOKEN');
     }
@@ -21,7 +21,7 @@ export function registerGateRoutes(context: OpsContext, gates: Gates): void {
     return { records: listSdkDemand(db) } satisfies SdkDemandList;
   });
 
-  addOpsRoute(fastify, 'recordSdkDemand', async (request, reply) => {
+  addOpsRoute(context, 'recordSdkDemand', async (request, reply) => {
     const { actor } = requireAdmin(request);
     const body = request.body as SdkDemandInput;
     let record;

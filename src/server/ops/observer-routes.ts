@@ -8,19 +8,19 @@ import type { OpsContext } from './context';
 import { addOpsRoute } from './table';
 
 export function registerObserverRoutes(context: OpsContext): void {
-  const { fastify, db, requireAdmin } = context;
+  const { db, requireAdmin } = context;
   const outbox = createOutbox({ db });
 
-  addOpsRoute(fastify, 'getObserver', async () => observerStatus(db));
+  addOpsRoute(context, 'getObserver', async () => observerStatus(db));
 
-  addOpsRoute(fastify, 'setObserver', async (request) => {
+  addOpsRoute(context, 'setObserver', async (request) => {
     const { actor } = requireAdmin(request);
     const body = request.body as ObserverChange;
     setObserver(db, { enabled: body.enabled, by: actor, reason: body.reason });
     return observerStatus(db);
   });
 
-  addOpsRoute(fastify, 'listNotifications', async (request) => {
+  addOpsRoute(context, 'listNotifications', async (request) => {
     requireAdmin(request);
     const q = request.query as { status: OutboxStatus; limit: number };
     const all = outbox.list({ status: q.status });
@@ -30,14 +30,14 @@ export function registerObserverRoutes(context: OpsContext): void {
     } satisfies NotificationList;
   });
 
-  addOpsRoute(fastify, 'releaseNotifications', async (request) => {
+  addOpsRoute(context, 'releaseNotifications', async (request) => {
     requireAdmin(request);
     const result = outbox.release(request.body as HeldSelection);
     if (result.changed > 0) context.wakeDelivery();
     return result;
   });
 
-  addOpsRoute(fastify, 'discardNotifications', async (request) => {
+  addOpsRoute(context, 'discardNotifications', async (request) => {
     const { actor } = requireAdmin(request);
     return outbox.discard(request.body as HeldSelection, actor);
   });

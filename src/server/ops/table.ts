@@ -1,6 +1,7 @@
 // The route table of the launch tooling under /api (observer mode, held notifications, decision
 // gates, baselines, browser reports): registration and the OpenAPI document both read it.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { OpsContext } from './context';
 import { routeFromSpec, type RouteHandler } from '../incidents/routes/table';
 import type { RouteSpec } from '../incidents/openapi';
 import { ErrorSchema } from '../incidents/schemas';
@@ -184,11 +185,25 @@ export const OPS_ROUTES = {
 
 export type OpsRouteName = keyof typeof OPS_ROUTES;
 
+/**
+ * Registers the route of the table named `name`. An admin route checks the caller's role in
+ * onRequest, before Fastify reads the body; its handler asks again for the actor it records.
+ */
 export function addOpsRoute(
-  fastify: FastifyInstance,
+  { fastify, requireAdmin }: Pick<OpsContext, 'fastify' | 'requireAdmin'>,
   name: OpsRouteName,
   handler: RouteHandler,
   bodyLimit?: number,
 ): void {
-  routeFromSpec(fastify, OPS_ROUTES[name], handler, bodyLimit);
+  const spec: RouteSpec = OPS_ROUTES[name];
+  routeFromSpec(fastify, spec, handler, {
+    bodyLimit,
+    ...(spec.auth === 'admin'
+      ? {
+          onRequest: async (request: FastifyRequest) => {
+            requireAdmin(request);
+          },
+        }
+      : {}),
+  });
 }

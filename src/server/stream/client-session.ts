@@ -1,17 +1,21 @@
 // The per-client sender: takes the bus's shared bytes (or, for a client with its own replay
 // cursor, the cursor's frames), and backs off when the client's socket is over its buffer budget
 // (skips frames, then resyncs with a keyframe), so a slow client costs a bounded amount of memory
-// and never slows the others.
+// and never slows the others. What a client sends is rate-limited and coalesced: a burst of
+// controls or resyncs costs one answer and one frame per stream interval, and a client that keeps
+// sending faster than MESSAGES_PER_S is slowed, then closed with 4429.
 import {
   CLOSE,
   WireError,
   decodeClientMessage,
   encodeMessage,
   type ClientMessage,
+  type PlaybackMessage,
 } from '../../core/wire/envelope';
 import type { StreamMetrics } from '../metrics';
 import type { StreamBus } from './bus';
 import type { OutgoingFrame } from './frame-messages';
+import { createMessageLimiter, FLOOD_CLOSE_AFTER_MS, MESSAGES_PER_S } from './message-limiter';
 import { createReplayCursor } from './replay-cursor';
 import { wallClockMs } from './source';
 
@@ -19,6 +23,11 @@ export interface SocketLike {
   readonly bufferedAmount: number;
   send(bytes: Uint8Array): void;
   close(code: number, reason: string): void;
+  /** Stop and start reading the client's messages (ws's WebSocket has both). */
+  pause?(): void;
+  resume?(): void;
+  /** Cut the connection without the close handshake. */
+  terminate?(): void;
 }
 
 export interface ClientSession {
@@ -34,6 +43,8 @@ export interface ClientSessionOptions {
   budgetBytes: number;
   metrics: StreamMetrics;
   onProtocolError: (reason: string) => void;
+  /** A client closed for sending too fast (4429). */
+  onFlood?: (reason: string) => void;
   log?: (line: string) => void;
 }
 
@@ -47,6 +58,9 @@ export const LATE_CLIENT_MS = 500;
  * no frames reach it, so this long after its last late report it is sent a keyframe.
  */
 export const LATE_CLIENT_QUIET_MS = 1500;
+
+/** How long a client closed for flooding has to answer the close frame before it is cut off. */
+const CLOSE_GRACE_MS = 1000;
 
 /** WebSocket close reasons are at most 123 bytes of UTF-8; ws throws on a longer one. */
 const MAX_CLOSE_REASON_BYTES = 123;
@@ -68,6 +82,15 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
   let closed = false;
   // Latency back-off: when the client last reported frames arriving late (performance.now()).
   let lateReportAtMs: number | null = null;
+  const limiter = createMessageLimiter();
+  let resumeTimer: NodeJS.Timeout | undefined;
+  // Coalescing: what the controls and resyncs since the last answer left to send, sent at most
+  // once per stream interval.
+  const answerIntervalMs = bus.info.intervalUs / 1000;
+  let lastAnswerAtMs = -Infinity;
+  let answerTimer: NodeJS.Timeout | undefined;
+  let pendingPlayback: PlaybackMessage | null = null;
+  let pendingResync = false;
   // Following the shared head, or a cursor of this client's own.
   const cursor = createReplayCursor({
     width: bus.info.width,
@@ -111,9 +134,50 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
     if (frame) send(frame);
   };
 
+  /**
+   * Sends what the controls and resyncs since the last answer call for: the replay state they
+   * left (a new epoch), then the cursor's frame, or the latest frame for a resync.
+   */
+  const answer = (): void => {
+    answerTimer = undefined;
+    if (closed) return;
+    lastAnswerAtMs = performance.now();
+    const playback = pendingPlayback;
+    const resync = pendingResync;
+    pendingPlayback = null;
+    pendingResync = false;
+    if (playback) {
+      if (playback.notice) options.log?.(`[ws] control ignored: ${playback.notice}`);
+      // A new sequence epoch: the client drops its history when it reads this.
+      held = 0;
+      socket.send(encodeMessage(playback));
+    }
+    if (resync) {
+      held = 0;
+      metrics.resync();
+    }
+    if (!cursor.following) {
+      // The client's history is gone: show it the cursor's frame now rather than at the next tick.
+      if (playback || resync) tickCursor(true);
+      return;
+    }
+    const latest = bus.latest;
+    if (resync && latest && socket.bufferedAmount <= budgetBytes && !behind()) send(latest);
+  };
+
+  /** Answers now, or once the stream interval since the last answer has passed. */
+  const scheduleAnswer = (): void => {
+    if (answerTimer) return;
+    const waitMs = lastAnswerAtMs + answerIntervalMs - performance.now();
+    if (waitMs <= 0) answer();
+    else answerTimer = setTimeout(answer, waitMs);
+  };
+
   const unsubscribe = bus.subscribe({
     deliver(frame) {
       if (closed) return;
+      // A control is waiting for its answer: the client must read the new epoch before any frame.
+      if (pendingPlayback) return;
       if (!cursor.following) {
         tickCursor(false);
         return;
@@ -136,40 +200,73 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
           }),
         );
         break;
-      case 'resync': {
-        held = 0;
-        metrics.resync();
-        if (!cursor.following) {
-          tickCursor(true);
-          break;
-        }
-        const latest = bus.latest;
-        if (latest && socket.bufferedAmount <= budgetBytes && !behind()) send(latest);
+      case 'resync':
+        pendingResync = true;
+        scheduleAnswer();
         break;
-      }
       case 'latency': {
-        metrics.observeLatency(message.samplesMs);
+        // Weighed as one client among the tenant's (metrics.ts); its own reports still drive its
+        // own back-off below.
+        metrics.observeLatency(message.samplesMs, session);
         const sorted = [...message.samplesMs].sort((a, b) => a - b);
         const medianMs = sorted[Math.floor(sorted.length / 2)];
         if (medianMs !== undefined && medianMs > LATE_CLIENT_MS) lateReportAtMs = performance.now();
         break;
       }
-      case 'control': {
-        const playback = cursor.control(message.control, bus.latest?.frameIndex ?? 0);
-        if (playback.notice) options.log?.(`[ws] control ignored: ${playback.notice}`);
-        // A new sequence epoch: the client drops its history when it reads this.
-        held = 0;
-        socket.send(encodeMessage(playback));
-        // The client's history is gone: show it the cursor's frame now rather than at the next tick.
-        if (!cursor.following) tickCursor(true);
+      case 'control':
+        // Applied at once (cheap); answered with the state the last of a burst leaves.
+        pendingPlayback = cursor.control(message.control, bus.latest?.frameIndex ?? 0);
+        scheduleAnswer();
         break;
-      }
     }
+  };
+
+  /**
+   * Over its rate, a client's messages are not even decoded: its socket is paused (each resume
+   * reads one chunk before the next pause), and only the last message it sent meanwhile is kept, to
+   * be handled when the pause ends, so the last control of a burst still takes effect.
+   */
+  let deferred: Uint8Array | null = null;
+
+  const pauseFor = (pauseMs: number): void => {
+    if (resumeTimer || !socket.pause || !socket.resume) return;
+    socket.pause();
+    const resume = socket.resume.bind(socket);
+    resumeTimer = setTimeout(() => {
+      resumeTimer = undefined;
+      if (closed) return;
+      resume();
+      // Still over its rate, this pauses the socket again at once.
+      const last = deferred;
+      deferred = null;
+      if (last) session.handleMessage(last);
+    }, pauseMs);
+  };
+
+  /** What to do with a message: handle it, keep it for later, or nothing (the client is closed). */
+  const admit = (bytes: Uint8Array): 'handle' | 'defer' | 'closed' => {
+    const verdict = limiter.take(performance.now());
+    if (verdict.kind === 'ok') return 'handle';
+    if (verdict.kind === 'slow') {
+      deferred = bytes;
+      pauseFor(verdict.pauseMs);
+      return 'defer';
+    }
+    const reason = `too many messages: over ${MESSAGES_PER_S} a second for ${FLOOD_CLOSE_AFTER_MS / 1000} s`;
+    options.onFlood?.(reason);
+    // The socket stays paused: what the client still sends is never read. The close frame goes
+    // out all the same, and the connection is cut if the client has not answered it in a second.
+    socket.pause?.();
+    socket.close(CLOSE.tooManyMessages, reason);
+    if (socket.terminate) setTimeout(socket.terminate.bind(socket), CLOSE_GRACE_MS).unref();
+    session.close();
+    return 'closed';
   };
 
   const session: ClientSession = {
     handleMessage(bytes) {
       if (closed) return;
+      if (admit(bytes) !== 'handle') return;
       try {
         handle(decodeClientMessage(bytes));
       } catch (error) {
@@ -183,6 +280,8 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
     close() {
       if (closed) return;
       closed = true;
+      clearTimeout(resumeTimer);
+      clearTimeout(answerTimer);
       unsubscribe();
       metrics.clientDisconnected();
     },

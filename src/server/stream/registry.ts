@@ -26,6 +26,8 @@ export interface StreamStatus {
   pinned: boolean;
   running: boolean;
   framesProduced: number;
+  /** Wall clock when its last frame was produced, ms since the epoch; null before the first. */
+  lastFrameAtMs: number | null;
   subscribers: number;
 }
 
@@ -161,6 +163,7 @@ export function createStreamRegistry(options: RegistryOptions): StreamRegistry {
         pinned: e.pinned,
         running: e.bus !== undefined,
         framesProduced: e.bus?.framesProduced ?? 0,
+        lastFrameAtMs: e.bus?.latest?.producedAtMs ?? null,
         subscribers: e.bus?.subscriberCount ?? 0,
       }));
     },

@@ -1,10 +1,14 @@
 // Replays a trace file at its frame rate, looping, and encodes its frames. A frame that fails its
 // checks is logged and skipped; the next good frame goes out as a keyframe (no delta across the
 // gap). After each frame's fan-out the next frame is read and encoded while the server waits for
-// the tick, so the encode is no part of any client's latency.
+// the tick, so the encode is no part of any client's latency. A tick reads a few frames at most,
+// within a time budget, and a run of bad frames (a trace whose every CRC fails, one cut while
+// replayed, a huge sparse file) backs the reading off to about once a second, logged at a bounded
+// rate: the event loop stays free and the stream shows as stalled (healthz, the detector).
 import { TraceError } from '../../core/trace';
 import type { TraceFile } from '../trace-file';
 import { startTicker, type Ticker } from './ticker';
+import { createFaultLog } from './fault-log';
 import { createSourceEncoder, type ReadAheadCounts } from './source-encoder';
 import { wallClockMs, type FrameSource, type SourceFrame } from './source';
 
@@ -15,6 +19,11 @@ export interface ReplayOptions {
   /** Each frame's encode time on the event loop, in ms (codec_encode_cpu_seconds). */
   onEncodeMs?: (ms: number) => void;
 }
+
+/** Frames a tick may try after a bad one, so one corrupt frame costs no tick... */
+const MAX_READS_PER_TICK = 4;
+/** ...as long as the reads so far took less than this. */
+const READ_BUDGET_MS = 4;
 
 export interface ReplaySource extends FrameSource {
   /** How the read-ahead fared: frames sent as prepared, and prepared work thrown away. */
@@ -32,8 +41,21 @@ export function createReplaySource(trace: TraceFile, options: ReplayOptions): Re
   let peeked: { frameIndex: number; phases: Uint16Array } | null = null;
   let readAheadQueued = false;
 
+  const faults = createFaultLog(options.log);
+  // After a tick whose reads all failed: ticks to let pass before reading again, doubling up to a
+  // second's worth while the faults go on.
+  const maxBackoffTicks = Math.max(1, Math.round(1e6 / intervalUs));
+  let backoffTicks = 0;
+  let idleTicks = 0;
+
   const readNext = (): SourceFrame | null => {
-    for (let attempt = 0; attempt < frameCount; attempt++) {
+    if (idleTicks > 0) {
+      idleTicks -= 1;
+      return null;
+    }
+    const startMs = performance.now();
+    for (let attempt = 0; attempt < Math.min(frameCount, MAX_READS_PER_TICK); attempt++) {
+      if (attempt > 0 && performance.now() - startMs > READ_BUDGET_MS) break;
       const frameIndex = nextFrame;
       nextFrame = (nextFrame + 1) % frameCount;
       let phases: Uint16Array;
@@ -42,7 +64,7 @@ export function createReplaySource(trace: TraceFile, options: ReplayOptions): Re
       } catch (error) {
         peeked = null;
         if (!(error instanceof TraceError)) throw error;
-        options.log(`${error.message}; skipping frame ${frameIndex}`);
+        faults.fault(`${error.message}; skipping frame ${frameIndex}`);
         discontinuity = true;
         continue;
       }
@@ -50,8 +72,12 @@ export function createReplaySource(trace: TraceFile, options: ReplayOptions): Re
       const producedAtMs = nowMs();
       if (discontinuity) encoder.reset();
       discontinuity = false;
+      if (backoffTicks > 0) faults.recovered(`[trace] ${trace.path}: frames read again`);
+      backoffTicks = 0;
       return { frameIndex, phases, producedAtMs, ...encoder.encode(frameIndex, phases) };
     }
+    backoffTicks = Math.min(maxBackoffTicks, Math.max(1, backoffTicks * 2));
+    idleTicks = backoffTicks;
     return null;
   };
 

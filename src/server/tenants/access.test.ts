@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  adminRefusal,
   authorizeTenant,
   createTenantAccess,
   isAccessDenied,
   resolveUpgradePrincipal,
+  tenantWriteRefusal,
+  writerRefusal,
+  type Principal,
 } from './access';
 import { createTenantDirectory } from './directory';
 import { openTenantDatabase } from './schema';
@@ -24,37 +28,96 @@ function setup() {
   tenant('a', 'private');
   tenant('b', 'private');
   const forA = issueToken(db, { name: 'a', tenants: ['a'] });
+  const operator = issueToken(db, { name: 'ops', tenants: ['a', 'pub'], role: 'operator' });
+  const admin = issueToken(db, { name: 'root', tenants: ['b'], role: 'admin' });
   const revoked = issueToken(db, { name: 'r', tenants: ['a', 'b'] });
   revokeToken(db, revoked.tokenId);
   const directory = createTenantDirectory(db, () => {});
   directory.reload();
-  return { db, directory, access: createTenantAccess(directory), forA, revoked };
+  return {
+    db,
+    directory,
+    access: createTenantAccess(directory),
+    forA,
+    operator,
+    admin,
+    revoked,
+  };
 }
 
 describe('access', () => {
-  const { access, forA, revoked, db, directory } = setup();
+  const { access, forA, operator, admin, revoked, db, directory } = setup();
   const bearer = (t: string) => `Bearer ${t}`;
 
-  it('gives an anonymous caller the public tenants only', () => {
+  it('gives an anonymous caller the public tenants to read, nothing to change', () => {
     const p = access.resolvePrincipal(undefined);
-    expect(p).toEqual({ tokenId: null, tenants: new Set(['pub']) });
+    expect(p).toEqual({
+      tokenId: null,
+      name: null,
+      role: null,
+      tenants: new Set(['pub']),
+      writable: new Set(),
+      admin: false,
+    });
   });
 
-  it('gives a token its grants plus the public tenants', () => {
+  it('gives a viewer token its grants plus the public tenants to read, nothing to change', () => {
     const p = access.resolvePrincipal(bearer(forA.token));
-    expect(p).toEqual({ tokenId: forA.tokenId, tenants: new Set(['pub', 'a']) });
+    expect(p).toEqual({
+      tokenId: forA.tokenId,
+      name: 'a',
+      role: 'viewer',
+      tenants: new Set(['pub', 'a']),
+      writable: new Set(),
+      admin: false,
+    });
   });
 
+  it('lets an operator change exactly the tenants it is granted, a public one only by grant', () => {
+    const p = access.resolvePrincipal(bearer(operator.token));
+    expect(p).toMatchObject({ role: 'operator', writable: new Set(['a', 'pub']), admin: false });
+    expect(tenantWriteRefusal(p as Principal, 'a')).toBeNull();
+    expect(tenantWriteRefusal(p as Principal, 'b')).toMatchObject({ status: 404 });
+    const byAdmin = access.resolvePrincipal(bearer(admin.token)) as Principal;
+    expect(byAdmin).toMatchObject({ role: 'admin', writable: new Set(['b']), admin: true });
+    expect(tenantWriteRefusal(byAdmin, 'pub')).toMatchObject({
+      status: 403,
+      error: 'forbidden',
+      challenge: expect.stringContaining('error="insufficient_scope"'),
+    });
+  });
+
+  it('decides from credentials alone who may change anything, and who may administer', () => {
+    expect(writerRefusal(access.resolvePrincipal(undefined))).toMatchObject({
+      status: 401,
+      challenge: 'Bearer realm="phase-console"',
+    });
+    expect(writerRefusal(access.resolvePrincipal(bearer(forA.token)))).toMatchObject({
+      status: 403,
+      message: 'token "a" is a viewer: changing tickets needs the operator role',
+    });
+    expect(writerRefusal(access.resolvePrincipal(bearer(operator.token)))).toBeNull();
+    expect(adminRefusal(access.resolvePrincipal(bearer(operator.token)))).toMatchObject({
+      status: 403,
+    });
+    expect(adminRefusal(access.resolvePrincipal(bearer(admin.token)))).toBeNull();
+    expect(adminRefusal(access.resolvePrincipal(bearer(revoked.token)))).toMatchObject({
+      status: 401,
+    });
+  });
+
+  // A tenant the caller may not read answers exactly like one that does not exist.
   const DECISIONS = [
     { who: 'anonymous', header: undefined, tenant: 'pub', expected: 'ok' },
-    { who: 'anonymous', header: undefined, tenant: 'a', expected: 401 },
+    { who: 'anonymous', header: undefined, tenant: 'a', expected: 404 },
     { who: 'anonymous', header: undefined, tenant: 'nope', expected: 404 },
     { who: 'token for a', header: 'A', tenant: 'a', expected: 'ok' },
-    { who: 'token for a', header: 'A', tenant: 'b', expected: 403 },
+    { who: 'token for a', header: 'A', tenant: 'b', expected: 404 },
     { who: 'token for a', header: 'A', tenant: 'pub', expected: 'ok' },
     { who: 'token for a', header: 'A', tenant: 'nope', expected: 404 },
     { who: 'revoked token', header: 'R', tenant: 'a', expected: 401 },
     { who: 'revoked token', header: 'R', tenant: 'pub', expected: 401 },
+    { who: 'revoked token', header: 'R', tenant: 'nope', expected: 401 },
     { who: 'unknown token', header: 'U', tenant: 'a', expected: 401 },
     { who: 'token for a', header: 'A', tenant: "a' OR '1'='1", expected: 404 },
     { who: 'token for a', header: 'A', tenant: 'A', expected: 404 },
@@ -105,16 +168,21 @@ describe('access', () => {
 
   it('answers routes with JSON-ready refusals', () => {
     expect(authorizeTenant(access, bearer(forA.token), 'a')).toBeNull();
-    expect(authorizeTenant(access, bearer(forA.token), 'b')).toMatchObject({
-      status: 403,
-      error: 'forbidden',
+    const hidden = authorizeTenant(access, bearer(forA.token), 'b');
+    const unknown = authorizeTenant(access, bearer(forA.token), 'z');
+    expect(hidden).toEqual({ ...unknown, message: unknown!.message.replace('"z"', '"b"') });
+    expect(hidden).toMatchObject({ status: 404, error: 'not_found' });
+    expect(authorizeTenant(access, undefined, 'b')).toEqual({
+      ...authorizeTenant(access, undefined, 'z'),
+      message: expect.stringContaining('"b"'),
     });
-    expect(authorizeTenant(access, undefined, 'b')).toMatchObject({ status: 401 });
-    expect(authorizeTenant(access, bearer(revoked.token), 'a')).toMatchObject({
+    expect(authorizeTenant(access, bearer(revoked.token), 'a')).toEqual({
       status: 401,
-      error: 'token_revoked',
+      error: 'unauthorized',
+      message: 'the token was revoked',
+      challenge:
+        'Bearer realm="phase-console", error="invalid_token", error_description="the token was revoked"',
     });
-    expect(authorizeTenant(access, undefined, 'zzz')).toMatchObject({ status: 404 });
   });
 
   it('follows revocations written by another connection once it polls', () => {

@@ -1,27 +1,42 @@
-// Who may see which tenant. A request's principal comes from its credentials alone (a bearer token
-// or none); the tenant comes from the URL; the two meet in requireTenant. Nothing a client writes
-// into a message body is ever asked. Shared by the stream, the REST routes and Kaizen.
+// Who may read and change which tenant. A request's principal comes from its credentials alone (a
+// bearer token or none); the tenant comes from the URL or the body; the two meet here. A tenant the
+// caller may not read answers exactly like one that does not exist, so nobody learns the ids of
+// private tenants by trying. Nothing else a client writes into a request is ever asked. Shared by
+// the stream, the REST routes and Kaizen.
 import { timingSafeEqual } from 'node:crypto';
-import type { TenantDirectory } from './directory';
+import type { TokenRole } from '../../core/api/session';
 import { isTenantId } from '../../core/tenant-id';
+import { bearerChallenge, type BearerError } from './challenge';
+import type { TenantDirectory } from './directory';
 import { TOKEN_PATTERN, hashToken } from './token-store';
 
 export interface Principal {
   /** The token presented, or null for an anonymous caller. */
   tokenId: string | null;
-  /** Every tenant this caller may see, public included. */
+  /** The token's name, the actor of its changes on ticket timelines; null when anonymous. */
+  name: string | null;
+  role: TokenRole | null;
+  /** Every tenant this caller may read, public ones included. */
   tenants: ReadonlySet<string>;
+  /**
+   * Tenants whose tickets it may change: its own grants, when its role is operator or admin. A
+   * public tenant is readable by everyone and writable only with a grant.
+   */
+  writable: ReadonlySet<string>;
+  /** May change tenants, tokens and settings. */
+  admin: boolean;
 }
 
 /** Credentials were presented but are no good: always HTTP 401. */
 export interface AccessDenied {
   denied: true;
   status: 401;
-  error: 'invalid_request' | 'invalid_token' | 'token_revoked';
+  error: Extract<BearerError, 'invalid_request' | 'invalid_token'>;
   message: string;
 }
 
-export type TenantDecision = 'ok' | 404 | 401 | 403;
+/** 401: the credentials are no good; 404: no such tenant, or one the caller may not read. */
+export type TenantDecision = 'ok' | 401 | 404;
 
 export interface TenantAccess {
   /** From an HTTP `Authorization` header (`Bearer TOKEN`); undefined or empty means anonymous. */
@@ -30,7 +45,6 @@ export interface TenantAccess {
   resolveToken(token: string | undefined): Principal | AccessDenied;
   /** The principal of an already accepted token now, to re-check a live connection. */
   principalOf(tokenId: string | null): Principal | AccessDenied;
-  /** 404 unknown tenant, 401 anonymous or bad credentials on a private tenant, 403 not granted. */
   requireTenant(principal: Principal | AccessDenied, tenantId: string): TenantDecision;
   /** Whether the tenant exists (whoever asks). */
   hasTenant(tenantId: string): boolean;
@@ -38,6 +52,8 @@ export interface TenantAccess {
 
 /** Longest Authorization header worth parsing; real ones are 50 characters. */
 export const MAX_AUTHORIZATION_CHARS = 512;
+
+const NOTHING: ReadonlySet<string> = new Set();
 
 export function isAccessDenied(value: Principal | AccessDenied): value is AccessDenied {
   return 'denied' in value;
@@ -54,14 +70,36 @@ export function createTenantAccess(directory: TenantDirectory): TenantAccess {
     return ids;
   };
 
+  /**
+   * Rereads tokens and tenants if the admin CLI committed since the last look (a counter read from
+   * memory), so a token works the moment it is issued and stops the moment it is revoked.
+   */
+  const catchUp = (): void => {
+    try {
+      directory.poll();
+    } catch {
+      // A busy database: the server's own poll tries again; this request uses what is loaded.
+    }
+  };
+
   const principalOf = (tokenId: string | null): Principal | AccessDenied => {
     const tenants = publicTenants();
-    if (tokenId === null) return { tokenId: null, tenants };
+    if (tokenId === null) {
+      return { tokenId: null, name: null, role: null, tenants, writable: NOTHING, admin: false };
+    }
     const secret = directory.tokenById(tokenId);
     if (!secret) return denied('invalid_token', 'unknown token');
-    if (secret.revoked) return denied('token_revoked', 'the token was revoked');
-    for (const id of secret.tenants) if (directory.tenants.has(id)) tenants.add(id);
-    return { tokenId, tenants };
+    if (secret.revoked) return denied('invalid_token', 'the token was revoked');
+    const granted = new Set(secret.tenants.filter((id) => directory.tenants.has(id)));
+    for (const id of granted) tenants.add(id);
+    return {
+      tokenId,
+      name: secret.name,
+      role: secret.role,
+      tenants,
+      writable: secret.role === 'viewer' ? NOTHING : granted,
+      admin: secret.role === 'admin',
+    };
   };
 
   const resolveToken = (token: string | undefined): Principal | AccessDenied => {
@@ -69,6 +107,7 @@ export function createTenantAccess(directory: TenantDirectory): TenantAccess {
     if (!TOKEN_PATTERN.test(token)) {
       return denied('invalid_token', 'malformed token: expected 43 base64url characters');
     }
+    catchUp();
     const digest = hashToken(token);
     // The lookup is keyed by the digest, so its timing says nothing about the secret; the final
     // comparison is constant-time all the same.
@@ -92,10 +131,9 @@ export function createTenantAccess(directory: TenantDirectory): TenantAccess {
       return resolveToken(match[1]);
     },
     requireTenant(principal, tenantId) {
-      if (!isTenantId(tenantId) || !directory.tenants.has(tenantId)) return 404;
       if (isAccessDenied(principal)) return 401;
-      if (principal.tenants.has(tenantId)) return 'ok';
-      return principal.tokenId === null ? 401 : 403;
+      if (!isTenantId(tenantId) || !principal.tenants.has(tenantId)) return 404;
+      return 'ok';
     },
     hasTenant: (tenantId) => isTenantId(tenantId) && directory.tenants.has(tenantId),
   };
@@ -105,11 +143,34 @@ export interface Refusal {
   status: 400 | 401 | 403 | 404;
   error: string;
   message: string;
+  /** The WWW-Authenticate header of a 401 or 403 (RFC 6750). */
+  challenge?: string;
+}
+
+/** The 401 of credentials that are no good, wherever they were presented. */
+export function deniedRefusal(principal: AccessDenied): Refusal {
+  return {
+    status: 401,
+    error: 'unauthorized',
+    message: principal.message,
+    challenge: bearerChallenge(principal.error, principal.message),
+  };
+}
+
+/** The same answer for a tenant that does not exist and one the caller may not read. */
+export function hiddenTenantRefusal(principal: Principal, tenantId: string): Refusal {
+  const shown = JSON.stringify(tenantId.slice(0, 64));
+  const hint = principal.tokenId === null ? ' (a private tenant needs a token that grants it)' : '';
+  return {
+    status: 404,
+    error: 'not_found',
+    message: `no tenant ${shown} among those you may see${hint}`,
+  };
 }
 
 /**
- * The HTTP refusal for a caller asking for `tenantId`, or null when allowed: what a route sends
- * as `{error, message}`. Matches the bandwidth routes' `authorize` hook.
+ * The HTTP refusal for a caller asking to read `tenantId`, or null when allowed: what a route sends
+ * as `{error, message}`.
  */
 export function authorizeTenant(
   access: TenantAccess,
@@ -117,8 +178,7 @@ export function authorizeTenant(
   tenantId: string,
 ): Refusal | null {
   const principal = access.resolvePrincipal(authorizationHeader);
-  const decision = access.requireTenant(principal, tenantId);
-  return refusalFor(decision, principal, tenantId);
+  return refusalFor(access.requireTenant(principal, tenantId), principal, tenantId);
 }
 
 export function refusalFor(
@@ -126,27 +186,72 @@ export function refusalFor(
   principal: Principal | AccessDenied,
   tenantId: string,
 ): Refusal | null {
-  const shown = JSON.stringify(tenantId.slice(0, 64));
-  switch (decision) {
-    case 'ok':
-      return null;
-    case 404:
-      return { status: 404, error: 'not_found', message: `unknown tenant ${shown}` };
-    case 401:
-      return isAccessDenied(principal)
-        ? { status: 401, error: principal.error, message: principal.message }
-        : {
-            status: 401,
-            error: 'unauthorized',
-            message: `tenant ${shown} is private: present a token that grants it`,
-          };
-    case 403:
-      return {
-        status: 403,
-        error: 'forbidden',
-        message: `the token does not grant tenant ${shown}`,
-      };
+  if (decision === 'ok') return null;
+  if (isAccessDenied(principal)) return deniedRefusal(principal);
+  return hiddenTenantRefusal(principal, tenantId);
+}
+
+/**
+ * Why this caller may change no ticket at all, decided from its credentials alone (before a body is
+ * read), or null when its role allows changes: anonymous 401, a viewer 403.
+ */
+export function writerRefusal(principal: Principal | AccessDenied): Refusal | null {
+  if (isAccessDenied(principal)) return deniedRefusal(principal);
+  if (principal.tokenId === null) {
+    return {
+      status: 401,
+      error: 'unauthorized',
+      message: 'changing tickets needs a token with the operator role',
+      challenge: bearerChallenge(),
+    };
   }
+  if (principal.role === 'viewer') {
+    const message = `token "${principal.name}" is a viewer: changing tickets needs the operator role`;
+    return {
+      status: 403,
+      error: 'forbidden',
+      message,
+      challenge: bearerChallenge('insufficient_scope', message),
+    };
+  }
+  return null;
+}
+
+/** Why this caller may not change tickets of `tenantId` (404 when it may not even read it). */
+export function tenantWriteRefusal(principal: Principal, tenantId: string): Refusal | null {
+  if (!principal.tenants.has(tenantId)) return hiddenTenantRefusal(principal, tenantId);
+  if (principal.writable.has(tenantId)) return null;
+  const message =
+    principal.tokenId === null
+      ? `changing tickets of tenant "${tenantId}" needs a token that grants it`
+      : `token "${principal.name}" does not grant tenant "${tenantId}": changing its tickets needs a grant`;
+  return {
+    status: 403,
+    error: 'forbidden',
+    message,
+    challenge: bearerChallenge('insufficient_scope', message),
+  };
+}
+
+/** Why this caller may not administer the console (tenants, tokens, settings), or null. */
+export function adminRefusal(principal: Principal | AccessDenied): Refusal | null {
+  if (isAccessDenied(principal)) return deniedRefusal(principal);
+  if (principal.admin) return null;
+  if (principal.tokenId === null) {
+    return {
+      status: 401,
+      error: 'unauthorized',
+      message: 'this needs a token with the admin role',
+      challenge: bearerChallenge(),
+    };
+  }
+  const message = `token "${principal.name}" is ${principal.role === 'operator' ? 'an' : 'a'} ${principal.role}: this needs the admin role`;
+  return {
+    status: 403,
+    error: 'forbidden',
+    message,
+    challenge: bearerChallenge('insufficient_scope', message),
+  };
 }
 
 /** How a browser presents its token on the WebSocket: a second offered subprotocol. */

@@ -4,8 +4,8 @@
 //                    "sloMs": 10 } ] }
 // A relative trace path is resolved against the file's directory. Every error names the file and
 // the field.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { NotRegularFileError, readRegularFile } from '../regular-file';
 import { TenantSpecError, parseTenantSpec, type TenantSpec } from './tenant-spec';
 
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -14,14 +14,14 @@ export const MAX_CONFIG_TENANTS = 1000;
 export function loadTenantsFile(file: string): TenantSpec[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readRegularFile(file, MAX_CONFIG_BYTES);
   } catch (error) {
+    if (error instanceof NotRegularFileError || error instanceof RangeError) {
+      throw new TenantSpecError(error.message);
+    }
     throw new TenantSpecError(
       `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
     );
-  }
-  if (Buffer.byteLength(text) > MAX_CONFIG_BYTES) {
-    throw new TenantSpecError(`${file}: larger than ${MAX_CONFIG_BYTES} bytes`);
   }
   let value: unknown;
   try {

@@ -41,7 +41,7 @@ function tenantsFingerprint(tenants: readonly TenantRecord[]): string {
 function tokensFingerprint(tokens: readonly TokenSecret[]): string {
   return JSON.stringify(
     tokens
-      .map((t) => [t.tokenId, t.sha256.toString('hex'), t.revoked, t.tenants])
+      .map((t) => [t.tokenId, t.name, t.role, t.sha256.toString('hex'), t.revoked, t.tenants])
       .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
   );
 }

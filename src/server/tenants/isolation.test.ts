@@ -98,13 +98,14 @@ describe('crossing tenants on the stream', () => {
     expect(client.faults).toEqual([]);
   });
 
-  it('refuses a private tenant without a token: 401', async () => {
-    await expectRefused(ws('b'), {}, 401);
+  it('refuses a private tenant without a token: 404, as if it did not exist', async () => {
+    await expectRefused(ws('b'), {}, 404);
+    await expectRefused(ws('zzz'), {}, 404);
   });
 
-  it('refuses a token for A asking for B: 403, by subprotocol or by header', async () => {
-    await expectRefused(ws('b'), withToken(forA.token), 403);
-    await expectRefused(ws('b'), { headers: { authorization: `Bearer ${forA.token}` } }, 403);
+  it('refuses a token for A asking for B: 404 like an unknown tenant, by subprotocol or by header', async () => {
+    await expectRefused(ws('b'), withToken(forA.token), 404);
+    await expectRefused(ws('b'), { headers: { authorization: `Bearer ${forA.token}` } }, 404);
   });
 
   it('refuses a revoked token: 401', async () => {
@@ -263,20 +264,25 @@ describe('crossing tenants over REST', () => {
     { what: "B's tenant record", url: '/api/tenants/b' },
     { what: "B's metrics", url: '/api/tenants/b/metrics' },
     { what: "B's bandwidth", url: '/api/bandwidth?tenant=b' },
-  ])('refuses $what: 401 without a token, 403 with a token for A', async ({ url }) => {
-    const anonymous = await get(url);
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('www-authenticate') ?? 'Bearer').toMatch(/^Bearer/);
-    expect(await anonymous.json()).toMatchObject({
-      error: expect.any(String),
-      message: expect.any(String),
-    });
-    const crossing = await get(url, forA.token);
-    expect(crossing.status).toBe(403);
-    const body = (await crossing.json()) as ErrorBody;
-    expect(body).toMatchObject({ error: 'forbidden' });
-    expect(JSON.stringify(body)).not.toContain('framesSent');
-  });
+    { what: "B's latency", url: '/api/latency?tenant=b' },
+    { what: "B's tickets", url: '/api/tickets?tenant=b' },
+    { what: "B's MTTR", url: '/api/mttr?tenant=b' },
+  ])(
+    'refuses $what exactly as it refuses an unknown tenant, with or without a token for A',
+    async ({ url }) => {
+      const unknownUrl = url.replace(/\bb\b/, 'nope');
+      for (const token of [undefined, forA.token]) {
+        const crossing = await get(url, token);
+        const unknown = await get(unknownUrl, token);
+        expect(crossing.status).toBe(404);
+        expect(unknown.status).toBe(404);
+        const body = (await crossing.json()) as ErrorBody;
+        const unknownBody = (await unknown.json()) as ErrorBody;
+        expect(body).toEqual({ ...unknownBody, message: unknownBody.message.replace('nope', 'b') });
+        expect(JSON.stringify(body)).not.toContain('framesSent');
+      }
+    },
+  );
 
   it("serves a tenant's own metrics, and only its series", async () => {
     const client = new TestClient(ws('a'), withToken(forA.token));
@@ -307,17 +313,36 @@ describe('crossing tenants over REST', () => {
   });
 
   it.each([
-    { name: 'a malformed token', header: 'Bearer not-a-token' },
-    { name: 'another scheme', header: 'Basic YTpi' },
-    { name: 'SQL in the header', header: "Bearer ' OR '1'='1" },
-    { name: 'an oversized header', header: `Bearer ${'x'.repeat(8000)}` },
-  ])('refuses $name with a JSON 401', async ({ header }) => {
-    const response = await fetch(`${server.url}/api/tenants`, {
-      headers: { authorization: header },
-    });
-    expect(response.status).toBe(401);
-    expect(await response.json()).toMatchObject({ error: expect.stringMatching(/invalid_/) });
-  });
+    { name: 'a malformed token', header: 'Bearer not-a-token', code: 'invalid_token' },
+    { name: 'another scheme', header: 'Basic YTpi', code: 'invalid_request' },
+    { name: 'SQL in the header', header: "Bearer ' OR '1'='1", code: 'invalid_request' },
+    { name: 'an oversized header', header: `Bearer ${'x'.repeat(8000)}`, code: 'invalid_request' },
+  ])(
+    'refuses $name with the same JSON 401 and RFC 6750 challenge on every route',
+    async ({ header, code }) => {
+      for (const [method, url] of [
+        ['GET', '/api/tenants'],
+        ['GET', '/api/tenants/a'],
+        ['GET', '/api/streams'],
+        ['GET', '/api/session'],
+        ['GET', '/api/bandwidth?tenant=demo'],
+        ['GET', '/api/latency?tenant=demo'],
+        ['GET', '/api/tickets'],
+        ['GET', '/api/mttr'],
+        ['POST', '/api/tickets/1/ack'],
+      ] as const) {
+        const response = await fetch(`${server.url}${url}`, {
+          method,
+          headers: { authorization: header },
+        });
+        expect(response.status, url).toBe(401);
+        expect(response.headers.get('www-authenticate'), url).toMatch(
+          new RegExp(`^Bearer realm="phase-console", error="${code}"`),
+        );
+        expect(await response.json(), url).toMatchObject({ error: 'unauthorized' });
+      }
+    },
+  );
 
   it('does not name private tenants in /healthz', async () => {
     const body = await (await get('/healthz')).json();

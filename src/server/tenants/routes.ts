@@ -1,8 +1,10 @@
-// REST for tenants: which ones the caller may see, one tenant, and that tenant's own stream
-// metrics. The tenant comes from the path and is checked against the caller's token; refusals are
-// JSON `{error, message}` with 401, 403 or 404.
+// REST for tenants: which ones the caller may see, one tenant, that tenant's own stream metrics,
+// and the caller's own session. The tenant comes from the path and is checked against the caller's
+// token; refusals are JSON `{error, message}`: 401 for credentials that are no good, 404 for a
+// tenant that does not exist or that the caller may not see (the two answer alike).
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ErrorBody } from '../../core/api/errors';
+import type { SessionInfo } from '../../core/api/session';
 import type { StreamList } from '../../core/api/streams';
 import type {
   TenantList,
@@ -12,8 +14,9 @@ import type {
 } from '../../core/api/tenants';
 import type { ServerMetrics } from '../metrics';
 import type { StreamRegistry } from '../stream/registry';
-import { isAccessDenied, refusalFor, type Refusal, type TenantAccess } from './access';
+import { deniedRefusal, isAccessDenied, refusalFor, type TenantAccess } from './access';
 import type { TenantDirectory } from './directory';
+import { sendRefusal } from './reply';
 import type { TenantRecord } from './tenant-spec';
 
 export interface TenantRoutesOptions {
@@ -23,13 +26,6 @@ export interface TenantRoutesOptions {
   metrics: ServerMetrics;
   /** --gpu-threshold: the GPU threshold of tenants without their own. */
   gpuThreshold: number;
-}
-
-export function sendRefusal(reply: FastifyReply, refusal: Refusal): FastifyReply {
-  if (refusal.status === 401) reply.header('www-authenticate', 'Bearer realm="phase-console"');
-  return reply
-    .code(refusal.status)
-    .send({ error: refusal.error, message: refusal.message } satisfies ErrorBody);
 }
 
 export function registerTenantRoutes(fastify: FastifyInstance, options: TenantRoutesOptions): void {
@@ -54,7 +50,7 @@ export function registerTenantRoutes(fastify: FastifyInstance, options: TenantRo
 
   fastify.get('/api/tenants', async (request, reply) => {
     const principal = access.resolvePrincipal(request.headers.authorization);
-    if (isAccessDenied(principal)) return sendRefusal(reply, refusalFor(401, principal, '')!);
+    if (isAccessDenied(principal)) return sendRefusal(reply, deniedRefusal(principal));
     const visible = [...directory.tenants.values()]
       .filter((t) => principal.tenants.has(t.id))
       .map(summary)
@@ -65,11 +61,28 @@ export function registerTenantRoutes(fastify: FastifyInstance, options: TenantRo
   // The streams the caller may watch (anonymous callers: the public ones).
   fastify.get('/api/streams', async (request, reply) => {
     const principal = access.resolvePrincipal(request.headers.authorization);
-    if (isAccessDenied(principal)) return sendRefusal(reply, refusalFor(401, principal, '')!);
+    if (isAccessDenied(principal)) return sendRefusal(reply, deniedRefusal(principal));
     const streams: StreamList = [...directory.tenants.keys()]
       .filter((id) => principal.tenants.has(id))
       .flatMap((id) => registry.info(id) ?? []);
     return streams;
+  });
+
+  // The caller as the server sees it: its token, what it may read and change, whether it is an
+  // admin. The app asks before offering buttons that would be refused.
+  fastify.get('/api/session', async (request, reply) => {
+    const principal = access.resolvePrincipal(request.headers.authorization);
+    if (isAccessDenied(principal)) return sendRefusal(reply, deniedRefusal(principal));
+    const sorted = (ids: ReadonlySet<string>): string[] => [...ids].sort();
+    return {
+      token:
+        principal.tokenId !== null && principal.name !== null && principal.role !== null
+          ? { id: principal.tokenId, name: principal.name, role: principal.role }
+          : null,
+      read: sorted(principal.tenants),
+      write: sorted(principal.writable),
+      admin: principal.admin,
+    } satisfies SessionInfo;
   });
 
   /** The tenant of the path if the caller may see it; else the refusal was sent. */

@@ -37,6 +37,17 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE TABLE tenant_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       `),
   },
+  {
+    // Before roles, any token could change the tickets of every tenant it could see: tokens of
+    // older data directories become operators, and only their explicit grants stay writable.
+    version: 2,
+    description: 'token roles: viewer, operator, admin (existing tokens become operators)',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE tokens ADD COLUMN role TEXT NOT NULL DEFAULT 'operator'
+          CHECK (role IN ('viewer', 'operator', 'admin'));
+      `),
+  },
 ];
 
 /**

@@ -1,7 +1,9 @@
 // Access tokens: 32 random bytes, base64url, shown once when issued. At rest only the SHA-256
 // digest of the token is kept, so a copy of the database grants nothing. A token has a public id
-// (for listing and revoking) and grants a set of tenant ids.
+// (for listing and revoking), a name (the actor its changes are recorded under), a role (viewer,
+// operator or admin) and grants a set of tenant ids.
 import { createHash, randomBytes } from 'node:crypto';
+import { TOKEN_ROLES, isTokenRole, type TokenRole } from '../../core/api/session';
 import type { Db } from '../storage/database';
 import { nameFault, tenantIdFault } from './tenant-spec';
 
@@ -9,6 +11,11 @@ export const TOKEN_BYTES = 32;
 /** base64url without padding of 32 bytes: 43 characters. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const TOKEN_ID_PATTERN = /^tok_[0-9a-f]{16}$/;
+/**
+ * Names the console itself writes on ticket timelines: a token named so would pass its changes off
+ * as the console's own.
+ */
+export const RESERVED_TOKEN_NAMES = ['auto', 'detector', 'alertmanager', 'pager', 'canary'];
 
 export class TokenStoreError extends Error {
   constructor(message: string) {
@@ -26,6 +33,7 @@ export interface IssuedToken {
 export interface TokenRecord {
   tokenId: string;
   name: string;
+  role: TokenRole;
   tenants: string[];
   createdAt: string;
   revokedAt: string | null;
@@ -34,6 +42,8 @@ export interface TokenRecord {
 /** What the server keeps in memory to check presented tokens. */
 export interface TokenSecret {
   tokenId: string;
+  name: string;
+  role: TokenRole;
   sha256: Buffer;
   tenants: string[];
   revoked: boolean;
@@ -47,12 +57,22 @@ export function isTokenId(value: string): boolean {
   return TOKEN_ID_PATTERN.test(value);
 }
 
+/** Issues a token; without a role it is a viewer (reads only), the least it can be. */
 export function issueToken(
   db: Db,
-  request: { name: string; tenants: readonly string[] },
+  request: { name: string; tenants: readonly string[]; role?: TokenRole },
 ): IssuedToken {
   const fault = nameFault(request.name);
   if (fault) throw new TokenStoreError(`token name ${fault}`);
+  if (RESERVED_TOKEN_NAMES.includes(request.name.trim().toLowerCase())) {
+    throw new TokenStoreError(
+      `token name "${request.name}" is reserved for the console's own entries on ticket timelines`,
+    );
+  }
+  const role = request.role ?? 'viewer';
+  if (!isTokenRole(role)) {
+    throw new TokenStoreError(`role must be one of ${TOKEN_ROLES.join(', ')}, got "${role}"`);
+  }
   const tenants = [...new Set(request.tenants)];
   if (tenants.length === 0) throw new TokenStoreError('a token must grant at least one tenant');
   for (const id of tenants) {
@@ -67,15 +87,25 @@ export function issueToken(
     if (missing.length > 0) {
       throw new TokenStoreError(`no such tenant: ${missing.map((m) => `"${m}"`).join(', ')}`);
     }
-    db.prepare('INSERT INTO tokens (token_id, name, secret_sha256) VALUES (?, ?, ?)').run(
+    db.prepare('INSERT INTO tokens (token_id, name, role, secret_sha256) VALUES (?, ?, ?, ?)').run(
       tokenId,
       request.name,
+      role,
       hashToken(token),
     );
     const grant = db.prepare('INSERT INTO token_grants (token_id, tenant_id) VALUES (?, ?)');
     for (const id of tenants) grant.run(tokenId, id);
   })();
   return { tokenId, token };
+}
+
+interface TokenRow {
+  token_id: string;
+  name: string;
+  /** The schema's CHECK keeps it one of TOKEN_ROLES. */
+  role: TokenRole;
+  created_at: string;
+  revoked_at: string | null;
 }
 
 function grantsByToken(db: Db): Map<string, string[]> {
@@ -95,12 +125,13 @@ export function listTokens(db: Db): TokenRecord[] {
   const grants = grantsByToken(db);
   const rows = db
     .prepare(
-      'SELECT token_id, name, created_at, revoked_at FROM tokens ORDER BY created_at, token_id',
+      'SELECT token_id, name, role, created_at, revoked_at FROM tokens ORDER BY created_at, token_id',
     )
-    .all() as { token_id: string; name: string; created_at: string; revoked_at: string | null }[];
+    .all() as TokenRow[];
   return rows.map((r) => ({
     tokenId: r.token_id,
     name: r.name,
+    role: r.role,
     tenants: grants.get(r.token_id) ?? [],
     createdAt: r.created_at,
     revokedAt: r.revoked_at,
@@ -109,13 +140,13 @@ export function listTokens(db: Db): TokenRecord[] {
 
 export function loadTokenSecrets(db: Db): TokenSecret[] {
   const grants = grantsByToken(db);
-  const rows = db.prepare('SELECT token_id, secret_sha256, revoked_at FROM tokens').all() as {
-    token_id: string;
-    secret_sha256: Buffer;
-    revoked_at: string | null;
-  }[];
+  const rows = db
+    .prepare('SELECT token_id, name, role, secret_sha256, revoked_at FROM tokens')
+    .all() as (TokenRow & { secret_sha256: Buffer })[];
   return rows.map((r) => ({
     tokenId: r.token_id,
+    name: r.name,
+    role: r.role,
     sha256: r.secret_sha256,
     tenants: grants.get(r.token_id) ?? [],
     revoked: r.revoked_at !== null,

@@ -1,13 +1,22 @@
 // What each resource module of the tickets API is handed when the plugin registers it.
 import type { FastifyInstance } from 'fastify';
 import type { Kaizen } from '../kaizen';
+import type { RouteSpec } from '../openapi';
 import type { Guards } from './guards';
+
+/** Routes the server registers elsewhere that the OpenAPI document describes beside these. */
+export interface DocumentedRoutes {
+  routes: readonly RouteSpec[];
+  /** Schemas the routes name, each a component of the document. */
+  schemas: Readonly<Record<string, object>>;
+}
 
 export interface RouteContext {
   /** The plugin's encapsulated instance: its error handler covers these routes only. */
   fastify: FastifyInstance;
   kaizen: Kaizen;
   guards: Guards;
+  documented?: DocumentedRoutes;
 }
 
 /** Largest body of a ticket write (create, resolve, note), in bytes. */

@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorBody } from '../../../core/api/errors';
 import { TicketError, type TicketErrorCode } from '../store';
+import { TicketBurstError } from '../ticket-burst';
 import { WindowError } from '../windows';
 import { HttpError } from './http-error';
 import { validationMessage } from './validation-message';
@@ -29,7 +30,7 @@ const TICKET_ERROR_STATUS: Record<TicketErrorCode, number> = {
 function statusAndMessage(
   error: FastifyError,
   request: FastifyRequest,
-): { status: number; message: string } {
+): { status: number; message: string; headers?: Readonly<Record<string, string>> } {
   if (error.validation) return { status: 400, message: validationMessage(error, request) };
   if (error instanceof TicketError) {
     return { status: TICKET_ERROR_STATUS[error.code], message: error.message };
@@ -37,7 +38,16 @@ function statusAndMessage(
   if (error instanceof WindowError) {
     return { status: 400, message: error.message.replace(/^\[kaizen\] /, '') };
   }
-  if (error instanceof HttpError) return { status: error.status, message: error.message };
+  if (error instanceof TicketBurstError) {
+    return {
+      status: 429,
+      message: error.message,
+      headers: { 'retry-after': String(error.retryAfterS) },
+    };
+  }
+  if (error instanceof HttpError) {
+    return { status: error.status, message: error.message, headers: error.headers };
+  }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     // Body too large, bad JSON, wrong content type.
     return { status: error.statusCode, message: error.message };
@@ -51,7 +61,8 @@ export function ticketRoutesErrorHandler(
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
-  const { status, message } = statusAndMessage(error, request);
+  const { status, message, headers = {} } = statusAndMessage(error, request);
+  for (const [name, value] of Object.entries(headers)) reply.header(name, value);
   return reply
     .code(status)
     .send({ error: ERROR_CODES[status] ?? 'error', message } satisfies ErrorBody);

@@ -4,8 +4,9 @@ import { mttrFromStore } from '../mttr';
 import type { RouteContext } from './context';
 import { addRoute } from './table';
 
-export function registerMttrRoute({ fastify, kaizen, guards }: RouteContext): void {
-  addRoute(fastify, 'getMttr', async (request) => {
+export function registerMttrRoute(context: RouteContext): void {
+  const { kaizen, guards } = context;
+  addRoute(context, 'getMttr', async (request) => {
     const scope = await guards.scopeOf(request);
     const q = request.query as { tenant?: string; window: string };
     if (q.tenant !== undefined) guards.requireVisibleTenant(scope, q.tenant);

@@ -1,13 +1,18 @@
-// GET /api/openapi.json: the document built once from the route table this plugin registers.
+// GET /api/openapi.json: the document built once from the route table this plugin registers and
+// the console's other routes (src/server/api-docs.ts).
 import { buildOpenApiDocument } from '../openapi';
 import type { RouteContext } from './context';
 import { OPS_ROUTES } from '../../ops/table';
 import { addRoute, KAIZEN_ROUTES } from './table';
 
-export function registerOpenApiRoute({ fastify }: RouteContext): void {
-  const document = buildOpenApiDocument([
-    ...Object.values(KAIZEN_ROUTES),
-    ...Object.values(OPS_ROUTES),
-  ]);
-  addRoute(fastify, 'openApi', async () => document);
+export function registerOpenApiRoute(context: RouteContext): void {
+  const document = buildOpenApiDocument(
+    [
+      ...(context.documented?.routes ?? []),
+      ...Object.values(KAIZEN_ROUTES),
+      ...Object.values(OPS_ROUTES),
+    ],
+    context.documented?.schemas,
+  );
+  addRoute(context, 'openApi', async () => document);
 }

@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Kaizen } from '../kaizen';
 import { registerAlertmanagerRoute } from './alertmanager';
-import type { RouteContext } from './context';
+import type { DocumentedRoutes, RouteContext } from './context';
 import { ticketRoutesErrorHandler } from './error-handler';
 import { createGuards } from './guards';
 import { registerMttrRoute } from './mttr';
@@ -16,6 +16,8 @@ import { registerTicketRoutes } from './tickets';
 export interface KaizenRoutesOptions {
   kaizen: Kaizen;
   resolveScope: ResolveScope;
+  /** The server's other routes, for the OpenAPI document. */
+  documented?: DocumentedRoutes;
 }
 
 const kaizenRoutesPlugin: FastifyPluginAsync<KaizenRoutesOptions> = async (fastify, options) => {
@@ -23,7 +25,8 @@ const kaizenRoutesPlugin: FastifyPluginAsync<KaizenRoutesOptions> = async (fasti
   const context: RouteContext = {
     fastify,
     kaizen: options.kaizen,
-    guards: createGuards(options.kaizen.store, options.resolveScope),
+    guards: createGuards(options.kaizen, options.resolveScope),
+    documented: options.documented,
   };
   registerTicketRoutes(context);
   registerTicketChangeRoutes(context);

@@ -1,9 +1,14 @@
-// What a caller of the tickets API may see and change, from its credentials. From the tenant
-// registry's principal: whoever may see a tenant may read its tickets (anonymous callers see public
-// tenants), but changing a ticket needs a token that grants its tenant, so an anonymous page cannot
-// acknowledge or resolve incidents.
+// What a caller of the tickets API may see and change, from its credentials (the tenant
+// registry's principal): whoever may read a tenant may read its tickets (anonymous callers the
+// public tenants'), but changing a ticket needs a token with the operator role that grants its
+// tenant, and the token's name is the actor on the timeline, whatever the body says.
 import type { FastifyRequest } from 'fastify';
-import { isAccessDenied, type TenantAccess } from '../../tenants/access';
+import {
+  deniedRefusal,
+  isAccessDenied,
+  writerRefusal,
+  type TenantAccess,
+} from '../../tenants/access';
 
 /** What the caller may do, from its credentials (the tenant registry's principal). */
 export interface KaizenScope {
@@ -13,22 +18,42 @@ export interface KaizenScope {
   writableTenants?: ReadonlySet<string>;
   /** The person behind the credentials; when set, it is the actor and a body's `by` is ignored. */
   actor?: string;
+  /** Why the caller may change no ticket at all: a write route answers it before reading the body. */
+  writeRefusal?: ScopeRefusal;
 }
 
-export type ScopeRefusal = { status: 401 | 403; message: string };
+export interface ScopeRefusal {
+  status: 401 | 403;
+  message: string;
+  /** The RFC 6750 WWW-Authenticate value of the refusal. */
+  challenge?: string;
+}
 export type ResolveScope = (
   request: FastifyRequest,
 ) => KaizenScope | ScopeRefusal | Promise<KaizenScope | ScopeRefusal>;
 
-const NOTHING: ReadonlySet<string> = new Set();
+function asScopeRefusal(refusal: {
+  status: number;
+  message: string;
+  challenge?: string;
+}): ScopeRefusal {
+  return {
+    status: refusal.status === 403 ? 403 : 401,
+    message: refusal.message,
+    challenge: refusal.challenge,
+  };
+}
 
 export function scopeFromAccess(access: Pick<TenantAccess, 'resolvePrincipal'>): ResolveScope {
   return (request) => {
     const principal = access.resolvePrincipal(request.headers.authorization);
-    if (isAccessDenied(principal)) return { status: 401, message: principal.message };
+    if (isAccessDenied(principal)) return asScopeRefusal(deniedRefusal(principal));
+    const cannotWrite = writerRefusal(principal);
     return {
       tenants: principal.tenants,
-      writableTenants: principal.tokenId === null ? NOTHING : principal.tenants,
+      writableTenants: principal.writable,
+      ...(principal.name !== null ? { actor: principal.name } : {}),
+      ...(cannotWrite ? { writeRefusal: asScopeRefusal(cannotWrite) } : {}),
     };
   };
 }

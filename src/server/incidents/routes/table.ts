@@ -3,6 +3,7 @@
 // addRoute by name.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteSpec } from '../openapi';
+import type { RouteContext } from './context';
 import {
   ActorBody,
   AlertmanagerBody,
@@ -53,13 +54,13 @@ export const KAIZEN_ROUTES = {
     url: '/api/tickets',
     operationId: 'createTicket',
     summary: 'Open a ticket by hand (201), or deduplicate into / reopen one by fingerprint (200)',
-    auth: 'scope',
+    auth: 'write',
     schema: {
       body: CreateTicketBody,
       response: {
         200: CreateTicketResponse,
         201: CreateTicketResponse,
-        ...errors(400, 401, 403, 404, 413, 415),
+        ...errors(400, 401, 403, 404, 413, 415, 429),
       },
     },
   },
@@ -68,11 +69,11 @@ export const KAIZEN_ROUTES = {
     url: '/api/tickets/:id/ack',
     operationId: 'acknowledgeTicket',
     summary: 'Acknowledge an open ticket (idempotent; a resolved one is 409)',
-    auth: 'scope',
+    auth: 'write',
     schema: {
       params: TicketIdParams,
       body: ActorBody,
-      response: { 200: TicketSchema, ...errors(400, 401, 403, 404, 409, 415) },
+      response: { 200: TicketSchema, ...errors(400, 401, 403, 404, 409, 413, 415) },
     },
   },
   resolveTicket: {
@@ -80,7 +81,7 @@ export const KAIZEN_ROUTES = {
     url: '/api/tickets/:id/resolve',
     operationId: 'resolveTicket',
     summary: 'Resolve a ticket as a person, with the outcome of the alert',
-    auth: 'scope',
+    auth: 'write',
     schema: {
       params: TicketIdParams,
       body: ResolveBody,
@@ -92,7 +93,7 @@ export const KAIZEN_ROUTES = {
     url: '/api/tickets/:id/notes',
     operationId: 'addNote',
     summary: 'Add a note to the timeline (at most 10,000 characters)',
-    auth: 'scope',
+    auth: 'write',
     schema: {
       params: TicketIdParams,
       body: NoteBody,
@@ -122,7 +123,7 @@ export const KAIZEN_ROUTES = {
     auth: 'alertmanager',
     schema: {
       body: AlertmanagerBody,
-      response: { 200: AlertmanagerResponse, ...errors(400, 401, 413, 415) },
+      response: { 200: AlertmanagerResponse, ...errors(400, 401, 413, 415, 429) },
     },
   },
   openApi: {
@@ -139,27 +140,39 @@ export type RouteName = keyof typeof KAIZEN_ROUTES;
 
 export type RouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
+/**
+ * Registers the route of the table named `name`. Its credentials are checked in onRequest, before
+ * Fastify reads and validates the body, so an anonymous or unauthorised caller costs no parsing.
+ */
 export function addRoute(
-  fastify: FastifyInstance,
+  { fastify, guards }: RouteContext,
   name: RouteName,
   handler: RouteHandler,
   bodyLimit?: number,
 ): void {
-  routeFromSpec(fastify, KAIZEN_ROUTES[name], handler, bodyLimit);
+  const spec = KAIZEN_ROUTES[name];
+  routeFromSpec(fastify, spec, handler, {
+    bodyLimit,
+    onRequest: (request) => guards.authenticate(request, spec.auth),
+  });
 }
 
-/** Registers a route as its table entry describes it: the schema validates and serializes. */
+/**
+ * Registers a route as its table entry describes it: the schema validates and serializes, and
+ * `onRequest` (the credentials check) runs before the body is read.
+ */
 export function routeFromSpec(
   fastify: FastifyInstance,
   spec: RouteSpec,
   handler: RouteHandler,
-  bodyLimit?: number,
+  options: { bodyLimit?: number; onRequest?: (request: FastifyRequest) => Promise<void> } = {},
 ): void {
   fastify.route({
     method: spec.method,
     url: spec.url,
     schema: spec.schema,
-    ...(bodyLimit ? { bodyLimit } : {}),
+    ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     handler,
   });
 }

@@ -1,24 +1,30 @@
 // What people do to a ticket: acknowledge it, resolve it with the alert's outcome, add a note.
-// Each needs a scope that may change the ticket's tenant, and names who acts.
+// Each needs a scope that may change the ticket's tenant; the actor is the token's name.
 import type { Outcome } from '../types';
 import { TICKET_WRITE_BODY_LIMIT_BYTES, type RouteContext } from './context';
 import { eventJson, ticketJson } from './json';
 import { addRoute } from './table';
 
-export function registerTicketChangeRoutes({ fastify, kaizen, guards }: RouteContext): void {
+export function registerTicketChangeRoutes(context: RouteContext): void {
+  const { kaizen, guards } = context;
   const { store } = kaizen;
 
-  addRoute(fastify, 'acknowledgeTicket', async (request) => {
-    const scope = await guards.scopeOf(request);
-    const { id } = request.params as { id: number };
-    const ticket = guards.visibleTicket(scope, id);
-    guards.requireWritable(scope, ticket.tenantId);
-    const actor = guards.actorOf(scope, (request.body as { by?: string } | undefined)?.by);
-    return ticketJson(store.acknowledge(id, actor));
-  });
+  addRoute(
+    context,
+    'acknowledgeTicket',
+    async (request) => {
+      const scope = await guards.scopeOf(request);
+      const { id } = request.params as { id: number };
+      const ticket = guards.visibleTicket(scope, id);
+      guards.requireWritable(scope, ticket.tenantId);
+      const actor = guards.actorOf(scope, (request.body as { by?: string } | undefined)?.by);
+      return ticketJson(store.acknowledge(id, actor));
+    },
+    TICKET_WRITE_BODY_LIMIT_BYTES,
+  );
 
   addRoute(
-    fastify,
+    context,
     'resolveTicket',
     async (request) => {
       const scope = await guards.scopeOf(request);
@@ -33,7 +39,7 @@ export function registerTicketChangeRoutes({ fastify, kaizen, guards }: RouteCon
   );
 
   addRoute(
-    fastify,
+    context,
     'addNote',
     async (request, reply) => {
       const scope = await guards.scopeOf(request);

@@ -29,10 +29,11 @@ interface CreateBody {
   by?: string;
 }
 
-export function registerTicketRoutes({ fastify, kaizen, guards }: RouteContext): void {
+export function registerTicketRoutes(context: RouteContext): void {
+  const { kaizen, guards } = context;
   const { store } = kaizen;
 
-  addRoute(fastify, 'listTickets', async (request) => {
+  addRoute(context, 'listTickets', async (request) => {
     const scope = await guards.scopeOf(request);
     const q = request.query as ListQuery;
     if (q.tenant !== undefined) guards.requireVisibleTenant(scope, q.tenant);
@@ -53,14 +54,14 @@ export function registerTicketRoutes({ fastify, kaizen, guards }: RouteContext):
     return ticketPageJson(page);
   });
 
-  addRoute(fastify, 'getTicket', async (request) => {
+  addRoute(context, 'getTicket', async (request) => {
     const scope = await guards.scopeOf(request);
     const { id } = request.params as { id: number };
     return ticketDetailJson(guards.visibleTicket(scope, id));
   });
 
   addRoute(
-    fastify,
+    context,
     'createTicket',
     async (request, reply) => {
       const scope = await guards.scopeOf(request);
@@ -68,15 +69,19 @@ export function registerTicketRoutes({ fastify, kaizen, guards }: RouteContext):
       guards.requireVisibleTenant(scope, body.tenant);
       guards.requireWritable(scope, body.tenant);
       const actor = guards.actorOf(scope, body.by);
-      const { result, ticket } = store.openOrDedup({
-        tenantId: body.tenant,
-        visibility: kaizen.visibilityOf(body.tenant),
-        title: body.title,
-        severity: body.severity,
-        source: 'manual',
-        fingerprint: body.fingerprint ?? `manual:${randomUUID()}`,
-        summary: body.summary,
-        actor,
+      const { result, ticket } = kaizen.ticketBurst.run(store, (opened) => {
+        const outcome = store.openOrDedup({
+          tenantId: body.tenant,
+          visibility: kaizen.visibilityOf(body.tenant),
+          title: body.title,
+          severity: body.severity,
+          source: 'manual',
+          fingerprint: body.fingerprint ?? `manual:${randomUUID()}`,
+          summary: body.summary,
+          actor,
+        });
+        if (outcome.result === 'opened') opened(body.tenant);
+        return outcome;
       });
       return reply
         .code(result === 'opened' ? 201 : 200)

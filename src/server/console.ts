@@ -1,0 +1,255 @@
+// The console's server, put together: metrics, the machine credentials of the data directory,
+// Kaizen (tickets, detector), tenancy (tenants, tokens, streams), the launch tooling (observer
+// mode, decision gates, stream history for baselines, browser reports) and the HTTP app over them.
+// main.ts runs it as a process; src/testing/test-server.ts starts the very same in a test, so the
+// tests exercise what `npm start` serves.
+import { mkdirSync } from 'node:fs';
+import { createHistoryRecorder, type HistoryRecorder } from './baselines/stream-history';
+import { createClientReports, type ClientReports } from './client-reports/service';
+import type { ServerConfig } from './config';
+import { alarmBandFromEnv, baselineBand } from './gates/band';
+import { createGates, registerGateMetrics, type Gates, type GatesOptions } from './gates/service';
+import { createHttpApp, type HttpApp } from './http-app';
+import { tapFramesForDetector } from './incidents/frame-tap';
+import {
+  KaizenConfigError,
+  createKaizen,
+  kaizenConfigFromEnv,
+  type Kaizen,
+  type KaizenConfig,
+} from './incidents/kaizen';
+import { registerKaizenMetrics } from './incidents/metrics';
+import { createServerMetrics, type ServerMetrics } from './metrics';
+import { observerStatus, setObserver } from './notify/observer';
+import { ensureSecret, watchSecret, type SecretName } from './secrets';
+import { openDatabase, type Db } from './storage/database';
+import { DEFAULT_TENANT, openTenancy, type Tenancy, type TenancyOptions } from './tenants/runtime';
+
+export interface ConsoleOptions {
+  config: ServerConfig;
+  env: Readonly<Record<string, string | undefined>>;
+  log: (line: string) => void;
+  /** Makes a known trace that is missing (the server passes one with a progress bar). */
+  generate?: TenancyOptions['generate'];
+  pollIntervalMs?: number;
+  idleStopMs?: number;
+  /** Kaizen settings over those of the environment (tests: detector rules, the clock). */
+  kaizen?: Partial<KaizenConfig>;
+  now?: () => number;
+  /** Overrides of the decision gates' options (tests: the clients, the band, the clock). */
+  gates?: Partial<GatesOptions>;
+  /** Browser reports other than the console database's (tests). */
+  clientReports?: ClientReports;
+  /** Tells the notification worker that released notifications are due (main.ts starts it). */
+  wakeDelivery?: () => void;
+}
+
+export interface ConsoleServer {
+  readonly app: HttpApp;
+  readonly metrics: ServerMetrics;
+  readonly tenancy: Tenancy;
+  readonly kaizen: Kaizen;
+  /** Kaizen's own connection to console.db (the notification outbox shares it). */
+  readonly kaizenDb: Db;
+  /** The decision gates: sampled by their timer once started (tests call sample()). */
+  readonly gates: Gates;
+  /** Bytes and latencies minute by minute, for baselines; written once started. */
+  readonly history: HistoryRecorder;
+  /** Starts the detector, the gates' timers and the history's. */
+  start(): void;
+  /** Stops the detector first (so streams stopping resolve nothing), then the app and tenancy. */
+  close(): Promise<void>;
+}
+
+/**
+ * A machine credential: the data directory's secret file (generated at first start, reread when
+ * the admin CLI rotates it), or null when the operator opened the route with its flag.
+ */
+function credential(
+  config: ServerConfig,
+  name: SecretName,
+  anonymous: boolean,
+  log: (line: string) => void,
+): (() => string) | null {
+  if (anonymous) return null;
+  if (ensureSecret(config.dataDir, name).created) {
+    log(`[secrets] first start: generated the ${name} secret in ${config.dataDir}`);
+  }
+  return watchSecret(config.dataDir, name, log);
+}
+
+function warnAboutOpenRoutes(config: ServerConfig, log: (line: string) => void): void {
+  if (config.alertmanagerAnonymous) {
+    log(
+      '[security] WARNING: --alertmanager-anonymous: POST /api/alertmanager accepts alerts from ' +
+        `anyone who can reach ${config.host}:${config.port}, without the webhook secret`,
+    );
+  }
+  if (config.metricsAnonymous) {
+    log(
+      "[security] WARNING: --metrics-anonymous: GET /metrics serves every tenant's figures, " +
+        `private tenants included, to anyone who can reach ${config.host}:${config.port}`,
+    );
+  }
+}
+
+/** Observer mode: switched on by --observer (it is stored), and said at start while it is on. */
+function applyObserver(db: Db, config: ServerConfig, log: (line: string) => void): void {
+  if (config.observer && setObserver(db, { enabled: true, by: 'server --observer' })) {
+    log('[notify] observer mode switched on by --observer');
+  }
+  const observer = observerStatus(db);
+  if (observer.enabled) {
+    log(
+      `[notify] observer mode is on: tickets as usual, pages and digests held ` +
+        `(${observer.heldNotifications} held; "npm run admin -- observer off" ends it)`,
+    );
+  }
+}
+
+/**
+ * Opens everything but does not listen. Throws StorageError, TraceError or SecretError for state
+ * that cannot be used (exit 1 in main), and KaizenConfigError, RulesError, AlarmBandError,
+ * TenantSpecError or TenancyError for bad settings (exit 2).
+ */
+export async function openConsole(options: ConsoleOptions): Promise<ConsoleServer> {
+  const { config, env, log } = options;
+  mkdirSync(config.dataDir, { recursive: true });
+  const metrics = createServerMetrics();
+  const fromEnv = kaizenConfigFromEnv(env, { defaultTenant: DEFAULT_TENANT });
+  if (config.alertmanagerAnonymous && fromEnv.alertmanagerToken !== undefined) {
+    throw new KaizenConfigError(
+      'ALERTMANAGER_TOKEN and --alertmanager-anonymous contradict each other: choose one',
+    );
+  }
+  const webhookSecret =
+    fromEnv.alertmanagerToken ??
+    credential(config, 'alertmanager', config.alertmanagerAnonymous, log);
+  const metricsSecret = credential(config, 'metrics', config.metricsAnonymous, log);
+  const alarmBand = alarmBandFromEnv(env.KAIZEN_ALARM_BAND);
+
+  // Kaizen has its own connection to the database: streams start inside openTenancy, and their
+  // frames already feed the detector.
+  let tenancy: Tenancy | undefined;
+  const kaizenDb = openDatabase(config.dataDir);
+  let kaizen: Kaizen;
+  try {
+    kaizen = createKaizen({
+      db: kaizenDb,
+      config: { ...fromEnv, alertmanagerToken: webhookSecret, ...options.kaizen },
+      visibilityOf: (id) => tenancy?.directory.tenants.get(id)?.visibility,
+      log,
+      now: options.now,
+    });
+  } catch (error) {
+    kaizenDb.close();
+    throw error;
+  }
+
+  try {
+    tenancy = await openTenancy({
+      dataDir: config.dataDir,
+      tenantsFile: config.tenantsFile,
+      demoTracePath: config.traceIsDefault ? null : config.tracePath,
+      log,
+      generate: options.generate,
+      pollIntervalMs: options.pollIntervalMs,
+      idleStopMs: options.idleStopMs,
+      wrapSource: (source, tenant) =>
+        tapFramesForDetector(source, kaizen.detector, {
+          tenantId: tenant.id,
+          visibility: tenant.visibility,
+        }),
+      onFanOut: (tenantId, fanOutMs) => {
+        metrics.forTenant(tenantId).observeFanOut(fanOutMs);
+        kaizen.detector.observeFanOut(tenantId, fanOutMs);
+      },
+      onEncode: (tenantId, encodeMs) => metrics.forTenant(tenantId).observeEncode(encodeMs),
+    });
+  } catch (error) {
+    kaizen.close();
+    kaizenDb.close();
+    throw error;
+  }
+
+  const opened = tenancy;
+  // SLOs and visibilities follow the tenant table: a tenant made public shows its tickets as public.
+  const followTenants = (): void => {
+    for (const t of opened.directory.tenants.values()) {
+      kaizen.detector.setTenantSlo(t.id, t.sloMs);
+      kaizen.store.setTenantVisibility(t.id, t.visibility);
+    }
+  };
+  followTenants();
+  opened.directory.onChange((change) => {
+    if (change.tenantsChanged) followTenants();
+  });
+
+  registerKaizenMetrics(metrics.registry, kaizen);
+  // The detector hears the clients through the per-second figures, in which each client weighs
+  // the same, never through one client's reports.
+  metrics.onLatencySecond((tenantId, second) =>
+    kaizen.detector.observeLatencySecond(tenantId, second),
+  );
+  applyObserver(kaizenDb, config, log);
+  const gates = createGates({
+    db: kaizenDb,
+    metrics,
+    tenants: () => [...opened.directory.tenants.keys()],
+    clients: () => opened.registry.status().reduce((n, s) => n + s.subscribers, 0),
+    alarmBand: () => alarmBand ?? baselineBand(config.dataDir),
+    tickets: {
+      store: kaizen.store,
+      tenant: opened.defaultTenant,
+      visibility: kaizen.visibilityOf(opened.defaultTenant),
+    },
+    log,
+    ...options.gates,
+  });
+  registerGateMetrics(metrics.registry, kaizenDb);
+  const history = createHistoryRecorder(
+    kaizenDb,
+    metrics,
+    () => [...opened.directory.tenants.keys()],
+    log,
+  );
+  const app = createHttpApp({
+    config,
+    tenancy: opened,
+    metrics,
+    kaizen,
+    log,
+    metricsSecret,
+    ops: {
+      db: kaizenDb,
+      wakeDelivery: () => options.wakeDelivery?.(),
+      gates,
+      dataDir: config.dataDir,
+      clientReports: options.clientReports ?? createClientReports(kaizenDb, metrics.registry),
+    },
+  });
+  warnAboutOpenRoutes(config, log);
+
+  return {
+    app,
+    metrics,
+    tenancy: opened,
+    kaizen,
+    kaizenDb,
+    gates,
+    history,
+    start() {
+      kaizen.start();
+      gates.start();
+      history.start();
+    },
+    async close() {
+      kaizen.close();
+      gates.stop();
+      history.stop();
+      await app.close();
+      opened.close();
+      kaizenDb.close();
+    },
+  };
+}
