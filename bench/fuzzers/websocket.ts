@@ -112,37 +112,55 @@ interface WsOutcome {
   errorMessage: boolean;
 }
 
+/** The id of the ping sent after each case: above any id a case's own ping draws. */
+const PROBE_PING_ID = 2_000_000_000;
+/** A server that answers a case neither with a close nor with the probe's pong by now is stuck. */
+const CASE_ANSWER_LIMIT_MS = 10_000;
+
+/**
+ * Sends a case, then a ping. The server handles a connection's messages in order, so its pong
+ * says the case was taken and the connection kept; a close says it was refused. Waiting for one
+ * of the two, not for a fixed time, gives the same outcome on an idle and on a loaded machine.
+ */
 function sendWsCase(wsUrl: string, c: WsCase): Promise<WsOutcome> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(wsUrl, [SUBPROTOCOL]);
     let errorMessage = false;
     let done = false;
-    const finish = (outcome: WsOutcome): void => {
+    const finish = (outcome: WsOutcome | Error): void => {
       if (done) return;
       done = true;
       clearTimeout(timer);
       ws.removeAllListeners('close');
       ws.terminate();
-      resolve(outcome);
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
     };
-    const timer = setTimeout(() => finish({ state: 'open', errorMessage }), 200);
+    const timer = setTimeout(
+      () => finish(new Error(`neither a close nor a pong within ${CASE_ANSWER_LIMIT_MS} ms`)),
+      CASE_ANSWER_LIMIT_MS,
+    );
     ws.on('error', () => {});
     ws.on('unexpected-response', (_req, res) => {
-      clearTimeout(timer);
-      done = true;
-      reject(new Error(`upgrade refused with ${res.statusCode}`));
+      finish(new Error(`upgrade refused with ${res.statusCode}`));
     });
     ws.on('message', (data: Buffer) => {
+      let message: { t?: unknown; id?: unknown };
       try {
-        if ((packr.unpack(data) as { t?: unknown }).t === 'error') errorMessage = true;
+        message = packr.unpack(data) as { t?: unknown; id?: unknown };
       } catch {
-        // Server messages are checked elsewhere; here only an error notice matters.
+        // Server messages are checked elsewhere; here only an error notice and the pong matter.
+        return;
+      }
+      if (message.t === 'error') errorMessage = true;
+      if (message.t === 'pong' && message.id === PROBE_PING_ID) {
+        finish({ state: 'open', errorMessage });
       }
     });
     ws.on('close', (code) => finish({ state: 'closed', code, errorMessage }));
     ws.on('open', () => {
-      // A valid message keeps the connection: give the server time to answer, then leave.
       ws.send(c.payload, { binary: typeof c.payload !== 'string' });
+      ws.send(encodeMessage({ t: 'ping', id: PROBE_PING_ID, clientTimeMs: Date.now() }));
     });
   });
 }
