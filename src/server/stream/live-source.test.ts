@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { getPriority as osPriority } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crc32 } from '../../core/crc32';
+import { wallClockMs } from '../../core/wall-clock';
 import { FRAME_DELTA, FRAME_KEY, FrameDecoder } from '../../core/wire/frame-codec';
 import { decodeServerMessage, type FrameMessage } from '../../core/wire/envelope';
 import { createLattice } from '../../sim/lattice';
@@ -119,12 +120,12 @@ describe('the live source under a blocked event loop', () => {
     const deadline = Date.now() + 10_000;
     while (frames.length < 3 && Date.now() < deadline) await sleep(20);
     // A second: long enough for the low-priority worker to run several ticks on a loaded machine.
-    const blockedFromMs = performance.timeOrigin + performance.now();
+    const blockedFromMs = wallClockMs();
     const until = performance.now() + 1000;
     while (performance.now() < until) {
       // Busy: no timer of this thread can run.
     }
-    const blockedToMs = performance.timeOrigin + performance.now();
+    const blockedToMs = wallClockMs();
     const resumeBy = Date.now() + 10_000;
     while (!frames.some((f) => f.producedAtMs >= blockedToMs) && Date.now() < resumeBy) {
       await sleep(20);

@@ -3,6 +3,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { wallClockMs } from '../../core/wall-clock';
 import { createRng } from '../../sim/rng';
 import { startChaosProxy, type ChaosProxy } from '../../testing/chaos-proxy';
 import { writePatternTrace } from '../../testing/pattern-trace';
@@ -259,7 +260,7 @@ describe('a client on a link slower than the stream', () => {
         },
       });
       clients.push(client);
-      const startedMs = performance.timeOrigin + performance.now();
+      const startedMs = wallClockMs();
       client.start();
       await sleep(12_000);
       const lastSeconds = latencies.filter((l) => l.atMs - startedMs > 8000);

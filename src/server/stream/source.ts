@@ -40,6 +40,5 @@ export interface FrameSource {
   readFrame?(frameIndex: number): Uint16Array;
 }
 
-export function wallClockMs(): number {
-  return performance.timeOrigin + performance.now();
-}
+/** The clock frames are stamped with: the machine's system clock, sub-millisecond. */
+export { wallClockMs } from '../../core/wall-clock';
