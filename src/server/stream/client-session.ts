@@ -94,7 +94,14 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
   };
 
   const send = (frame: OutgoingFrame): void => {
-    const { bytes, heldAfter } = frame.messageFor(held);
+    const message = frame.messageFor(held);
+    // Not made for this frame (a live source makes keyframes when asked): the client waits for
+    // the next frame, which then has to be a keyframe, since this one is not in its history.
+    if (!message) {
+      held = 0;
+      return;
+    }
+    const { bytes, heldAfter } = message;
     socket.send(bytes);
     held = heldAfter;
     framesSent += 1;

@@ -7,7 +7,12 @@ import { FRAME_DELTA, FRAME_KEY, FrameDecoder } from '../../core/wire/frame-code
 import { decodeServerMessage, type FrameMessage } from '../../core/wire/envelope';
 import { createLattice } from '../../sim/lattice';
 import { createStreamBus } from './bus';
-import { LIVE_WORKER_NICENESS, createLiveSource, type LiveSource } from './live-source';
+import {
+  LIVE_MAX_IN_FLIGHT,
+  LIVE_WORKER_NICENESS,
+  createLiveSource,
+  type LiveSource,
+} from './live-source';
 import type { SourceFrame } from './source';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -40,8 +45,8 @@ describe('the live source', () => {
       expect(sinceFirstMs).toBeGreaterThan((ticks - 2) * intervalMs - 2);
     }
     // A run's first frame is a keyframe even to a client holding frames; deltas follow it.
-    for (const held of [0, 1, 2]) expect(frames[0]!.forms.frameFor(held).kind).toBe(FRAME_KEY);
-    expect(frames[1]!.forms.frameFor(2).kind).toBe(FRAME_DELTA);
+    for (const held of [0, 1, 2]) expect(frames[0]!.forms.frameFor(held)!.kind).toBe(FRAME_KEY);
+    expect(frames[1]!.forms.frameFor(2)!.kind).toBe(FRAME_DELTA);
     // Frame indices count the simulator's frames: strictly increasing.
     for (let i = 1; i < frames.length; i++) {
       expect(frames[i]!.frameIndex).toBeGreaterThan(frames[i - 1]!.frameIndex);
@@ -81,14 +86,25 @@ describe('the live source', () => {
     let bad = 0;
     let count = 0;
     let first: Uint16Array | undefined;
+    // Frames skipped because the frame lacked the form the client needed, per loss of history.
+    let waiting = 0;
+    const waits: number[] = [];
     const unsubscribe = bus.subscribe({
       deliver(frame) {
         count += 1;
         // Every 10th frame the client "loses" its history, as after a back-off skip.
         if (count % 10 === 0) held = 0;
-        const { bytes, heldAfter } = frame.messageFor(held);
-        held = heldAfter;
-        const message = decodeServerMessage(bytes) as FrameMessage;
+        const sent = frame.messageFor(held);
+        if (!sent) {
+          // The worker makes keyframes on request: skip, as the client session does, and wait.
+          held = 0;
+          waiting += 1;
+          return;
+        }
+        if (waiting > 0) waits.push(waiting);
+        waiting = 0;
+        held = sent.heldAfter;
+        const message = decodeServerMessage(sent.bytes) as FrameMessage;
         kinds.push(`${message.kind}/${message.order}`);
         const phases = decoder.decode(message.kind, message.order, message.data);
         if (
@@ -100,12 +116,20 @@ describe('the live source', () => {
     });
     bus.start();
     const deadline = Date.now() + 10_000;
-    while (count < 40 && Date.now() < deadline) await sleep(20);
+    while (count < 60 && Date.now() < deadline) await sleep(20);
     unsubscribe();
     bus.stop();
-    expect(count).toBeGreaterThanOrEqual(40);
+    expect(count).toBeGreaterThanOrEqual(60);
     expect(bad).toBe(0);
     expect(new Set(kinds)).toEqual(new Set(['0/0', '1/1', '1/2']));
+    // After each loss a keyframe came within a few frames: the request reached the worker, which
+    // may have posted up to two frames (LIVE_MAX_IN_FLIGHT) before it read it.
+    expect(waits.length).toBeGreaterThanOrEqual(4);
+    for (const wait of waits) expect(wait).toBeLessThanOrEqual(LIVE_MAX_IN_FLIGHT + 1);
+    // Right after a keyframe the catch-up delta was there: a keyframe is followed by order 1.
+    kinds.forEach((kind, i) => {
+      if (kind === '0/0' && i + 1 < kinds.length) expect(kinds[i + 1]).toBe('1/1');
+    });
     const expected = new Uint16Array(48 * 32);
     createLattice({ width: 48, height: 32, seed: 9n }).quantizeInto(expected);
     expect(first).toEqual(expected);

@@ -1,6 +1,7 @@
 // The live simulator's thread: advances the lattice on its own drift-free clock, quantizes each
-// frame and encodes it (the follower delta, the order-1 catch-up delta and the keyframe), then
-// posts the arrays with their buffers transferred. All the per-frame work of a live tenant happens
+// frame and encodes it (the follower delta; the keyframe when a client asked for one, and the
+// order-1 catch-up delta on the frame after it: live-frame.ts), then posts the arrays with their
+// buffers transferred. All the per-frame work of a live tenant happens
 // here, so the server's event loop, which sends every other tenant's frames, never waits on it.
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -24,7 +25,8 @@ export interface LiveWorkerData {
 }
 
 export type FromLiveWorker = LiveWorkerFrame | { t: 'error'; message: string };
-export type ToLiveWorker = { t: 'ack' } | { t: 'stop' };
+/** `key`: a client needs a keyframe; the next frame posted carries one. */
+export type ToLiveWorker = { t: 'ack' } | { t: 'stop' } | { t: 'key' };
 
 function run(port: NonNullable<typeof parentPort>, data: LiveWorkerData): void {
   // On Linux a nice value belongs to a thread, and pid 0 is the calling thread: when the cores
@@ -51,6 +53,9 @@ function run(port: NonNullable<typeof parentPort>, data: LiveWorkerData): void {
   const encoder = new FrameEncoder(data.width, data.height);
   let frameIndex = 0;
   let inFlight = 0;
+  // A client asked for a keyframe; the frame after one carries the catch-up delta it needs next.
+  let keyWanted = false;
+  let keyPosted = false;
 
   const ticker = startTicker(data.intervalUs, () => {
     if (frameIndex > 0) lattice.advanceFrame();
@@ -65,13 +70,17 @@ function run(port: NonNullable<typeof parentPort>, data: LiveWorkerData): void {
       producedAtMs,
       phases,
       encoder.encode(phases),
+      { key: keyWanted, catchUp: keyPosted },
     );
+    keyWanted = false;
+    keyPosted = message.key !== null;
     inFlight += 1;
     port.postMessage(message, transfer);
   });
 
   port.on('message', (message: ToLiveWorker) => {
     if (message.t === 'ack') inFlight = Math.max(0, inFlight - 1);
+    else if (message.t === 'key') keyWanted = true;
     else {
       ticker.stop();
       port.close();
