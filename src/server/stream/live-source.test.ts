@@ -5,7 +5,7 @@ import { crc32 } from '../../core/crc32';
 import { wallClockMs } from '../../core/wall-clock';
 import { FRAME_DELTA, FRAME_KEY, FrameDecoder } from '../../core/wire/frame-codec';
 import { decodeServerMessage, type FrameMessage } from '../../core/wire/envelope';
-import { createLattice } from '../../sim/lattice';
+import { createLiveLattice } from '../../sim/live-lattice';
 import { createStreamBus } from './bus';
 import {
   LIVE_MAX_IN_FLIGHT,
@@ -66,7 +66,7 @@ describe('the live source', () => {
     const deadline = Date.now() + 10_000;
     while (frames.length < 1 && Date.now() < deadline) await sleep(20);
     const expected = new Uint16Array(40 * 30);
-    createLattice({
+    createLiveLattice({
       width: 40,
       height: 30,
       seed: 77n,
@@ -131,7 +131,7 @@ describe('the live source', () => {
       if (kind === '0/0' && i + 1 < kinds.length) expect(kinds[i + 1]).toBe('1/1');
     });
     const expected = new Uint16Array(48 * 32);
-    createLattice({ width: 48, height: 32, seed: 9n }).quantizeInto(expected);
+    createLiveLattice({ width: 48, height: 32, seed: 9n }).quantizeInto(expected);
     expect(first).toEqual(expected);
   });
 });

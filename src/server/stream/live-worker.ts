@@ -6,7 +6,8 @@
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FrameEncoder } from '../../core/wire/frame-codec';
-import { DEFAULT_LATTICE_PARAMS, createLattice } from '../../sim/lattice';
+import { DEFAULT_LATTICE_PARAMS } from '../../sim/lattice';
+import { createLiveLattice } from '../../sim/live-lattice';
 import type { LiveParams } from '../../sim/live-params';
 import { liveWorkerFrame, type LiveWorkerFrame } from './live-frame';
 import { startTicker } from './ticker';
@@ -41,7 +42,7 @@ function run(port: NonNullable<typeof parentPort>, data: LiveWorkerData): void {
   // As the trace generator does: simulated time runs at playback speed, with steps no longer
   // than the default one.
   const stepsPerFrame = Math.max(1, Math.ceil(frameIntervalS / DEFAULT_LATTICE_PARAMS.dtS - 1e-9));
-  const lattice = createLattice({
+  const lattice = createLiveLattice({
     ...data.params,
     width: data.width,
     height: data.height,
