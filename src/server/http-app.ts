@@ -21,7 +21,7 @@ import { registerKaizenRoutes } from './incidents/routes/plugin';
 import { scopeFromAccess } from './incidents/routes/scope';
 import type { ServerConfig } from './config';
 import type { ServerMetrics } from './metrics';
-import { createClientSession, type ClientSession } from './stream/client-session';
+import { createClientSession, sendBudgetBytes, type ClientSession } from './stream/client-session';
 import { wallClockMs } from './stream/source';
 import {
   authorizeTenant,
@@ -314,7 +314,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       const session = createClientSession({
         socket: ws,
         bus,
-        budgetBytes: config.clientBufferBudgetBytes,
+        budgetBytes: sendBudgetBytes(
+          config.clientBufferBudgetBytes,
+          bus.info.width,
+          bus.info.height,
+        ),
         metrics: metrics.forTenant(bus.info.tenant),
         onProtocolError: (reason) => {
           metrics.protocolError('bad_message');
