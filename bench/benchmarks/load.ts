@@ -1,24 +1,32 @@
-// Load benchmark: N real stream clients against one server process, every client decoding every
-// frame with the browser's stream decoder (CRC checked), and one JSON object with what it cost.
+// Load benchmark: N real stream clients against one server process, and one JSON object with what
+// it cost, the server's CPU and the load generator's apart.
 //
 //   npm run bench:load -- --clients N --seconds S [--tenant T] [--url http://HOST:PORT]
-//        [--token TOKEN] [--workers W] [--probes K] [--warmup S] [--profile DIR]
-//        [--server-cpus LIST] [--client-cpus LIST]
+//        [--token TOKEN] [--load-clients viewer|decoding] [--workers W] [--probes K]
+//        [--warmup S] [--profile DIR] [--server-cpus LIST] [--client-cpus LIST]
+//
+// The load clients do to the server what a remote viewer's socket does (--load-clients viewer,
+// the default: load/viewer-client.ts): read every message as it arrives, parse the envelope, follow
+// the sequence (asking for a resync after a gap), ping and report latencies as the browser does,
+// but not decode the frames, which is the viewers' own work on their own machines. With every
+// load client decoding every frame (--load-clients decoding), 500 clients are 30,000 decodes a
+// second on the generator's cores, and on one machine that hides the server's cost behind the
+// generator's. The probes (below) always decode, as a browser does.
 //
 // Without --url it starts its own server (`src/server/main.ts`, a fresh data directory) as a
 // separate process; --profile DIR runs that server under `node --cpu-prof` and summarizes the
-// profile. The clients run in worker threads of this process, so their decoding never shares an
+// profile. The clients run in worker threads of this process, so their work never shares an
 // event loop with the server: W threads of load clients (default: one per core less two, at least
 // one) and a thread for each probe client. They count frames and latencies in shared
 // memory that the coordinating thread reads at the window's edges, so an overloaded client thread
 // cannot stretch the window.
 //
-// A thread decodes its clients' frames one after another, so the last of 100 clients in a thread
-// sees its frame tens of milliseconds late for reasons that have nothing to do with the server.
+// A thread takes its clients' frames one after another, so the last of hundreds of clients in a
+// thread sees its frame late for reasons that have nothing to do with the server.
 // The load threads run at nice 19: in production the clients are other machines, and here the
 // server and the probes must not wait for a core behind them.
 //
-// The reported latency is therefore the probes': K clients (--probes, default 8), each on a thread
+// The reported latency is the probes': K clients (--probes, default 8), each on a thread
 // of its own, connected one in the middle of each K-th of the load clients, so they sit evenly
 // through the server's subscription order, plus one that joins after everybody
 // (latencyMsLastJoined). A server that fans out in subscription order serves that one last every
@@ -28,8 +36,9 @@
 //
 // --server-cpus / --client-cpus pin the two processes with taskset (e.g. 0 and 1 on two cores).
 //
-// Latency is decode-complete time minus the frame's producedAtMs: both are the wall clock of the
-// same machine (performance.timeOrigin + performance.now()), so no offset is needed. Frames per
+// Latency is the probes' decode-complete time (a viewer client's: arrival) minus the frame's
+// producedAtMs: both are the wall clock of the
+// same machine (src/core/wall-clock.ts), so no offset is needed. Frames per
 // second, latency and server CPU are taken over the same window, after every client has its
 // first frame, has caught up with the frames queued during the ramp, and a warm-up. Exits 1 when
 // the run does not hold the target (the probes' p95 < 7 ms, every client at >= 90 % of the

@@ -16,6 +16,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { percentile } from '../../src/core/stats';
+import { wallClockMs } from '../../src/core/wall-clock';
 import { numberOption, optionsOrExit } from '../support/cli';
 import { SUBPROTOCOL, decodeServerMessage, type StreamInfo } from '../../src/core/wire/envelope';
 import { openTenantDatabase } from '../../src/server/tenants/schema';
@@ -52,7 +53,7 @@ function watch(url: string, tenant: string, token?: string): Promise<Watcher> {
   let frames = 0;
   let recording = false;
   socket.on('message', (data: Buffer) => {
-    const arrivedAtMs = performance.timeOrigin + performance.now();
+    const arrivedAtMs = wallClockMs();
     const message = decodeServerMessage(data);
     if (message.t === 'hello') info = message.stream;
     if (message.t !== 'frame') return;

@@ -20,6 +20,17 @@ const cases: { script: string; args: string[]; says: string }[] = [
   { script: 'bench/fuzzers/fuzz.ts', args: ['--seed', 'abc'], says: '--seed must be' },
   { script: 'bench/benchmarks/load.ts', args: ['--clients', 'zero'], says: '--clients must be' },
   {
+    script: 'bench/benchmarks/load.ts',
+    args: ['--load-clients', 'some'],
+    says: '--load-clients must be viewer or decoding, got "some"',
+  },
+  {
+    script: 'bench/benchmarks/e2e.ts',
+    args: ['--spins', '1000003'],
+    says: '--spins 1000003: the nearest lattice is 1000003 x 1',
+  },
+  { script: 'bench/benchmarks/e2e.ts', args: ['--source', 'both-ways'], says: '--source must be' },
+  {
     script: 'bench/benchmarks/tenant-isolation.ts',
     args: ['--seconds', '1'],
     says: '--seconds must be',

@@ -71,25 +71,27 @@ export function vortexCount(phases: Uint16Array, width: number, height: number):
   }
   let positive = 0;
   let negative = 0;
+  const wrap = (steps: number): number => ((steps + 32768) & 0xffff) - 32768;
   for (let y = 0; y < height; y++) {
     const row = y * width;
     const nextRow = (y + 1 === height ? 0 : y + 1) * width;
+    // Walking right, each plaquette's right-hand corners are the next one's left-hand corners:
+    // two loads a plaquette instead of four.
+    let a = phases[row]!;
+    let d = phases[nextRow]!;
     for (let x = 0; x < width; x++) {
       const nextX = x + 1 === width ? 0 : x + 1;
-      const a = phases[row + x]!;
       const b = phases[row + nextX]!;
       const c = phases[nextRow + nextX]!;
-      const d = phases[nextRow + x]!;
-      const sumSteps =
-        ((b - a + 32768) & 0xffff) -
-        32768 +
-        (((c - b + 32768) & 0xffff) - 32768) +
-        (((d - c + 32768) & 0xffff) - 32768) +
-        (((a - d + 32768) & 0xffff) - 32768);
-      // sumSteps is a multiple of 65536 in [-131072, 131068]: windings -2, -1, 0 or +1.
+      const sumSteps = wrap(b - a) + wrap(c - b) + wrap(d - c) + wrap(a - d);
+      a = b;
+      d = c;
+      // Almost every plaquette winds by 0.
+      if (sumSteps === 0) continue;
+      // sumSteps is a multiple of 65536 in [-131072, 131068]: windings -2, -1 or +1.
       const winding = sumSteps / PHASE_STEPS;
       if (winding > 0) positive += winding;
-      else if (winding < 0) negative -= winding;
+      else negative -= winding;
     }
   }
   return { total: positive + negative, positive, negative };

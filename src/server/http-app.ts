@@ -28,7 +28,7 @@ import { registerKaizenRoutes } from './incidents/routes/plugin';
 import { scopeFromAccess } from './incidents/routes/scope';
 import type { ServerConfig } from './config';
 import type { ServerMetrics } from './metrics';
-import { createClientSession, type ClientSession } from './stream/client-session';
+import { createClientSession, sendBudgetBytes, type ClientSession } from './stream/client-session';
 import { wallClockMs } from './stream/source';
 import { authorizeTenant, refusalFor, resolveUpgradePrincipal } from './tenants/access';
 import { bearerChallenge } from './tenants/challenge';
@@ -391,7 +391,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
       const session = createClientSession({
         socket: ws,
         bus,
-        budgetBytes: config.clientBufferBudgetBytes,
+        budgetBytes: sendBudgetBytes(
+          config.clientBufferBudgetBytes,
+          bus.info.width,
+          bus.info.height,
+        ),
         metrics: metrics.forTenant(bus.info.tenant),
         onProtocolError: (reason) => {
           metrics.protocolError('bad_message');

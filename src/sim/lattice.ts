@@ -88,6 +88,56 @@ const TWO_PI = 2 * Math.PI;
 // whose wavelength is at least scaleCells; its zeros are the initial vortices. Starting from white
 // noise instead would nucleate thousands of vortices that freeze into a fine-grained glass of tiny
 // spirals; a smooth start leaves room for a few large spirals to grow.
+
+/** One Fourier mode of the initial field: wave numbers and a complex Gaussian amplitude. */
+export interface InitialMode {
+  kx: number;
+  ky: number;
+  ampRe: number;
+  ampIm: number;
+}
+
+/**
+ * The modes of the initial field, their amplitudes drawn from `rng` in a fixed order (ky outer, kx
+ * inner): every simulator that starts from a seed starts from the same field.
+ */
+export function initialModes(
+  width: number,
+  height: number,
+  scaleCells: number,
+  rng: Rng,
+): InitialMode[] {
+  const maxKx = Math.floor(width / scaleCells);
+  const maxKy = Math.floor(height / scaleCells);
+  const modes: InitialMode[] = [];
+  for (let ky = -maxKy; ky <= maxKy; ky++) {
+    for (let kx = -maxKx; kx <= maxKx; kx++) {
+      // An elliptical cutoff keeps the field isotropic on a non-square lattice.
+      const kxRel = maxKx === 0 ? 0 : kx / (width / scaleCells);
+      const kyRel = maxKy === 0 ? 0 : ky / (height / scaleCells);
+      if (kxRel * kxRel + kyRel * kyRel > 1) continue;
+      modes.push({ kx, ky, ampRe: rng.nextGaussian(), ampIm: rng.nextGaussian() });
+    }
+  }
+  return modes;
+}
+
+/** e^(2 pi i k x / size) for x in [0, size), interleaved re, im. */
+export function axisWave(k: number, size: number): Float64Array {
+  const t = new Float64Array(2 * size);
+  for (let x = 0; x < size; x++) {
+    t[2 * x] = Math.cos((TWO_PI * k * x) / size);
+    t[2 * x + 1] = Math.sin((TWO_PI * k * x) / size);
+  }
+  return t;
+}
+
+/** The argument of (re, im) in [0, 2*pi). */
+export function argument(re: number, im: number): number {
+  const a = Math.atan2(im, re);
+  return a < 0 ? a + TWO_PI : a;
+}
+
 function smoothRandomPhases(
   theta: Float64Array,
   width: number,
@@ -99,48 +149,28 @@ function smoothRandomPhases(
     for (let i = 0; i < theta.length; i++) theta[i] = TWO_PI * rng.nextFloat();
     return;
   }
-  const maxKx = Math.floor(width / scaleCells);
-  const maxKy = Math.floor(height / scaleCells);
   const re = new Float64Array(theta.length);
   const im = new Float64Array(theta.length);
-  // Per-axis e^(2 pi i k x / W) tables make each mode one complex multiply per cell.
-  const axis = (k: number, size: number): Float64Array => {
-    const t = new Float64Array(2 * size);
-    for (let x = 0; x < size; x++) {
-      t[2 * x] = Math.cos((TWO_PI * k * x) / size);
-      t[2 * x + 1] = Math.sin((TWO_PI * k * x) / size);
-    }
-    return t;
-  };
-  for (let ky = -maxKy; ky <= maxKy; ky++) {
-    const ey = axis(ky, height);
-    for (let kx = -maxKx; kx <= maxKx; kx++) {
-      // An elliptical cutoff keeps the field isotropic on a non-square lattice.
-      const kxRel = maxKx === 0 ? 0 : kx / (width / scaleCells);
-      const kyRel = maxKy === 0 ? 0 : ky / (height / scaleCells);
-      if (kxRel * kxRel + kyRel * kyRel > 1) continue;
-      const ex = axis(kx, width);
-      const ampRe = rng.nextGaussian();
-      const ampIm = rng.nextGaussian();
-      for (let y = 0; y < height; y++) {
-        const yRe = ey[2 * y]!;
-        const yIm = ey[2 * y + 1]!;
-        const cRe = ampRe * yRe - ampIm * yIm;
-        const cIm = ampRe * yIm + ampIm * yRe;
-        const row = y * width;
-        for (let x = 0; x < width; x++) {
-          const xRe = ex[2 * x]!;
-          const xIm = ex[2 * x + 1]!;
-          re[row + x] = re[row + x]! + cRe * xRe - cIm * xIm;
-          im[row + x] = im[row + x]! + cRe * xIm + cIm * xRe;
-        }
+  // Mode by mode, each one complex multiply per cell: the order of the sums is part of what the
+  // pinned trace hash pins.
+  for (const { kx, ky, ampRe, ampIm } of initialModes(width, height, scaleCells, rng)) {
+    const ey = axisWave(ky, height);
+    const ex = axisWave(kx, width);
+    for (let y = 0; y < height; y++) {
+      const yRe = ey[2 * y]!;
+      const yIm = ey[2 * y + 1]!;
+      const cRe = ampRe * yRe - ampIm * yIm;
+      const cIm = ampRe * yIm + ampIm * yRe;
+      const row = y * width;
+      for (let x = 0; x < width; x++) {
+        const xRe = ex[2 * x]!;
+        const xIm = ex[2 * x + 1]!;
+        re[row + x] = re[row + x]! + cRe * xRe - cIm * xIm;
+        im[row + x] = im[row + x]! + cRe * xIm + cIm * xRe;
       }
     }
   }
-  for (let i = 0; i < theta.length; i++) {
-    const a = Math.atan2(im[i]!, re[i]!);
-    theta[i] = a < 0 ? a + TWO_PI : a;
-  }
+  for (let i = 0; i < theta.length; i++) theta[i] = argument(re[i]!, im[i]!);
 }
 
 function wrapAngle(t: number): number {
@@ -265,7 +295,8 @@ function heunPass(state: LatticeState, predictor: boolean): void {
   }
 }
 
-export function createLattice(params: Partial<LatticeParams> = {}): Lattice {
+/** `params` over the defaults, checked: throws RangeError("[sim] lattice: ...") for a bad one. */
+export function resolveLatticeParams(params: Partial<LatticeParams>): LatticeParams {
   const p: LatticeParams = { ...DEFAULT_LATTICE_PARAMS };
   // Copy only the given fields: an explicit undefined must not erase a default.
   for (const key of Object.keys(params) as (keyof LatticeParams)[]) {
@@ -273,25 +304,39 @@ export function createLattice(params: Partial<LatticeParams> = {}): Lattice {
     if (value !== undefined) Object.assign(p, { [key]: value });
   }
   checkParams(p);
-  const { width, height, dtS, stepsPerFrame } = p;
-  const n = width * height;
+  return p;
+}
 
-  const rng = createRng(p.seed);
+/**
+ * The natural frequencies, the first draws from the seed's generator. Throws when a step could
+ * turn a spin by pi or more: such a step is meaningless, and the simulators' sine and cosine
+ * shortcuts rely on phases moving less than that.
+ */
+export function naturalFrequencies(p: LatticeParams, rng: Rng): Float64Array {
+  const n = p.width * p.height;
   const omega = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     omega[i] = p.omegaMeanRadPerS + p.omegaSpreadRadPerS * rng.nextGaussian();
   }
-  // A step that could turn a spin by pi or more is meaningless, and the fast sin/cos relies on
-  // phases staying within a few turns of [0, 2*pi).
   let maxRateRadPerS = 0;
   for (let i = 0; i < n; i++) maxRateRadPerS = Math.max(maxRateRadPerS, Math.abs(omega[i]!));
   maxRateRadPerS += 4 * Math.abs(p.couplingK);
-  if (dtS * maxRateRadPerS >= Math.PI) {
+  if (p.dtS * maxRateRadPerS >= Math.PI) {
     throw new RangeError(
-      `[sim] lattice: dtS = ${dtS} s is too long for rates up to ${maxRateRadPerS.toFixed(1)} rad/s ` +
+      `[sim] lattice: dtS = ${p.dtS} s is too long for rates up to ${maxRateRadPerS.toFixed(1)} rad/s ` +
         '(a step could turn a spin by pi or more)',
     );
   }
+  return omega;
+}
+
+export function createLattice(params: Partial<LatticeParams> = {}): Lattice {
+  const p = resolveLatticeParams(params);
+  const { width, height, dtS, stepsPerFrame } = p;
+  const n = width * height;
+
+  const rng = createRng(p.seed);
+  const omega = naturalFrequencies(p, rng);
   const theta = new Float64Array(n);
   smoothRandomPhases(theta, width, height, p.initialScaleCells, rng);
   const sinTheta = new Float64Array(n);

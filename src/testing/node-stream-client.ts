@@ -9,6 +9,7 @@ import {
   type PlaybackMessage,
 } from '../core/wire/envelope';
 import { StreamDecoder, type DecodedFrame } from '../core/wire/stream-decoder';
+import { wallClockMs } from '../core/wall-clock';
 
 export interface NodeStreamClientOptions {
   url: string;
@@ -85,7 +86,7 @@ export class NodeStreamClient {
       const event = this.decoder.accept(data, nowMs);
       if (event.type === 'frame') {
         this.framesDecoded += 1;
-        const receivedAtMs = performance.timeOrigin + nowMs;
+        const receivedAtMs = wallClockMs();
         if (this.options.reportLatency) {
           this.latenciesMs.push(
             Math.min(59_000, Math.max(0, receivedAtMs - event.frame.producedAtMs)),

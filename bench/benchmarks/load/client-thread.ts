@@ -1,12 +1,20 @@
-// A thread of stream clients. Each thread runs its share of the clients and writes what they see
-// into shared memory, which the coordinator reads whenever it likes: an overloaded thread (more
-// frames to decode than its core can) cannot delay the measurement window or its own report.
+// A thread of stream clients, viewer sockets or decoding clients (ClientKind). Each thread runs its
+// share of the clients and writes what they see into shared memory, which the coordinator reads
+// whenever it likes: an overloaded thread (more frames than its core can take) cannot delay the
+// measurement window or its own report.
 import { setPriority } from 'node:os';
 import path from 'node:path';
 import { Worker, parentPort } from 'node:worker_threads';
+import { wallClockMs } from '../../../src/core/wall-clock';
 import { SUBPROTOCOL } from '../../../src/core/wire/envelope';
 import { NodeStreamClient } from '../../../src/testing/node-stream-client';
 import { HISTOGRAM_BINS, latencyBin } from './latency-histogram';
+import {
+  VIEWER_PING_INTERVAL_MS,
+  VIEWER_REPORT_INTERVAL_MS,
+  ViewerClient,
+  type ViewerFrame,
+} from './viewer-client';
 
 /** Slots of a thread's `counters`. */
 export const C = {
@@ -33,6 +41,12 @@ export interface ClientThreadInput {
   count: number;
   /** Histogram group of each client (load threads: all 0). */
   groups: number[];
+  /**
+   * `viewer`: clients that read, parse and sequence-check every message as a remote viewer's
+   * socket does, without the delta decode (viewer-client.ts); `decoding`: clients that also
+   * decode and check every frame, as the browser's worker does.
+   */
+  kind: ClientKind;
   /** Load threads run at the lowest priority, so the probes and the server get the CPU first. */
   lowPriority: boolean;
   buffers: {
@@ -40,6 +54,18 @@ export interface ClientThreadInput {
     histograms: SharedArrayBuffer;
     counters: SharedArrayBuffer;
   };
+}
+
+export type ClientKind = 'viewer' | 'decoding';
+
+/** What the thread needs of a client of either kind. */
+interface LoadClient {
+  readonly connected: boolean;
+  readonly faults: number;
+  readonly closes: number;
+  start(): void;
+  stop(): void;
+  setReading(reading: boolean): void;
 }
 
 export type ToClientThread = { t: 'connect'; count: number } | { t: 'go' } | { t: 'stop' };
@@ -75,25 +101,47 @@ export function runClientThread(input: ClientThreadInput): void {
   // backs off from it): a thread decoding for the clients already there would otherwise starve
   // the handshakes of those still connecting, and stretch the ramp into minutes.
   let ramping = true;
-  const clients: NodeStreamClient[] = Array.from({ length: input.count }, (_v, i) => {
+  const frameSeen = (i: number, client: LoadClient, frame: ViewerFrame, atMs: number): void => {
     const offset = input.groups[i]! * HISTOGRAM_BINS;
-    const client = new NodeStreamClient({
+    Atomics.add(histograms, offset + latencyBin(atMs - frame.producedAtMs), 1);
+    if (Atomics.add(frames, i, 1) === 0 && ramping) client.setReading(false);
+    if (counters[C.intervalUs] === 0) {
+      Atomics.store(counters, C.width, frame.width);
+      Atomics.store(counters, C.height, frame.height);
+      Atomics.store(counters, C.intervalUs, frame.intervalUs);
+    }
+  };
+  const viewers: ViewerClient[] = [];
+  const clients: LoadClient[] = Array.from({ length: input.count }, (_v, i) => {
+    if (input.kind === 'viewer') {
+      const viewer: ViewerClient = new ViewerClient({
+        url,
+        protocols,
+        onFrame: (frame, receivedAtMs) => frameSeen(i, viewer, frame, receivedAtMs),
+      });
+      viewers.push(viewer);
+      return viewer;
+    }
+    const client: NodeStreamClient = new NodeStreamClient({
       url,
       protocols,
+      reportLatency: true,
       onFrame: (frame) => {
-        const decodedAtMs = performance.timeOrigin + performance.now();
-        Atomics.add(histograms, offset + latencyBin(decodedAtMs - frame.producedAtMs), 1);
-        if (Atomics.add(frames, i, 1) === 0 && ramping) client.setReading(false);
-        if (counters[C.intervalUs] === 0) {
-          const info = client.decoder.info!;
-          Atomics.store(counters, C.width, info.width);
-          Atomics.store(counters, C.height, info.height);
-          Atomics.store(counters, C.intervalUs, info.intervalUs);
-        }
+        // Decode-complete time: what a browser's worker would call the frame's arrival.
+        const decodedAtMs = wallClockMs();
+        const info = client.decoder.info!;
+        frameSeen(i, client, { ...frame, intervalUs: info.intervalUs }, decodedAtMs);
       },
     });
     return client;
   });
+  // The browser's cadence, one timer per thread: pings and latency reports reach the server as
+  // from that many viewers, and the server handles them as it would theirs.
+  const pinging = setInterval(() => viewers.forEach((v) => v.ping()), VIEWER_PING_INTERVAL_MS);
+  const reporting = setInterval(
+    () => viewers.forEach((v) => v.reportLatencies()),
+    VIEWER_REPORT_INTERVAL_MS,
+  );
   let started = 0;
   const publish = setInterval(() => {
     Atomics.store(
@@ -117,6 +165,8 @@ export function runClientThread(input: ClientThreadInput): void {
       for (const client of clients) client.setReading(true);
     } else {
       clearInterval(publish);
+      clearInterval(pinging);
+      clearInterval(reporting);
       for (const client of clients) client.stop();
       parentPort!.postMessage('stopped');
     }

@@ -52,7 +52,7 @@ export interface ClientThreads {
 
 export function startClientThreads(
   url: string,
-  options: Pick<LoadOptions, 'tenant' | 'token'>,
+  options: Pick<LoadOptions, 'tenant' | 'token' | 'loadClients'>,
   plan: ClientPlan,
 ): ClientThreads {
   const workers: Worker[] = [];
@@ -64,6 +64,8 @@ export function startClientThreads(
       token: options.token,
       count: groupOf.length,
       groups: groupOf,
+      // Probes decode every frame, as a browser does: their latency is a viewer's.
+      kind: w < plan.loadThreads ? options.loadClients : 'decoding',
       lowPriority: w < plan.loadThreads,
       buffers,
     });

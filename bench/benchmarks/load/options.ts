@@ -3,12 +3,13 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { numberOption } from '../../support/cli';
+import type { ClientKind } from './client-thread';
 import { TARGET } from './target';
 
 export const LOAD_USAGE =
   'npm run bench:load -- --clients N --seconds S [--tenant T] [--url http://HOST:PORT] ' +
-  '[--token TOKEN] [--workers W] [--probes K] [--warmup S] [--profile DIR] ' +
-  '[--server-cpus LIST] [--client-cpus LIST]\n' +
+  '[--token TOKEN] [--load-clients viewer|decoding] [--workers W] [--probes K] [--warmup S] ' +
+  '[--profile DIR] [--server-cpus LIST] [--client-cpus LIST]\n' +
   "  with --url, METRICS_SECRET is the scrape secret of that server's /metrics " +
   '(npm run admin -- secret show metrics)';
 
@@ -19,6 +20,8 @@ export interface LoadOptions {
   tenant: string;
   url: string | undefined;
   token: string | undefined;
+  /** What the load clients do with each frame (the probes always decode). */
+  loadClients: ClientKind;
   workers: number;
   probes: number;
   profileDir: string | undefined;
@@ -35,6 +38,7 @@ export function parseLoadOptions(): LoadOptions {
       tenant: { type: 'string', default: 'demo' },
       url: { type: 'string' },
       token: { type: 'string' },
+      'load-clients': { type: 'string', default: 'viewer' },
       workers: { type: 'string' },
       probes: { type: 'string', default: '8' },
       profile: { type: 'string' },
@@ -50,6 +54,10 @@ export function parseLoadOptions(): LoadOptions {
   const workers = values.workers
     ? count('workers', values.workers, 1)
     : Math.max(1, availableParallelism() - 2);
+  const loadClients = values['load-clients'];
+  if (loadClients !== 'viewer' && loadClients !== 'decoding') {
+    throw new Error(`--load-clients must be viewer or decoding, got "${loadClients}"`);
+  }
   if (values.profile && values.url) {
     throw new Error('[bench:load] --profile profiles the server it starts: leave out --url');
   }
@@ -63,6 +71,7 @@ export function parseLoadOptions(): LoadOptions {
     tenant: values.tenant,
     url: values.url?.replace(/\/$/, ''),
     token: values.token,
+    loadClients,
     workers,
     probes: count('probes', values.probes, 0),
     profileDir: values.profile ? path.resolve(values.profile) : undefined,

@@ -12,6 +12,12 @@ import type { CatchUp, Snapshot } from './sampling';
 import type { LoadServer } from './server';
 import { CAUGHT_UP_MS, MIN_RATE_SHARE, TARGET } from './target';
 
+const LOAD_CLIENTS_NOTE = {
+  viewer:
+    'load clients read, parse and sequence-check every message, ping and report latency as a viewer socket does, without the delta decode; probes decode every frame',
+  decoding: 'every client decodes and checks every frame',
+} as const;
+
 export interface LoadRun {
   options: LoadOptions;
   server: LoadServer;
@@ -99,6 +105,7 @@ export function loadReport(run: LoadRun) {
     url,
     tenant: options.tenant,
     clients: options.clients,
+    loadClients: options.loadClients,
     connected,
     seconds: round(windowS, 2),
     warmupSeconds: options.warmupSeconds,
@@ -117,7 +124,7 @@ export function loadReport(run: LoadRun) {
       server: child
         ? `own process (pid ${child.pid}), cpus ${options.serverCpus ?? 'any'}`
         : `the process behind ${url}`,
-      generator: `this process (pid ${process.pid}): ${loadThreads} worker thread(s) of ${perWorker.join('/')} load clients and ${probes} of one probe client each, cpus ${options.clientCpus ?? 'any'}; every client decodes every frame`,
+      generator: `this process (pid ${process.pid}): ${loadThreads} worker thread(s) of ${perWorker.join('/')} load clients and ${probes} of one probe client each, cpus ${options.clientCpus ?? 'any'}; ${LOAD_CLIENTS_NOTE[options.loadClients]}`,
       serverCpuPercentOfCore: serverCpuPercent,
       generatorCpuPercentOfCore: round(
         (after.generatorCpuUs - before.generatorCpuUs) / 1e4 / windowS,

@@ -5,7 +5,6 @@ import { DeflateWriter } from './deflate-writer';
 import { deflatePlanes, inflatePlanes } from './entropy';
 import {
   COEFFICIENT_LIMIT,
-  couplingFeatures,
   createCouplingScratch,
   fitCoupling,
   keyFromPlanes,
@@ -130,9 +129,8 @@ function order2Payload(
   prev2: Uint16Array,
 ): Uint8Array {
   const { width, height, coupling, planes } = scratch;
-  couplingFeatures(prev1, prev2, width, height, coupling);
-  const { a, b } = fitCoupling(frame, prev1, prev2, coupling);
-  order2ToPlanes(frame, prev1, prev2, a, b, coupling, planes);
+  const { a, b } = fitCoupling(frame, prev1, prev2, width, height, coupling);
+  order2ToPlanes(frame, prev1, prev2, width, height, a, b, coupling, planes);
   const payload = deflatePlanes(scratch.deflater, planes, COUPLED_HEADER_BYTES);
   const header = new DataView(payload.buffer, payload.byteOffset, COUPLED_HEADER_BYTES);
   header.setUint8(0, CODING.coupledDelta);
@@ -219,7 +217,7 @@ export class FrameEncoder {
       height,
       planes: new Uint8Array(2 * n),
       motion: new Int32Array(n),
-      coupling: createCouplingScratch(n),
+      coupling: createCouplingScratch(width, height),
       deflater: new DeflateWriter(2 * n),
     };
   }
@@ -279,7 +277,7 @@ export class FrameDecoder {
     this.history = [new Uint16Array(n), new Uint16Array(n)];
     this.inflateScratch = new Uint8Array(2 * n + 1);
     this.motion = new Int32Array(n);
-    this.coupling = createCouplingScratch(n);
+    this.coupling = createCouplingScratch(width, height);
   }
 
   /** Consecutive decoded frames held: 0 after reset, 1 after a keyframe, 2 after a delta. */
@@ -360,8 +358,7 @@ export class FrameDecoder {
         this.inflateScratch,
         'delta of order 2',
       );
-      couplingFeatures(prev1, prev2, this.width, this.height, this.coupling);
-      order2FromPlanes(planes, prev1, prev2, a, b, this.coupling, out);
+      order2FromPlanes(planes, prev1, prev2, this.width, this.height, a, b, this.coupling, out);
     }
 
     // The older slot takes the new frame, so the two newest frames stay in order.

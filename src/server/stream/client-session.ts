@@ -37,6 +37,19 @@ export interface ClientSession {
   readonly framesSkipped: number;
 }
 
+/** Raw frames of its stream a client's send budget holds at least. */
+export const BUDGET_MIN_RAW_FRAMES = 2;
+
+/**
+ * The send budget of a client of a `width` x `height` stream: the configured bytes, and never less
+ * than two raw frames. A budget under one frame (256 KiB against a keyframe of 1.5 MB at a
+ * million spins) would put every client over it after each keyframe, skip the next frame and
+ * resync with another keyframe: keyframes only, for ever.
+ */
+export function sendBudgetBytes(configuredBytes: number, width: number, height: number): number {
+  return Math.max(configuredBytes, BUDGET_MIN_RAW_FRAMES * 2 * width * height);
+}
+
 export interface ClientSessionOptions {
   socket: SocketLike;
   bus: StreamBus;
@@ -118,7 +131,14 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
   };
 
   const send = (frame: OutgoingFrame): void => {
-    const { bytes, heldAfter } = frame.messageFor(held);
+    const message = frame.messageFor(held);
+    // Not made for this frame (a live source makes keyframes when asked): the client waits for
+    // the next frame, which then has to be a keyframe, since this one is not in its history.
+    if (!message) {
+      held = 0;
+      return;
+    }
+    const { bytes, heldAfter } = message;
     socket.send(bytes);
     held = heldAfter;
     framesSent += 1;

@@ -13,10 +13,11 @@ export interface OutgoingFrame {
   /** Size of the frame as raw u16 phases, the baseline for bytes saved. */
   rawBytes: number;
   /**
-   * The message for a client that holds `held` consecutive frames before this one,
-   * with the number of frames it will hold after decoding it.
+   * The message for a client that holds `held` consecutive frames before this one, with the
+   * number of frames it will hold after decoding it; null when the source has not made the form
+   * that client needs for this frame (it makes it for a later one, FrameForms.frameFor).
    */
-  messageFor(held: number): { bytes: Uint8Array; heldAfter: number; kind: 0 | 1 };
+  messageFor(held: number): { bytes: Uint8Array; heldAfter: number; kind: 0 | 1 } | null;
 }
 
 /** Numbers `frame` as `seq` of its sequence, ready to send to any client. */
@@ -47,6 +48,7 @@ export function outgoingFrame(frame: SourceFrame, seq: number): OutgoingFrame {
     rawBytes: frame.phases.byteLength,
     messageFor(held) {
       const encoded = frame.forms.frameFor(held);
+      if (!encoded) return null;
       return {
         bytes: pack(encoded),
         heldAfter: framesHeldAfter(encoded, held),

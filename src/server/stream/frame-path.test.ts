@@ -126,7 +126,7 @@ function liveFrames(): SourceFrame[] {
   const encoder = new FrameEncoder(WIDTH, HEIGHT);
   return frames.map((phases, k) => {
     const own = new Uint16Array(phases);
-    const { message } = liveWorkerFrame(k, PRODUCED_AT_MS, own, encoder.encode(own), 0);
+    const { message } = liveWorkerFrame(k, PRODUCED_AT_MS, own, encoder.encode(own));
     return liveSourceFrame(message, k === 0);
   });
 }
@@ -161,7 +161,7 @@ describe('one packing for every path', () => {
     expect(out.map((f) => [f.seq, f.frameIndex])).toEqual(frames.map((_p, k) => [k + 1, k]));
     for (const frame of out) {
       for (const held of HELD) {
-        const message = frame.messageFor(held);
+        const message = frame.messageFor(held)!;
         expect(message.bytes).toEqual(expectedMessage(frame.seq, frame.frameIndex, held));
         const form = reference[frame.frameIndex]!.frameFor(held);
         expect(message.heldAfter).toBe(framesHeldAfter(form, held));
@@ -179,17 +179,19 @@ describe('one packing for every path', () => {
   it('packs each form of a frame once, whichever clients need it', async () => {
     const [first, second] = await throughBus(emitting(liveFrames().slice(0, 2)), 2);
     // Frame 0 has only its keyframe: every client gets the very same bytes.
-    expect(first!.messageFor(2).bytes).toBe(first!.messageFor(0).bytes);
+    expect(first!.messageFor(2)!.bytes).toBe(first!.messageFor(0)!.bytes);
     // Frame 1: the keyframe for a joiner, one delta for the others, each packed once.
-    expect(second!.messageFor(0).bytes).toBe(second!.messageFor(0).bytes);
-    expect(second!.messageFor(2).bytes).toBe(second!.messageFor(1).bytes);
-    expect(second!.messageFor(1).bytes).not.toBe(second!.messageFor(0).bytes);
+    expect(second!.messageFor(0)!.bytes).toBe(second!.messageFor(0)!.bytes);
+    expect(second!.messageFor(2)!.bytes).toBe(second!.messageFor(1)!.bytes);
+    expect(second!.messageFor(1)!.bytes).not.toBe(second!.messageFor(0)!.bytes);
   });
 
   it('reads each replayed frame ahead of its tick, and the bytes are the same', async () => {
     const source = createReplaySource(trace, { log: () => {}, nowMs });
     const out = await throughBus(source, FRAMES);
-    out.forEach((f) => expect(f.messageFor(2).bytes).toEqual(expectedMessage(f.seq, f.seq - 1, 2)));
+    out.forEach((f) =>
+      expect(f.messageFor(2)!.bytes).toEqual(expectedMessage(f.seq, f.seq - 1, 2)),
+    );
     // Frame 0 is read at its tick; after it, the read-ahead prepares each next one.
     expect(source.readAhead.used).toBeGreaterThan(0);
     expect(source.readAhead.dropped).toBe(0);
@@ -204,10 +206,10 @@ describe('a frame after a gap goes out as a keyframe to every client', () => {
     const byFrame = new Map(out.map((f) => [f.frameIndex, f]));
     expect([...byFrame.keys()]).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9]);
     expect(logs.some((l) => l.includes(`skipping frame ${BAD_FRAME}`))).toBe(true);
-    const kindFor2 = (k: number) => byFrame.get(k)!.messageFor(2).kind;
+    const kindFor2 = (k: number) => byFrame.get(k)!.messageFor(2)!.kind;
     expect(kindFor2(BAD_FRAME - 1)).toBe(FRAME_DELTA);
     for (const held of HELD)
-      expect(byFrame.get(BAD_FRAME + 1)!.messageFor(held).kind).toBe(FRAME_KEY);
+      expect(byFrame.get(BAD_FRAME + 1)!.messageFor(held)!.kind).toBe(FRAME_KEY);
     expect(kindFor2(BAD_FRAME + 2)).toBe(FRAME_DELTA);
     // Nothing prepared went stale: the read-ahead could not read the bad frame either.
     expect(source.readAhead.dropped).toBe(0);
@@ -217,12 +219,47 @@ describe('a frame after a gap goes out as a keyframe to every client', () => {
     const encoder = new FrameEncoder(WIDTH, HEIGHT);
     const encodings = frames.map((phases) => encoder.encode(phases));
     const own = new Uint16Array(frames[5]!);
-    const { message } = liveWorkerFrame(5, PRODUCED_AT_MS, own, encodings[5]!, 0);
+    const { message } = liveWorkerFrame(5, PRODUCED_AT_MS, own, encodings[5]!);
     expect(message.delta).not.toBeNull();
     for (const held of HELD) {
-      expect(liveSourceFrame(message, true).forms.frameFor(held).kind).toBe(FRAME_KEY);
+      expect(liveSourceFrame(message, true).forms.frameFor(held)!.kind).toBe(FRAME_KEY);
     }
-    expect(liveSourceFrame(message, false).forms.frameFor(2).kind).toBe(FRAME_DELTA);
+    expect(liveSourceFrame(message, false).forms.frameFor(2)!.kind).toBe(FRAME_DELTA);
+  });
+});
+
+describe('a live frame carries the forms its worker was asked for', () => {
+  it("always the followers' delta; the keyframe and the catch-up delta when asked", () => {
+    const encoder = new FrameEncoder(WIDTH, HEIGHT);
+    const encodings = frames.map((phases) => encoder.encode(phases));
+    const own = () => new Uint16Array(frames[5]!);
+    const plain = liveWorkerFrame(5, PRODUCED_AT_MS, own(), encodings[5]!, {
+      key: false,
+      catchUp: false,
+    }).message;
+    expect([plain.delta?.order, plain.key, plain.catchUp]).toEqual([2, null, null]);
+    let asked = 0;
+    const forms = liveSourceFrame(plain, false, () => (asked += 1)).forms;
+    expect(forms.frameFor(2)).toBe(plain.delta);
+    // A joiner (0 frames) and a client holding 1 get nothing from this frame, and ask.
+    expect(forms.frameFor(0)).toBeNull();
+    expect(forms.frameFor(1)).toBeNull();
+    expect(asked).toBe(2);
+    const asked0 = liveWorkerFrame(5, PRODUCED_AT_MS, own(), encodings[5]!, {
+      key: true,
+      catchUp: true,
+    }).message;
+    const full = liveSourceFrame(asked0, false).forms;
+    expect(full.frameFor(0)).toEqual(encodings[5]!.key);
+    expect(full.frameFor(1)).toEqual(encodings[5]!.deltaOfOrder(1));
+    expect(full.frameFor(2)).toEqual(encodings[5]!.delta);
+    // Without a delta (a run's first frame) the keyframe is made unasked: followers need it.
+    const firstOfRun = new FrameEncoder(WIDTH, HEIGHT).encode(frames[0]!);
+    const opening = liveWorkerFrame(0, PRODUCED_AT_MS, new Uint16Array(frames[0]!), firstOfRun, {
+      key: false,
+      catchUp: false,
+    }).message;
+    expect(opening.key).toEqual(firstOfRun.key);
   });
 });
 
@@ -279,7 +316,7 @@ describe('the replay cursor', () => {
       expect(frameIndex, at).toBe(step.frame);
       if (frameIndex === null) return;
       const frame = cursor.frameAt(frameIndex)!;
-      const message = frame.messageFor(2);
+      const message = frame.messageFor(2)!;
       expect([frame.seq, frame.frameIndex, message.kind], at).toEqual([
         step.seq,
         step.frame,
@@ -300,7 +337,7 @@ describe('the replay cursor', () => {
     expect(logs.filter((l) => l.includes('not sent to a seeking client'))).toHaveLength(1);
     cursor.control({ action: 'step', delta: 1 }, 0);
     const next = cursor.frameAt(cursor.frameIndex)!;
-    expect([next.seq, next.frameIndex, next.messageFor(2).kind]).toEqual([
+    expect([next.seq, next.frameIndex, next.messageFor(2)!.kind]).toEqual([
       1,
       BAD_FRAME + 1,
       FRAME_KEY,

@@ -1,6 +1,7 @@
 // A live tenant's frames: the lattice simulator runs in a worker thread (live-worker.ts) on its
 // own 60 frames/s clock and encodes each frame there; this side hands each frame to the bus with
-// the worker's encodings as its forms (live-frame.ts), which costs a copy, not an encode. Each
+// the worker's encodings as its forms (live-frame.ts), which costs a copy, not an encode, and
+// asks the worker for a keyframe when a client needs one that a frame lacks. Each
 // start runs the simulator afresh from its seed; stop ends the thread, so an unwatched tenant
 // costs nothing.
 import { Worker } from 'node:worker_threads';
@@ -73,14 +74,21 @@ export function createLiveSource(options: LiveSourceOptions): LiveSource {
       const w = new Worker(WORKER_URL, { workerData: data, name: `live:${options.tenant}` });
       worker = w;
       let first = true;
+      // One request per frame, however many clients joined on it.
+      let keyAskedAt = -1;
       w.on('message', (message: FromLiveWorker) => {
         if (message.t === 'error') {
           options.log(`[live] ${options.tenant}: simulator failed: ${message.message}`);
           stopWorker();
           return;
         }
+        const wantKey = (): void => {
+          if (keyAskedAt === message.frameIndex) return;
+          keyAskedAt = message.frameIndex;
+          worker?.postMessage({ t: 'key' } satisfies ToLiveWorker);
+        };
         options.onEncodeMs?.(message.encodeMs);
-        onFrame(liveSourceFrame(message, first));
+        onFrame(liveSourceFrame(message, first, wantKey));
         first = false;
         worker?.postMessage({ t: 'ack' } satisfies ToLiveWorker);
       });

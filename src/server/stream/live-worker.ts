@@ -1,11 +1,13 @@
 // The live simulator's thread: advances the lattice on its own drift-free clock, quantizes each
-// frame and encodes it (the follower delta, the order-1 catch-up delta and the keyframe), then
-// posts the arrays with their buffers transferred. All the per-frame work of a live tenant happens
+// frame and encodes it (the follower delta; the keyframe when a client asked for one, and the
+// order-1 catch-up delta on the frame after it: live-frame.ts), then posts the arrays with their
+// buffers transferred. All the per-frame work of a live tenant happens
 // here, so the server's event loop, which sends every other tenant's frames, never waits on it.
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FrameEncoder } from '../../core/wire/frame-codec';
-import { DEFAULT_LATTICE_PARAMS, createLattice } from '../../sim/lattice';
+import { DEFAULT_LATTICE_PARAMS } from '../../sim/lattice';
+import { createLiveLattice } from '../../sim/live-lattice';
 import type { LiveParams } from '../../sim/live-params';
 import { liveWorkerFrame, type LiveWorkerFrame } from './live-frame';
 import { startTicker } from './ticker';
@@ -24,7 +26,8 @@ export interface LiveWorkerData {
 }
 
 export type FromLiveWorker = LiveWorkerFrame | { t: 'error'; message: string };
-export type ToLiveWorker = { t: 'ack' } | { t: 'stop' };
+/** `key`: a client needs a keyframe; the next frame posted carries one. */
+export type ToLiveWorker = { t: 'ack' } | { t: 'stop' } | { t: 'key' };
 
 function run(port: NonNullable<typeof parentPort>, data: LiveWorkerData): void {
   // On Linux a nice value belongs to a thread, and pid 0 is the calling thread: when the cores
@@ -39,7 +42,7 @@ function run(port: NonNullable<typeof parentPort>, data: LiveWorkerData): void {
   // As the trace generator does: simulated time runs at playback speed, with steps no longer
   // than the default one.
   const stepsPerFrame = Math.max(1, Math.ceil(frameIntervalS / DEFAULT_LATTICE_PARAMS.dtS - 1e-9));
-  const lattice = createLattice({
+  const lattice = createLiveLattice({
     ...data.params,
     width: data.width,
     height: data.height,
@@ -51,6 +54,9 @@ function run(port: NonNullable<typeof parentPort>, data: LiveWorkerData): void {
   const encoder = new FrameEncoder(data.width, data.height);
   let frameIndex = 0;
   let inFlight = 0;
+  // A client asked for a keyframe; the frame after one carries the catch-up delta it needs next.
+  let keyWanted = false;
+  let keyPosted = false;
 
   const ticker = startTicker(data.intervalUs, () => {
     if (frameIndex > 0) lattice.advanceFrame();
@@ -61,15 +67,23 @@ function run(port: NonNullable<typeof parentPort>, data: LiveWorkerData): void {
     lattice.quantizeInto(phases);
     const producedAtMs = wallClockMs();
     const encodeStartMs = performance.now();
-    const encoding = encoder.encode(phases);
-    const encodeMs = performance.now() - encodeStartMs;
-    const { message, transfer } = liveWorkerFrame(index, producedAtMs, phases, encoding, encodeMs);
+    const { message, transfer } = liveWorkerFrame(
+      index,
+      producedAtMs,
+      phases,
+      encoder.encode(phases),
+      { key: keyWanted, catchUp: keyPosted },
+    );
+    message.encodeMs = performance.now() - encodeStartMs;
+    keyWanted = false;
+    keyPosted = message.key !== null;
     inFlight += 1;
     port.postMessage(message, transfer);
   });
 
   port.on('message', (message: ToLiveWorker) => {
     if (message.t === 'ack') inFlight = Math.max(0, inFlight - 1);
+    else if (message.t === 'key') keyWanted = true;
     else {
       ticker.stop();
       port.close();

@@ -3,6 +3,7 @@
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { wallClockMs } from '../../core/wall-clock';
 import { createRng } from '../../sim/rng';
 import { startChaosProxy, type ChaosProxy } from '../../testing/chaos-proxy';
 import { writePatternTrace } from '../../testing/pattern-trace';
@@ -97,6 +98,7 @@ describe('a slow client', () => {
 
     slow.setReading(false);
     const fastBefore = fastFrames;
+    const producedBefore = server.bus.framesProduced;
     const stalledAt = Date.now();
     let maxQueuedBytes = 0;
     while (Date.now() - stalledAt < 4000) {
@@ -104,6 +106,10 @@ describe('a slow client', () => {
       await sleep(50);
     }
     const fastRate = (fastFrames - fastBefore) / ((Date.now() - stalledAt) / 1000);
+    // Frames the stream made while the slow client stalled, and the ones the fast client got: on a
+    // loaded machine the stream may make fewer than 60 a second, but the fast client misses none.
+    const produced = server.bus.framesProduced - producedBefore;
+    const fastGot = fastFrames - fastBefore;
     const skipped = server.metrics.forTenant('demo').totals.framesSkipped;
     const frameMessageBytes = width * height * 2 + 100;
 
@@ -118,6 +124,8 @@ describe('a slow client', () => {
         maxQueuedBytes,
         budgetBytes: server.config.clientBufferBudgetBytes,
         fastRate,
+        produced,
+        fastGot,
         skipped,
         behind,
       }),
@@ -127,7 +135,9 @@ describe('a slow client', () => {
     expect(maxQueuedBytes).toBeLessThanOrEqual(
       server.config.clientBufferBudgetBytes + frameMessageBytes,
     );
-    expect(fastRate).toBeGreaterThan(50);
+    // Not slowed: every frame but the one or two still on their way when the window closed.
+    expect(produced).toBeGreaterThan(0);
+    expect(fastGot).toBeGreaterThanOrEqual(produced - 2);
     expect(behind).toBeLessThanOrEqual(3);
     expect(wrongFrames).toBe(0);
   }, 30_000);
@@ -250,7 +260,7 @@ describe('a client on a link slower than the stream', () => {
         },
       });
       clients.push(client);
-      const startedMs = performance.timeOrigin + performance.now();
+      const startedMs = wallClockMs();
       client.start();
       await sleep(12_000);
       const lastSeconds = latencies.filter((l) => l.atMs - startedMs > 8000);

@@ -55,9 +55,9 @@ describe('source encoder, encoding ahead of the tick', () => {
       const plain = atTick(plainEncoder, k, phases, k + 1);
       const prepared = atTick(ahead, k, phases, k + 1);
       for (const held of [0, 1, 2]) {
-        expect(prepared.messageFor(held).bytes).toEqual(plain.messageFor(held).bytes);
+        expect(prepared.messageFor(held)!.bytes).toEqual(plain.messageFor(held)!.bytes);
       }
-      follow(decoder, prepared.messageFor(decoder.framesHeld).bytes, phases);
+      follow(decoder, prepared.messageFor(decoder.framesHeld)!.bytes, phases);
     });
     expect(ahead.readAhead).toEqual({ used: 11, dropped: 0 });
     expect(plainEncoder.readAhead).toEqual({ used: 0, dropped: 0 });
@@ -70,18 +70,18 @@ describe('source encoder, encoding ahead of the tick', () => {
     for (let k = 0; k < 3; k++) {
       follow(
         decoder,
-        atTick(encoder, k, frames[k]!, k + 1).messageFor(decoder.framesHeld).bytes,
+        atTick(encoder, k, frames[k]!, k + 1).messageFor(decoder.framesHeld)!.bytes,
         frames[k]!,
       );
     }
     // Frame 3 is prepared, but the tick delivers frame 4 (say, 3 turned out unreadable).
     encoder.prepare(3, frames[3]!);
     const out = atTick(encoder, 4, frames[4]!, 4);
-    expect(follow(decoder, out.messageFor(decoder.framesHeld).bytes, frames[4]!)).toBe(FRAME_KEY);
+    expect(follow(decoder, out.messageFor(decoder.framesHeld)!.bytes, frames[4]!)).toBe(FRAME_KEY);
     expect(encoder.readAhead).toEqual({ used: 0, dropped: 1 });
     // The stream goes on with deltas from frame 4.
     const next = atTick(encoder, 5, frames[5]!, 5);
-    expect(follow(decoder, next.messageFor(decoder.framesHeld).bytes, frames[5]!)).not.toBe(
+    expect(follow(decoder, next.messageFor(decoder.framesHeld)!.bytes, frames[5]!)).not.toBe(
       FRAME_KEY,
     );
   });
@@ -93,7 +93,7 @@ describe('source encoder, encoding ahead of the tick', () => {
     encoder.prepare(1, frames[1]!);
     // The tick read the frame again (another array): the prepared work is not known to match it.
     const out = atTick(encoder, 1, frames[1]!.slice(), 2);
-    expect(out.messageFor(2).kind).toBe(FRAME_KEY);
+    expect(out.messageFor(2)!.kind).toBe(FRAME_KEY);
     expect(encoder.readAhead).toEqual({ used: 0, dropped: 1 });
   });
 
@@ -104,7 +104,7 @@ describe('source encoder, encoding ahead of the tick', () => {
     encoder.prepare(1, frames[1]!);
     encoder.reset();
     const out = atTick(encoder, 1, frames[1]!, 2);
-    expect(out.messageFor(2).kind).toBe(FRAME_KEY);
+    expect(out.messageFor(2)!.kind).toBe(FRAME_KEY);
     expect(encoder.readAhead).toEqual({ used: 0, dropped: 1 });
   });
 });

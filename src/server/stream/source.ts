@@ -6,8 +6,13 @@ import type { EncodedFrame } from '../../core/wire/frame-codec';
 
 /** The wire forms of one frame (a FrameEncoding is one). */
 export interface FrameForms {
-  /** The form for a client that holds `held` consecutive frames before this one. */
-  frameFor(held: number): EncodedFrame;
+  /**
+   * The form for a client that holds `held` consecutive frames before this one, or null when the
+   * source did not make it for this frame: a live source encodes the keyframe and the catch-up
+   * delta only when a client needs them, and makes them for one of the next frames on being
+   * asked (asking is this call's side effect).
+   */
+  frameFor(held: number): EncodedFrame | null;
 }
 
 export interface SourceFrame {
@@ -40,6 +45,5 @@ export interface FrameSource {
   readFrame?(frameIndex: number): Uint16Array;
 }
 
-export function wallClockMs(): number {
-  return performance.timeOrigin + performance.now();
-}
+/** The clock frames are stamped with: the machine's system clock, sub-millisecond. */
+export { wallClockMs } from '../../core/wall-clock';

@@ -13,9 +13,29 @@ export interface Ticker {
   stop(): void;
 }
 
+/** What a ticker reads the time from and schedules with: the event loop's, unless a test's. */
+export interface TickerClock {
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
+  setTimeout(run: () => void, delayMs: number): unknown;
+  clearTimeout(handle: unknown): void;
+  setImmediate(run: () => void): unknown;
+  clearImmediate(handle: unknown): void;
+}
+
+export const EVENT_LOOP_CLOCK: TickerClock = {
+  now: () => performance.now(),
+  setTimeout: (run, delayMs) => setTimeout(run, delayMs),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  setImmediate: (run) => setImmediate(run),
+  clearImmediate: (handle) => clearImmediate(handle as NodeJS.Immediate),
+};
+
 export interface TickerOptions {
   /** Tick within tens of microseconds of each deadline instead of Node's +-1 ms. */
   precise?: boolean;
+  /** Tests drive a ticker on virtual time; its schedule is then exact and the same on any machine. */
+  clock?: TickerClock;
 }
 
 /** A precise ticker's timer aims this far before the deadline; the clock is re-checked from there. */
@@ -29,32 +49,33 @@ export function startTicker(
   options: TickerOptions = {},
 ): Ticker {
   const intervalMs = intervalUs / 1000;
-  const startMs = performance.now();
+  const clock = options.clock ?? EVENT_LOOP_CLOCK;
+  const startMs = clock.now();
   const precise = options.precise ?? false;
   let tick = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let immediate: NodeJS.Immediate | undefined;
+  let timer: unknown;
+  let immediate: unknown;
   let stopped = false;
 
   const deadlineMs = (): number => startMs + (tick + 1) * intervalMs;
 
   const schedule = (): void => {
     if (stopped) return;
-    const nowMs = performance.now();
+    const nowMs = clock.now();
     if (nowMs - deadlineMs() > intervalMs) {
       // More than one interval late: drop the missed ticks rather than replay them in a burst.
       tick = Math.floor((nowMs - startMs) / intervalMs);
     }
     const delayMs = deadlineMs() - nowMs - (precise ? PRECISE_LEAD_MS : 0);
-    timer = setTimeout(precise ? wake : run, Math.max(0, delayMs));
+    timer = clock.setTimeout(precise ? wake : run, Math.max(0, delayMs));
   };
   const wake = (): void => {
     timer = undefined;
     immediate = undefined;
     if (stopped) return;
-    const earlyMs = deadlineMs() - performance.now();
-    if (earlyMs > PRECISE_LEAD_MS) timer = setTimeout(wake, earlyMs - PRECISE_LEAD_MS);
-    else if (earlyMs > PRECISE_TOLERANCE_MS) immediate = setImmediate(wake);
+    const earlyMs = deadlineMs() - clock.now();
+    if (earlyMs > PRECISE_LEAD_MS) timer = clock.setTimeout(wake, earlyMs - PRECISE_LEAD_MS);
+    else if (earlyMs > PRECISE_TOLERANCE_MS) immediate = clock.setImmediate(wake);
     else run();
   };
   const run = (): void => {
@@ -66,8 +87,8 @@ export function startTicker(
   return {
     stop() {
       stopped = true;
-      if (timer) clearTimeout(timer);
-      if (immediate) clearImmediate(immediate);
+      if (timer !== undefined) clock.clearTimeout(timer);
+      if (immediate !== undefined) clock.clearImmediate(immediate);
     },
   };
 }
