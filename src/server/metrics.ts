@@ -2,6 +2,8 @@
 // tests can run several servers in one process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { percentile } from '../core/stats';
+import { histogramOf, type LatencyHistogram } from './latency-histogram';
+import { PanelHistory, type HistoryPoint } from './panel-history';
 
 /** Cumulative byte and frame counts of one tenant's sends, as plain numbers for the REST API. */
 export interface BandwidthTotals {
@@ -49,6 +51,13 @@ export interface ServerMetrics {
   sampleBandwidth(atMs: number): void;
   /** Per-second latency p95 of the tenant over the last `windowS` seconds, oldest first. */
   latencySamples(tenantId: string, windowS: number): LatencySample[];
+  /**
+   * The tenant's panel history over `windowS` (and as much again before it, for hysteresis), at
+   * the finest resolution that covers it (server/panel-history.ts).
+   */
+  panelHistory(tenantId: string, windowS: number): { stepS: number; points: HistoryPoint[] };
+  /** When the server began counting the tenant's sends (ms since the epoch); null if it never did. */
+  countingSinceMs(tenantId: string): number | null;
   /** Called with every latency report (ms) of a tenant's clients, for the detector. */
   onLatencySamples(listener: (tenantId: string, samplesMs: readonly number[]) => void): void;
   protocolError(reason: string): void;
@@ -146,7 +155,15 @@ export function createServerMetrics(): ServerMetrics {
   const pendingLatency = new Map<string, number[]>();
   const latencySeconds = new Map<string, LatencySample[]>();
   const latencyListeners: ((tenantId: string, samplesMs: readonly number[]) => void)[] = [];
+  const histories = new Map<string, PanelHistory>();
+  const countingSince = new Map<string, number>();
   return {
+    panelHistory(tenantId, windowS) {
+      return histories.get(tenantId)?.points(windowS) ?? { stepS: 1, points: [] };
+    },
+    countingSinceMs(tenantId) {
+      return countingSince.get(tenantId) ?? null;
+    },
     registry,
     onLatencySamples(listener) {
       latencyListeners.push(listener);
@@ -158,8 +175,10 @@ export function createServerMetrics(): ServerMetrics {
       return ring.filter((s) => last.atMs - s.atMs <= windowS * 1000);
     },
     sampleBandwidth(atMs) {
+      const secondLatency = new Map<string, LatencyHistogram>();
       for (const [tenantId, pending] of pendingLatency) {
         if (pending.length === 0) continue;
+        secondLatency.set(tenantId, histogramOf(pending));
         const second = { atMs, p95Ms: percentile(pending, 0.95), count: pending.length };
         pending.length = 0;
         let ring = latencySeconds.get(tenantId);
@@ -172,6 +191,9 @@ export function createServerMetrics(): ServerMetrics {
         if (!ring) samples.set(tenantId, (ring = []));
         ring.push({ atMs, totals: { ...m.totals } });
         if (ring.length > MAX_BANDWIDTH_SAMPLES) ring.shift();
+        let history = histories.get(tenantId);
+        if (!history) histories.set(tenantId, (history = new PanelHistory()));
+        history.add(atMs, m.totals, secondLatency.get(tenantId) ?? new Map());
       }
     },
     bandwidthSamples(tenantId, windowS) {
@@ -196,6 +218,7 @@ export function createServerMetrics(): ServerMetrics {
         };
         const pending: number[] = [];
         pendingLatency.set(tenantId, pending);
+        countingSince.set(tenantId, Date.now());
         m = {
           totals,
           observeLatency(samplesMs) {
