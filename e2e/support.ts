@@ -1,5 +1,5 @@
 // Helpers for end-to-end tests: real server processes, trace fixtures and pixel readback.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import type { PhaseVizSnapshot } from '../src/app/frames/phase-viz';
 import { tempDir } from '../src/testing/temp-dir';
@@ -156,4 +156,27 @@ export async function readCellColours(
       Math.floor(((y + 0.5) / lattice.height) * image.height),
     ),
   );
+}
+
+/** Issues an operator token with the admin CLI, as an operator would; returns the secret. */
+export function issueToken(dataDir: string, tenants: string, name = `e2e-${Date.now()}`): string {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/admin.ts', '--data', dataDir, 'token', 'issue'].concat([
+      '--name',
+      name,
+      '--tenants',
+      tenants,
+    ]),
+    { encoding: 'utf8' },
+  );
+  const token = out.split(/\s+/).find((w) => /^[A-Za-z0-9_-]{40,}$/.test(w));
+  if (!token) throw new Error(`no token in admin output:\n${out}`);
+  return token;
+}
+
+/** Opens the app with this token already signed in (kept for the tab, as the app keeps it). */
+export async function gotoSignedIn(page: Page, url: string, token: string): Promise<void> {
+  await page.addInitScript((t) => sessionStorage.setItem('phase-console.token', t), token);
+  await page.goto(url);
 }

@@ -71,7 +71,7 @@ test('switching tenants changes the heatmap size and render mode, the panels and
     .poll(async () => (await phaseViz(page)).framesRendered, { timeout: 20_000 })
     .toBeGreaterThan(5);
   expect(await phaseViz(page)).toMatchObject({ spins: 65_536, renderMode: 'gpu' });
-  await expect(page.getByTestId('replay-bar')).toContainText('LIVE');
+  await expect(page.getByTestId('stream-state')).toHaveText('LIVE');
 });
 
 test('a private tenant without a token says why instead of showing nothing', async ({ page }) => {

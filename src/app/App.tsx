@@ -3,14 +3,15 @@ import { BandwidthPanel } from './components/BandwidthPanel';
 import { LatencyPanel } from './components/LatencyPanel';
 import { MttrPanel } from './components/MttrPanel';
 import { TicketsView } from './components/TicketsView';
-import { Header } from './components/Header';
+import { Header, RenderBadge } from './components/Header';
+import { StreamStateBadge } from './components/StreamState';
 import { HeatmapView } from './components/HeatmapView';
 import { FloatingHud, Hud } from './components/Hud';
 import { Notices } from './components/Notices';
 import { DisplayPanel } from './components/DisplayPanel';
 import { PinnedSpinPanel } from './components/PinnedSpinPanel';
 import { PhaseMetricsPanel } from './components/PhaseMetricsPanel';
-import { ReplayBar } from './components/ReplayBar';
+import { ReplayBar } from './components/replay/ReplayBar';
 import { ShortcutsHelp } from './components/ShortcutsHelp';
 import { ViewToggle } from './components/ViewToggle';
 import { useUi } from './shell/hooks';
@@ -27,7 +28,15 @@ export function App() {
       <Notices />
       <main className="layout">
         <div className="stage">
-          <ViewToggle />
+          <div className="stage-bar">
+            <ViewToggle />
+            {params.embed && (
+              <>
+                <StreamStateBadge />
+                <RenderBadge />
+              </>
+            )}
+          </div>
           <HeatmapView />
           {params.view === '3d' && (
             <Suspense fallback={<div className="spin-view muted">Loading the 3-D view…</div>}>

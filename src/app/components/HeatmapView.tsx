@@ -4,9 +4,10 @@ import { createCanvasHeatmap } from '../../render/canvas-heatmap';
 import { createReglHeatmap } from '../../render/regl-heatmap';
 import type { HeatmapRenderer } from '../../render/types';
 import { chooseRenderMode } from '../frames/render-mode';
-import { useActions, useAppContext, useUi } from '../shell/hooks';
+import { useActions, useAppContext, useStreamState, useUi } from '../shell/hooks';
 import { cellAt, viewWindow } from '../state/display';
 import { HoverReadout, type HoveredCell } from './HoverReadout';
+import { StreamBanner } from './StreamState';
 
 /** Fits a box of the lattice's aspect into the container; the canvas backing store is W x H. */
 function fitCanvas(container: HTMLElement, canvas: HTMLCanvasElement, aspect: number): void {
@@ -27,6 +28,9 @@ export function HeatmapView() {
   const params = useUi((s) => s.params);
   const webglAvailable = useUi((s) => s.webglAvailable);
   const contextLost = useUi((s) => s.contextLost);
+  // A new canvas when the picture must go (signed out, refused): no old pixel survives on it.
+  const pictureGeneration = useUi((s) => s.pictureGeneration);
+  const current = useStreamState().current;
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [hovered, setHovered] = useState<HoveredCell | null>(null);
@@ -82,7 +86,7 @@ export function HeatmapView() {
     };
     // The renderer is rebuilt only when what it draws with changes, not on every stream message.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [mode, params.colormap, stream?.width, stream?.height]);
+  }, [mode, params.colormap, stream?.width, stream?.height, pictureGeneration]);
 
   useEffect(() => {
     const container = containerRef.current;
@@ -92,7 +96,7 @@ export function HeatmapView() {
     const observer = new ResizeObserver(() => fitCanvas(container, canvas, aspect));
     observer.observe(container);
     return () => observer.disconnect();
-  }, [aspect, mode]);
+  }, [aspect, mode, pictureGeneration]);
 
   // Pointer: wheel zooms about the pointer, drag pans, a click pins the spin under it.
   useEffect(() => {
@@ -153,12 +157,13 @@ export function HeatmapView() {
       canvas.removeEventListener('pointerup', onUp);
       canvas.removeEventListener('pointerleave', onLeave);
     };
-  }, [actions, ui, stream, mode]);
+  }, [actions, ui, stream, mode, pictureGeneration]);
 
   return (
-    <div className="heatmap-frame" ref={containerRef}>
+    <div className="heatmap-frame" ref={containerRef} data-current={current}>
       <canvas
-        key={mode}
+        key={`${mode}-${pictureGeneration}`}
+        hidden={!stream}
         ref={canvasRef}
         className="heatmap"
         data-testid="heatmap"
@@ -167,7 +172,7 @@ export function HeatmapView() {
           stream ? `Phase heatmap, ${stream.width} by ${stream.height} spins` : 'Phase heatmap'
         }
       />
-      {!stream && <div className="heatmap-empty">Waiting for the stream…</div>}
+      <StreamBanner />
       {hovered && stream && <HoverReadout cell={hovered} />}
     </div>
   );

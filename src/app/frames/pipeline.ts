@@ -3,7 +3,7 @@
 // phase, the HUD's figures). One per page, made with the app context (shell/app-context.ts).
 import type { HudStats } from '../state/ui-store';
 import { FrameStats } from './frame-stats';
-import { FrameStore } from './frame-store';
+import { FrameStore, type StoredFrame } from './frame-store';
 import { PhaseHistory } from './phase-history';
 import { PinnedSpin } from './pinned-spin';
 import { RenderLoop, type AnimationFrames } from './render-loop';
@@ -15,6 +15,13 @@ export class FramePipeline {
   readonly pinnedSpin = new PinnedSpin();
   readonly stats: FrameStats;
   readonly loop: RenderLoop;
+  /** Wall clock of the last frame's arrival, for "not current since ..."; null before the first. */
+  private lastFrameWallMs: number | null = null;
+  /**
+   * The frame on screen when the figures were last read (hud()): the panels, the replay bar and the
+   * hover readout all show this one, so one screen shows one frame number.
+   */
+  cursor: StoredFrame | null = null;
 
   constructor(
     animation?: AnimationFrames,
@@ -36,6 +43,7 @@ export class FramePipeline {
       psiRad: message.psiRad,
     };
     this.stats.arrived(message.decodeMs, message.wireBytes, message.latencyMs);
+    this.lastFrameWallMs = message.decodedAtMs;
     this.frames.push(frame);
     this.pinnedSpin.record(frame);
     this.phaseHistory.push({
@@ -56,12 +64,32 @@ export class FramePipeline {
     if (otherLattice) this.frames.clear();
   }
 
+  /**
+   * Another tenant, or the right to see this one ended: nothing of the old stream stays, neither
+   * its frames (the heatmap draws no stale private pixel) nor its counts and metrics.
+   */
+  reset(): void {
+    this.frames.clear();
+    this.frames.resetCounts();
+    this.phaseHistory.clear();
+    this.pinnedSpin.pin(null, null);
+    this.stats.reset();
+    this.lastFrameWallMs = null;
+    this.cursor = null;
+  }
+
   /** Follows one spin's phase from the newest frame on (null stops). */
   pin(spinIndex: number | null): void {
     this.pinnedSpin.pin(spinIndex, this.frames.latest);
   }
 
   hud(): HudStats {
-    return this.stats.hud();
+    this.cursor = this.frames.shown ?? this.frames.latest;
+    return {
+      ...this.stats.hud(),
+      lastFrameWallMs: this.lastFrameWallMs,
+      frameOnScreen: this.cursor?.frameIndex ?? -1,
+      frameOnScreenProducedAtMs: this.cursor?.producedAtMs ?? null,
+    };
   }
 }

@@ -45,6 +45,8 @@ export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16] as const;
 export interface StreamControl {
   control(c: PlaybackControl): void;
   reconnect(): void;
+  /** Drops the picture and the stream's figures at once (signing out). */
+  clearPicture(): void;
 }
 
 export function createAppActions(store: UiStore, stream: StreamControl): AppActions {
@@ -53,7 +55,11 @@ export function createAppActions(store: UiStore, stream: StreamControl): AppActi
   const actions: Omit<AppActions, keyof TicketActions> = {
     play: () => control({ action: 'play' }),
     pause: () => control({ action: 'pause' }),
-    togglePlay: () => control({ action: playing() ? 'pause' : 'play' }),
+    // A paused live stream has nothing to play from: playing again means following it.
+    togglePlay: () =>
+      control({
+        action: playing() ? 'pause' : store.getState().stream?.source === 'live' ? 'live' : 'play',
+      }),
     seek: (frame) => control({ action: 'seek', frame }),
     step: (delta) => control({ action: 'step', delta }),
     setSpeed: (s) => control({ action: 'speed', speed: s }),
@@ -115,6 +121,9 @@ export function createAppActions(store: UiStore, stream: StreamControl): AppActi
       }
       store.setState((s) => ({ token, tokenGeneration: s.tokenGeneration + 1 }));
       saveToken(token);
+      // Signing out: what this token let the operator see leaves the screen now, not when the
+      // server refuses the next connection.
+      if (token === null) stream.clearPicture();
       stream.reconnect();
     },
   };

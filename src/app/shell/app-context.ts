@@ -3,7 +3,7 @@
 // shell/hooks.ts, the embed bridge takes it whole. Nothing in src/app is a module-level singleton.
 import { createApiRequests, type ApiRequests } from '../api/client';
 import { FramePipeline } from '../frames/pipeline';
-import { startStream, streamUrl } from '../frames/stream-client';
+import { clearPicture, startStream, streamUrl } from '../frames/stream-client';
 import type { LatticeView, ViewMode } from '../state/params';
 import { createUiStore, type UiStore } from '../state/ui-store';
 import { parseAppParams } from '../url/params';
@@ -66,6 +66,7 @@ export function startAppContext(location: Location): AppContext {
       const { params: current, token } = ui.getState();
       connection.connect(streamUrl(location, current.tenant), token);
     },
+    clearPicture: () => clearPicture(ui, frames),
   });
   const api = createApiRequests(() => ui.getState().token);
   return { ui, frames, actions, api };

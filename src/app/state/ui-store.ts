@@ -8,6 +8,11 @@ import { DEFAULT_DISPLAY, type Display } from './display';
 import type { AppParams, ParamNotice } from './params';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/**
+ * Why the server refused the stream, when it did: 401 (no or a bad token), 403 (the token does not
+ * grant the tenant) or 404 (no such tenant). These need a person, so the page stops retrying.
+ */
+export type Refusal = 'unauthorized' | 'forbidden' | 'not-found';
 
 export interface HudStats {
   fps: number;
@@ -23,6 +28,15 @@ export interface HudStats {
   bytesPerSecond: number;
   /** Milliseconds since the last frame arrived; null before the first. */
   lastFrameAgeMs: number | null;
+  /** Wall clock (ms since the epoch) when the last frame arrived; null before the first. */
+  lastFrameWallMs: number | null;
+  /**
+   * `fi` of the frame on screen (-1 before the first): the one frame number every panel, the
+   * replay bar and the hover readout show, read at the same moment as the rest of these figures.
+   */
+  frameOnScreen: number;
+  /** producedAtMs (server wall clock) of the frame on screen; null before the first. */
+  frameOnScreenProducedAtMs: number | null;
 }
 
 export interface UiState {
@@ -33,6 +47,9 @@ export interface UiState {
     attempt: number;
     retryInMs: number | null;
     reason: string | null;
+    refusal: Refusal | null;
+    /** Wall clock (ms since the epoch) when the connection entered this state. */
+    sinceMs: number;
   };
   stream: StreamInfo | null;
   /** This client's replay state as the server last confirmed it; null while following the head. */
@@ -54,6 +71,11 @@ export interface UiState {
   token: string | null;
   /** Bumped on every token change. */
   tokenGeneration: number;
+  /**
+   * Bumped when the picture must go at once (signed out, access refused): the heatmap gets a fresh,
+   * blank canvas, so no pixel of a private tenant outlives the right to see it.
+   */
+  pictureGeneration: number;
 }
 
 export const EMPTY_HUD: HudStats = {
@@ -64,6 +86,9 @@ export const EMPTY_HUD: HudStats = {
   framesRendered: 0,
   framesDropped: 0,
   lastFrameAgeMs: null,
+  lastFrameWallMs: null,
+  frameOnScreen: -1,
+  frameOnScreenProducedAtMs: null,
   decodeMsP95: 0,
   latencyMsP95: null,
   frameIndex: -1,
@@ -74,7 +99,14 @@ export function createUiStore(params: AppParams, notices: ParamNotice[]) {
   return createStore<UiState>()(() => ({
     params,
     notices,
-    connection: { state: 'connecting', attempt: 0, retryInMs: null, reason: null },
+    connection: {
+      state: 'connecting',
+      attempt: 0,
+      retryInMs: null,
+      reason: null,
+      refusal: null,
+      sinceMs: Date.now(),
+    },
     stream: null,
     playback: null,
     webglAvailable: true,
@@ -88,6 +120,7 @@ export function createUiStore(params: AppParams, notices: ParamNotice[]) {
     hudOpen: false,
     token: null,
     tokenGeneration: 0,
+    pictureGeneration: 0,
   }));
 }
 
