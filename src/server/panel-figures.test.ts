@@ -49,6 +49,13 @@ describe('latency histogram', () => {
 });
 
 describe('panel history', () => {
+  it('reads the 1 s points while they hold everything since the start', () => {
+    const h = history(Array.from({ length: 120 }, () => ({ frames: 60 })));
+    const week = h.points(7 * 86_400);
+    expect(week.stepS).toBe(1);
+    expect(week.points).toHaveLength(120);
+  });
+
   it('serves a short window at 1 s and a long one at a coarser step, from the same samples', () => {
     const h = history(Array.from({ length: 900 }, () => ({ frames: 60 })));
     expect(h.points(300).stepS).toBe(1);
@@ -59,7 +66,8 @@ describe('panel history', () => {
     // 900 s at 10 s a point: 90 points, the newest still filling.
     expect(hour.points).toHaveLength(90);
     expect(hour.points[hour.points.length - 1]!.totals.framesSent).toBe(900 * 60);
-    expect(h.points(7 * 86_400).stepS).toBe(1800);
+    // 15 min in, the 10 s points still hold everything: a week's window reads them.
+    expect(h.points(7 * 86_400).stepS).toBe(10);
   });
 });
 

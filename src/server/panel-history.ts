@@ -46,10 +46,17 @@ interface Tier extends HistoryTier {
   done: HistoryPoint[];
   /** The point still filling (its interval has not ended). */
   open: HistoryPoint | null;
+  /** Whether it has let its oldest point go: until then it holds everything since the start. */
+  full: boolean;
 }
 
 export class PanelHistory {
-  private readonly tiers: Tier[] = HISTORY_TIERS.map((t) => ({ ...t, done: [], open: null }));
+  private readonly tiers: Tier[] = HISTORY_TIERS.map((t) => ({
+    ...t,
+    done: [],
+    open: null,
+    full: false,
+  }));
   private activeS = 0;
   private lastFramesSent: number | null = null;
 
@@ -71,19 +78,24 @@ export class PanelHistory {
       }
       if (open) {
         tier.done.push(open);
-        if (tier.done.length > tier.points) tier.done.shift();
+        if (tier.done.length > tier.points) {
+          tier.done.shift();
+          tier.full = true;
+        }
       }
       tier.open = { atMs, totals: { ...totals }, latency: new Map(latency), activeS };
     }
   }
 
   /**
-   * Every point the finest tier whose half-span covers `windowS` keeps, oldest first (the newest
-   * may still be filling), with that tier's step: the window and at least one more before it.
+   * Every point the finest tier that covers `windowS` keeps, oldest first (the newest may still be
+   * filling), with that tier's step: the window and at least one more before it. A tier covers a
+   * window when half its span does, or when it still holds everything since the start (the first
+   * minutes of a server: a 1 h window then reads the 1 s points, not one 10 s point).
    */
   points(windowS: number): { stepS: number; points: HistoryPoint[] } {
     const tier =
-      this.tiers.find((t) => (t.stepS * t.points) / 2 >= windowS) ??
+      this.tiers.find((t) => (t.stepS * t.points) / 2 >= windowS || !t.full) ??
       this.tiers[this.tiers.length - 1]!;
     return { stepS: tier.stepS, points: tier.open ? [...tier.done, tier.open] : [...tier.done] };
   }
