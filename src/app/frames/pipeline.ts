@@ -49,6 +49,7 @@ export class FramePipeline {
     this.phaseHistory.push({
       atMs: this.clock(),
       frameIndex: message.frameIndex,
+      producedAtMs: message.producedAtMs,
       orderR: message.orderR,
       psiRad: message.psiRad,
       vortices: message.vortices,

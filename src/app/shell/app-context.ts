@@ -9,6 +9,7 @@ import { createUiStore, type UiStore } from '../state/ui-store';
 import { parseAppParams } from '../url/params';
 import { createAppActions, type AppActions } from './actions';
 import { restoreCursor } from './restore-cursor';
+import { loadPanelLayout } from './panel-storage';
 import { loadToken } from './token';
 
 export interface AppContext {
@@ -49,7 +50,7 @@ export function startAppContext(location: Location): AppContext {
   const { params, notices } = parseAppParams(location.search);
   for (const notice of notices) console.warn(`[url] ${notice.message}`);
   const ui = createUiStore(params, notices);
-  ui.setState({ token: loadToken() });
+  ui.setState({ token: loadToken(), panelLayout: loadPanelLayout() });
   const frames = new FramePipeline();
   driveFramePipeline(ui, frames);
   frames.loop.start();

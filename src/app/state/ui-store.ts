@@ -5,6 +5,7 @@ import { createStore } from 'zustand/vanilla';
 import type { PlaybackMessage, StreamInfo } from '../../core/wire/envelope';
 import type { RenderMode } from '../../render/types';
 import { DEFAULT_DISPLAY, type Display } from './display';
+import type { PanelLayout } from './panel-layout';
 import type { AppParams, ParamNotice } from './params';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -76,6 +77,12 @@ export interface UiState {
    * blank canvas, so no pixel of a private tenant outlives the right to see it.
    */
   pictureGeneration: number;
+  /** The side panels' order and collapsed ones as this browser keeps them; null: the defaults. */
+  panelLayout: PanelLayout | null;
+  /** The panel that fills the window, by id; null when none does. */
+  fullscreenPanel: string | null;
+  /** Embedded: the panels' drawer over the heatmap is open. */
+  drawerOpen: boolean;
 }
 
 export const EMPTY_HUD: HudStats = {
@@ -121,6 +128,9 @@ export function createUiStore(params: AppParams, notices: ParamNotice[]) {
     token: null,
     tokenGeneration: 0,
     pictureGeneration: 0,
+    panelLayout: null,
+    fullscreenPanel: null,
+    drawerOpen: false,
   }));
 }
 
