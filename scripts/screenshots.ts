@@ -86,6 +86,8 @@ async function main(): Promise<void> {
 
     await page.goto(`${server.url}/?tenant=demo&ticket=${ticketId}`);
     await page.getByTestId('ticket-timeline').waitFor();
+    await page.locator('[data-testid="stream-state"][data-state="replay"]').waitFor();
+    await page.getByTestId('latency-p95').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(outDir, 'ticket.png') });
 
     const embedded = await browser.newPage({ viewport: { width: 800, height: 500 } });

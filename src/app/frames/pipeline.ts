@@ -22,6 +22,12 @@ export class FramePipeline {
    * hover readout all show this one, so one screen shows one frame number.
    */
   cursor: StoredFrame | null = null;
+  /**
+   * The last frame of the stream's head (the shared replay every follower sees), and when it was
+   * produced: where the head was at any moment of the last pass of a looping recording, which is
+   * where the replay timeline marks a ticket. Null until a frame came while following the head.
+   */
+  headAnchor: { frameIndex: number; producedAtMs: number } | null = null;
 
   constructor(
     animation?: AnimationFrames,
@@ -31,8 +37,14 @@ export class FramePipeline {
     this.loop = new RenderLoop(this.frames, this.stats, animation);
   }
 
-  /** A decoded frame from the stream worker (its phases now belong to the page). */
-  accept(message: WorkerFrame): void {
+  /**
+   * A decoded frame from the stream worker (its phases now belong to the page); `ofHead` when the
+   * page follows the stream's head, so the frame is the head's.
+   */
+  accept(message: WorkerFrame, ofHead = false): void {
+    if (ofHead) {
+      this.headAnchor = { frameIndex: message.frameIndex, producedAtMs: message.producedAtMs };
+    }
     const frame = {
       seq: message.seq,
       frameIndex: message.frameIndex,
@@ -77,6 +89,7 @@ export class FramePipeline {
     this.stats.reset();
     this.lastFrameWallMs = null;
     this.cursor = null;
+    this.headAnchor = null;
   }
 
   /** Follows one spin's phase from the newest frame on (null stops). */

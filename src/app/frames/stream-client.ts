@@ -46,9 +46,11 @@ export function startStream(
   worker.onmessage = (event: MessageEvent<FromWorker>) => {
     const message = event.data;
     switch (message.type) {
-      case 'frame':
-        pipeline.accept(message);
+      case 'frame': {
+        const playback = store.getState().playback;
+        pipeline.accept(message, playback === null || playback.live);
         break;
+      }
       case 'hello': {
         // Another tenant or another size: the old view, pin and frames mean nothing here.
         const previous = store.getState().stream;

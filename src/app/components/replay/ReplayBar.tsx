@@ -4,6 +4,7 @@ import { SPEEDS } from '../../shell/actions';
 import { useActions, useFrames, useUi } from '../../shell/hooks';
 import { formatRecordingTime, frameSeconds } from './recording-time';
 import { Timeline, type TimelineMark } from './Timeline';
+import { useTimelineMarks } from './timeline-marks';
 
 /**
  * Replay controls on one line: play and pause, step, the timeline with the time from the
@@ -18,7 +19,7 @@ export function ReplayBar() {
   const connected = useUi((s) => s.connection.state === 'open');
   const frameOnScreen = useUi((s) => s.hud.frameOnScreen);
   const producedAtMs = useUi((s) => s.hud.frameOnScreenProducedAtMs);
-  const marks: TimelineMark[] = [];
+  const marks = useTimelineMarks();
   // The figures are a quarter second old; marks use the frame on screen now.
   const frameNow = (): number =>
     Math.max(0, (frames.shown ?? frames.latest)?.frameIndex ?? frameOnScreen);
