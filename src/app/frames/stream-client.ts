@@ -1,5 +1,6 @@
 // The page's side of the stream: starts the worker, feeds decoded frames to the frame pipeline,
 // and keeps connection state in the UI store.
+import type { StreamInfo } from '../../core/wire/envelope';
 import type { PlaybackControl } from '../../core/wire/playback';
 import { DEFAULT_DISPLAY } from '../state/display';
 import type { UiStore } from '../state/ui-store';
@@ -38,7 +39,7 @@ export function startStream(
   pipeline: FramePipeline,
   url: string,
   token: string | null,
-  onHello?: () => void,
+  onHello?: (stream: StreamInfo) => void,
 ): StreamConnection {
   const worker = new Worker(new URL('./stream-worker.ts', import.meta.url), { type: 'module' });
   const send = (message: ToWorker): void => worker.postMessage(message);
@@ -68,7 +69,7 @@ export function startStream(
             pinnedSpin: null,
           });
         }
-        onHello?.();
+        onHello?.(message.stream);
         store.setState({ stream: message.stream, playback: null });
         break;
       }

@@ -59,7 +59,10 @@ export function startAppContext(location: Location): AppContext {
     frames,
     streamUrl(location, params.tenant),
     ui.getState().token,
-    () => restoreCursor(ui.getState(), params, connection.control),
+    (stream) => {
+      const notice = restoreCursor(ui.getState(), params, stream, connection.control);
+      if (notice) ui.setState((s) => ({ notices: [...s.notices, notice] }));
+    },
   );
   const actions = createAppActions(ui, {
     control: connection.control,
