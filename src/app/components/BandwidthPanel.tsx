@@ -61,7 +61,7 @@ export function BandwidthPanel() {
   const tickets = useRangeTickets();
   const [usdPerGb, setUsdPerGb] = useState(loadPrice);
   const query = useQuery(bandwidthQuery(useApi(), tenant, range.seconds));
-  const chartHeight = usePanelChartHeight(70);
+  const chartHeight = usePanelChartHeight('bandwidth', 70);
   const report = query.data;
   const series = report?.series ?? [];
   const chart = series.map((p) => ({ t: p.atMs, sent: p.sentBytesPerS, saved: p.savedBytesPerS }));

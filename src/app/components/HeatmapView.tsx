@@ -6,6 +6,7 @@ import type { HeatmapRenderer } from '../../render/types';
 import { chooseRenderMode } from '../frames/render-mode';
 import { useActions, useAppContext, useStreamState, useUi } from '../shell/hooks';
 import { cellAt, viewWindow } from '../state/display';
+import { CellHighlight, useCellCursor } from './CellCursor';
 import { HoverReadout, type HoveredCell } from './HoverReadout';
 import { StreamBanner } from './StreamState';
 
@@ -34,6 +35,8 @@ export function HeatmapView() {
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [hovered, setHovered] = useState<HoveredCell | null>(null);
+  const keyboard = useCellCursor(stream, actions);
+  const readCell = hovered ?? keyboard.cell;
 
   const spins = stream ? stream.width * stream.height : 0;
   const { mode, reason } = chooseRenderMode({
@@ -123,7 +126,8 @@ export function HeatmapView() {
     };
     const onMove = (e: PointerEvent): void => {
       const cell = cellUnder(e);
-      setHovered(cell ? { x: cell.x, y: cell.y, clientX: e.clientX, clientY: e.clientY } : null);
+      // A new cell only when the pointer crossed into one: the readout re-reads then.
+      setHovered((prev) => (prev && cell && prev.x === cell.x && prev.y === cell.y ? prev : cell));
       if (!drag) return;
       const dx = e.clientX - drag.x;
       const dy = e.clientY - drag.y;
@@ -168,12 +172,19 @@ export function HeatmapView() {
         className="heatmap"
         data-testid="heatmap"
         data-render-mode={mode}
+        tabIndex={stream ? 0 : -1}
         aria-label={
-          stream ? `Phase heatmap, ${stream.width} by ${stream.height} spins` : 'Phase heatmap'
+          stream
+            ? `Phase heatmap, ${stream.width} by ${stream.height} spins: arrow keys move a cell cursor, Enter pins the cell`
+            : 'Phase heatmap'
         }
+        {...keyboard.handlers}
       />
+      {keyboard.cell && stream && (
+        <CellHighlight cell={keyboard.cell} canvas={canvasRef} stream={stream} />
+      )}
       <StreamBanner />
-      {hovered && stream && <HoverReadout cell={hovered} />}
+      {readCell && stream && <HoverReadout cell={readCell} />}
     </div>
   );
 }

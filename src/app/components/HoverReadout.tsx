@@ -6,8 +6,6 @@ import { useFrames, useUi } from '../shell/hooks';
 export interface HoveredCell {
   x: number;
   y: number;
-  clientX: number;
-  clientY: number;
 }
 
 interface Reading {

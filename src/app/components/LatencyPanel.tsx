@@ -40,7 +40,7 @@ export function LatencyPanel() {
   const range = useTimeRange();
   const tickets = useRangeTickets();
   const query = useQuery(latencyQuery(useApi(), tenant, range.seconds));
-  const chartHeight = usePanelChartHeight(90);
+  const chartHeight = usePanelChartHeight('latency', 90);
   const report = query.data;
   const chart = (report?.series ?? []).map((s) => ({
     t: s.atMs,

@@ -6,6 +6,7 @@ import { filtersFromApiPath, type TicketFilters } from '../tickets/filters';
 import { formatDuration, formatWindow } from '../tickets/format';
 import { mttrQuery } from '../tickets/queries';
 import { useStreamTenant } from './charts/range-hooks';
+import { useChartOutOfTabOrder } from './charts/tab-order';
 import { Panel } from './panels/Panel';
 import type { CsvTable } from './panels/csv';
 
@@ -38,9 +39,10 @@ function openFilters(s: SeverityMttr, tenant: string): TicketFilters {
 }
 
 function Sparkline({ trend }: { trend: TrendPoint[] }) {
+  const box = useChartOutOfTabOrder();
   const data = trend.map((p, i) => ({ i, median: p.medianSeconds }));
   return (
-    <div className="mttr-spark" aria-hidden="true">
+    <div className="mttr-spark" aria-hidden="true" ref={box}>
       <ResponsiveContainer width="100%" height={24}>
         <LineChart
           data={data}

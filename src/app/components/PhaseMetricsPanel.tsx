@@ -6,6 +6,7 @@
 // computes the metrics per frame; the panel re-renders when the cursor moves (four times a
 // second at most), never at the frame rate.
 import { memo, useMemo, useRef } from 'react';
+import { useChartOutOfTabOrder } from './charts/tab-order';
 import {
   Line,
   LineChart,
@@ -101,11 +102,12 @@ const PhaseChart = memo(function PhaseChart({
   replay: boolean;
   height: number;
 }) {
+  const box = useChartOutOfTabOrder();
   if (points.length === 0) return null;
   const tick = (t: number): string =>
     replay ? formatRecordingTime(t) : t === 0 ? 'now' : `${t.toFixed(0)} s`;
   return (
-    <div className="chart">
+    <div className="chart" ref={box}>
       <ResponsiveContainer width="100%" height={height}>
         <LineChart
           data={points}
@@ -187,7 +189,7 @@ export function PhaseMetricsPanel() {
   const stream = useUi((s) => s.stream);
   const frameIndex = useUi((s) => s.hud.frameOnScreen);
   const producedAtMs = useUi((s) => s.hud.frameOnScreenProducedAtMs);
-  const chartHeight = usePanelChartHeight(100);
+  const chartHeight = usePanelChartHeight('phase-metrics', 100);
   const previous = useRef<View | null>(null);
   const refreshes = useRef(0);
   // A new view when the cursor moves (the store's figures, a few times a second), not per frame.

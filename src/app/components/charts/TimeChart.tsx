@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import { ComposedChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis } from 'recharts';
 import type { Ticket } from '../../../core/api/tickets';
 import { AXIS_TICK, TOOLTIP_STYLE, timeTick, timeTicks, tooltipTime } from './chart-style';
+import { useChartOutOfTabOrder } from './tab-order';
 
 const MARGIN = { top: 8, right: 8, bottom: 0, left: 0 };
 
@@ -27,6 +28,7 @@ export interface TimeChartProps {
 
 export function TimeChart(props: TimeChartProps) {
   const { data, fromMs, toMs, height, yWidth, tickets, onTicket, formatValue, testId } = props;
+  const box = useChartOutOfTabOrder();
   const rangeMs = toMs - fromMs;
   const shown = tickets.filter((t) => {
     const ms = Date.parse(t.openedAt);
@@ -35,7 +37,7 @@ export function TimeChart(props: TimeChartProps) {
   const left = MARGIN.left + yWidth;
   const right = MARGIN.right;
   return (
-    <div className="time-chart" data-testid={testId}>
+    <div className="time-chart" data-testid={testId} ref={box}>
       <ResponsiveContainer width="100%" height={height}>
         <ComposedChart data={data as object[]} margin={MARGIN} accessibilityLayer={false}>
           <XAxis

@@ -5,7 +5,7 @@
 //
 // and one line in registry.ts. The order, what is collapsed and what fills the window live in the
 // UI store; the order and the collapsed panels are kept per browser.
-import { createContext, useContext, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useActions, useUi } from '../../shell/hooks';
 import { currentTenant } from '../../state/ui-store';
 import { downloadBlob, exportFileName, toCsv, type CsvTable } from './csv';
@@ -28,12 +28,9 @@ export interface PanelProps {
   children: ReactNode;
 }
 
-/** Whether the panel around a chart fills the window: charts grow with it. */
-const FullscreenContext = createContext(false);
-
-/** A chart's height in this panel: `normalPx` in the side column, most of the window in fullscreen. */
-export function usePanelChartHeight(normalPx: number): number {
-  const fullscreen = useContext(FullscreenContext);
+/** A chart's height in panel `id`: `normalPx` in the side column, most of the window in fullscreen. */
+export function usePanelChartHeight(id: string, normalPx: number): number {
+  const fullscreen = useUi((s) => s.fullscreenPanel === id);
   return fullscreen ? Math.max(normalPx, Math.round(window.innerHeight * 0.6)) : normalPx;
 }
 
@@ -113,11 +110,7 @@ export function Panel(props: PanelProps) {
           </button>
         </span>
       </div>
-      {(!collapsed || fullscreen) && (
-        <FullscreenContext.Provider value={fullscreen}>
-          <div className="panel-body">{children}</div>
-        </FullscreenContext.Provider>
-      )}
+      {(!collapsed || fullscreen) && <div className="panel-body">{children}</div>}
     </section>
   );
 }

@@ -101,8 +101,11 @@ export function ReplayBar() {
         data-frame={shown}
         title={`frame ${shown} of ${last}`}
       >
-        {formatRecordingTime(frameSeconds(shown, stream.intervalUs))} /{' '}
-        {formatRecordingTime(frameSeconds(last, stream.intervalUs))}
+        {formatRecordingTime(frameSeconds(shown, stream.intervalUs))}
+        <span className="frame-total">
+          {' '}
+          / {formatRecordingTime(frameSeconds(last, stream.intervalUs))}
+        </span>
       </span>
       <label>
         <span className="visually-hidden">Speed</span>
@@ -119,7 +122,7 @@ export function ReplayBar() {
           ))}
         </select>
       </label>
-      <label title="Loop at the end">
+      <label title="Loop at the end" className="replay-extra">
         <input
           type="checkbox"
           checked={playback?.loop ?? true}
@@ -131,6 +134,7 @@ export function ReplayBar() {
       </label>
       <button
         type="button"
+        className="replay-extra"
         data-testid="set-a"
         title="Mark A at the current frame"
         onClick={() => setPendingA(frameNow())}
@@ -139,6 +143,7 @@ export function ReplayBar() {
       </button>
       <button
         type="button"
+        className="replay-extra"
         data-testid="set-b"
         title="Mark B at the current frame and loop A to B"
         disabled={pendingA === null}
@@ -152,7 +157,7 @@ export function ReplayBar() {
         B
       </button>
       {playback?.a !== null && playback?.a !== undefined && (
-        <span className="muted ab-range" data-testid="ab-range">
+        <span className="muted ab-range replay-extra" data-testid="ab-range">
           {playback.a}–{playback.b}
           <button
             type="button"
