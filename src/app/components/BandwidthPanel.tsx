@@ -10,7 +10,7 @@ import { bandwidthQuery } from '../api/panel-queries';
 import { formatWallClock } from '../frames/stream-state';
 import { useActions, useApi } from '../shell/hooks';
 import { formatDuration, formatWindow } from '../tickets/format';
-import { AXIS_TICK } from './charts/chart-style';
+import { valueTick } from './charts/chart-style';
 import { useRangeTickets, useStreamTenant, useTimeRange } from './charts/range-hooks';
 import { TimeChart } from './charts/TimeChart';
 import { formatBytes } from './format';
@@ -19,6 +19,7 @@ import type { CsvTable } from './panels/csv';
 
 export const DEFAULT_EGRESS_USD_PER_GB = 0.09;
 const PRICE_KEY = 'phase-console.egressUsdPerGb';
+const RATE_TICK = valueTick((v) => `${formatBytes(v)}/s`);
 
 function loadPrice(): number {
   try {
@@ -120,17 +121,13 @@ export function BandwidthPanel() {
             fromMs={range.fromMs}
             toMs={range.toMs}
             height={chartHeight}
-            yWidth={56}
+            yWidth={72}
             tickets={tickets}
             onTicket={actions.openTicket}
             formatValue={(v, name) => `${formatBytes(v)}/s ${name}`}
             testId="bandwidth-chart"
           >
-            <YAxis
-              width={56}
-              tick={AXIS_TICK}
-              tickFormatter={(v: number) => `${formatBytes(v)}/s`}
-            />
+            <YAxis width={72} tick={RATE_TICK} />
             <Area
               type="monotone"
               dataKey="saved"

@@ -9,11 +9,13 @@ import { latencyQuery } from '../api/panel-queries';
 import { formatWallClock } from '../frames/stream-state';
 import { useActions, useApi } from '../shell/hooks';
 import { formatWindow } from '../tickets/format';
-import { AXIS_TICK } from './charts/chart-style';
+import { valueTick } from './charts/chart-style';
 import { useRangeTickets, useStreamTenant, useTimeRange } from './charts/range-hooks';
 import { TimeChart } from './charts/TimeChart';
 import { Panel, usePanelChartHeight } from './panels/Panel';
 import type { CsvTable } from './panels/csv';
+
+const MS_TICK = valueTick((v) => `${v} ms`);
 
 const VERDICT_TEXT = {
   within: 'within SLO',
@@ -97,8 +99,7 @@ export function LatencyPanel() {
           >
             <YAxis
               width={52}
-              tick={AXIS_TICK}
-              tickFormatter={(v: number) => `${v} ms`}
+              tick={MS_TICK}
               domain={[0, (max: number) => Math.ceil(Math.max(max, report.sloMs * 1.2))]}
             />
             <ReferenceLine y={report.sloMs} stroke="var(--error)" strokeDasharray="4 3" />
