@@ -3,29 +3,17 @@
 // its verdict does not flip, and this browser's own figure has another name. Bandwidth: figures
 // against raw 16-bit frames, since when and over the window, and a per-day projection from the
 // seconds someone watched, not an average over gaps with no viewer.
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import type { BandwidthReport } from '../src/core/api/panels';
 import { SUBPROTOCOL, encodeMessage } from '../src/core/wire/envelope';
-import { startServer, tempDir, waitForFrames, type RunningServer } from './support';
+import { startServerWithRules, waitForFrames, type RunningServer } from './support';
 
 let server: RunningServer;
 
 test.beforeAll(async () => {
-  const dataDir = tempDir('latency-bandwidth');
-  const rules = path.join(dataDir, 'rules.json');
   // The detector's latency rule would open tickets on the latencies reported here.
-  writeFileSync(rules, JSON.stringify({ latencyAboveSlo: { enabled: false } }));
-  const before = process.env.KAIZEN_RULES;
-  process.env.KAIZEN_RULES = rules;
-  try {
-    server = await startServer({ dataDir });
-  } finally {
-    if (before === undefined) delete process.env.KAIZEN_RULES;
-    else process.env.KAIZEN_RULES = before;
-  }
+  server = await startServerWithRules({ latencyAboveSlo: { enabled: false } });
 });
 test.afterAll(async () => {
   await server?.stop();

@@ -1,10 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { formatDuration } from '../src/app/tickets/format';
 import type { Ticket, TicketPage } from '../src/core/api/tickets';
-import { startServer, tempDir, type RunningServer } from './support';
+import {
+  NO_DETECTOR_RULES,
+  issueToken,
+  startServerWithRules,
+  tempDir,
+  type RunningServer,
+} from './support';
 
 // A server of its own on a fresh data directory, with the detector's rules off: the only tickets
 // are the ones seeded here through the real API (the Alertmanager receiver, which takes the
@@ -19,22 +22,6 @@ let personSeconds: { D: number; E: number };
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-
-function issueToken(dataDir: string, tenants: string): string {
-  const out = execFileSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/admin.ts', '--data', dataDir, 'token', 'issue'].concat([
-      '--name',
-      'e2e-mttr',
-      '--tenants',
-      tenants,
-    ]),
-    { encoding: 'utf8' },
-  );
-  const found = out.split(/\s+/).find((w) => /^[A-Za-z0-9_-]{40,}$/.test(w));
-  if (!found) throw new Error(`no token in admin output:\n${out}`);
-  return found;
-}
 
 const bearer = () => ({ authorization: `Bearer ${token}` });
 
@@ -78,24 +65,8 @@ async function alertmanager(status: 'firing' | 'resolved', alerts: Alert[]): Pro
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   const dataDir = tempDir('mttr');
-  const rules = path.join(dataDir, 'rules.json');
-  writeFileSync(
-    rules,
-    JSON.stringify({
-      streamStalled: { enabled: false },
-      orderParameterLow: { enabled: false },
-      latencyAboveSlo: { enabled: false },
-    }),
-  );
-  const before = process.env.KAIZEN_RULES;
-  process.env.KAIZEN_RULES = rules; // read by the server process startServer spawns
-  try {
-    server = await startServer({ dataDir });
-  } finally {
-    if (before === undefined) delete process.env.KAIZEN_RULES;
-    else process.env.KAIZEN_RULES = before;
-  }
-  token = issueToken(dataDir, 'demo,small');
+  server = await startServerWithRules(NO_DETECTOR_RULES, { dataDir });
+  token = issueToken(dataDir, 'demo,small', 'e2e-mttr');
   // The server picks up tokens the admin CLI issues by polling the database.
   await expect
     .poll(async () => (await fetch(`${server.url}/api/tenants`, { headers: bearer() })).status, {

@@ -1,5 +1,7 @@
 // Helpers for end-to-end tests: real server processes, trace fixtures and pixel readback.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { PhaseVizSnapshot } from '../src/app/frames/phase-viz';
 import { tempDir } from '../src/testing/temp-dir';
@@ -78,6 +80,35 @@ export async function startServer(
     },
   };
 }
+
+/**
+ * The real server with some of the detector's rules off (KAIZEN_RULES, docs/API.md), so that a
+ * test's own tickets, latencies or stalls open no tickets of their own.
+ */
+export async function startServerWithRules(
+  rules: Record<string, unknown>,
+  args: { dataDir?: string } = {},
+): Promise<RunningServer> {
+  const dataDir = args.dataDir ?? tempDir('data');
+  const file = path.join(dataDir, 'rules.json');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(rules));
+  const before = process.env.KAIZEN_RULES;
+  process.env.KAIZEN_RULES = file; // read by the server process startServer spawns
+  try {
+    return await startServer({ dataDir });
+  } finally {
+    if (before === undefined) delete process.env.KAIZEN_RULES;
+    else process.env.KAIZEN_RULES = before;
+  }
+}
+
+/** Every rule of the detector off: the only tickets are the test's. */
+export const NO_DETECTOR_RULES = {
+  streamStalled: { enabled: false },
+  orderParameterLow: { enabled: false },
+  latencyAboveSlo: { enabled: false },
+};
 
 /** window.phaseViz (docs/ARCHITECTURE.md 4.3), the same type the app publishes. */
 export type PhaseViz = PhaseVizSnapshot;

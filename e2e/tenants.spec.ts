@@ -1,36 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { phaseViz, waitForFrames } from './support';
+import { issueToken, phaseViz, waitForFrames } from './support';
 
 // The e2e server (playwright.config.ts) keeps its state in .data-e2e, seeded with the demo
 // tenants: demo (public, 12k replay), small (private, 3k replay), live (private, 65,536 spins).
-function issueToken(tenants: string): string {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/admin.ts',
-      '--data',
-      '.data-e2e',
-      'token',
-      'issue',
-      '--name',
-      `e2e-${Date.now()}`,
-      '--tenants',
-      tenants,
-    ],
-    { encoding: 'utf8' },
-  );
-  const token = out.split(/\s+/).find((w) => /^[A-Za-z0-9_-]{40,}$/.test(w));
-  if (!token) throw new Error(`no token in admin output:\n${out}`);
-  return token;
-}
 
 test('switching tenants changes the heatmap size and render mode, the panels and the URL; a reload restores it', async ({
   page,
 }) => {
-  const token = issueToken('small,live');
+  const token = issueToken('.data-e2e', 'small,live');
   await page.goto('/');
   await waitForFrames(page);
   expect(await phaseViz(page)).toMatchObject({ tenant: 'demo', spins: 12_000, renderMode: 'gpu' });

@@ -2,11 +2,15 @@
 // drills down to what it counts, ticket times carry a zone and agree between list and timeline
 // (the alert's start and the webhook's arrival both shown, named), a Prometheus link is a link,
 // and the shared time range, the charts' axes, tooltips and ticket annotations work as in Grafana.
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import type { TicketPage } from '../src/core/api/tickets';
-import { phaseViz, startServer, tempDir, waitForFrames, type RunningServer } from './support';
+import {
+  NO_DETECTOR_RULES,
+  phaseViz,
+  startServerWithRules,
+  waitForFrames,
+  type RunningServer,
+} from './support';
 
 let server: RunningServer;
 /** Ticket ids by key: S stalled (critical, open, began 5 min before it arrived), R recent. */
@@ -35,24 +39,7 @@ async function alertmanager(alerts: { key: string; severity: string; startsAtMs:
 }
 
 test.beforeAll(async () => {
-  const dataDir = tempDir('tickets-ux');
-  const rules = path.join(dataDir, 'rules.json');
-  writeFileSync(
-    rules,
-    JSON.stringify({
-      streamStalled: { enabled: false },
-      orderParameterLow: { enabled: false },
-      latencyAboveSlo: { enabled: false },
-    }),
-  );
-  const before = process.env.KAIZEN_RULES;
-  process.env.KAIZEN_RULES = rules;
-  try {
-    server = await startServer({ dataDir });
-  } finally {
-    if (before === undefined) delete process.env.KAIZEN_RULES;
-    else process.env.KAIZEN_RULES = before;
-  }
+  server = await startServerWithRules(NO_DETECTOR_RULES);
   await alertmanager([{ key: 'S', severity: 'critical', startsAtMs: Date.now() - 5 * MIN }]);
   const page = (await (await fetch(`${server.url}/api/tickets`)).json()) as TicketPage;
   ids = { S: page.tickets.find((t) => t.title === 'ux S')!.id, R: 0 };

@@ -3,17 +3,11 @@
 // few hundred points (docs/API.md, GET /api/bandwidth and GET /api/latency). Each tier keeps twice
 // the longest range it serves, so a figure over a window can be followed back one window more (the
 // latency verdict's hysteresis needs where it came from).
+import type { BandwidthTotals } from '../core/api/panels';
 import { mergeInto, type LatencyHistogram } from './latency-histogram';
 
-/** Cumulative counts of one tenant's sends (server/metrics.ts keeps them). */
-export interface CountTotals {
-  framesSent: number;
-  bytesSent: number;
-  rawBytes: number;
-  bytesSaved: number;
-  framesSkipped: number;
-  resyncs: number;
-}
+/** Cumulative counts of one tenant's sends, as server/metrics.ts keeps them. */
+export type CountTotals = BandwidthTotals;
 
 export interface HistoryPoint {
   /** End of the point's interval, ms since the epoch (the last second sampled into it). */

@@ -8,10 +8,10 @@ import { Area, YAxis } from 'recharts';
 import type { BandwidthReport } from '../../core/api/panels';
 import { bandwidthQuery } from '../api/panel-queries';
 import { formatWallClock } from '../frames/stream-state';
-import { useActions, useApi } from '../shell/hooks';
+import { useApi } from '../shell/hooks';
 import { formatDuration, formatWindow } from '../tickets/format';
 import { valueTick } from './charts/chart-style';
-import { useRangeTickets, useStreamTenant, useTimeRange } from './charts/range-hooks';
+import { useStreamTenant, useTimeRange } from './charts/range-hooks';
 import { TimeChart } from './charts/TimeChart';
 import { formatBytes } from './format';
 import { Panel, usePanelChartHeight } from './panels/Panel';
@@ -56,10 +56,8 @@ function bandwidthCsv(report: BandwidthReport | undefined): CsvTable {
 }
 
 export function BandwidthPanel() {
-  const actions = useActions();
   const tenant = useStreamTenant();
   const range = useTimeRange();
-  const tickets = useRangeTickets();
   const [usdPerGb, setUsdPerGb] = useState(loadPrice);
   const query = useQuery(bandwidthQuery(useApi(), tenant, range.seconds));
   const chartHeight = usePanelChartHeight('bandwidth', 70);
@@ -118,12 +116,8 @@ export function BandwidthPanel() {
           </p>
           <TimeChart
             data={chart}
-            fromMs={range.fromMs}
-            toMs={range.toMs}
             height={chartHeight}
             yWidth={72}
-            tickets={tickets}
-            onTicket={actions.openTicket}
             formatValue={(v, name) => `${formatBytes(v)}/s ${name}`}
             testId="bandwidth-chart"
           >

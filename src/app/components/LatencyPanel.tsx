@@ -7,10 +7,10 @@ import { Line, ReferenceLine, YAxis } from 'recharts';
 import type { LatencyReport } from '../../core/api/panels';
 import { latencyQuery } from '../api/panel-queries';
 import { formatWallClock } from '../frames/stream-state';
-import { useActions, useApi } from '../shell/hooks';
+import { useApi } from '../shell/hooks';
 import { formatWindow } from '../tickets/format';
 import { valueTick } from './charts/chart-style';
-import { useRangeTickets, useStreamTenant, useTimeRange } from './charts/range-hooks';
+import { useStreamTenant, useTimeRange } from './charts/range-hooks';
 import { TimeChart } from './charts/TimeChart';
 import { Panel, usePanelChartHeight } from './panels/Panel';
 import type { CsvTable } from './panels/csv';
@@ -37,10 +37,8 @@ function latencyCsv(report: LatencyReport | undefined): CsvTable {
 }
 
 export function LatencyPanel() {
-  const actions = useActions();
   const tenant = useStreamTenant();
   const range = useTimeRange();
-  const tickets = useRangeTickets();
   const query = useQuery(latencyQuery(useApi(), tenant, range.seconds));
   const chartHeight = usePanelChartHeight('latency', 90);
   const report = query.data;
@@ -88,12 +86,8 @@ export function LatencyPanel() {
           </p>
           <TimeChart
             data={chart}
-            fromMs={range.fromMs}
-            toMs={range.toMs}
             height={chartHeight}
             yWidth={52}
-            tickets={tickets}
-            onTicket={actions.openTicket}
             formatValue={(v, name) => `${v.toFixed(2)} ms ${name}`}
             testId="latency-chart"
           >

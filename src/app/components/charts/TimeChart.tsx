@@ -4,22 +4,19 @@
 // tab stops; the markers are, with names.
 import type { ReactNode } from 'react';
 import { ComposedChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis } from 'recharts';
-import type { Ticket } from '../../../core/api/tickets';
+import { useActions } from '../../shell/hooks';
 import { AXIS_TICK, TOOLTIP_STYLE, timeTick, timeTicks, tooltipTime } from './chart-style';
+import { useRangeTickets, useTimeRange } from './range-hooks';
 import { useChartOutOfTabOrder } from './tab-order';
 
 const MARGIN = { top: 8, right: 8, bottom: 0, left: 0 };
 
 export interface TimeChartProps {
-  /** Points with their time in `t` (ms since the epoch). */
+  /** Points with their time in `t` (ms since the epoch), over the shared time range. */
   data: readonly object[];
-  fromMs: number;
-  toMs: number;
   height: number;
   /** Width of the value axis (the chart's children include it), px. */
   yWidth: number;
-  tickets: readonly Ticket[];
-  onTicket(id: number): void;
   /** A tooltip line for a series' value. */
   formatValue(value: number, name: string): string;
   testId: string;
@@ -27,7 +24,10 @@ export interface TimeChartProps {
 }
 
 export function TimeChart(props: TimeChartProps) {
-  const { data, fromMs, toMs, height, yWidth, tickets, onTicket, formatValue, testId } = props;
+  const { data, height, yWidth, formatValue, testId } = props;
+  const { fromMs, toMs } = useTimeRange();
+  const tickets = useRangeTickets();
+  const onTicket = useActions().openTicket;
   const box = useChartOutOfTabOrder();
   const rangeMs = toMs - fromMs;
   const shown = tickets.filter((t) => {
