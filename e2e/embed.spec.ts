@@ -136,8 +136,10 @@ test('a host iframes the app, gets ready, and drives tenant, token and seek by p
           ?.data.message,
     )
     .toMatch(/seek: frame must be an integer/);
-  // A drill-down (an MTTR card) goes to the host instead of navigating the iframe.
+  // A drill-down (an MTTR card) goes to the host instead of navigating the iframe. In a panel of
+  // this size the side panels are a drawer over the heatmap.
   const frame = page.frameLocator('#app');
+  await frame.getByTestId('drawer-toggle').click();
   await frame.getByTestId('mttr-card-critical').click();
   await expect
     .poll(async () => (await received(page)).find((m) => m.data.type === 'drilldown')?.data.target)

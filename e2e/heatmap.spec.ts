@@ -188,11 +188,15 @@ test('survives a server restart and resumes streaming', async ({ page }) => {
     await page.goto(`${server.url}/`);
     await waitForFrames(page);
     await server.stop();
-    await expect(page.getByTestId('connection')).toContainText('reconnecting', { timeout: 10_000 });
+    await expect(page.getByTestId('stream-state')).toHaveAttribute('data-state', 'reconnecting', {
+      timeout: 10_000,
+    });
     await expect.poll(async () => (await phaseViz(page)).connected).toBe(false);
     const beforeRestart = (await phaseViz(page)).framesReceived;
     restarted = await startServer({ port });
-    await expect(page.getByTestId('connection')).toHaveText('streaming', { timeout: 20_000 });
+    await expect(page.getByTestId('stream-state')).toHaveAttribute('data-state', 'replay', {
+      timeout: 20_000,
+    });
     await expect
       .poll(async () => (await phaseViz(page)).framesReceived, { timeout: 20_000 })
       .toBeGreaterThan(beforeRestart + 30);

@@ -126,9 +126,16 @@ test('a copied URL reopens the same view', async ({ page, context }) => {
   await expect(other.getByTestId('play-pause')).toHaveText('Play');
 });
 
-test('an out-of-range seek is ignored with a visible reason', async ({ page }) => {
+test('a frame past the end opens on the last frame, with a notice that says so', async ({
+  page,
+}) => {
+  // It used to be a seek the server ignored; the page now knows the recording's length.
   await page.goto('/?frame=999999');
   await waitForFrames(page, 1);
-  await expect(page.getByTestId('notices')).toContainText('seek to 999999 ignored');
+  await expect(page.getByTestId('notices')).toContainText(
+    'frame=999999 is past the end of the recording (frames 0 to 1199); opened on the last frame, 1199',
+  );
+  await expect.poll(() => frameIndex(page)).toBe(1199);
+  await expect(page.getByTestId('play-pause')).toHaveText('Play');
   expect((await phaseViz(page)).connected).toBe(true);
 });

@@ -1,5 +1,5 @@
 // A frozen picture must not pass for a calm lattice: when frames stop arriving while some are
-// due, the header says so, and the notice goes once frames flow again. The stall is made between
+// due, the stream state turns stale and a banner says so, and both go once frames flow again. The stall is made between
 // the page and the real server by a loopback proxy that stops reading from the server for a while
 // (a stuck network: the connection stays open, nothing arrives).
 import net from 'node:net';
@@ -58,14 +58,15 @@ test('a stalled stream is flagged within seconds, and the flag goes when frames 
   try {
     await page.goto(`${proxy.url}/`);
     await waitForFrames(page, 10);
-    const notice = page.getByTestId('stream-health');
+    const notice = page.getByTestId('stream-banner');
     await expect(notice).toHaveCount(0);
 
     proxy.stall();
     await expect(notice).toContainText('the stream has stalled', { timeout: 5000 });
     await expect(notice).toContainText(/No new frame for \d+\.\d s/);
     // The connection itself is still open: only the frames stopped.
-    await expect(page.getByTestId('connection')).toHaveText('streaming');
+    await expect(page.getByTestId('stream-state')).toHaveAttribute('data-state', 'stale');
+    await expect(notice).toContainText('the connection is open');
 
     proxy.resume();
     await expect(notice).toHaveCount(0, { timeout: 15_000 });
@@ -80,5 +81,6 @@ test('a paused replay is not a stall', async ({ page }) => {
   await page.getByTestId('play-pause').click();
   await expect(page.getByTestId('play-pause')).toHaveText('Play');
   await page.waitForTimeout(2500);
-  await expect(page.getByTestId('stream-health')).toHaveCount(0);
+  await expect(page.getByTestId('stream-banner')).toHaveCount(0);
+  await expect(page.getByTestId('stream-state')).toHaveAttribute('data-state', 'paused');
 });

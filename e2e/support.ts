@@ -1,5 +1,7 @@
 // Helpers for end-to-end tests: real server processes, trace fixtures and pixel readback.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { PhaseVizSnapshot } from '../src/app/frames/phase-viz';
 import { tempDir } from '../src/testing/temp-dir';
@@ -79,6 +81,35 @@ export async function startServer(
   };
 }
 
+/**
+ * The real server with some of the detector's rules off (KAIZEN_RULES, docs/API.md), so that a
+ * test's own tickets, latencies or stalls open no tickets of their own.
+ */
+export async function startServerWithRules(
+  rules: Record<string, unknown>,
+  args: { dataDir?: string } = {},
+): Promise<RunningServer> {
+  const dataDir = args.dataDir ?? tempDir('data');
+  const file = path.join(dataDir, 'rules.json');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(rules));
+  const before = process.env.KAIZEN_RULES;
+  process.env.KAIZEN_RULES = file; // read by the server process startServer spawns
+  try {
+    return await startServer({ dataDir });
+  } finally {
+    if (before === undefined) delete process.env.KAIZEN_RULES;
+    else process.env.KAIZEN_RULES = before;
+  }
+}
+
+/** Every rule of the detector off: the only tickets are the test's. */
+export const NO_DETECTOR_RULES = {
+  streamStalled: { enabled: false },
+  orderParameterLow: { enabled: false },
+  latencyAboveSlo: { enabled: false },
+};
+
 /** window.phaseViz (docs/ARCHITECTURE.md 4.3), the same type the app publishes. */
 export type PhaseViz = PhaseVizSnapshot;
 
@@ -156,4 +187,27 @@ export async function readCellColours(
       Math.floor(((y + 0.5) / lattice.height) * image.height),
     ),
   );
+}
+
+/** Issues an operator token with the admin CLI, as an operator would; returns the secret. */
+export function issueToken(dataDir: string, tenants: string, name = `e2e-${Date.now()}`): string {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/admin.ts', '--data', dataDir, 'token', 'issue'].concat([
+      '--name',
+      name,
+      '--tenants',
+      tenants,
+    ]),
+    { encoding: 'utf8' },
+  );
+  const token = out.split(/\s+/).find((w) => /^[A-Za-z0-9_-]{40,}$/.test(w));
+  if (!token) throw new Error(`no token in admin output:\n${out}`);
+  return token;
+}
+
+/** Opens the app with this token already signed in (kept for the tab, as the app keeps it). */
+export async function gotoSignedIn(page: Page, url: string, token: string): Promise<void> {
+  await page.addInitScript((t) => sessionStorage.setItem('phase-console.token', t), token);
+  await page.goto(url);
 }

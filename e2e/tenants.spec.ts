@@ -1,36 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { phaseViz, waitForFrames } from './support';
+import { issueToken, phaseViz, waitForFrames } from './support';
 
 // The e2e server (playwright.config.ts) keeps its state in .data-e2e, seeded with the demo
 // tenants: demo (public, 12k replay), small (private, 3k replay), live (private, 65,536 spins).
-function issueToken(tenants: string): string {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/admin.ts',
-      '--data',
-      '.data-e2e',
-      'token',
-      'issue',
-      '--name',
-      `e2e-${Date.now()}`,
-      '--tenants',
-      tenants,
-    ],
-    { encoding: 'utf8' },
-  );
-  const token = out.split(/\s+/).find((w) => /^[A-Za-z0-9_-]{40,}$/.test(w));
-  if (!token) throw new Error(`no token in admin output:\n${out}`);
-  return token;
-}
 
 test('switching tenants changes the heatmap size and render mode, the panels and the URL; a reload restores it', async ({
   page,
 }) => {
-  const token = issueToken('small,live');
+  const token = issueToken('.data-e2e', 'small,live');
   await page.goto('/');
   await waitForFrames(page);
   expect(await phaseViz(page)).toMatchObject({ tenant: 'demo', spins: 12_000, renderMode: 'gpu' });
@@ -71,7 +48,7 @@ test('switching tenants changes the heatmap size and render mode, the panels and
     .poll(async () => (await phaseViz(page)).framesRendered, { timeout: 20_000 })
     .toBeGreaterThan(5);
   expect(await phaseViz(page)).toMatchObject({ spins: 65_536, renderMode: 'gpu' });
-  await expect(page.getByTestId('replay-bar')).toContainText('LIVE');
+  await expect(page.getByTestId('stream-state')).toHaveText('LIVE');
 });
 
 test('a private tenant without a token says why instead of showing nothing', async ({ page }) => {

@@ -346,7 +346,8 @@ export async function fuzzWebSocket(
     await fetch(`${options.url}/api/latency?tenant=demo&window=600`)
   ).json()) as LatencyReport;
   report.latencyP95MsWorst = latency.p95MsWorst;
-  if ((latency.p95MsWorst ?? 0) > MAX_REPORTED_LATENCY_MS) {
+  // The panels read from log-scale buckets, within 2 % of the clamped figure (docs/API.md).
+  if ((latency.p95MsWorst ?? 0) > MAX_REPORTED_LATENCY_MS * 1.02) {
     fail(-1, 'whole run', `the demo tenant's latency p95 reached ${latency.p95MsWorst} ms`);
   }
   if (!(await healthy(options.url, 3000)))

@@ -1,17 +1,14 @@
 import { lazy, Suspense } from 'react';
-import { BandwidthPanel } from './components/BandwidthPanel';
-import { LatencyPanel } from './components/LatencyPanel';
-import { MttrPanel } from './components/MttrPanel';
 import { TicketsView } from './components/TicketsView';
-import { Header } from './components/Header';
+import { Header, RenderBadge } from './components/Header';
 import { HeatmapView } from './components/HeatmapView';
-import { FloatingHud, Hud } from './components/Hud';
+import { FloatingHud } from './components/Hud';
 import { Notices } from './components/Notices';
-import { DisplayPanel } from './components/DisplayPanel';
-import { PinnedSpinPanel } from './components/PinnedSpinPanel';
-import { PhaseMetricsPanel } from './components/PhaseMetricsPanel';
-import { ReplayBar } from './components/ReplayBar';
+import { SidePanels } from './components/panels/SidePanels';
+import { ReplayBar } from './components/replay/ReplayBar';
 import { ShortcutsHelp } from './components/ShortcutsHelp';
+import { StageTools } from './components/StageTools';
+import { StreamStateBadge } from './components/StreamState';
 import { ViewToggle } from './components/ViewToggle';
 import { useUi } from './shell/hooks';
 
@@ -20,14 +17,25 @@ const SpinView3D = lazy(() => import('./components/SpinView3D'));
 
 export function App() {
   const params = useUi((s) => s.params);
-  const tenant = useUi((s) => s.stream?.tenant ?? null);
+  const fullscreen = useUi((s) => s.fullscreenPanel !== null);
   return (
-    <div className={`app theme-${params.theme}${params.embed ? ' embed' : ''}`}>
+    <div
+      className={`app theme-${params.theme}${params.embed ? ' embed' : ''}${fullscreen ? ' has-fullscreen' : ''}`}
+    >
       {!params.embed && <Header />}
       <Notices />
       <main className="layout">
         <div className="stage">
-          <ViewToggle />
+          <div className="stage-bar">
+            <ViewToggle />
+            {params.embed && (
+              <>
+                <StreamStateBadge />
+                <RenderBadge />
+              </>
+            )}
+            <StageTools />
+          </div>
           <HeatmapView />
           {params.view === '3d' && (
             <Suspense fallback={<div className="spin-view muted">Loading the 3-D view…</div>}>
@@ -37,15 +45,7 @@ export function App() {
           {params.view === 'tickets' && <TicketsView />}
           <ReplayBar />
         </div>
-        <aside className="side">
-          <Hud />
-          <DisplayPanel />
-          <PinnedSpinPanel />
-          <PhaseMetricsPanel />
-          <LatencyPanel tenant={tenant} />
-          <MttrPanel tenant={tenant} />
-          <BandwidthPanel tenant={tenant} />
-        </aside>
+        <SidePanels />
       </main>
       <ShortcutsHelp />
       <FloatingHud />

@@ -106,10 +106,26 @@ export const StreamInfoSchema = {
 
 const BandwidthReportSchema = {
   type: 'object',
-  required: ['tenant', 'windowS', 'totals', 'savingsRatio', 'series'],
+  required: [
+    'tenant',
+    'windowS',
+    'stepS',
+    'baseline',
+    'totals',
+    'totalsSinceMs',
+    'savingsRatio',
+    'window',
+    'series',
+  ],
   properties: {
     tenant: tenantId,
     windowS: { type: 'integer' },
+    stepS: { type: 'integer', description: 'Seconds between two points of the series.' },
+    baseline: {
+      type: 'string',
+      enum: ['raw-u16'],
+      description: 'Bytes saved are measured against every frame sent as raw 16-bit phases.',
+    },
     totals: {
       type: 'object',
       required: ['bytesSent', 'bytesSaved', 'rawBytes', 'framesSent', 'framesSkipped', 'resyncs'],
@@ -122,7 +138,33 @@ const BandwidthReportSchema = {
         resyncs: count,
       },
     },
+    totalsSinceMs: { ...count, description: 'When the server began counting the stream.' },
     savingsRatio: { type: 'number' },
+    window: {
+      type: 'object',
+      required: [
+        'fromMs',
+        'toMs',
+        'bytesSent',
+        'bytesSaved',
+        'rawBytes',
+        'framesSent',
+        'savingsRatio',
+        'activeS',
+        'savedBytesPerActiveS',
+      ],
+      properties: {
+        fromMs: count,
+        toMs: count,
+        bytesSent: count,
+        bytesSaved: count,
+        rawBytes: count,
+        framesSent: count,
+        savingsRatio: { type: 'number' },
+        activeS: { ...count, description: 'Seconds of the window in which frames went out.' },
+        savedBytesPerActiveS: { type: ['number', 'null'] },
+      },
+    },
     series: {
       type: 'array',
       items: {
@@ -141,28 +183,53 @@ const BandwidthReportSchema = {
 
 const LatencySecondSchema = {
   type: 'object',
-  required: ['atMs', 'p95Ms', 'count'],
+  required: ['atMs', 'p95Ms', 'count', 'windowP95Ms'],
   properties: {
     atMs: count,
     p95Ms: {
       type: 'number',
       description:
-        "The median over the tenant's reporting clients of each client's p95 that second.",
+        "p95 of the point's samples; each second's figure is the median over the tenant's " +
+        "reporting clients of each client's p95.",
     },
     count,
+    windowP95Ms: {
+      type: ['number', 'null'],
+      description: 'p95 over the window ending at this point: the figure the verdict follows.',
+    },
   },
 } as const satisfies ObjectSchemaOf<LatencySecond>;
 
 const LatencyReportSchema = {
   type: 'object',
-  required: ['tenant', 'windowS', 'sloMs', 'samples', 'p95MsWorst', 'p95MsMean', 'series'],
+  required: [
+    'tenant',
+    'windowS',
+    'stepS',
+    'sloMs',
+    'samples',
+    'p95Ms',
+    'p95MsWorst',
+    'p95MsMean',
+    'verdict',
+    'verdictSinceMs',
+    'minSamples',
+    'withinBelowMs',
+    'series',
+  ],
   properties: {
     tenant: tenantId,
     windowS: { type: 'integer' },
+    stepS: { type: 'integer' },
     sloMs: { type: 'number' },
     samples: count,
+    p95Ms: { type: ['number', 'null'] },
     p95MsWorst: { type: ['number', 'null'] },
     p95MsMean: { type: ['number', 'null'] },
+    verdict: { type: 'string', enum: ['within', 'over', 'insufficient'] },
+    verdictSinceMs: { type: ['number', 'null'] },
+    minSamples: count,
+    withinBelowMs: { type: 'number' },
     series: { type: 'array', items: LatencySecondSchema },
   },
 } as const satisfies ObjectSchemaOf<LatencyReport>;

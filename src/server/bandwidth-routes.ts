@@ -1,11 +1,13 @@
-// GET /api/bandwidth: what the delta protocol saved for a tenant, with a per-second series over
-// a window, for the bandwidth panel (the same counts /metrics exports for Prometheus).
+// GET /api/bandwidth: what the delta protocol saved for a tenant against raw 16-bit frames, since
+// the server began counting and over a window, with a series and the rate while streaming, for
+// the bandwidth panel (the same counts /metrics exports for Prometheus).
 import type { FastifyInstance } from 'fastify';
 import type { ErrorBody } from '../core/api/errors';
 import type { BandwidthReport } from '../core/api/panels';
 import type { ServerMetrics } from './metrics';
 import type { Refusal } from './tenants/access';
 import { sendRefusal } from './tenants/reply';
+import { bandwidthFigures } from './panel-figures';
 import { DEFAULT_PANEL_WINDOW_S, PANEL_QUERY_SCHEMA, type PanelQuery } from './panel-query';
 
 export interface BandwidthRoutesOptions {
@@ -39,20 +41,12 @@ export function registerBandwidthRoutes(
           .send({ error: 'not_found', message: `unknown tenant "${tenant}"` } satisfies ErrorBody);
       }
       const { totals } = options.metrics.forTenant(tenant);
-      const samples = options.metrics.bandwidthSamples(tenant, windowS);
-      const series = samples.slice(1).map((s, i) => {
-        const prev = samples[i]!;
-        const seconds = (s.atMs - prev.atMs) / 1000;
-        return {
-          atMs: s.atMs,
-          sentBytesPerS: (s.totals.bytesSent - prev.totals.bytesSent) / seconds,
-          savedBytesPerS: (s.totals.bytesSaved - prev.totals.bytesSaved) / seconds,
-          rawBytesPerS: (s.totals.rawBytes - prev.totals.rawBytes) / seconds,
-        };
-      });
+      const { stepS, points } = options.metrics.panelHistory(tenant, windowS);
       return {
         tenant,
         windowS,
+        stepS,
+        baseline: 'raw-u16',
         // Copied field by field so that a count added to the server's totals is not sent unnoticed.
         totals: {
           bytesSent: totals.bytesSent,
@@ -62,8 +56,9 @@ export function registerBandwidthRoutes(
           framesSkipped: totals.framesSkipped,
           resyncs: totals.resyncs,
         },
+        totalsSinceMs: options.metrics.countingSinceMs(tenant) ?? Date.now(),
         savingsRatio: totals.rawBytes > 0 ? totals.bytesSaved / totals.rawBytes : 0,
-        series,
+        ...bandwidthFigures(points, windowS),
       } satisfies BandwidthReport;
     },
   );

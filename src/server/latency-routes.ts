@@ -1,11 +1,13 @@
-// GET /api/latency: the tenant's frame latency p95 per second over a window, with its SLO, for
-// the latency panel (the same samples feed mcp_message_latency_seconds for Prometheus).
+// GET /api/latency: the tenant's frame latency p95 over a window, per step and as a whole, with its
+// SLO and a verdict that does not flap, for the latency panel (the same samples feed
+// mcp_message_latency_seconds for Prometheus).
 import type { FastifyInstance } from 'fastify';
 import type { ErrorBody } from '../core/api/errors';
-import type { LatencyReport, LatencySecond } from '../core/api/panels';
+import type { LatencyReport } from '../core/api/panels';
 import type { ServerMetrics } from './metrics';
 import type { Refusal } from './tenants/access';
 import { sendRefusal } from './tenants/reply';
+import { latencyFigures } from './panel-figures';
 import { DEFAULT_PANEL_WINDOW_S, PANEL_QUERY_SCHEMA, type PanelQuery } from './panel-query';
 
 export interface LatencyRoutesOptions {
@@ -38,20 +40,13 @@ export function registerLatencyRoutes(
           .code(404)
           .send({ error: 'not_found', message: `unknown tenant "${tenant}"` } satisfies ErrorBody);
       }
-      const series = options.metrics
-        .latencySamples(tenant, windowS)
-        .map(({ atMs, p95Ms, count }): LatencySecond => ({ atMs, p95Ms, count }));
-      const weighted = series.reduce((sum, s) => sum + s.p95Ms * s.count, 0);
-      const count = series.reduce((sum, s) => sum + s.count, 0);
+      const { stepS, points } = options.metrics.panelHistory(tenant, windowS);
       return {
         tenant,
         windowS,
+        stepS,
         sloMs,
-        samples: count,
-        // The worst second and the count-weighted mean of the per-second p95s over the window.
-        p95MsWorst: series.length > 0 ? Math.max(...series.map((s) => s.p95Ms)) : null,
-        p95MsMean: count > 0 ? weighted / count : null,
-        series,
+        ...latencyFigures(points, windowS, sloMs),
       } satisfies LatencyReport;
     },
   );

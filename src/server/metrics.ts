@@ -2,6 +2,8 @@
 // tests can run several servers in one process.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { percentile } from '../core/stats';
+import { bucketOf, type LatencyHistogram } from './latency-histogram';
+import { PanelHistory, type HistoryPoint } from './panel-history';
 
 /** Cumulative byte and frame counts of one tenant's sends, as plain numbers for the REST API. */
 export interface BandwidthTotals {
@@ -70,6 +72,13 @@ export interface ServerMetrics {
   sampleBandwidth(atMs: number): void;
   /** Per-second latency p95 of the tenant over the last `windowS` seconds, oldest first. */
   latencySamples(tenantId: string, windowS: number): LatencySample[];
+  /**
+   * The tenant's panel history over `windowS` (and as much again before it, for hysteresis), at
+   * the finest resolution that covers it (server/panel-history.ts).
+   */
+  panelHistory(tenantId: string, windowS: number): { stepS: number; points: HistoryPoint[] };
+  /** When the server began counting the tenant's sends (ms since the epoch); null if it never did. */
+  countingSinceMs(tenantId: string): number | null;
   /** Called with each tenant's second of latencies as it is taken (once a second), for the detector. */
   onLatencySecond(listener: (tenantId: string, second: LatencySample) => void): void;
   protocolError(reason: string): void;
@@ -206,13 +215,15 @@ export function createServerMetrics(): ServerMetrics {
   const latencySeconds = new Map<string, LatencySample[]>();
   const latencyListeners: ((tenantId: string, second: LatencySample) => void)[] = [];
   const shared = {};
+  const histories = new Map<string, PanelHistory>();
+  const countingSince = new Map<string, number>();
 
   /** The second just ended of one tenant: each client's p95, then the median over clients. */
   const takeLatencySecond = (
     tenantId: string,
     pending: { total: number; byClient: Map<object, number[]> },
     atMs: number,
-  ): void => {
+  ): LatencySample | null => {
     const perClient: number[] = [];
     let count = 0;
     for (const values of pending.byClient.values()) {
@@ -222,7 +233,7 @@ export function createServerMetrics(): ServerMetrics {
     }
     pending.byClient.clear();
     pending.total = 0;
-    if (perClient.length === 0) return;
+    if (perClient.length === 0) return null;
     const second = { atMs, p95Ms: lowerMedian(perClient), count, clients: perClient.length };
     latency.labels(tenantId).observe(second.p95Ms / 1000);
     latencyClients.labels(tenantId).set(second.clients);
@@ -231,9 +242,16 @@ export function createServerMetrics(): ServerMetrics {
     ring.push(second);
     if (ring.length > MAX_BANDWIDTH_SAMPLES) ring.shift();
     for (const listener of latencyListeners) listener(tenantId, second);
+    return second;
   };
 
   return {
+    panelHistory(tenantId, windowS) {
+      return histories.get(tenantId)?.points(windowS) ?? { stepS: 1, points: [] };
+    },
+    countingSinceMs(tenantId) {
+      return countingSince.get(tenantId) ?? null;
+    },
     registry,
     onLatencySecond(listener) {
       latencyListeners.push(listener);
@@ -245,15 +263,22 @@ export function createServerMetrics(): ServerMetrics {
       return ring.filter((s) => last.atMs - s.atMs <= windowS * 1000);
     },
     sampleBandwidth(atMs) {
+      // The panels' history holds each second's figure (the median over clients of their p95),
+      // weighted by the reports it stands for: a window's p95 is over reports, and no client moves it.
+      const secondLatency = new Map<string, LatencyHistogram>();
       for (const [tenantId, pending] of pendingLatency) {
-        if (pending.total > 0) takeLatencySecond(tenantId, pending, atMs);
-        else if (pending.byClient.size > 0) pending.byClient.clear();
+        const second = pending.total > 0 ? takeLatencySecond(tenantId, pending, atMs) : null;
+        if (pending.byClient.size > 0) pending.byClient.clear();
+        if (second) secondLatency.set(tenantId, new Map([[bucketOf(second.p95Ms), second.count]]));
       }
       for (const [tenantId, m] of perTenant) {
         let ring = samples.get(tenantId);
         if (!ring) samples.set(tenantId, (ring = []));
         ring.push({ atMs, totals: { ...m.totals } });
         if (ring.length > MAX_BANDWIDTH_SAMPLES) ring.shift();
+        let history = histories.get(tenantId);
+        if (!history) histories.set(tenantId, (history = new PanelHistory()));
+        history.add(atMs, m.totals, secondLatency.get(tenantId) ?? new Map());
       }
     },
     bandwidthSamples(tenantId, windowS) {
@@ -278,6 +303,7 @@ export function createServerMetrics(): ServerMetrics {
         };
         const pending = { total: 0, byClient: new Map<object, number[]>() };
         pendingLatency.set(tenantId, pending);
+        countingSince.set(tenantId, Date.now());
         m = {
           totals,
           observeLatency(samplesMs, client = shared) {

@@ -1,7 +1,7 @@
 // The query the panel routes (/api/bandwidth, /api/latency) take: a tenant and a window in
-// seconds, at most the one-second samples the server keeps.
+// seconds, up to the week the panel history serves (server/panel-history.ts).
 import { TENANT_ID_SOURCE } from '../core/tenant-id';
-import { MAX_BANDWIDTH_SAMPLES } from './metrics';
+import { MAX_HISTORY_WINDOW_S } from './panel-history';
 
 export interface PanelQuery {
   tenant: string;
@@ -19,7 +19,7 @@ export const PANEL_QUERY_SCHEMA = {
     window: {
       type: 'integer',
       minimum: 5,
-      maximum: MAX_BANDWIDTH_SAMPLES,
+      maximum: MAX_HISTORY_WINDOW_S,
       default: DEFAULT_PANEL_WINDOW_S,
     },
   },

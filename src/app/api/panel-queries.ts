@@ -14,14 +14,21 @@ export function tenantsQuery(api: ApiClient) {
   });
 }
 
-/** Frame latency p95 per second over the last minute, against the tenant's SLO. */
-export function latencyQuery(api: ApiClient, tenant: string | null) {
+/** Refreshes of a panel over a range: every second up to an hour, more slowly beyond. */
+function refreshMs(windowS: number): number {
+  return windowS <= 3600 ? 1000 : windowS <= 86_400 ? 10_000 : 60_000;
+}
+
+/** The tenant's frame latency p95 over `windowS` seconds, with its SLO and verdict. */
+export function latencyQuery(api: ApiClient, tenant: string | null, windowS: number) {
   return queryOptions({
-    queryKey: ['latency', tenant, api.tokenKey],
+    queryKey: ['latency', tenant, windowS, api.tokenKey],
     queryFn: () =>
-      api.get<LatencyReport>(`/api/latency?tenant=${encodeURIComponent(tenant ?? '')}&window=60`),
+      api.get<LatencyReport>(
+        `/api/latency?tenant=${encodeURIComponent(tenant ?? '')}&window=${windowS}`,
+      ),
     enabled: tenant !== null,
-    refetchInterval: 1000,
+    refetchInterval: refreshMs(windowS),
     placeholderData: keepPreviousData,
   });
 }
@@ -35,7 +42,7 @@ export function bandwidthQuery(api: ApiClient, tenant: string | null, windowS: n
         `/api/bandwidth?tenant=${encodeURIComponent(tenant ?? '')}&window=${windowS}`,
       ),
     enabled: tenant !== null,
-    refetchInterval: 500,
+    refetchInterval: windowS <= 3600 ? 500 : refreshMs(windowS),
     placeholderData: keepPreviousData,
   });
 }

@@ -1,6 +1,7 @@
 import { COLORMAP_NAMES } from '../../core/colormap';
 import { useActions, useUi } from '../shell/hooks';
 import { ColorWheel } from './ColorWheel';
+import { Panel } from './panels/Panel';
 
 /** Colormap, relative mode and zoom, with the colour-wheel legend. */
 export function DisplayPanel() {
@@ -8,8 +9,21 @@ export function DisplayPanel() {
   const colormap = useUi((s) => s.params.colormap);
   const display = useUi((s) => s.display);
   return (
-    <section className="panel display-panel" aria-label="Display">
-      <h2>Display</h2>
+    <Panel
+      id="display"
+      title="Display"
+      className="display-panel"
+      csv={() => ({
+        columns: ['setting', 'value'],
+        rows: [
+          ['colormap', colormap],
+          ['relative', display.relative],
+          ['zoom', display.zoom],
+          ['center_x_cells', display.centerXCells],
+          ['center_y_cells', display.centerYCells],
+        ],
+      })}
+    >
       <div className="display-row">
         <ColorWheel colormap={colormap} relative={display.relative} />
         <div className="display-controls">
@@ -50,6 +64,6 @@ export function DisplayPanel() {
           </div>
         </div>
       </div>
-    </section>
+    </Panel>
   );
 }

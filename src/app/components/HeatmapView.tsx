@@ -4,9 +4,11 @@ import { createCanvasHeatmap } from '../../render/canvas-heatmap';
 import { createReglHeatmap } from '../../render/regl-heatmap';
 import type { HeatmapRenderer } from '../../render/types';
 import { chooseRenderMode } from '../frames/render-mode';
-import { useActions, useAppContext, useUi } from '../shell/hooks';
+import { useActions, useAppContext, useStreamState, useUi } from '../shell/hooks';
 import { cellAt, viewWindow } from '../state/display';
+import { CellHighlight, useCellCursor } from './CellCursor';
 import { HoverReadout, type HoveredCell } from './HoverReadout';
+import { StreamBanner } from './StreamState';
 
 /** Fits a box of the lattice's aspect into the container; the canvas backing store is W x H. */
 function fitCanvas(container: HTMLElement, canvas: HTMLCanvasElement, aspect: number): void {
@@ -27,9 +29,14 @@ export function HeatmapView() {
   const params = useUi((s) => s.params);
   const webglAvailable = useUi((s) => s.webglAvailable);
   const contextLost = useUi((s) => s.contextLost);
+  // A new canvas when the picture must go (signed out, refused): no old pixel survives on it.
+  const pictureGeneration = useUi((s) => s.pictureGeneration);
+  const current = useStreamState().current;
   const containerRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const [hovered, setHovered] = useState<HoveredCell | null>(null);
+  const keyboard = useCellCursor(stream, actions);
+  const readCell = hovered ?? keyboard.cell;
 
   const spins = stream ? stream.width * stream.height : 0;
   const { mode, reason } = chooseRenderMode({
@@ -82,7 +89,7 @@ export function HeatmapView() {
     };
     // The renderer is rebuilt only when what it draws with changes, not on every stream message.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [mode, params.colormap, stream?.width, stream?.height]);
+  }, [mode, params.colormap, stream?.width, stream?.height, pictureGeneration]);
 
   useEffect(() => {
     const container = containerRef.current;
@@ -92,7 +99,7 @@ export function HeatmapView() {
     const observer = new ResizeObserver(() => fitCanvas(container, canvas, aspect));
     observer.observe(container);
     return () => observer.disconnect();
-  }, [aspect, mode]);
+  }, [aspect, mode, pictureGeneration]);
 
   // Pointer: wheel zooms about the pointer, drag pans, a click pins the spin under it.
   useEffect(() => {
@@ -119,7 +126,8 @@ export function HeatmapView() {
     };
     const onMove = (e: PointerEvent): void => {
       const cell = cellUnder(e);
-      setHovered(cell ? { x: cell.x, y: cell.y, clientX: e.clientX, clientY: e.clientY } : null);
+      // A new cell only when the pointer crossed into one: the readout re-reads then.
+      setHovered((prev) => (prev && cell && prev.x === cell.x && prev.y === cell.y ? prev : cell));
       if (!drag) return;
       const dx = e.clientX - drag.x;
       const dy = e.clientY - drag.y;
@@ -153,22 +161,30 @@ export function HeatmapView() {
       canvas.removeEventListener('pointerup', onUp);
       canvas.removeEventListener('pointerleave', onLeave);
     };
-  }, [actions, ui, stream, mode]);
+  }, [actions, ui, stream, mode, pictureGeneration]);
 
   return (
-    <div className="heatmap-frame" ref={containerRef}>
+    <div className="heatmap-frame" ref={containerRef} data-current={current}>
       <canvas
-        key={mode}
+        key={`${mode}-${pictureGeneration}`}
+        hidden={!stream}
         ref={canvasRef}
         className="heatmap"
         data-testid="heatmap"
         data-render-mode={mode}
+        tabIndex={stream ? 0 : -1}
         aria-label={
-          stream ? `Phase heatmap, ${stream.width} by ${stream.height} spins` : 'Phase heatmap'
+          stream
+            ? `Phase heatmap, ${stream.width} by ${stream.height} spins: arrow keys move a cell cursor, Enter pins the cell`
+            : 'Phase heatmap'
         }
+        {...keyboard.handlers}
       />
-      {!stream && <div className="heatmap-empty">Waiting for the stream…</div>}
-      {hovered && stream && <HoverReadout cell={hovered} />}
+      {keyboard.cell && stream && (
+        <CellHighlight cell={keyboard.cell} canvas={canvasRef} stream={stream} />
+      )}
+      <StreamBanner />
+      {readCell && stream && <HoverReadout cell={readCell} />}
     </div>
   );
 }

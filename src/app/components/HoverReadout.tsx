@@ -1,13 +1,11 @@
 import { useEffect, useState } from 'react';
 import { localOrderParameter } from '../../core/metrics';
-import type { FrameStore } from '../frames/frame-store';
-import { useFrames } from '../shell/hooks';
+import type { FramePipeline } from '../frames/pipeline';
+import { useFrames, useUi } from '../shell/hooks';
 
 export interface HoveredCell {
   x: number;
   y: number;
-  clientX: number;
-  clientY: number;
 }
 
 interface Reading {
@@ -17,9 +15,9 @@ interface Reading {
   frameIndex: number;
 }
 
-function read(frames: FrameStore, cell: HoveredCell): Reading | null {
-  // The frame on screen, which may be one behind the newest.
-  const frame = frames.shown ?? frames.latest;
+function read(pipeline: FramePipeline, cell: HoveredCell): Reading | null {
+  // The frame on screen as the panels and the replay bar read it, so all say the same frame.
+  const frame = pipeline.cursor ?? pipeline.frames.shown ?? pipeline.frames.latest;
   if (!frame || cell.x >= frame.width || cell.y >= frame.height) return null;
   const index = cell.y * frame.width + cell.x;
   return {
@@ -30,15 +28,18 @@ function read(frames: FrameStore, cell: HoveredCell): Reading | null {
   };
 }
 
-/** The spin under the pointer: index, position, phase and local order; refreshed 4 times a second. */
+/**
+ * The spin under the pointer (or the keyboard cursor): index, position, phase and local order of
+ * the frame on screen, read again whenever the panels' figures are (four times a second).
+ */
 export function HoverReadout({ cell }: { cell: HoveredCell }) {
-  const { frames } = useFrames();
-  const [reading, setReading] = useState(() => read(frames, cell));
+  const pipeline = useFrames();
+  const frameOnScreen = useUi((s) => s.hud.frameOnScreen);
+  const produced = useUi((s) => s.hud.frameOnScreenProducedAtMs);
+  const [reading, setReading] = useState(() => read(pipeline, cell));
   useEffect(() => {
-    setReading(read(frames, cell));
-    const timer = setInterval(() => setReading(read(frames, cell)), 250);
-    return () => clearInterval(timer);
-  }, [frames, cell]);
+    setReading(read(pipeline, cell));
+  }, [pipeline, cell, frameOnScreen, produced]);
   if (!reading) return null;
   const phaseRad = (reading.phaseQ * 2 * Math.PI) / 65536;
   return (
@@ -54,7 +55,7 @@ export function HoverReadout({ cell }: { cell: HoveredCell }) {
       </div>
       <div>
         local R = <span data-testid="readout-local-r">{reading.localR.toFixed(3)}</span> · frame{' '}
-        {reading.frameIndex}
+        <span data-testid="readout-frame">{reading.frameIndex}</span>
       </div>
     </div>
   );

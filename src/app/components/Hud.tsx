@@ -1,18 +1,18 @@
 import { useUi } from '../shell/hooks';
+import type { HudStats } from '../state/ui-store';
 import { formatBytes } from './format';
+import { Panel } from './panels/Panel';
 
 const milliseconds = (value: number | null): string =>
   value === null ? '–' : `${value.toFixed(2)} ms`;
 
 /**
- * Performance HUD; its figures refresh a few times a second, never per frame. Its latencies are
- * this page's (a frame's way from the server to the decoder, and on to the screen), not the
- * tenant's p95 over all its viewers that the latency panel shows.
+ * This page's own figures. Latency here is this browser's, over its last frames (a frame's way
+ * from the server to the decoder, and on to the screen); the latency panel's is the tenant's, over
+ * every viewer's reports and the time range: two figures, two names.
  */
-export function Hud({ floating = false }: { floating?: boolean }) {
-  const hud = useUi((s) => s.hud);
-  const renderMode = useUi((s) => s.renderMode);
-  const rows: [string, string][] = [
+function hudRows(hud: HudStats, renderMode: string): [string, string][] {
+  return [
     ['FPS', String(hud.fps)],
     ['frame time p50', `${hud.frameTimeP50Ms.toFixed(1)} ms`],
     ['frame time p95', `${hud.frameTimeP95Ms.toFixed(1)} ms`],
@@ -23,30 +23,53 @@ export function Hud({ floating = false }: { floating?: boolean }) {
     ['rendered', hud.framesRendered.toLocaleString('en-US')],
     ['dropped', hud.framesDropped.toLocaleString('en-US')],
     ['wire', `${formatBytes(hud.bytesPerSecond)}/s`],
-    ['frame', hud.frameIndex >= 0 ? String(hud.frameIndex) : '–'],
+    ['frame on screen', hud.frameOnScreen >= 0 ? String(hud.frameOnScreen) : '–'],
     ['renderer', renderMode.toUpperCase()],
   ];
+}
+
+/** The figures, refreshed a few times a second, never per frame. */
+function HudFigures() {
+  const hud = useUi((s) => s.hud);
+  const renderMode = useUi((s) => s.renderMode);
   return (
-    <section
-      className={`panel hud${floating ? ' hud-floating' : ''}`}
-      aria-label="Performance"
-      data-testid={floating ? 'hud-floating' : 'hud'}
-    >
-      <h2>Performance</h2>
-      <dl>
-        {rows.map(([label, value]) => (
-          <div key={label}>
-            <dt>{label}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
-    </section>
+    <dl className="hud-figures">
+      {hudRows(hud, renderMode).map(([label, value]) => (
+        <div key={label}>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 
-/** The HUD as an overlay over any view, toggled with H. */
+/** The performance panel in the side column. */
+export function Hud() {
+  const hud = useUi((s) => s.hud);
+  const renderMode = useUi((s) => s.renderMode);
+  return (
+    <Panel
+      id="performance"
+      title="Performance · this browser"
+      label="Performance"
+      testId="hud"
+      className="hud"
+      csv={() => ({ columns: ['figure', 'value'], rows: hudRows(hud, renderMode) })}
+    >
+      <HudFigures />
+    </Panel>
+  );
+}
+
+/** The figures as an overlay over any view, toggled with H; it leaves the header's badges free. */
 export function FloatingHud() {
   const open = useUi((s) => s.hudOpen);
-  return open ? <Hud floating /> : null;
+  if (!open) return null;
+  return (
+    <section className="panel hud hud-floating" aria-label="Performance" data-testid="hud-floating">
+      <h2>Performance · this browser</h2>
+      <HudFigures />
+    </section>
+  );
 }

@@ -1,21 +1,35 @@
-// Order parameter R(t) and vortex count over the last seconds of the current stream, with the
-// newest frame marked and its R, psi and vortex count as numbers. The worker computes the metrics
-// per frame; this panel reads the phase history on a timer (at most REFRESH_MS apart) and only
-// re-renders when new frames came in, so the chart never runs at the frame rate.
-import { memo, useEffect, useState } from 'react';
-import { Line, LineChart, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+// Order parameter R and vortex count around the frame on screen, with that frame marked and its
+// R, psi and vortex count as numbers: the panel follows the one cursor the replay bar, the hover
+// readout and the heatmap follow (FramePipeline.cursor), not the newest frame received. For a
+// recording the time axis is the recording's (seconds from its start), so a paused or seeking
+// cursor moves the chart with it; for a live source it is the frames' wall clock. The worker
+// computes the metrics per frame; the panel re-renders when the cursor moves (four times a
+// second at most), never at the frame rate.
+import { memo, useMemo, useRef } from 'react';
+import { useChartOutOfTabOrder } from './charts/tab-order';
+import {
+  Line,
+  LineChart,
+  ReferenceLine,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import type { StreamInfo } from '../../core/wire/envelope';
 import type { PhaseHistory, PhaseSample } from '../frames/phase-history';
-import { useFrames } from '../shell/hooks';
+import { useFrames, useUi } from '../shell/hooks';
+import { AXIS_TICK, TOOLTIP_STYLE } from './charts/chart-style';
+import { Panel, usePanelChartHeight } from './panels/Panel';
+import type { CsvTable } from './panels/csv';
+import { formatRecordingTime } from './replay/recording-time';
 
-export const REFRESH_MS = 250;
 /** The chart, the costly part, redraws on every CHART_EVERY-th refresh (twice a second). */
 const CHART_EVERY = 2;
-export const WINDOW_MS = 10_000;
-/** One chart point per bin: about 60 points over the window, whatever the frame rate. */
-const BIN_MS = 1000 / 6;
+export const WINDOW_S = 10;
 
 interface ChartPoint {
-  /** Seconds before the newest sample (<= 0). */
+  /** Seconds: from the recording's start (replay), or before the frame on screen (live, <= 0). */
   tS: number;
   r: number;
   vortices: number;
@@ -24,60 +38,110 @@ interface ChartPoint {
 interface View {
   /** How many times the panel has read the history: tests check it stays a few per second. */
   refresh: number;
+  /** The frame on screen's sample (the newest one before the cursor is known). */
   latest: PhaseSample;
+  /** Where the cursor is on the chart's time axis. */
+  cursorS: number;
   /** Replaced only when the chart should redraw; the same array otherwise (memo skips it). */
   points: ChartPoint[];
 }
 
-function chartPoints(history: PhaseHistory): ChartPoint[] {
-  const samples = history.window(WINDOW_MS, BIN_MS);
-  const newestMs = samples[samples.length - 1]?.atMs ?? 0;
-  return samples.map((s) => ({
-    tS: (s.atMs - newestMs) / 1000,
-    r: s.orderR,
-    vortices: s.vortices,
-  }));
+/** The samples of the WINDOW_S before the cursor, one per frame, on the chart's time axis. */
+function chartPoints(
+  samples: PhaseSample[],
+  cursor: PhaseSample,
+  stream: StreamInfo | null,
+): ChartPoint[] {
+  const replay = stream?.source === 'replay';
+  const intervalS = (stream?.intervalUs ?? 16_667) / 1e6;
+  const x = (s: PhaseSample): number =>
+    replay ? s.frameIndex * intervalS : (s.producedAtMs - cursor.producedAtMs) / 1000;
+  const cursorS = x(cursor);
+  // A looping or seeking replay holds the same frame several times: the newest counts.
+  const byX = new Map<number, PhaseSample>();
+  for (const s of samples) {
+    const t = x(s);
+    if (t <= cursorS && t >= cursorS - WINDOW_S) byX.set(Math.round(t * 1e6), s);
+  }
+  return [...byX.values()]
+    .map((s) => ({ tS: x(s), r: s.orderR, vortices: s.vortices }))
+    .sort((a, b) => a.tS - b.tS);
 }
 
-function readView(history: PhaseHistory, refresh: number, previous: View | null): View | null {
-  const latest = history.latest();
+function readView(
+  history: PhaseHistory,
+  cursor: { frameIndex: number; producedAtMs: number | null },
+  stream: StreamInfo | null,
+  refresh: number,
+  previous: View | null,
+): View | null {
+  const latest =
+    (cursor.frameIndex >= 0 ? history.find(cursor.frameIndex, cursor.producedAtMs) : null) ??
+    history.latest();
   if (!latest) return null;
+  const replay = stream?.source === 'replay';
+  const cursorS = replay ? (latest.frameIndex * (stream?.intervalUs ?? 16_667)) / 1e6 : 0;
   const redrawChart = previous === null || refresh % CHART_EVERY === 0;
-  return { refresh, latest, points: redrawChart ? chartPoints(history) : previous.points };
+  return {
+    refresh,
+    latest,
+    cursorS,
+    points: redrawChart ? chartPoints(history.all(), latest, stream) : previous.points,
+  };
 }
 
-/** R and vortices over the window; the dashed line at 0 s marks the newest frame. */
-const PhaseChart = memo(function PhaseChart({ points }: { points: ChartPoint[] }) {
+/** R and vortices over the window; the dashed line marks the frame on screen. */
+const PhaseChart = memo(function PhaseChart({
+  points,
+  cursorS,
+  replay,
+  height,
+}: {
+  points: ChartPoint[];
+  cursorS: number;
+  replay: boolean;
+  height: number;
+}) {
+  const box = useChartOutOfTabOrder();
   if (points.length === 0) return null;
+  const tick = (t: number): string =>
+    replay ? formatRecordingTime(t) : t === 0 ? 'now' : `${t.toFixed(0)} s`;
   return (
-    <div className="chart" aria-hidden="true">
-      <ResponsiveContainer width="100%" height={100}>
-        <LineChart data={points} margin={{ top: 6, right: 0, bottom: 0, left: 0 }}>
+    <div className="chart" ref={box}>
+      <ResponsiveContainer width="100%" height={height}>
+        <LineChart
+          data={points}
+          margin={{ top: 6, right: 0, bottom: 0, left: 0 }}
+          accessibilityLayer={false}
+        >
           <XAxis
             dataKey="tS"
             type="number"
-            domain={[-WINDOW_MS / 1000, 0]}
-            ticks={[-10, -5, 0]}
-            tickFormatter={(t: number) => (t === 0 ? 'now' : `${t} s`)}
-            tick={{ fontSize: 10 }}
-            height={16}
+            domain={[cursorS - WINDOW_S, cursorS]}
+            allowDataOverflow
+            tickCount={3}
+            tickFormatter={tick}
+            tick={AXIS_TICK}
+            height={20}
           />
-          <YAxis
-            yAxisId="r"
-            domain={[0, 1]}
-            ticks={[0, 0.5, 1]}
-            width={26}
-            tick={{ fontSize: 10 }}
-          />
+          <YAxis yAxisId="r" domain={[0, 1]} ticks={[0, 0.5, 1]} width={30} tick={AXIS_TICK} />
           <YAxis
             yAxisId="v"
             orientation="right"
             allowDecimals={false}
             domain={[0, 'auto']}
-            width={30}
-            tick={{ fontSize: 10 }}
+            width={34}
+            tick={AXIS_TICK}
           />
-          <ReferenceLine yAxisId="r" x={0} stroke="var(--muted)" strokeDasharray="2 2" />
+          <ReferenceLine yAxisId="r" x={cursorS} stroke="var(--muted)" strokeDasharray="2 2" />
+          <Tooltip
+            {...TOOLTIP_STYLE}
+            labelFormatter={(t) =>
+              replay ? `at ${formatRecordingTime(Number(t))}` : `${Number(t).toFixed(2)} s`
+            }
+            formatter={(v, name) => (name === 'R' ? Number(v).toFixed(3) : String(v))}
+            isAnimationActive={false}
+          />
           <Line
             yAxisId="r"
             type="linear"
@@ -102,32 +166,57 @@ const PhaseChart = memo(function PhaseChart({ points }: { points: ChartPoint[] }
   );
 });
 
-export function PhaseMetricsPanel() {
-  const history = useFrames().phaseHistory;
-  const [view, setView] = useState<View | null>(() => readView(history, 0, null));
+function phaseCsv(history: PhaseHistory, stream: StreamInfo | null): CsvTable {
+  const intervalS = (stream?.intervalUs ?? 16_667) / 1e6;
+  return {
+    columns: ['frame', 'recording_s', 'produced_at', 'order_r', 'psi_rad', 'vortices'],
+    rows: history
+      .all()
+      .map((s) => [
+        s.frameIndex,
+        stream?.source === 'replay' ? Number((s.frameIndex * intervalS).toFixed(4)) : null,
+        new Date(s.producedAtMs).toISOString(),
+        s.orderR,
+        s.psiRad,
+        s.vortices,
+      ]),
+  };
+}
 
-  useEffect(() => {
-    let seenVersion = history.version;
-    let refresh = 0;
-    const timer = setInterval(() => {
-      if (history.version === seenVersion) return;
-      seenVersion = history.version;
-      refresh += 1;
-      setView((previous) => readView(history, refresh, previous));
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [history]);
+export function PhaseMetricsPanel() {
+  const frames = useFrames();
+  const history = frames.phaseHistory;
+  const stream = useUi((s) => s.stream);
+  const frameIndex = useUi((s) => s.hud.frameOnScreen);
+  const producedAtMs = useUi((s) => s.hud.frameOnScreenProducedAtMs);
+  const chartHeight = usePanelChartHeight('phase-metrics', 100);
+  const previous = useRef<View | null>(null);
+  const refreshes = useRef(0);
+  // A new view when the cursor moves (the store's figures, a few times a second), not per frame.
+  const view = useMemo(() => {
+    refreshes.current += 1;
+    const next = readView(
+      history,
+      { frameIndex, producedAtMs },
+      stream,
+      refreshes.current,
+      previous.current,
+    );
+    previous.current = next;
+    return next;
+  }, [history, frameIndex, producedAtMs, stream]);
 
   const latest = view?.latest;
   const psiDeg = latest ? (latest.psiRad * 180) / Math.PI : 0;
   return (
-    <section
-      className="panel phase-metrics"
-      aria-label="Phase metrics"
-      data-testid="phase-metrics"
-      data-refreshes={view?.refresh ?? 0}
+    <Panel
+      id="phase-metrics"
+      title="Phase metrics"
+      csv={() => phaseCsv(history, stream)}
+      testId="phase-metrics"
+      className="phase-metrics"
+      data={{ 'data-refreshes': view?.refresh ?? 0 }}
     >
-      <h2>Phase metrics</h2>
       {!view || !latest ? (
         <p className="muted" data-testid="phase-empty">
           Waiting for frames…
@@ -158,13 +247,18 @@ export function PhaseMetricsPanel() {
               <dd data-testid="phase-frame">{latest.frameIndex}</dd>
             </div>
           </dl>
-          <PhaseChart points={view.points} />
+          <PhaseChart
+            points={view.points}
+            cursorS={view.cursorS}
+            replay={stream?.source === 'replay'}
+            height={chartHeight}
+          />
           <p className="legend muted">
             <span className="swatch swatch-r" /> R (left) <span className="swatch swatch-v" />{' '}
-            vortices (right) · dashed: current frame
+            vortices (right) · dashed: the frame on screen
           </p>
         </>
       )}
-    </section>
+    </Panel>
   );
 }

@@ -3,7 +3,7 @@ import { nextSpeed } from '../shell/actions';
 import { useActions, useAppContext } from '../shell/hooks';
 
 export const SHORTCUTS: [key: string, what: string][] = [
-  ['Space', 'play or pause'],
+  ['Space', 'play or pause (on a focused button: press it)'],
   ['← / →', 'step one frame back or forward'],
   ['[ / ]', 'slower or faster'],
   ['L', 'back to live'],
@@ -14,13 +14,25 @@ export const SHORTCUTS: [key: string, what: string][] = [
   ['T', 'light or dark theme'],
   ['H', 'performance HUD over any view'],
   ['?', 'this help'],
-  ['Esc', 'close this help'],
+  ['Tab to the heatmap, then arrows', 'move a cell cursor; Enter pins the cell'],
+  ['Esc', 'close this help, a fullscreen panel or the panels drawer'],
 ];
 
 function typingInField(target: EventTarget | null): boolean {
   return (
     target instanceof HTMLElement &&
     (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName))
+  );
+}
+
+/** Space on a focused button, link or checkbox-like control presses it: it is not play/pause then. */
+function spacePressesTarget(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (['BUTTON', 'A', 'SUMMARY'].includes(target.tagName) ||
+      ['button', 'checkbox', 'switch', 'menuitem', 'tab', 'link'].includes(
+        target.getAttribute('role') ?? '',
+      ))
   );
 }
 
@@ -38,9 +50,13 @@ export function ShortcutsHelp() {
           setOpen((o) => !o);
           break;
         case 'Escape':
+          // Closes what covers the console: this help, a fullscreen panel, the panels' drawer.
           setOpen(false);
+          actions.setFullscreenPanel(null);
+          actions.toggleDrawer(false);
           break;
         case ' ':
+          if (spacePressesTarget(e.target)) return;
           actions.togglePlay();
           break;
         case 'ArrowLeft':

@@ -5,7 +5,7 @@ import type { Outcome } from '../../core/api/vocabulary';
 import { ApiError } from '../api/client';
 import { useActions, useApi, useUi } from '../shell/hooks';
 import { currentTenant } from '../state/ui-store';
-import { formatDuration, formatTime } from '../tickets/format';
+import { formatDuration, formatTime, linkParts } from '../tickets/format';
 import {
   changeErrorText,
   ticketChangeMutation,
@@ -41,6 +41,28 @@ const EVENT_LABELS: Record<TicketEvent['kind'], string> = {
   reopened: 'reopened',
 };
 
+/** Text with its web addresses (an alert's Prometheus graph) as links that open in a new tab. */
+export function LinkedText({ text }: { text: string }) {
+  return (
+    <>
+      {linkParts(text).map((part, i) =>
+        'href' in part ? (
+          <a key={i} href={part.href} target="_blank" rel="noopener noreferrer">
+            {part.href}
+          </a>
+        ) : (
+          part.text
+        ),
+      )}
+    </>
+  );
+}
+
+/** Whether the console learned of the ticket later than the incident began (an alert's webhook). */
+function receivedLater(t: Ticket): boolean {
+  return Date.parse(t.receivedAt) - Date.parse(t.openedAt) >= 1000;
+}
+
 function Fields({ t }: { t: Ticket }) {
   const rows: [string, string][] = [
     ['tenant', `${t.tenant} (${t.visibility})`],
@@ -48,6 +70,12 @@ function Fields({ t }: { t: Ticket }) {
     ['status', t.status],
     ['source', t.source],
     ['opened', formatTime(t.openedAt)],
+    [
+      'received',
+      receivedLater(t)
+        ? `${formatTime(t.receivedAt)} (${t.source === 'alertmanager' ? 'the webhook arrived' : 'recorded'} ${formatDuration((Date.parse(t.receivedAt) - Date.parse(t.openedAt)) / 1000)} later)`
+        : formatTime(t.receivedAt),
+    ],
     ['acknowledged', formatTime(t.acknowledgedAt)],
     ['resolved', formatTime(t.resolvedAt)],
     ['resolved by', t.resolvedBy ?? '–'],
@@ -69,19 +97,42 @@ function Fields({ t }: { t: Ticket }) {
   );
 }
 
-function Timeline({ events }: { events: TicketEvent[] }) {
+/**
+ * The ticket's events, oldest first. The opening shows when the incident began (the time the list
+ * and MTTR use) and, when later, when the console received it: an alert's start and its webhook's
+ * arrival are two times, both named.
+ */
+function Timeline({ t, events }: { t: Ticket; events: TicketEvent[] }) {
+  const firstOpened = events.find((e) => e.kind === 'opened');
   return (
     <ol className="timeline" data-testid="ticket-timeline">
-      {events.map((e) => (
-        <li key={e.id} data-kind={e.kind}>
-          <time dateTime={e.at} className="num">
-            {formatTime(e.at)}
-          </time>{' '}
-          <strong>{EVENT_LABELS[e.kind]}</strong>
-          {e.actor && <span className="muted"> by {e.actor}</span>}
-          {e.detail && <p className="timeline-detail">{e.detail}</p>}
-        </li>
-      ))}
+      {events.map((e) => {
+        const opening = e === firstOpened && receivedLater(t);
+        return (
+          <li key={e.id} data-kind={e.kind}>
+            <time dateTime={opening ? t.openedAt : e.at} className="num">
+              {formatTime(opening ? t.openedAt : e.at)}
+            </time>{' '}
+            <strong>{opening ? 'opened: incident began' : EVENT_LABELS[e.kind]}</strong>
+            {e.actor && <span className="muted"> by {e.actor}</span>}
+            {opening && (
+              <span className="timeline-received" data-testid="timeline-received">
+                {' '}
+                · received{' '}
+                <time dateTime={e.at} className="num">
+                  {formatTime(e.at)}
+                </time>
+                {t.source === 'alertmanager' ? ' (webhook arrival)' : ''}
+              </span>
+            )}
+            {e.detail && (
+              <p className="timeline-detail">
+                <LinkedText text={e.detail} />
+              </p>
+            )}
+          </li>
+        );
+      })}
     </ol>
   );
 }
@@ -241,12 +292,16 @@ export function TicketDetail({ id }: { id: number }) {
           >
             {detail.ticket.title}
           </h3>
-          {detail.ticket.summary && <p className="ticket-summary">{detail.ticket.summary}</p>}
+          {detail.ticket.summary && (
+            <p className="ticket-summary">
+              <LinkedText text={detail.ticket.summary} />
+            </p>
+          )}
           <div className="ticket-columns">
             <Fields t={detail.ticket} />
             <div>
               <h3>Timeline</h3>
-              <Timeline events={detail.events} />
+              <Timeline t={detail.ticket} events={detail.events} />
             </div>
           </div>
           <Changes key={detail.ticket.id} t={detail.ticket} />

@@ -96,7 +96,11 @@ export function TicketList() {
                     {filters.tenant === null && <span className="muted"> · {t.tenant}</span>}
                   </td>
                   <td>{t.status}</td>
-                  <td className="num" title={t.openedAt}>
+                  <td
+                    className="num"
+                    data-testid="ticket-opened"
+                    title={`incident began ${t.openedAt}; received ${t.receivedAt}`}
+                  >
                     {formatTime(t.openedAt)}
                   </td>
                   <td className="num" title={t.resolvedAt ?? ''}>

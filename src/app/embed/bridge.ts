@@ -2,6 +2,7 @@
 // postMessage (only from allowed origins) and tells the host when it is ready, when its state
 // changes, when something fails, and when an operator drills down into tickets.
 import { phaseVizSnapshot } from '../frames/phase-viz';
+import { streamStateOf } from '../frames/stream-state';
 import type { UiState } from '../state/ui-store';
 import type { AppContext } from '../shell/app-context';
 import {
@@ -10,9 +11,15 @@ import {
   parseHostMessage,
   type AppMessage,
   type EmbedState,
+  type EmbedStreamState,
 } from './messages';
 
 const STATE_INTERVAL_MS = 500;
+
+function embedStreamState(state: UiState): EmbedStreamState {
+  const s = streamStateOf(state);
+  return { state: s.state, current: s.current, sinceMs: s.sinceMs, message: s.message };
+}
 
 function embedState(app: AppContext): EmbedState {
   const state: UiState = app.ui.getState();
@@ -27,6 +34,7 @@ function embedState(app: AppContext): EmbedState {
     playing: state.playback?.playing ?? true,
     live: state.playback === null || state.playback.live,
     theme: state.params.theme,
+    streamState: embedStreamState(state),
   };
 }
 
@@ -114,20 +122,34 @@ export async function startEmbedBridge(app: AppContext): Promise<EmbedBridge | n
   const sendState = (): void => {
     const state = embedState(app);
     // A playing stream moves 60 frames a second: its frame index is news only when it stands still.
-    const key = JSON.stringify(
-      state.playing && state.live ? { ...state, frameIndex: null } : state,
-    );
+    // The stream state's message counts seconds; its name and since are what is news.
+    const key = JSON.stringify({
+      ...state,
+      frameIndex: state.playing && state.live ? null : state.frameIndex,
+      streamState: { state: state.streamState.state, sinceMs: state.streamState.sinceMs },
+    });
     if (key === last) return;
     last = key;
     post({ type: 'state', version: EMBED_VERSION, state });
   };
   const timer = setInterval(sendState, STATE_INTERVAL_MS);
+  // The stream state goes out the moment it changes, not at the next state message: a host
+  // must never show a frozen picture as live.
+  let lastStreamState = '';
+  const sendStreamState = (state: UiState): void => {
+    const streamState = embedStreamState(state);
+    if (streamState.state === lastStreamState) return;
+    lastStreamState = streamState.state;
+    post({ type: 'streamState', version: EMBED_VERSION, streamState });
+  };
   const unsubscribe = ui.subscribe((state, previous) => {
     if (state.lastFault && state.lastFault !== previous.lastFault)
       reportError('fault', state.lastFault);
+    sendStreamState(state);
   });
 
   post({ type: 'ready', version: EMBED_VERSION, state: embedState(app) });
+  sendStreamState(ui.getState());
   return {
     refused,
     stop() {

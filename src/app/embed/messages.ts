@@ -1,6 +1,7 @@
 // The postMessage API between the app in an iframe and its host (docs/EMBED.md). Validated
 // here, at the boundary: anything malformed is refused with a reason, never half-applied.
 import { isTenantId } from '../../core/tenant-id';
+import type { StreamStateName } from '../frames/stream-state';
 import { TOKEN_FORMAT } from '../shell/token';
 
 export const EMBED_VERSION = 1;
@@ -24,11 +25,22 @@ export interface EmbedState {
   playing: boolean;
   live: boolean;
   theme: 'light' | 'dark';
+  streamState: EmbedStreamState;
+}
+
+/** The stream state as a host gets it: the name, since when the picture is not current, why. */
+export interface EmbedStreamState {
+  state: StreamStateName;
+  current: boolean;
+  /** ms since the epoch; null while the picture is current. */
+  sinceMs: number | null;
+  message: string;
 }
 
 export type AppMessage =
   | { type: 'ready'; version: number; state: EmbedState }
   | { type: 'state'; version: number; state: EmbedState }
+  | { type: 'streamState'; version: number; streamState: EmbedStreamState }
   | { type: 'error'; version: number; code: string; message: string }
   | {
       type: 'drilldown';

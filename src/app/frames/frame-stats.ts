@@ -85,7 +85,19 @@ export class FrameStats {
     return total;
   }
 
-  hud(): HudStats {
+  /** A new stream of another tenant: its counts start from zero. */
+  reset(): void {
+    this.framesRendered = 0;
+    this.lastFrameAtMs = null;
+    this.frameTimesMs.clear();
+    this.decodeMs.clear();
+    this.latencyMs.clear();
+    this.wireBytes.clear();
+    this.wireTimesMs.clear();
+  }
+
+  /** The figures the pipeline measures here; it adds what the frame on screen is. */
+  hud(): Omit<HudStats, 'lastFrameWallMs' | 'frameOnScreen' | 'frameOnScreenProducedAtMs'> {
     const nowMs = this.clock();
     return {
       fps: this.fps(nowMs),

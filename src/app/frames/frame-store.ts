@@ -106,6 +106,12 @@ export class FrameStore {
     return out;
   }
 
+  /** The counts start again (a new tenant's stream). */
+  resetCounts(): void {
+    this.received = 0;
+    this.dropped = 0;
+  }
+
   clear(): void {
     this.latest = null;
     this.shown = null;

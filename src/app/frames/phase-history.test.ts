@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { PhaseHistory, type PhaseSample } from './phase-history';
 
 function sample(atMs: number, overrides: Partial<PhaseSample> = {}): PhaseSample {
-  return { atMs, frameIndex: atMs, orderR: 0.5, psiRad: 1, vortices: 4, ...overrides };
+  return {
+    atMs,
+    frameIndex: atMs,
+    producedAtMs: 1_772_366_400_000 + atMs,
+    orderR: 0.5,
+    psiRad: 1,
+    vortices: 4,
+    ...overrides,
+  };
 }
 
 describe('PhaseHistory', () => {
@@ -70,5 +78,18 @@ describe('PhaseHistory', () => {
 
   it('rejects a capacity that is not a positive integer', () => {
     expect(() => new PhaseHistory(0)).toThrow(/\[phase-history\] capacity/);
+  });
+
+  it('finds the sample of the frame on screen, telling the passes of a loop apart', () => {
+    const history = new PhaseHistory(8);
+    history.push(sample(10, { frameIndex: 3, producedAtMs: 1000, orderR: 0.1 }));
+    history.push(sample(20, { frameIndex: 4, producedAtMs: 1016, orderR: 0.2 }));
+    // The replay looped: frame 3 again, later.
+    history.push(sample(30, { frameIndex: 3, producedAtMs: 2000, orderR: 0.3 }));
+    expect(history.find(3)?.orderR).toBeCloseTo(0.3, 6);
+    expect(history.find(3, 1000)?.orderR).toBeCloseTo(0.1, 6);
+    expect(history.find(4, 1016)?.frameIndex).toBe(4);
+    expect(history.find(5)).toBeNull();
+    expect(history.all().map((s) => s.frameIndex)).toEqual([3, 4, 3]);
   });
 });

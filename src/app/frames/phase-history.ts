@@ -6,6 +6,8 @@ export interface PhaseSample {
   /** performance.now() when the frame reached the page, in ms. */
   atMs: number;
   frameIndex: number;
+  /** The server's wall clock when the frame was produced, ms since the epoch. */
+  producedAtMs: number;
   orderR: number;
   psiRad: number;
   vortices: number;
@@ -17,6 +19,7 @@ export const DEFAULT_HISTORY_CAPACITY = 1024;
 export class PhaseHistory {
   private readonly atMs: Float64Array;
   private readonly frameIndex: Int32Array;
+  private readonly producedAtMs: Float64Array;
   private readonly orderR: Float32Array;
   private readonly psiRad: Float32Array;
   private readonly vortices: Int32Array;
@@ -31,6 +34,7 @@ export class PhaseHistory {
     }
     this.atMs = new Float64Array(capacity);
     this.frameIndex = new Int32Array(capacity);
+    this.producedAtMs = new Float64Array(capacity);
     this.orderR = new Float32Array(capacity);
     this.psiRad = new Float32Array(capacity);
     this.vortices = new Int32Array(capacity);
@@ -44,6 +48,7 @@ export class PhaseHistory {
     const i = this.next;
     this.atMs[i] = sample.atMs;
     this.frameIndex[i] = sample.frameIndex;
+    this.producedAtMs[i] = sample.producedAtMs;
     this.orderR[i] = sample.orderR;
     this.psiRad[i] = sample.psiRad;
     this.vortices[i] = sample.vortices;
@@ -69,6 +74,7 @@ export class PhaseHistory {
     return {
       atMs: this.atMs[i]!,
       frameIndex: this.frameIndex[i]!,
+      producedAtMs: this.producedAtMs[i]!,
       orderR: this.orderR[i]!,
       psiRad: this.psiRad[i]!,
       vortices: this.vortices[i]!,
@@ -77,6 +83,25 @@ export class PhaseHistory {
 
   latest(): PhaseSample | null {
     return this.size === 0 ? null : this.at(this.size - 1);
+  }
+
+  /**
+   * The sample of one frame: the newest with this index (and, when given, this production time,
+   * which tells apart the passes of a looping replay); null when it is no longer kept.
+   */
+  find(frameIndex: number, producedAtMs?: number | null): PhaseSample | null {
+    for (let k = this.size - 1; k >= 0; k--) {
+      const i = this.slot(k);
+      if (this.frameIndex[i] !== frameIndex) continue;
+      if (producedAtMs != null && this.producedAtMs[i] !== producedAtMs) continue;
+      return this.at(k);
+    }
+    return null;
+  }
+
+  /** Every sample kept, oldest first. */
+  all(): PhaseSample[] {
+    return Array.from({ length: this.size }, (_, k) => this.at(k));
   }
 
   /**

@@ -2,6 +2,7 @@
 // parameters"). Made afresh and frozen on each read, so nobody outside can change the app's state.
 import type { RenderMode } from '../../render/types';
 import type { HudStats, UiState } from '../state/ui-store';
+import { streamStateOf, type StreamStateName } from './stream-state';
 
 export interface PhaseVizSnapshot {
   /** The heatmap's renderer, whichever view shows. */
@@ -22,6 +23,10 @@ export interface PhaseVizSnapshot {
   producedToPixelsMsP95: number | null;
   tenant: string | null;
   connected: boolean;
+  /** The one stream state the page shows (frames/stream-state.ts). */
+  streamState: StreamStateName;
+  /** `fi` of the frame on screen, the one the panels show; -1 before the first. */
+  frameOnScreen: number;
 }
 
 export function phaseVizSnapshot(state: UiState, hud: HudStats): PhaseVizSnapshot {
@@ -43,6 +48,8 @@ export function phaseVizSnapshot(state: UiState, hud: HudStats): PhaseVizSnapsho
     producedToPixelsMsP95: hud.producedToPixelsMsP95,
     tenant: state.stream?.tenant ?? null,
     connected: state.connection.state === 'open',
+    streamState: streamStateOf({ ...state, hud }).state,
+    frameOnScreen: hud.frameOnScreen,
   };
 }
 

@@ -3,7 +3,7 @@
 // phase, the HUD's figures). One per page, made with the app context (shell/app-context.ts).
 import type { HudStats } from '../state/ui-store';
 import { FrameStats } from './frame-stats';
-import { FrameStore } from './frame-store';
+import { FrameStore, type StoredFrame } from './frame-store';
 import { PhaseHistory } from './phase-history';
 import { PinnedSpin } from './pinned-spin';
 import { RenderLoop, type AnimationFrames } from './render-loop';
@@ -15,6 +15,19 @@ export class FramePipeline {
   readonly pinnedSpin = new PinnedSpin();
   readonly stats: FrameStats;
   readonly loop: RenderLoop;
+  /** Wall clock of the last frame's arrival, for "not current since ..."; null before the first. */
+  private lastFrameWallMs: number | null = null;
+  /**
+   * The frame on screen when the figures were last read (hud()): the panels, the replay bar and the
+   * hover readout all show this one, so one screen shows one frame number.
+   */
+  cursor: StoredFrame | null = null;
+  /**
+   * The last frame of the stream's head (the shared replay every follower sees), and when it was
+   * produced: where the head was at any moment of the last pass of a looping recording, which is
+   * where the replay timeline marks a ticket. Null until a frame came while following the head.
+   */
+  headAnchor: { frameIndex: number; producedAtMs: number } | null = null;
 
   constructor(
     animation?: AnimationFrames,
@@ -26,8 +39,14 @@ export class FramePipeline {
     this.loop = new RenderLoop(this.frames, this.stats, animation);
   }
 
-  /** A decoded frame from the stream worker (its phases now belong to the page). */
-  accept(message: WorkerFrame): void {
+  /**
+   * A decoded frame from the stream worker (its phases now belong to the page); `ofHead` when the
+   * page follows the stream's head, so the frame is the head's.
+   */
+  accept(message: WorkerFrame, ofHead = false): void {
+    if (ofHead) {
+      this.headAnchor = { frameIndex: message.frameIndex, producedAtMs: message.producedAtMs };
+    }
     const frame = {
       seq: message.seq,
       frameIndex: message.frameIndex,
@@ -44,11 +63,13 @@ export class FramePipeline {
       psiRad: message.psiRad,
     };
     this.stats.arrived(message.decodeMs, message.wireBytes, message.latencyMs);
+    this.lastFrameWallMs = message.decodedAtMs;
     this.frames.push(frame);
     this.pinnedSpin.record(frame);
     this.phaseHistory.push({
       atMs: this.clock(),
       frameIndex: message.frameIndex,
+      producedAtMs: message.producedAtMs,
       orderR: message.orderR,
       psiRad: message.psiRad,
       vortices: message.vortices,
@@ -64,12 +85,33 @@ export class FramePipeline {
     if (otherLattice) this.frames.clear();
   }
 
+  /**
+   * Another tenant, or the right to see this one ended: nothing of the old stream stays, neither
+   * its frames (the heatmap draws no stale private pixel) nor its counts and metrics.
+   */
+  reset(): void {
+    this.frames.clear();
+    this.frames.resetCounts();
+    this.phaseHistory.clear();
+    this.pinnedSpin.pin(null, null);
+    this.stats.reset();
+    this.lastFrameWallMs = null;
+    this.cursor = null;
+    this.headAnchor = null;
+  }
+
   /** Follows one spin's phase from the newest frame on (null stops). */
   pin(spinIndex: number | null): void {
     this.pinnedSpin.pin(spinIndex, this.frames.latest);
   }
 
   hud(): HudStats {
-    return this.stats.hud();
+    this.cursor = this.frames.shown ?? this.frames.latest;
+    return {
+      ...this.stats.hud(),
+      lastFrameWallMs: this.lastFrameWallMs,
+      frameOnScreen: this.cursor?.frameIndex ?? -1,
+      frameOnScreenProducedAtMs: this.cursor?.producedAtMs ?? null,
+    };
   }
 }

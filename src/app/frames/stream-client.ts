@@ -1,5 +1,6 @@
 // The page's side of the stream: starts the worker, feeds decoded frames to the frame pipeline,
 // and keeps connection state in the UI store.
+import type { StreamInfo } from '../../core/wire/envelope';
 import type { PlaybackControl } from '../../core/wire/playback';
 import { DEFAULT_DISPLAY } from '../state/display';
 import type { UiStore } from '../state/ui-store';
@@ -13,6 +14,20 @@ export interface StreamConnection {
   close(): void;
 }
 
+/**
+ * Drops every pixel and figure of the stream now (sign-out, a refusal): a fresh blank canvas, no
+ * frames, no stream info until the next hello.
+ */
+export function clearPicture(store: UiStore, pipeline: FramePipeline): void {
+  pipeline.reset();
+  store.setState((s) => ({
+    stream: null,
+    playback: null,
+    pinnedSpin: null,
+    pictureGeneration: s.pictureGeneration + 1,
+  }));
+}
+
 export function streamUrl(location: Location, tenant: string | null): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const query = tenant ? `?tenant=${encodeURIComponent(tenant)}` : '';
@@ -24,7 +39,7 @@ export function startStream(
   pipeline: FramePipeline,
   url: string,
   token: string | null,
-  onHello?: () => void,
+  onHello?: (stream: StreamInfo) => void,
 ): StreamConnection {
   const worker = new Worker(new URL('./stream-worker.ts', import.meta.url), { type: 'module' });
   const send = (message: ToWorker): void => worker.postMessage(message);
@@ -32,25 +47,29 @@ export function startStream(
   worker.onmessage = (event: MessageEvent<FromWorker>) => {
     const message = event.data;
     switch (message.type) {
-      case 'frame':
-        pipeline.accept(message);
+      case 'frame': {
+        const playback = store.getState().playback;
+        pipeline.accept(message, playback === null || playback.live);
         break;
+      }
       case 'hello': {
         // Another tenant or another size: the old view, pin and frames mean nothing here.
         const previous = store.getState().stream;
+        const otherTenant = previous !== null && previous.tenant !== message.stream.tenant;
         const otherLattice =
-          previous !== null &&
-          (previous.tenant !== message.stream.tenant ||
-            previous.width !== message.stream.width ||
-            previous.height !== message.stream.height);
-        pipeline.streamStarted(otherLattice);
+          otherTenant ||
+          (previous !== null &&
+            (previous.width !== message.stream.width || previous.height !== message.stream.height));
+        // Another tenant's stream counts its own frames from zero.
+        if (otherTenant) pipeline.reset();
+        else pipeline.streamStarted(otherLattice);
         if (otherLattice) {
           store.setState({
             display: { ...DEFAULT_DISPLAY, relative: store.getState().display.relative },
             pinnedSpin: null,
           });
         }
-        onHello?.();
+        onHello?.(message.stream);
         store.setState({ stream: message.stream, playback: null });
         break;
       }
@@ -58,17 +77,24 @@ export function startStream(
         store.setState({ playback: message.playback });
         if (message.playback.notice) store.setState({ lastFault: message.playback.notice });
         break;
-      case 'status':
+      case 'status': {
         pipeline.stats.setConnected(message.state === 'open');
+        const previous = store.getState().connection;
+        const changed = previous.state !== message.state || previous.refusal !== message.refusal;
         store.setState({
           connection: {
             state: message.state,
             attempt: message.attempt,
             retryInMs: message.retryInMs,
             reason: message.reason,
+            refusal: message.refusal,
+            sinceMs: changed ? Date.now() : previous.sinceMs,
           },
         });
+        // Refused: the picture of a tenant this operator may no longer see goes at once.
+        if (message.refusal) clearPicture(store, pipeline);
         break;
+      }
       case 'fault':
         console.warn(message.message);
         store.setState({ lastFault: message.message });

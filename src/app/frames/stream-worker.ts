@@ -5,7 +5,8 @@ import { CLOSE, MAX_LATENCY_SAMPLES, SUBPROTOCOL, encodeMessage } from '../../co
 import { StreamDecoder } from '../../core/wire/stream-decoder';
 import { ClockOffset } from '../../core/wire/clock-offset';
 import { orderParameter, vortexCount } from '../../core/metrics';
-import type { ConnectionState } from '../state/ui-store';
+import type { ConnectionState, Refusal } from '../state/ui-store';
+import { probeRefusal } from './refusal-probe';
 import type { FromWorker, ToWorker, WorkerFrame } from './worker-messages';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -14,6 +15,18 @@ const BACKOFF_BASE_MS = 250;
 const BACKOFF_MAX_MS = 5000;
 const PING_INTERVAL_MS = 2000;
 const REPORT_INTERVAL_MS = 1000;
+/** Close codes that end access while connected (docs/PROTOCOL.md section 6): no retry. */
+const REFUSAL_FOR_CLOSE: Record<number, Refusal> = {
+  [CLOSE.unauthorized]: 'unauthorized',
+  [CLOSE.forbidden]: 'forbidden',
+  [CLOSE.unknownTenant]: 'not-found',
+};
+
+const REFUSAL_STATUS: Record<Refusal, number> = {
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+};
 
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 
@@ -27,6 +40,8 @@ function createStreamSession(post: Post): (command: ToWorker) => void {
   let socket: WebSocket | null = null;
   let attempt = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  // Bumped by every connect and disconnect: an answer about an older connection is ignored.
+  let generation = 0;
   const decoder = new StreamDecoder();
   // Frame latency: produced (server clock) to decoded here, corrected by the estimated offset.
   const clock = new ClockOffset();
@@ -48,8 +63,13 @@ function createStreamSession(post: Post): (command: ToWorker) => void {
   }
   setInterval(reportLatencies, REPORT_INTERVAL_MS);
 
-  function status(state: ConnectionState, retryInMs: number | null, reason: string | null): void {
-    post({ type: 'status', state, attempt, retryInMs, reason });
+  function status(
+    state: ConnectionState,
+    retryInMs: number | null,
+    reason: string | null,
+    refusal: Refusal | null = null,
+  ): void {
+    post({ type: 'status', state, attempt, retryInMs, reason, refusal });
   }
 
   function wallClockMs(): number {
@@ -159,6 +179,10 @@ function createStreamSession(post: Post): (command: ToWorker) => void {
     ws.binaryType = 'arraybuffer';
     socket = ws;
     ws.onmessage = onMessage;
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+    };
     ws.onclose = (event) => {
       if (socket !== ws) return;
       socket = null;
@@ -167,18 +191,31 @@ function createStreamSession(post: Post): (command: ToWorker) => void {
         event.reason ||
         (event.code === 1006 ? 'connection lost' : `closed with code ${event.code}`);
       // Revoked or withdrawn access needs a person: retrying would only hammer the server.
-      const final: number[] = [CLOSE.unauthorized, CLOSE.forbidden, CLOSE.unknownTenant];
-      if (final.includes(event.code)) {
-        status('closed', null, reason);
+      const refusal = REFUSAL_FOR_CLOSE[event.code];
+      if (refusal) {
+        status('closed', null, reason, refusal);
         return;
       }
-      scheduleReconnect(reason);
+      if (opened) {
+        scheduleReconnect(reason);
+        return;
+      }
+      // Never opened: a refused upgrade and a server that is down look the same from here.
+      const asked = generation;
+      const askedUrl = url;
+      if (askedUrl === null) return;
+      void probeRefusal(askedUrl, token).then((found) => {
+        if (asked !== generation) return;
+        if (found) status('closed', null, `the server answered ${REFUSAL_STATUS[found]}`, found);
+        else scheduleReconnect(reason);
+      });
     };
   }
 
   return (command) => {
     switch (command.type) {
       case 'connect':
+        generation += 1;
         url = command.url;
         token = command.token;
         attempt = 0;
@@ -188,6 +225,7 @@ function createStreamSession(post: Post): (command: ToWorker) => void {
         connect();
         break;
       case 'disconnect':
+        generation += 1;
         url = null;
         clearTimeout(retryTimer);
         socket?.close(1000, 'client closed');

@@ -2,7 +2,7 @@
 import type { PlaybackMessage, StreamInfo } from '../../core/wire/envelope';
 import type { PlaybackControl } from '../../core/wire/playback';
 import type { DecodedFrame } from '../../core/wire/stream-decoder';
-import type { ConnectionState } from '../state/ui-store';
+import type { ConnectionState, Refusal } from '../state/ui-store';
 
 export type ToWorker =
   | { type: 'connect'; url: string; token: string | null }
@@ -34,6 +34,8 @@ export type FromWorker =
       attempt: number;
       retryInMs: number | null;
       reason: string | null;
+      /** Set when the server refused the stream for a reason a retry cannot fix. */
+      refusal: Refusal | null;
     }
   | { type: 'hello'; stream: StreamInfo; serverTimeMs: number }
   | { type: 'playback'; playback: Omit<PlaybackMessage, 't'> }

@@ -4,9 +4,12 @@ import { isColormapName } from '../../core/colormap';
 import { isTenantId } from '../../core/tenant-id';
 import type { PlaybackControl } from '../../core/wire/playback';
 import { DEFAULT_DISPLAY, panBy, zoomAt } from '../state/display';
+import type { PanelLayout } from '../state/panel-layout';
+import { isTimeRange } from '../state/time-range';
 import type { Theme, ViewMode } from '../state/params';
 import type { UiStore } from '../state/ui-store';
 import { createTicketActions, type TicketActions } from '../tickets/navigation';
+import { savePanelLayout } from './panel-storage';
 import { TOKEN_FORMAT, saveToken } from './token';
 
 export interface AppActions extends TicketActions {
@@ -38,6 +41,18 @@ export interface AppActions extends TicketActions {
   setTenant(tenant: string): void;
   /** Sets (or clears) the operator's token; reconnects with it. */
   setToken(token: string | null): void;
+  /**
+   * The time range of the panels and the ticket list (`5m`, `1h`, `24h`, `7d`, any window); a
+   * string that is not one is refused with a notice. The list's window follows unless it shows
+   * all time.
+   */
+  setRange(range: string): void;
+  /** The side panels' new order and collapsed ones, kept for this browser. */
+  setPanelLayout(layout: PanelLayout): void;
+  /** Makes a panel fill the window (null: back to the side column). */
+  setFullscreenPanel(id: string | null): void;
+  /** Embedded: opens or closes the panels' drawer. */
+  toggleDrawer(open?: boolean): void;
 }
 
 export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16] as const;
@@ -45,15 +60,24 @@ export const SPEEDS = [0.25, 0.5, 1, 2, 4, 8, 16] as const;
 export interface StreamControl {
   control(c: PlaybackControl): void;
   reconnect(): void;
+  /** Drops the picture and the stream's figures at once (signing out). */
+  clearPicture(): void;
 }
 
 export function createAppActions(store: UiStore, stream: StreamControl): AppActions {
   const control = (c: PlaybackControl): void => stream.control(c);
   const playing = (): boolean => store.getState().playback?.playing ?? true;
-  const actions: Omit<AppActions, keyof TicketActions> = {
+  const actions: Omit<
+    AppActions,
+    keyof TicketActions | 'setRange' | 'setPanelLayout' | 'setFullscreenPanel' | 'toggleDrawer'
+  > = {
     play: () => control({ action: 'play' }),
     pause: () => control({ action: 'pause' }),
-    togglePlay: () => control({ action: playing() ? 'pause' : 'play' }),
+    // A paused live stream has nothing to play from: playing again means following it.
+    togglePlay: () =>
+      control({
+        action: playing() ? 'pause' : store.getState().stream?.source === 'live' ? 'live' : 'play',
+      }),
     seek: (frame) => control({ action: 'seek', frame }),
     step: (delta) => control({ action: 'step', delta }),
     setSpeed: (s) => control({ action: 'speed', speed: s }),
@@ -115,15 +139,47 @@ export function createAppActions(store: UiStore, stream: StreamControl): AppActi
       }
       store.setState((s) => ({ token, tokenGeneration: s.tokenGeneration + 1 }));
       saveToken(token);
+      // Signing out: what this token let the operator see leaves the screen now, not when the
+      // server refuses the next connection.
+      if (token === null) stream.clearPicture();
       stream.reconnect();
     },
+  };
+  const layoutActions: Pick<
+    AppActions,
+    'setRange' | 'setPanelLayout' | 'setFullscreenPanel' | 'toggleDrawer'
+  > = {
+    setRange: (range) => {
+      if (!isTimeRange(range)) {
+        store.setState({
+          lastFault: `time range ${JSON.stringify(range.slice(0, 32))} is not a window like 45m, 3h or 2d`,
+        });
+        return;
+      }
+      store.setState((s) => ({
+        params: {
+          ...s.params,
+          range,
+          tickets:
+            s.params.tickets.window === null
+              ? s.params.tickets
+              : { ...s.params.tickets, window: range },
+        },
+      }));
+    },
+    setPanelLayout: (layout) => {
+      store.setState({ panelLayout: layout });
+      savePanelLayout(layout);
+    },
+    setFullscreenPanel: (id) => store.setState({ fullscreenPanel: id }),
+    toggleDrawer: (open) => store.setState((s) => ({ drawerOpen: open ?? !s.drawerOpen })),
   };
   const tickets = createTicketActions(store, {
     setTenant: actions.setTenant,
     href: () => window.location.href,
     pushHistory: () => window.history.pushState(window.history.state, '', window.location.href),
   });
-  return { ...actions, ...tickets };
+  return { ...actions, ...layoutActions, ...tickets };
 }
 
 /** The next slower or faster speed of SPEEDS from the current one. */

@@ -3,12 +3,13 @@
 // shell/hooks.ts, the embed bridge takes it whole. Nothing in src/app is a module-level singleton.
 import { createApiRequests, type ApiRequests } from '../api/client';
 import { FramePipeline } from '../frames/pipeline';
-import { startStream, streamUrl } from '../frames/stream-client';
+import { clearPicture, startStream, streamUrl } from '../frames/stream-client';
 import type { LatticeView, ViewMode } from '../state/params';
 import { createUiStore, type UiStore } from '../state/ui-store';
 import { parseAppParams } from '../url/params';
 import { createAppActions, type AppActions } from './actions';
 import { restoreCursor } from './restore-cursor';
+import { loadPanelLayout } from './panel-storage';
 import { loadToken } from './token';
 
 export interface AppContext {
@@ -49,7 +50,7 @@ export function startAppContext(location: Location): AppContext {
   const { params, notices } = parseAppParams(location.search);
   for (const notice of notices) console.warn(`[url] ${notice.message}`);
   const ui = createUiStore(params, notices);
-  ui.setState({ token: loadToken() });
+  ui.setState({ token: loadToken(), panelLayout: loadPanelLayout() });
   const frames = new FramePipeline();
   driveFramePipeline(ui, frames);
   frames.loop.start();
@@ -58,7 +59,10 @@ export function startAppContext(location: Location): AppContext {
     frames,
     streamUrl(location, params.tenant),
     ui.getState().token,
-    () => restoreCursor(ui.getState(), params, connection.control),
+    (stream) => {
+      const notice = restoreCursor(ui.getState(), params, stream, connection.control);
+      if (notice) ui.setState((s) => ({ notices: [...s.notices, notice] }));
+    },
   );
   const actions = createAppActions(ui, {
     control: connection.control,
@@ -66,6 +70,7 @@ export function startAppContext(location: Location): AppContext {
       const { params: current, token } = ui.getState();
       connection.connect(streamUrl(location, current.tenant), token);
     },
+    clearPicture: () => clearPicture(ui, frames),
   });
   const api = createApiRequests(() => ui.getState().token);
   return { ui, frames, actions, api };

@@ -2,8 +2,10 @@
 // hooks read from it. Components take no store, pipeline or client as props.
 import { createContext, useContext, useMemo } from 'react';
 import { useStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
 import type { ApiClient } from '../api/client';
 import type { FramePipeline } from '../frames/pipeline';
+import { streamStateOf, type StreamState } from '../frames/stream-state';
 import type { UiState } from '../state/ui-store';
 import type { AppActions } from './actions';
 import type { AppContext } from './app-context';
@@ -36,4 +38,9 @@ export function useApi(): ApiClient {
   const { api, ui } = useAppContext();
   const tokenKey = useStore(ui, (s) => s.tokenGeneration);
   return useMemo(() => ({ ...api, tokenKey }), [api, tokenKey]);
+}
+
+/** The one stream state (frames/stream-state.ts); re-renders only when one of its fields changes. */
+export function useStreamState(): StreamState {
+  return useStore(useAppContext().ui, useShallow(streamStateOf));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DISPLAY, cellAt, panBy, viewWindow, zoomAt } from './display';
+import { DEFAULT_DISPLAY, cellAt, cellRect, panBy, viewWindow, zoomAt } from './display';
 
 const W = 120;
 const H = 100;
@@ -57,5 +57,18 @@ describe('zoomAt and panBy', () => {
   it('pans in cells', () => {
     const panned = panBy({ ...DEFAULT_DISPLAY, zoom: 2 }, W, H, 10, -5);
     expect(viewWindow(W, H, panned)).toMatchObject({ x0Cells: 40, y0Cells: 20 });
+  });
+
+  it('places a cell on the canvas where cellAt finds it', () => {
+    const display = { ...DEFAULT_DISPLAY, zoom: 4, centerXCells: 60, centerYCells: 50 };
+    const view = viewWindow(120, 100, display);
+    const rect = cellRect(view, 61, 52);
+    expect(cellAt(view, 120, 100, rect.left + rect.width / 2, rect.top + rect.height / 2)).toEqual({
+      x: 61,
+      y: 52,
+    });
+    expect(rect.width).toBeCloseTo(4 / 120, 9);
+    // A cell left of the window is off the canvas.
+    expect(cellRect(view, 0, 50).left).toBeLessThan(0);
   });
 });

@@ -63,6 +63,23 @@ export function cellAt(
   return { x, y };
 }
 
+/**
+ * Where a cell lies on the canvas, as fractions of its width and height (the inverse of cellAt);
+ * parts outside [0, 1] are off screen.
+ */
+export function cellRect(
+  view: HeatmapView,
+  x: number,
+  y: number,
+): { left: number; top: number; width: number; height: number } {
+  return {
+    left: (x - view.x0Cells) / view.spanXCells,
+    top: (y - view.y0Cells) / view.spanYCells,
+    width: 1 / view.spanXCells,
+    height: 1 / view.spanYCells,
+  };
+}
+
 /** Zooms by `factor` keeping the lattice point under (fx, fy) where it is on screen. */
 export function zoomAt(
   display: Display,

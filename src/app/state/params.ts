@@ -2,6 +2,7 @@
 // reads them from the address bar and url/sync.ts writes them back.
 import { DEFAULT_COLORMAP, type ColormapName } from '../../core/colormap';
 import { DEFAULT_TICKET_LIST, type TicketListParams } from './ticket-list';
+import { DEFAULT_TIME_RANGE } from './time-range';
 
 export type RendererPreference = 'auto' | 'gpu' | 'cpu';
 export type Theme = 'light' | 'dark';
@@ -32,6 +33,8 @@ export interface AppParams {
   tickets: TicketListParams;
   /** The ticket whose detail shows (with `view=tickets`), by id. */
   ticket: number | null;
+  /** The time range the panels and the ticket list share (`range=`, state/time-range.ts). */
+  range: string;
 }
 
 /** A URL parameter that was refused, and what is used instead. */
@@ -56,4 +59,5 @@ export const DEFAULT_PARAMS: AppParams = {
   view: 'heatmap',
   tickets: DEFAULT_TICKET_LIST,
   ticket: null,
+  range: DEFAULT_TIME_RANGE,
 };

@@ -5,9 +5,15 @@ import { createStore } from 'zustand/vanilla';
 import type { PlaybackMessage, StreamInfo } from '../../core/wire/envelope';
 import type { RenderMode } from '../../render/types';
 import { DEFAULT_DISPLAY, type Display } from './display';
+import type { PanelLayout } from './panel-layout';
 import type { AppParams, ParamNotice } from './params';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/**
+ * Why the server refused the stream, when it did: 401 (no or a bad token), 403 (the token does not
+ * grant the tenant) or 404 (no such tenant). These need a person, so the page stops retrying.
+ */
+export type Refusal = 'unauthorized' | 'forbidden' | 'not-found';
 
 export interface HudStats {
   fps: number;
@@ -28,6 +34,15 @@ export interface HudStats {
   bytesPerSecond: number;
   /** Milliseconds since the last frame arrived; null before the first. */
   lastFrameAgeMs: number | null;
+  /** Wall clock (ms since the epoch) when the last frame arrived; null before the first. */
+  lastFrameWallMs: number | null;
+  /**
+   * `fi` of the frame on screen (-1 before the first): the one frame number every panel, the
+   * replay bar and the hover readout show, read at the same moment as the rest of these figures.
+   */
+  frameOnScreen: number;
+  /** producedAtMs (server wall clock) of the frame on screen; null before the first. */
+  frameOnScreenProducedAtMs: number | null;
 }
 
 export interface UiState {
@@ -38,6 +53,9 @@ export interface UiState {
     attempt: number;
     retryInMs: number | null;
     reason: string | null;
+    refusal: Refusal | null;
+    /** Wall clock (ms since the epoch) when the connection entered this state. */
+    sinceMs: number;
   };
   stream: StreamInfo | null;
   /** This client's replay state as the server last confirmed it; null while following the head. */
@@ -59,6 +77,17 @@ export interface UiState {
   token: string | null;
   /** Bumped on every token change. */
   tokenGeneration: number;
+  /**
+   * Bumped when the picture must go at once (signed out, access refused): the heatmap gets a fresh,
+   * blank canvas, so no pixel of a private tenant outlives the right to see it.
+   */
+  pictureGeneration: number;
+  /** The side panels' order and collapsed ones as this browser keeps them; null: the defaults. */
+  panelLayout: PanelLayout | null;
+  /** The panel that fills the window, by id; null when none does. */
+  fullscreenPanel: string | null;
+  /** Embedded: the panels' drawer over the heatmap is open. */
+  drawerOpen: boolean;
 }
 
 export const EMPTY_HUD: HudStats = {
@@ -69,6 +98,9 @@ export const EMPTY_HUD: HudStats = {
   framesRendered: 0,
   framesDropped: 0,
   lastFrameAgeMs: null,
+  lastFrameWallMs: null,
+  frameOnScreen: -1,
+  frameOnScreenProducedAtMs: null,
   decodeMsP95: 0,
   latencyMsP95: null,
   producedToPixelsMsP95: null,
@@ -80,7 +112,14 @@ export function createUiStore(params: AppParams, notices: ParamNotice[]) {
   return createStore<UiState>()(() => ({
     params,
     notices,
-    connection: { state: 'connecting', attempt: 0, retryInMs: null, reason: null },
+    connection: {
+      state: 'connecting',
+      attempt: 0,
+      retryInMs: null,
+      reason: null,
+      refusal: null,
+      sinceMs: Date.now(),
+    },
     stream: null,
     playback: null,
     webglAvailable: true,
@@ -94,6 +133,10 @@ export function createUiStore(params: AppParams, notices: ParamNotice[]) {
     hudOpen: false,
     token: null,
     tokenGeneration: 0,
+    pictureGeneration: 0,
+    panelLayout: null,
+    fullscreenPanel: null,
+    drawerOpen: false,
   }));
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatTime, formatWindow } from './format';
+import { formatDuration, formatTime, formatWindow, linkParts, zoneName } from './format';
 
 describe('formatDuration', () => {
   it.each([
@@ -31,13 +31,44 @@ describe('formatWindow', () => {
 });
 
 describe('formatTime', () => {
-  it('writes a local date and time to the second, and a dash for none', () => {
+  it('writes a local date and time to the second with its zone, and a dash for none', () => {
     const iso = '2026-03-01T12:00:45.000Z';
     const d = new Date(iso);
     const pad = (n: number) => String(n).padStart(2, '0');
     expect(formatTime(iso)).toBe(
-      `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:45`,
+      `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:45 ${zoneName(d)}`,
     );
     expect(formatTime(null)).toBe('–');
+  });
+
+  it('names the zone as an offset from UTC', () => {
+    const at = (offsetMinutes: number) => ({ getTimezoneOffset: () => offsetMinutes }) as Date;
+    expect(zoneName(at(0))).toBe('UTC');
+    expect(zoneName(at(-60))).toBe('UTC+1');
+    expect(zoneName(at(-330))).toBe('UTC+5:30');
+    expect(zoneName(at(180))).toBe('UTC−3');
+  });
+});
+
+describe('linkParts', () => {
+  it('makes http and https addresses links, without the sentence around them', () => {
+    expect(
+      linkParts(
+        'alertname=X http://prometheus:9090/graph?g0.expr=up%3D%3D0 (see https://r.example/a).',
+      ),
+    ).toEqual([
+      { text: 'alertname=X ' },
+      { href: 'http://prometheus:9090/graph?g0.expr=up%3D%3D0' },
+      { text: ' (see ' },
+      { href: 'https://r.example/a' },
+      { text: ').' },
+    ]);
+  });
+
+  it('leaves any other scheme as text', () => {
+    expect(linkParts('javascript:alert(1) ftp://x')).toEqual([
+      { text: 'javascript:alert(1) ftp://x' },
+    ]);
+    expect(linkParts('')).toEqual([]);
   });
 });

@@ -55,6 +55,22 @@ export function ticketListQuery(api: ApiClient, filters: TicketFilters, enabled:
   });
 }
 
+/** Tickets drawn on the charts and the replay timeline: the tenant's, opened in the range. */
+export const ANNOTATION_LIMIT = 200;
+
+export function annotationTicketsQuery(api: ApiClient, tenant: string | null, range: string) {
+  return queryOptions({
+    queryKey: [KAIZEN, 'annotations', tenant, range, api.tokenKey],
+    queryFn: () =>
+      api.get<TicketPage>(
+        `/api/tickets?tenant=${encodeURIComponent(tenant ?? '')}&window=${encodeURIComponent(range)}&limit=${ANNOTATION_LIMIT}`,
+      ),
+    enabled: tenant !== null,
+    refetchInterval: MTTR_REFETCH_MS,
+    select: (page) => page.tickets,
+  });
+}
+
 export function ticketQuery(api: ApiClient, id: number, tenant: string | null) {
   return queryOptions({
     queryKey: [KAIZEN, 'ticket', tenant, id, api.tokenKey],

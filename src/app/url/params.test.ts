@@ -35,6 +35,8 @@ describe('parseAppParams', () => {
       expected: {
         view: 'tickets',
         tenant: 'demo',
+        // The list's window is the shared time range: the panels show the same 24 h.
+        range: '24h',
         tickets: {
           ...DEFAULT_PARAMS.tickets,
           severity: ['error'],

@@ -10,6 +10,7 @@ import {
   type ParamNotice,
 } from '../state/params';
 import { emptyTicketList } from '../state/ticket-list';
+import { DEFAULT_TIME_RANGE, isTimeRange } from '../state/time-range';
 import { applyTicketListParam, isTicketListKey } from './ticket-list-params';
 import { parseZoomParam } from './zoom-param';
 
@@ -95,6 +96,11 @@ export function parseAppParams(search: string): { params: AppParams; notices: Pa
           );
         break;
       }
+      case 'range':
+        if (isTimeRange(value)) params.range = value;
+        else
+          reject(key, value, 'a window like 5m, 1h, 24h or 7d', `the last ${DEFAULT_TIME_RANGE}`);
+        break;
       case 'relative':
         if (value === '1' || value === '0') params.relative = value === '1';
         else reject(key, value, '1 or 0', '0');
@@ -108,6 +114,9 @@ export function parseAppParams(search: string): { params: AppParams; notices: Pa
         }
     }
   }
+  // The ticket list's window is the shared range: a link with only `window=` (the Grafana
+  // dashboard's, the MTTR report's) sets the range the panels show too.
+  if (!query.has('range') && params.tickets.window !== null) params.range = params.tickets.window;
   // A link to one ticket opens it, whatever `view` said.
   if (params.ticket !== null) params.view = 'tickets';
   return { params, notices };

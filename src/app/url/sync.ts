@@ -1,6 +1,7 @@
 // Keeps the address bar describing the view (tenant, frame, speed, colormap, theme, tickets, ...),
 // so a copied link reopens it. Replaces the history entry: no back-button spam (only drill-downs
 // into the tickets add entries, see tickets/navigation.ts). Never writes tokens.
+import { DEFAULT_TIME_RANGE } from '../state/time-range';
 import type { UiState, UiStore } from '../state/ui-store';
 import { parseAppParams } from './params';
 import { writeTicketListParams } from './ticket-list-params';
@@ -24,6 +25,9 @@ export function viewQuery(state: UiState, current: URLSearchParams): URLSearchPa
   set('relative', state.display.relative ? '1' : null);
   set('view', params.view === 'heatmap' ? null : params.view);
   const tickets = params.view === 'tickets';
+  // A list's `window=` sets the range when `range=` is absent (url/params.ts): no need for both.
+  const impliedByWindow = tickets && params.tickets.window === params.range;
+  set('range', params.range === DEFAULT_TIME_RANGE || impliedByWindow ? null : params.range);
   writeTicketListParams(query, tickets ? params.tickets : null);
   set('ticket', tickets && params.ticket !== null ? String(params.ticket) : null);
   query.delete('token');

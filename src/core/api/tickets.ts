@@ -19,8 +19,13 @@ export interface Ticket {
   source: TicketSource;
   fingerprint: string;
   status: TicketStatus;
-  /** ISO 8601 UTC. */
+  /** ISO 8601 UTC: when the incident began (an alert's startsAt). MTTR counts from here. */
   openedAt: string;
+  /**
+   * ISO 8601 UTC: when the console recorded the ticket (its `opened` event; an alert's webhook
+   * arrives after the alert started). Equal to openedAt for the detector's and manual tickets.
+   */
+  receivedAt: string;
   acknowledgedAt: string | null;
   resolvedAt: string | null;
   /** `auto` or the name of the person. */

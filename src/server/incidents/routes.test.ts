@@ -423,6 +423,7 @@ describe('bad input', () => {
 describe('Alertmanager receiver', () => {
   it('opens one ticket for a firing alert and resolves it for the resolved one', async () => {
     const before = await total();
+    const arrivedMs = clock.now();
     const firing = await call('POST', '/api/alertmanager', {
       token: null,
       body: webhook([alert('firing')]),
@@ -455,8 +456,9 @@ describe('Alertmanager receiver', () => {
       status: 'resolved',
       resolvedBy: 'auto',
       fingerprint: 'alertmanager:c4c1f3d6a3b7e0f2',
-      // The incident's own times, from startsAt and endsAt.
+      // The incident's own times, from startsAt and endsAt; and when the webhook arrived.
       openedAt: new Date(T0 - 60_000).toISOString(),
+      receivedAt: new Date(arrivedMs).toISOString(),
       resolvedAt: new Date(T0).toISOString(),
     });
     const again = await call('POST', '/api/alertmanager', {

@@ -90,6 +90,7 @@ export const TicketSchema = {
     'fingerprint',
     'status',
     'openedAt',
+    'receivedAt',
     'acknowledgedAt',
     'resolvedAt',
     'resolvedBy',
@@ -108,7 +109,12 @@ export const TicketSchema = {
     source: { type: 'string', enum: SOURCES },
     fingerprint: { type: 'string', description: 'Deduplication key within the tenant.' },
     status: { type: 'string', enum: STATUSES },
-    openedAt: isoTime,
+    openedAt: { ...isoTime, description: "When the incident began: an alert's startsAt." },
+    receivedAt: {
+      ...isoTime,
+      description:
+        "When the console recorded the ticket (its opened event): an alert's webhook arrival.",
+    },
     acknowledgedAt: nullableIsoTime,
     resolvedAt: nullableIsoTime,
     resolvedBy: {

@@ -156,6 +156,8 @@ interface TicketRow {
   summary: string;
   reopen_count: number;
   note_count: number;
+  /** The `opened` event's time; null only for a row written without one. */
+  received_at: number | null;
 }
 
 interface EventRow {
@@ -168,7 +170,9 @@ interface EventRow {
 }
 
 const TICKET_COLUMNS = `t.*, (SELECT COUNT(*) FROM ticket_events e
-  WHERE e.ticket_id = t.id AND e.kind = 'noted') AS note_count`;
+  WHERE e.ticket_id = t.id AND e.kind = 'noted') AS note_count,
+  (SELECT MIN(e.at) FROM ticket_events e
+  WHERE e.ticket_id = t.id AND e.kind = 'opened') AS received_at`;
 
 function toTicket(row: TicketRow): TicketRecord {
   return {
@@ -181,6 +185,7 @@ function toTicket(row: TicketRow): TicketRecord {
     fingerprint: row.fingerprint,
     status: row.status,
     openedAtMs: row.opened_at,
+    receivedAtMs: row.received_at ?? row.opened_at,
     acknowledgedAtMs: row.acknowledged_at,
     resolvedAtMs: row.resolved_at,
     resolvedBy: row.resolved_by,

@@ -45,8 +45,13 @@ export interface TicketRecord {
   source: TicketSource;
   fingerprint: string;
   status: TicketStatus;
-  /** All times in ms since the epoch. */
+  /** All times in ms since the epoch. When the incident began (an alert's startsAt). */
   openedAtMs: number;
+  /**
+   * When the console recorded the ticket, its `opened` event: an alert's webhook arrives after the
+   * incident began. Equal to openedAtMs for tickets opened by the detector or by hand.
+   */
+  receivedAtMs: number;
   acknowledgedAtMs: number | null;
   resolvedAtMs: number | null;
   /** `'auto'` or the name of the person who resolved it. */

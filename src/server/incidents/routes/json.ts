@@ -18,6 +18,7 @@ export function ticketJson(ticket: TicketRecord): Ticket {
     fingerprint: ticket.fingerprint,
     status: ticket.status,
     openedAt: isoTime(ticket.openedAtMs),
+    receivedAt: isoTime(ticket.receivedAtMs),
     acknowledgedAt: isoOrNull(ticket.acknowledgedAtMs),
     resolvedAt: isoOrNull(ticket.resolvedAtMs),
     resolvedBy: ticket.resolvedBy,
