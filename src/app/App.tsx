@@ -2,6 +2,7 @@ import { lazy, Suspense } from 'react';
 import { BandwidthPanel } from './components/BandwidthPanel';
 import { LatencyPanel } from './components/LatencyPanel';
 import { MttrPanel } from './components/MttrPanel';
+import { RcaEffectivenessPanel } from './components/RcaEffectivenessPanel';
 import { TicketsView } from './components/TicketsView';
 import { Header } from './components/Header';
 import { HeatmapView } from './components/HeatmapView';
@@ -44,6 +45,7 @@ export function App() {
           <PhaseMetricsPanel />
           <LatencyPanel tenant={tenant} />
           <MttrPanel tenant={tenant} />
+          <RcaEffectivenessPanel tenant={tenant} />
           <BandwidthPanel tenant={tenant} />
         </aside>
       </main>
