@@ -6,7 +6,7 @@ import remarkGfm from 'remark-gfm';
  * without rehype-raw) and link URLs pass react-markdown's safe-protocol filter, so an RCA quoting
  * a hostile log line shows the line, not its markup.
  */
-export function Markdown({ text, testId }: { text: string; testId?: string }) {
+export default function Markdown({ text, testId }: { text: string; testId?: string }) {
   return (
     <div className="markdown" data-testid={testId}>
       <ReactMarkdown remarkPlugins={[remarkGfm]} skipHtml>

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Markdown } from './Markdown';
+import { Markdown } from './LazyMarkdown';
 
 /** Largest RCA the server takes, in characters (src/server/rca/store.ts). */
 export const MAX_RCA_CHARS = 50_000;

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Rca } from '../../core/api/rca';
 import { formatTime } from '../tickets/format';
-import { Markdown } from './Markdown';
+import { Markdown } from './LazyMarkdown';
 
 /** Every version and review of the RCA, oldest first; any version opens to its text. */
 export function RcaHistory({ rca }: { rca: Rca }) {

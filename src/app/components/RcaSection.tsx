@@ -14,7 +14,7 @@ import {
   sessionQuery,
   type RcaChange,
 } from '../tickets/rca-queries';
-import { Markdown } from './Markdown';
+import { Markdown } from './LazyMarkdown';
 import { RcaEditor } from './RcaEditor';
 import { RcaHistory } from './RcaHistory';
 import { RcaReview } from './RcaReview';
