@@ -24,6 +24,11 @@ export interface RcaConfig {
 
 /** Drafts written at once; more wait their turn (a model server is usually one GPU or CPU). */
 export const DRAFT_CONCURRENCY = 2;
+/**
+ * Drafts waiting at most. A burst of tickets beyond it (an alert storm) gets no automatic draft:
+ * each can still be drafted on request, and the storm does not queue hours of model calls.
+ */
+export const MAX_QUEUED_DRAFTS = 200;
 
 export interface RcaService {
   readonly store: RcaStore;
@@ -108,6 +113,18 @@ export function createRcaService(options: RcaServiceOptions): RcaService {
     );
   };
 
+  let pumpScheduled = false;
+  /** Runs pump once after the event loop's other work, however often it is asked for meanwhile. */
+  const schedulePump = (): void => {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      pump();
+      settle();
+    });
+  };
+
   const pump = (): void => {
     while (!closed && running < DRAFT_CONCURRENCY && queue.length > 0) {
       const job = queue.shift()!;
@@ -124,8 +141,9 @@ export function createRcaService(options: RcaServiceOptions): RcaService {
         })
         .finally(() => {
           running -= 1;
-          pump();
-          settle();
+          // The next draft after the event loop's other work: built-in drafts never wait on I/O,
+          // and a burst of them run back to back would hold up the frames.
+          schedulePump();
         });
     }
   };
@@ -134,7 +152,7 @@ export function createRcaService(options: RcaServiceOptions): RcaService {
     queue.push({ ticketId, tenantId });
     // After the current call stack: the detector logs the opening right after the store commits,
     // and that line belongs in the evidence.
-    setImmediate(pump);
+    schedulePump();
   };
 
   const request = (ticketId: number, tenantId: string): RcaRecord => {
@@ -144,8 +162,27 @@ export function createRcaService(options: RcaServiceOptions): RcaService {
   };
 
   for (const left of store.drafting()) enqueue(left.ticketId, left.tenantId);
+  let skipped = 0;
   const stopListening = tickets.onChange((change) => {
     if (closed || !config.draftOnOpen || change.kind !== 'opened') return;
+    if (queue.length >= MAX_QUEUED_DRAFTS) {
+      // Said once per burst, when the first is skipped, and the count when the queue has room.
+      if (skipped === 0) {
+        log(
+          `[rca] ${MAX_QUEUED_DRAFTS} drafts waiting: tickets opened now get no automatic draft (POST /api/tickets/ID/rca drafts one)`,
+          { subsystem: 'rca', level: 'warn' },
+        );
+      }
+      skipped += 1;
+      return;
+    }
+    if (skipped > 0) {
+      log(`[rca] drafting again on open; ${skipped} tickets got no automatic draft`, {
+        subsystem: 'rca',
+        level: 'warn',
+      });
+      skipped = 0;
+    }
     try {
       request(change.ticket.id, change.ticket.tenantId);
     } catch (error) {
