@@ -49,6 +49,8 @@ export interface TestServer {
   /** `Authorization` headers of the machine credentials in the data directory. */
   webhookAuthorization(): string;
   metricsAuthorization(): string;
+  /** GET /metrics with the scrape secret: the Prometheus text. */
+  scrapeMetrics(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -144,6 +146,12 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     },
     webhookAuthorization: () => `Bearer ${readSecret(dataDir, 'alertmanager')}`,
     metricsAuthorization: () => `Bearer ${readSecret(dataDir, 'metrics')}`,
+    scrapeMetrics: async () =>
+      (
+        await fetch(`${address}/metrics`, {
+          headers: { authorization: `Bearer ${readSecret(dataDir, 'metrics')}` },
+        })
+      ).text(),
     close: () => server.close(),
   };
 }

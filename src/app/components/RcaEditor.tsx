@@ -21,24 +21,18 @@ export function RcaEditor(props: {
   return (
     <form className="rca-editor" onSubmit={submit} data-testid="rca-editor">
       <div className="rca-tabs" role="tablist">
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === 'write'}
-          onClick={() => setTab('write')}
-          data-testid="rca-tab-write"
-        >
-          Write
-        </button>
-        <button
-          type="button"
-          role="tab"
-          aria-selected={tab === 'preview'}
-          onClick={() => setTab('preview')}
-          data-testid="rca-tab-preview"
-        >
-          Preview
-        </button>
+        {(['write', 'preview'] as const).map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            aria-selected={tab === name}
+            onClick={() => setTab(name)}
+            data-testid={`rca-tab-${name}`}
+          >
+            {name === 'write' ? 'Write' : 'Preview'}
+          </button>
+        ))}
       </div>
       {tab === 'write' ? (
         <textarea

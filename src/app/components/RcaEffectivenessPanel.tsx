@@ -10,21 +10,18 @@ const WINDOWS = ['24h', '7d', '30d', '90d'] as const;
 const percent = (share: number | null): string =>
   share === null ? '–' : `${Math.round(share * 100)} %`;
 
-function Row(props: {
-  label: string;
-  testId: string;
-  value: (g: RcaGroupStats) => string;
-  withDraft: RcaGroupStats;
-  withoutDraft: RcaGroupStats;
-}) {
-  return (
-    <tr data-testid={props.testId}>
-      <th scope="row">{props.label}</th>
-      <td className="num">{props.value(props.withDraft)}</td>
-      <td className="num">{props.value(props.withoutDraft)}</td>
-    </tr>
-  );
-}
+/** The table's rows: a label, a test id, and the figure of a group. */
+const ROWS: [label: string, testId: string, value: (g: RcaGroupStats) => string][] = [
+  ['tickets', 'rca-eff-tickets', (g) => String(g.tickets)],
+  [
+    'approved RCA',
+    'rca-eff-approved',
+    (g) => `${g.approved}${g.rejected ? ` (${g.rejected} rejected once)` : ''}`,
+  ],
+  ['open → approved, median', 'rca-eff-time', (g) => formatDuration(g.medianSecondsToApproved)],
+  ['sections filled', 'rca-eff-sections', (g) => percent(g.sectionsFilledShare)],
+  ['words changed in review', 'rca-eff-edits', (g) => percent(g.meanEditDistanceRatio)],
+];
 
 /**
  * Does drafting help? Tickets whose RCA began as a draft against the rest (drafting off, written by
@@ -74,36 +71,13 @@ export function RcaEffectivenessPanel({ tenant }: { tenant: string | null }) {
             </tr>
           </thead>
           <tbody>
-            <Row
-              label="tickets"
-              testId="rca-eff-tickets"
-              value={(g) => String(g.tickets)}
-              {...report}
-            />
-            <Row
-              label="approved RCA"
-              testId="rca-eff-approved"
-              value={(g) => `${g.approved}${g.rejected ? ` (${g.rejected} rejected once)` : ''}`}
-              {...report}
-            />
-            <Row
-              label="open → approved, median"
-              testId="rca-eff-time"
-              value={(g) => formatDuration(g.medianSecondsToApproved)}
-              {...report}
-            />
-            <Row
-              label="sections filled"
-              testId="rca-eff-sections"
-              value={(g) => percent(g.sectionsFilledShare)}
-              {...report}
-            />
-            <Row
-              label="words changed in review"
-              testId="rca-eff-edits"
-              value={(g) => percent(g.meanEditDistanceRatio)}
-              {...report}
-            />
+            {ROWS.map(([label, testId, value]) => (
+              <tr key={testId} data-testid={testId}>
+                <th scope="row">{label}</th>
+                <td className="num">{value(report.withDraft)}</td>
+                <td className="num">{value(report.withoutDraft)}</td>
+              </tr>
+            ))}
           </tbody>
         </table>
       )}

@@ -191,11 +191,7 @@ describe('the chat-completions engine', () => {
     expect(rca.engine).toBe('builtin');
     expect(rca.engineNote).toMatch(/answered 503: overloaded/);
     expect(rca.markdown).toMatch(/^# RCA: Failing model\n\n> The model endpoint failed/);
-    const metrics = await (
-      await fetch(`${server.url}/metrics`, {
-        headers: { authorization: server.metricsAuthorization() },
-      })
-    ).text();
+    const metrics = await server.scrapeMetrics();
     expect(metrics).toMatch(/rca_draft_seconds_count\{engine="chat"\} 1\n/);
     expect(metrics).toMatch(/rca_draft_seconds_count\{engine="builtin"\} 2\n/);
     expect(metrics).toMatch(/rca_log_capture_total\{result="captured"\} 3\n/);

@@ -185,11 +185,7 @@ describe('review of an RCA', () => {
     });
     expect(secondRca.markdown).toContain('The replay disk stalled for three seconds.');
 
-    const metrics = await (
-      await fetch(`${server.url}/metrics`, {
-        headers: { authorization: server.metricsAuthorization() },
-      })
-    ).text();
+    const metrics = await server.scrapeMetrics();
     expect(metrics).toMatch(/rca_reviews_total\{outcome="approved"\} 1\n/);
     expect(metrics).toMatch(/rca_reviews_total\{outcome="rejected"\} 1\n/);
     expect(metrics).toMatch(/rca_edit_distance_ratio_count 1\n/);
