@@ -82,7 +82,10 @@ export interface RcaEvidence {
     source: string;
     fingerprint: string;
     summary: string;
+    /** When it (last) opened: the evidence is of the 60 s before. */
     openedAt: string;
+    /** Whether that was a reopening of the ticket within its reopen window. */
+    reopened: boolean;
     /** The rule (detector tickets) or alertname (Alertmanager), when there is one. */
     rule: string | null;
     /** What opened it: the timeline's `opened` detail (the detector's reading, the alert's labels). */

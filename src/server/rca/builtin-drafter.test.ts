@@ -13,6 +13,7 @@ const stall: RcaEvidence = {
     fingerprint: 'detector:stream-stalled:demo',
     summary: 'No frame since 2026-03-01T11:59:57.500Z (2.5 s at detection).',
     openedAt: '2026-03-01T12:00:00.000Z',
+    reopened: false,
     rule: 'stream-stalled',
     signal: 'No frame since 2026-03-01T11:59:57.500Z (2.5 s at detection).',
   },

@@ -106,7 +106,7 @@ export function builtinDraft(input: DraftInput, note?: string): string {
       ? ` The last frame before it was produced at ${time(metrics.lastFrameAt)}.`
       : '';
   const summary = [
-    `${alert.severity[0]!.toUpperCase()}${alert.severity.slice(1)} ticket on tenant \`${tenant}\` opened ${time(alert.openedAt)}: ${what}.${since}`,
+    `${alert.severity[0]!.toUpperCase()}${alert.severity.slice(1)} ticket on tenant \`${tenant}\` ${alert.reopened ? 'reopened' : 'opened'} ${time(alert.openedAt)}: ${what}.${since}`,
     signal ? `Reading at detection: ${signal}` : '',
     logCauses[0] ? `Most likely: ${logCauses[0].cause.split('. ')[0]}.` : '',
   ]
@@ -140,7 +140,10 @@ export function builtinDraft(input: DraftInput, note?: string): string {
       .slice(-8)
       .map((l) => ({ at: l.at, text: `log [${l.subsystem}] ${l.message.slice(0, 200)}` })),
     ...(metrics.lastFrameAt ? [{ at: metrics.lastFrameAt, text: 'last frame produced' }] : []),
-    { at: alert.openedAt, text: `ticket opened (${alert.source})` },
+    {
+      at: alert.openedAt,
+      text: `ticket ${alert.reopened ? 'reopened' : 'opened'} (${alert.source})`,
+    },
   ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   const timeline = events.map((e) => `- ${time(e.at)}: ${e.text.replace(/\s+/g, ' ')}`).join('\n');
 

@@ -196,4 +196,36 @@ describe('the chat-completions engine', () => {
     expect(metrics).toMatch(/rca_draft_seconds_count\{engine="builtin"\} 2\n/);
     expect(metrics).toMatch(/rca_log_capture_total\{result="captured"\} 3\n/);
   }, 30_000);
+
+  it('takes the evidence of the latest opening when a ticket reopened', async () => {
+    const post = (path: string, body: unknown) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${operator}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    clock.set(T0 + 600_000);
+    const first = { tenant: 'demo', title: 'Flapping', severity: 'error', fingerprint: 'flap' };
+    const opened = (await (await post('/api/tickets', first)).json()) as { ticket: { id: number } };
+    const id = opened.ticket.id;
+    await server.rca.idle();
+    expect((await post(`/api/tickets/${id}/resolve`, { outcome: 'true_positive' })).status).toBe(
+      200,
+    );
+    clock.set(T0 + 780_000);
+    server.log('[stream] demo: the second time round', { tenant: 'demo' });
+    clock.set(T0 + 800_000);
+    const again = (await (await post('/api/tickets', first)).json()) as { result: string };
+    expect(again.result).toBe('reopened');
+    expect((await post(`/api/tickets/${id}/rca`, {})).status).toBe(202);
+    const rca = await rcaOf(id);
+    expect(rca.evidence?.alert).toMatchObject({
+      openedAt: new Date(T0 + 800_000).toISOString(),
+      reopened: true,
+    });
+    expect(rca.evidence?.logs.lines.map((l) => l.message)).toContain(
+      '[stream] demo: the second time round',
+    );
+    expect(rca.markdown).toContain('ticket on tenant `demo` reopened');
+  }, 30_000);
 });

@@ -49,7 +49,9 @@ export function collectEvidence(
   sources: EvidenceSources,
   nowMs: number,
 ): RcaEvidence {
-  const openedMs = ticket.openedAtMs;
+  // A reopened ticket is the incident happening again: its evidence is of the latest opening.
+  const opened = ticket.events.filter((e) => e.kind === 'opened' || e.kind === 'reopened').at(-1);
+  const openedMs = Math.max(ticket.openedAtMs, opened?.atMs ?? 0);
   const fromMs = openedMs - LOG_WINDOW_MS;
   let capture: LogCaptureResult;
   let lines: RcaLogLine[] = [];
@@ -65,7 +67,6 @@ export function collectEvidence(
   } catch {
     capture = 'failed';
   }
-  const opened = ticket.events.find((e) => e.kind === 'opened');
   return {
     collectedAt: isoTime(nowMs),
     alert: {
@@ -75,6 +76,7 @@ export function collectEvidence(
       fingerprint: ticket.fingerprint,
       summary: ticket.summary,
       openedAt: isoTime(openedMs),
+      reopened: opened?.kind === 'reopened',
       rule: ruleOf(ticket),
       signal: opened?.detail ?? '',
     },
