@@ -179,7 +179,11 @@ test('a stall opens a ticket with a draft; an operator edits and approves it; a 
   expect(after).toMatch(/rca_edit_distance_ratio_count 1\n/);
   expect(after).toMatch(/rca_review_seconds_count\{outcome="approved"\} 1\n/);
   const effectiveness = page.getByTestId('rca-effectiveness');
-  await expect(effectiveness.getByTestId('rca-eff-approved')).toContainText('1');
+  // The stall's ticket: drafted, approved, its RCA filling every section of the template.
+  await expect(effectiveness.getByTestId('rca-eff-approved').locator('td').first()).toHaveText('1');
+  await expect(effectiveness.getByTestId('rca-eff-sections').locator('td').first()).toHaveText(
+    '100 %',
+  );
 
   // A viewer of the tenant reads the approved RCA; every control says why it is off.
   const viewerPage = await browser.newPage();
