@@ -86,6 +86,29 @@ describe('parseServerConfig', () => {
     ).toMatchObject({ alertmanagerAnonymous: true, metricsAnonymous: true });
   });
 
+  it('reads the RCA endpoint from the flag or RCA_ENDPOINT, refusing credentials in it', () => {
+    expect(parseServerConfig([], {})).toMatchObject({ rcaEndpoint: null });
+    expect(
+      parseServerConfig(['--rca-endpoint', 'http://127.0.0.1:8081'], {
+        RCA_ENDPOINT: 'http://other:1',
+      }),
+    ).toMatchObject({ rcaEndpoint: 'http://127.0.0.1:8081' });
+    expect(
+      parseServerConfig([], { RCA_ENDPOINT: 'https://llm.example/v1/chat/completions' }),
+    ).toMatchObject({
+      rcaEndpoint: 'https://llm.example/v1/chat/completions',
+    });
+    expect(() => parseServerConfig(['--rca-endpoint', 'http://me:key@llm:8080'], {})).toThrow(
+      /must not carry credentials: put the key in RCA_API_KEY/,
+    );
+    expect(() => parseServerConfig([], { RCA_ENDPOINT: 'ftp://llm' })).toThrow(
+      /RCA_ENDPOINT must be an http or https URL/,
+    );
+    expect(() => parseServerConfig(['--rca-endpoint', 'not a url'], {})).toThrow(
+      /--rca-endpoint: "not a url" is not a URL/,
+    );
+  });
+
   it('answers --help', () => {
     expect(parseServerConfig(['--help'], {})).toBe('help');
   });

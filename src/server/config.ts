@@ -31,6 +31,8 @@ export interface ServerConfig {
   alertmanagerAnonymous: boolean;
   /** GET /metrics without the scrape secret: only by explicit choice, logged at start. */
   metricsAnonymous: boolean;
+  /** OpenAI-compatible chat-completions server that drafts RCAs; null: the built-in drafter. */
+  rcaEndpoint: string | null;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +60,9 @@ export const USAGE = `Usage: npm start -- [options]
                       ALERTMANAGER_ANONYMOUS=1); anyone who can reach the port can then file alerts
   --metrics-anonymous serve GET /metrics without the scrape secret (env METRICS_ANONYMOUS=1);
                       every tenant's figures are then public on this port
+  --rca-endpoint URL  OpenAI-compatible chat-completions server that drafts RCAs (env
+                      RCA_ENDPOINT; model and key from RCA_MODEL, RCA_API_KEY; docs/RCA.md);
+                      without it the built-in drafter writes them
   --help              show this help`;
 
 function parsePort(value: string, source: string): number {
@@ -115,6 +120,29 @@ function parseHosts(value: string, source: string): string[] {
   return hosts.map((h) => h.toLowerCase());
 }
 
+/**
+ * An http(s) URL without credentials: a key in the URL would end up in logs and in the RCA's
+ * engine notes; it goes in RCA_API_KEY.
+ */
+function parseEndpoint(value: string | undefined, source: string): string | null {
+  if (value === undefined || value === '') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(
+      `${source}: "${value.slice(0, 100)}" is not a URL like http://127.0.0.1:8081`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${source} must be an http or https URL, got ${url.protocol}`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new ConfigError(`${source} must not carry credentials: put the key in RCA_API_KEY`);
+  }
+  return value;
+}
+
 function parseSwitch(flag: boolean | undefined, env: string | undefined, name: string): boolean {
   if (flag) return true;
   if (env === undefined || env === '' || env === '0' || env === 'false') return false;
@@ -154,6 +182,7 @@ export function parseServerConfig(
         'allowed-hosts': { type: 'string' },
         'alertmanager-anonymous': { type: 'boolean' },
         'metrics-anonymous': { type: 'boolean' },
+        'rca-endpoint': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -211,6 +240,10 @@ export function parseServerConfig(
       v['metrics-anonymous'],
       env.METRICS_ANONYMOUS,
       'METRICS_ANONYMOUS',
+    ),
+    rcaEndpoint: parseEndpoint(
+      v['rca-endpoint'] ?? env.RCA_ENDPOINT,
+      v['rca-endpoint'] !== undefined ? '--rca-endpoint' : 'RCA_ENDPOINT',
     ),
   };
 }

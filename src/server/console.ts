@@ -19,8 +19,13 @@ import {
   type KaizenConfig,
 } from './incidents/kaizen';
 import { registerKaizenMetrics } from './incidents/metrics';
+import { logEntry, type LogFn } from './logging/log-line';
 import { createServerMetrics, type ServerMetrics } from './metrics';
 import { observerStatus, setObserver } from './notify/observer';
+import { rcaConfigFromEnv } from './rca/config';
+import { createTenantLogRing, type TenantLogRing } from './rca/log-ring';
+import { openRca } from './rca/open';
+import type { RcaService } from './rca/service';
 import { ensureSecret, watchSecret, type SecretName } from './secrets';
 import { openDatabase, type Db } from './storage/database';
 import { DEFAULT_TENANT, openTenancy, type Tenancy, type TenancyOptions } from './tenants/runtime';
@@ -55,6 +60,11 @@ export interface ConsoleServer {
   readonly gates: Gates;
   /** Bytes and latencies minute by minute, for baselines; written once started. */
   readonly history: HistoryRecorder;
+  /** RCAs of the tickets: drafts, reviews, the evidence's log ring. */
+  readonly rca: RcaService;
+  readonly logRing: TenantLogRing;
+  /** The server's log: prints through options.log and keeps each tenant's lines for its RCAs. */
+  readonly log: LogFn;
   /** Starts the detector, the gates' timers and the history's. */
   start(): void;
   /** Stops the detector first (so streams stopping resolve nothing), then the app and tenancy. */
@@ -113,7 +123,19 @@ function applyObserver(db: Db, config: ServerConfig, log: (line: string) => void
  * TenantSpecError or TenancyError for bad settings (exit 2).
  */
 export async function openConsole(options: ConsoleOptions): Promise<ConsoleServer> {
-  const { config, env, log } = options;
+  const { config, env } = options;
+  const rcaConfig = rcaConfigFromEnv(config.rcaEndpoint, env);
+  const nowMs = options.now ?? Date.now;
+  // Every line is printed as before; a tenant's lines are also kept, redacted, for its RCAs. The
+  // secrets are known only further down: the ring asks for them when it records.
+  const secrets: (() => string | null)[] = [() => rcaConfig.chat?.apiKey ?? null];
+  const logRing = createTenantLogRing({
+    secrets: () => secrets.map((read) => read()).filter((s): s is string => s !== null),
+  });
+  const log: LogFn = (line, fields) => {
+    options.log(line);
+    logRing.record(logEntry(line, fields, nowMs()));
+  };
   mkdirSync(config.dataDir, { recursive: true });
   const metrics = createServerMetrics();
   const fromEnv = kaizenConfigFromEnv(env, { defaultTenant: DEFAULT_TENANT });
@@ -126,6 +148,10 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     fromEnv.alertmanagerToken ??
     credential(config, 'alertmanager', config.alertmanagerAnonymous, log);
   const metricsSecret = credential(config, 'metrics', config.metricsAnonymous, log);
+  secrets.push(
+    () => (typeof webhookSecret === 'function' ? webhookSecret() : webhookSecret),
+    () => metricsSecret?.() ?? null,
+  );
   const alarmBand = alarmBandFromEnv(env.KAIZEN_ALARM_BAND);
 
   // Kaizen has its own connection to the database: streams start inside openTenancy, and their
@@ -213,11 +239,22 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     () => [...opened.directory.tenants.keys()],
     log,
   );
+  const rca = openRca({
+    db: kaizenDb,
+    kaizen,
+    metrics,
+    streams: opened.registry,
+    directory: opened.directory,
+    config: rcaConfig,
+    logRing,
+    log,
+  });
   const app = createHttpApp({
     config,
     tenancy: opened,
     metrics,
     kaizen,
+    rca,
     log,
     metricsSecret,
     ops: {
@@ -238,6 +275,9 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     kaizenDb,
     gates,
     history,
+    rca,
+    logRing,
+    log,
     start() {
       kaizen.start();
       gates.start();
@@ -245,6 +285,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     },
     async close() {
       kaizen.close();
+      rca.close();
       gates.stop();
       history.stop();
       await app.close();

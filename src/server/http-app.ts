@@ -27,6 +27,8 @@ import type { Kaizen } from './incidents/kaizen';
 import { registerKaizenRoutes } from './incidents/routes/plugin';
 import { scopeFromAccess } from './incidents/routes/scope';
 import type { ServerConfig } from './config';
+import type { LogFn } from './logging/log-line';
+import type { RcaService } from './rca/service';
 import type { ServerMetrics } from './metrics';
 import { createClientSession, sendBudgetBytes, type ClientSession } from './stream/client-session';
 import { wallClockMs } from './stream/source';
@@ -41,9 +43,11 @@ export interface HttpAppOptions {
   /** Tenants, tokens and their streams (tenants/runtime.ts). */
   tenancy: Pick<Tenancy, 'access' | 'directory' | 'registry' | 'defaultTenant'>;
   metrics: ServerMetrics;
-  log: (line: string) => void;
+  log: LogFn;
   /** Tickets, MTTR and the Alertmanager receiver under /api. */
   kaizen?: Kaizen;
+  /** The tickets' RCAs under /api/tickets/ID/rca (with kaizen). */
+  rca?: RcaService;
   /** The launch tooling under /api: observer mode, gates, baselines, browser reports. */
   ops?: OpsDependencies;
   /**
@@ -247,6 +251,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   if (options.kaizen) {
     registerKaizenRoutes(fastify, {
       kaizen: options.kaizen,
+      rca: options.rca,
       resolveScope: scopeFromAccess(access),
       documented: { routes: CONSOLE_ROUTES, schemas: CONSOLE_SCHEMAS },
     });
@@ -349,7 +354,11 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
     const refusal = refusalFor(access.requireTenant(principal, tenant), principal, tenant);
     if (refusal || 'denied' in principal) {
       const { status, message } = refusal ?? { status: 401, message: 'bad credentials' };
-      log(`[ws] refused ${status} for tenant ${JSON.stringify(tenant.slice(0, 64))}: ${message}`);
+      // Tagged with the tenant only when it exists: a made-up name gets no log ring.
+      log(`[ws] refused ${status} for tenant ${JSON.stringify(tenant.slice(0, 64))}: ${message}`, {
+        level: 'warn',
+        ...(access.hasTenant(tenant) ? { tenant } : {}),
+      });
       return rejectUpgrade(socket, status, message);
     }
     if (!registry.has(tenant)) {
@@ -399,11 +408,17 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         metrics: metrics.forTenant(bus.info.tenant),
         onProtocolError: (reason) => {
           metrics.protocolError('bad_message');
-          log(`[ws] closing client for a protocol error: ${reason}`);
+          log(`[ws] closing client for a protocol error: ${reason}`, {
+            tenant,
+            level: 'warn',
+          });
         },
         onFlood: (reason) => {
           metrics.protocolError('too_many_messages');
-          log(`[ws] closing a ${tenant} client (${CLOSE.tooManyMessages}): ${reason}`);
+          log(`[ws] closing a ${tenant} client (${CLOSE.tooManyMessages}): ${reason}`, {
+            tenant,
+            level: 'warn',
+          });
         },
       });
       connection.session = session;
@@ -417,7 +432,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
         }
         session.handleMessage(data);
       });
-      ws.on('error', (error) => log(`[ws] client error: ${error.message}`));
+      ws.on('error', (error) =>
+        log(`[ws] client error: ${error.message}`, { tenant, level: 'warn' }),
+      );
       ws.on('close', () => {
         sockets.delete(ws);
         session.close();
@@ -450,7 +467,9 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
           : access.hasTenant(connection.tenant)
             ? CLOSE_FOR.withdrawn
             : CLOSE_FOR.deleted;
-      log(`[ws] closing a ${connection.tenant} client (${code}): ${reason}`);
+      log(`[ws] closing a ${connection.tenant} client (${code}): ${reason}`, {
+        tenant: connection.tenant,
+      });
       endConnection(connection, code, reason);
     }
   });

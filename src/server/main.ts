@@ -8,6 +8,7 @@ import { createProgress } from './progress';
 import { StorageError } from './storage/database';
 import { TenancyError } from './tenants/runtime';
 import { KaizenConfigError } from './incidents/kaizen';
+import { RcaConfigError } from './rca/config';
 import { RulesError } from './incidents/detector-rules';
 import { startKaizenNotifications, type KaizenNotifications } from './incidents/notifications';
 import { NotifyConfigError } from './notify/config';
@@ -59,7 +60,8 @@ async function main(): Promise<void> {
       error instanceof TenancyError ||
       error instanceof KaizenConfigError ||
       error instanceof RulesError ||
-      error instanceof AlarmBandError
+      error instanceof AlarmBandError ||
+      error instanceof RcaConfigError
     ) {
       fail(error.message, 2);
     }

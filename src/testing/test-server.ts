@@ -9,6 +9,8 @@ import type { HttpApp } from '../server/http-app';
 import type { ClientReports } from '../server/client-reports/service';
 import type { Gates, GatesOptions } from '../server/gates/service';
 import type { Kaizen, KaizenConfig } from '../server/incidents/kaizen';
+import type { LogFn } from '../server/logging/log-line';
+import type { RcaService } from '../server/rca/service';
 import type { ServerMetrics } from '../server/metrics';
 import { readSecret } from '../server/secrets';
 import type { Db } from '../server/storage/database';
@@ -33,6 +35,10 @@ export interface TestServer {
   logs: string[];
   /** The decision gates, not started: a test steps them with sample(). */
   gates: Gates;
+  /** The tickets' RCAs (idle() waits for drafts). */
+  rca: RcaService;
+  /** The server's own log, as its subsystems call it (lines land in `logs` and the tenant rings). */
+  log: LogFn;
   /**
    * Issues a token from another connection, as the admin CLI does, and reloads at once. A viewer
    * unless `role` says otherwise.
@@ -43,6 +49,8 @@ export interface TestServer {
   /** `Authorization` headers of the machine credentials in the data directory. */
   webhookAuthorization(): string;
   metricsAuthorization(): string;
+  /** GET /metrics with the scrape secret: the Prometheus text. */
+  scrapeMetrics(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -65,6 +73,8 @@ export interface TenantServerOptions {
   gates?: Partial<GatesOptions>;
   /** Browser reports other than the console database's. */
   clientReports?: ClientReports;
+  /** The server's clock (tickets, the log ring, RCAs); the wall clock by default. */
+  now?: () => number;
 }
 
 /** A real server (tenancy in a temporary data directory, HTTP, WebSocket) on a random port. */
@@ -95,6 +105,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     kaizen: options.kaizen,
     gates: options.gates,
     clientReports: options.clientReports,
+    now: options.now,
   });
   const { app, tenancy } = server;
   server.kaizen.start();
@@ -123,6 +134,8 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     dataDir,
     logs,
     gates: server.gates,
+    rca: server.rca,
+    log: server.log,
     issueToken(tenants, name = 'test', role = 'viewer') {
       const issued = withCliDb((db) => issueToken(db, { name, tenants, role }));
       tenancy.directory.poll();
@@ -133,6 +146,12 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     },
     webhookAuthorization: () => `Bearer ${readSecret(dataDir, 'alertmanager')}`,
     metricsAuthorization: () => `Bearer ${readSecret(dataDir, 'metrics')}`,
+    scrapeMetrics: async () =>
+      (
+        await fetch(`${address}/metrics`, {
+          headers: { authorization: `Bearer ${readSecret(dataDir, 'metrics')}` },
+        })
+      ).text(),
     close: () => server.close(),
   };
 }

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Ticket, TicketEvent } from '../../core/api/tickets';
 import type { Outcome } from '../../core/api/vocabulary';
 import { ApiError } from '../api/client';
+import { RcaSection } from './RcaSection';
 import { useActions, useApi, useUi } from '../shell/hooks';
 import { currentTenant } from '../state/ui-store';
 import { formatDuration, formatTime, linkParts } from '../tickets/format';
@@ -305,6 +306,7 @@ export function TicketDetail({ id }: { id: number }) {
             </div>
           </div>
           <Changes key={detail.ticket.id} t={detail.ticket} />
+          <RcaSection key={`rca-${detail.ticket.id}`} ticket={detail.ticket} />
         </>
       )}
     </section>

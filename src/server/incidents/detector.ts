@@ -5,6 +5,7 @@
 import type { TicketStore } from './store';
 import type { DetectorRules } from './detector-rules';
 import type { Visibility } from './types';
+import type { LogFn } from '../logging/log-line';
 import { quantile } from './mttr';
 
 export const RULE_NAMES = ['stream-stalled', 'order-parameter-low', 'latency-above-slo'] as const;
@@ -75,7 +76,7 @@ export interface DetectorOptions {
   store: TicketStore;
   rules: DetectorRules;
   now?: () => number;
-  log?: (line: string) => void;
+  log?: LogFn;
 }
 
 interface RuleState {
@@ -128,7 +129,7 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 1 :
 export function createDetector(options: DetectorOptions): Detector {
   const { store, rules } = options;
   const now = options.now ?? Date.now;
-  const log = options.log ?? (() => {});
+  const log: LogFn = options.log ?? (() => {});
   const streams = new Map<string, StreamState>();
   const sloMsByTenant = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
@@ -195,10 +196,16 @@ export function createDetector(options: DetectorOptions): Detector {
         detail: text.summary,
       });
       state.rules[rule].firing = true;
-      log(`[kaizen] ${rule} on ${tenantId}: ticket ${ticket.id} ${result}`);
+      log(`[kaizen] ${rule} on ${tenantId}: ticket ${ticket.id} ${result}`, {
+        tenant: tenantId,
+        level: 'warn',
+      });
     } catch (error) {
       // Left not firing, so the next evaluation tries again.
-      log(`[kaizen] ${rule} on ${tenantId}: cannot open a ticket: ${(error as Error).message}`);
+      log(`[kaizen] ${rule} on ${tenantId}: cannot open a ticket: ${(error as Error).message}`, {
+        tenant: tenantId,
+        level: 'error',
+      });
     }
   };
 
@@ -208,9 +215,16 @@ export function createDetector(options: DetectorOptions): Detector {
         detail,
       });
       state.rules[rule].firing = false;
-      if (ticket) log(`[kaizen] ${rule} on ${tenantId}: ticket ${ticket.id} resolved (${detail})`);
+      if (ticket) {
+        log(`[kaizen] ${rule} on ${tenantId}: ticket ${ticket.id} resolved (${detail})`, {
+          tenant: tenantId,
+        });
+      }
     } catch (error) {
-      log(`[kaizen] ${rule} on ${tenantId}: cannot resolve: ${(error as Error).message}`);
+      log(`[kaizen] ${rule} on ${tenantId}: cannot resolve: ${(error as Error).message}`, {
+        tenant: tenantId,
+        level: 'error',
+      });
     }
   };
 

@@ -1,6 +1,7 @@
 // The Kaizen loop of one server: the ticket store, the detector over the streams, and the
 // settings the receiver and the metrics read. The server creates one and hands it to
 // registerKaizenRoutes and registerKaizenMetrics.
+import type { LogFn } from '../logging/log-line';
 import type { Db } from '../storage/database';
 import { createDetector, type Detector } from './detector';
 import { DEFAULT_RULES, loadDetectorRules, type DetectorRules } from './detector-rules';
@@ -58,7 +59,7 @@ export interface KaizenOptions {
    * the loop on their own) every tenant counts as known.
    */
   visibilityOf?: (tenantId: string) => Visibility | undefined;
-  log?: (line: string) => void;
+  log?: LogFn;
 }
 
 export const DEFAULT_METRIC_WINDOWS = ['1h', '24h', '7d'];

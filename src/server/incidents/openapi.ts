@@ -1,6 +1,7 @@
 // An OpenAPI 3.1 document built from the route table the server registers, so each route's
 // parameters, bodies and responses are the schemas fastify validates and serializes with.
 import { OPS_NAMED_SCHEMAS } from '../ops/named-schemas';
+import { RCA_NAMED_SCHEMAS } from '../rca/schemas';
 import { NAMED_SCHEMAS } from './schemas';
 
 export interface RouteSchema {
@@ -30,6 +31,7 @@ export interface RouteSpec {
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
   201: 'Created',
+  202: 'Accepted: the work goes on in the background',
   400: 'Bad input: the message names the field',
   401: 'Missing or wrong credentials',
   403: 'Credentials that may see the tenant but not change it',
@@ -85,7 +87,7 @@ export function buildOpenApiDocument(
   routes: readonly RouteSpec[],
   namedSchemas: Readonly<Record<string, object>> = {},
 ): object {
-  const named = { ...NAMED_SCHEMAS, ...OPS_NAMED_SCHEMAS, ...namedSchemas };
+  const named = { ...NAMED_SCHEMAS, ...RCA_NAMED_SCHEMAS, ...OPS_NAMED_SCHEMAS, ...namedSchemas };
   const hoist = hoister(named);
   const paths: Record<string, Record<string, object>> = {};
   for (const route of routes) {
@@ -138,7 +140,8 @@ export function buildOpenApiDocument(
       description:
         "Tenants, streams, the panels' figures, the caller's session, the Kaizen tickets that " +
         'alerts open and close with the MTTR they add up to, and what the launch decides with: ' +
-        'observer mode, decision gates, baselines, browser reports. See docs/API.md.',
+        'observer mode, decision gates, baselines, browser reports; and the RCA of each ticket. ' +
+        'See docs/API.md and docs/RCA.md.',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,

@@ -6,6 +6,7 @@
 import type { StreamInfo } from '../../core/wire/envelope';
 import { createStreamBus, type StreamBus } from './bus';
 import type { FrameSource, SourceInfo } from './source';
+import type { LogFn } from '../logging/log-line';
 
 export interface StreamSpec {
   /** Known without starting anything: what /api/tenants and hello report. */
@@ -49,7 +50,7 @@ export interface StreamRegistry {
 export interface RegistryOptions {
   /** How long an unwatched stream keeps running, in ms (a reload or tenant switch-back is free). */
   idleStopMs?: number;
-  log: (line: string) => void;
+  log: LogFn;
   /** Each stream's fan-out time per frame (see StreamBusOptions.onFanOut). */
   onFanOut?: (tenant: string, fanOutMs: number) => void;
 }
@@ -80,7 +81,9 @@ export function createStreamRegistry(options: RegistryOptions): StreamRegistry {
     );
     bus.start();
     entry.bus = bus;
-    options.log(`[stream] ${entry.tenant}: started (${source.info.source})`);
+    options.log(`[stream] ${entry.tenant}: started (${source.info.source})`, {
+      tenant: entry.tenant,
+    });
     return bus;
   };
 
@@ -90,7 +93,7 @@ export function createStreamRegistry(options: RegistryOptions): StreamRegistry {
     if (!entry.bus) return;
     entry.bus.stop();
     entry.bus = undefined;
-    options.log(`[stream] ${entry.tenant}: stopped (${why})`);
+    options.log(`[stream] ${entry.tenant}: stopped (${why})`, { tenant: entry.tenant });
   };
 
   const end = (entry: Entry, reason: StreamEndReason): void => {

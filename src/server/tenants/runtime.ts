@@ -2,6 +2,7 @@
 // file), the directory that follows the admin CLI's writes, access checks, and one stream
 // definition per tenant in the registry. main.ts and the tests start servers through this.
 import { existsSync } from 'node:fs';
+import { tenantLog, type LogFn } from '../logging/log-line';
 import type { Db } from '../storage/database';
 import { createStreamRegistry, type StreamRegistry, type StreamSpec } from '../stream/registry';
 import { createLiveSource } from '../stream/live-source';
@@ -28,7 +29,7 @@ export interface TenancyOptions {
   tenantsFile?: string | null;
   /** `--trace PATH`: the demo tenant replays this file (not stored), and it is never generated. */
   demoTracePath?: string | null;
-  log: (line: string) => void;
+  log: LogFn;
   /** Makes a known trace that is missing (the server passes one with a progress bar). */
   generate?: (options: GenerateOptions) => Promise<void>;
   pollIntervalMs?: number;
@@ -130,7 +131,7 @@ export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
           createSource: () =>
             wrap(
               createReplaySource(trace, {
-                log,
+                log: tenantLog(log, tenant.id, { subsystem: 'trace', level: 'warn' }),
                 onEncodeMs: (ms) => options.onEncode?.(tenant.id, ms),
               }),
               tenant,
@@ -143,7 +144,7 @@ export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
           height: source.height,
           seed: source.seed,
           params: source.params,
-          log,
+          log: tenantLog(log, tenant.id, { subsystem: 'live', level: 'error' }),
           onEncodeMs: (ms) => options.onEncode?.(tenant.id, ms),
         });
         spec = { info: live.info, createSource: () => wrap(live, tenant) };
@@ -170,7 +171,7 @@ export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
           reg.remove(id);
           closeTrace(id);
           defined.delete(id);
-          log(`[tenants] ${id}: removed`);
+          log(`[tenants] ${id}: removed`, { tenant: id });
         }
         for (const tenant of dir.tenants.values()) {
           const key = sourceKey(tenant.source);
@@ -178,9 +179,14 @@ export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
           try {
             await define(tenant);
             defined.set(tenant.id, key);
-            log(`[tenants] ${tenant.id}: now serving (${tenant.source.kind})`);
+            log(`[tenants] ${tenant.id}: now serving (${tenant.source.kind})`, {
+              tenant: tenant.id,
+            });
           } catch (error) {
-            log(`${(error as Error).message}; tenant ${tenant.id} is not served`);
+            log(`${(error as Error).message}; tenant ${tenant.id} is not served`, {
+              tenant: tenant.id,
+              level: 'error',
+            });
           }
         }
       });

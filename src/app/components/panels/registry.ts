@@ -10,6 +10,7 @@ import { LatencyPanel } from '../LatencyPanel';
 import { MttrPanel } from '../MttrPanel';
 import { PhaseMetricsPanel } from '../PhaseMetricsPanel';
 import { PinnedSpinPanel } from '../PinnedSpinPanel';
+import { RcaEffectivenessPanel } from '../RcaEffectivenessPanel';
 
 export interface PanelDefinition {
   id: string;
@@ -23,6 +24,7 @@ export const PANELS: readonly PanelDefinition[] = [
   { id: 'mttr', component: MttrPanel },
   { id: 'latency', component: LatencyPanel },
   { id: 'bandwidth', component: BandwidthPanel },
+  { id: 'rca', component: RcaEffectivenessPanel },
   { id: 'phase-metrics', component: PhaseMetricsPanel },
   { id: 'pinned', component: PinnedSpinPanel },
   { id: 'display', component: DisplayPanel },

@@ -1,5 +1,6 @@
 // What each resource module of the tickets API is handed when the plugin registers it.
 import type { FastifyInstance } from 'fastify';
+import type { RcaService } from '../../rca/service';
 import type { Kaizen } from '../kaizen';
 import type { RouteSpec } from '../openapi';
 import type { Guards } from './guards';
@@ -17,6 +18,8 @@ export interface RouteContext {
   kaizen: Kaizen;
   guards: Guards;
   documented?: DocumentedRoutes;
+  /** The tickets' RCAs; without it their routes are not served. */
+  rca?: RcaService;
 }
 
 /** Largest body of a ticket write (create, resolve, note), in bytes. */

@@ -4,6 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteSpec } from '../openapi';
 import type { RouteContext } from './context';
+import { RCA_ROUTES } from './rca-table';
 import {
   ActorBody,
   AlertmanagerBody,
@@ -136,7 +137,10 @@ export const KAIZEN_ROUTES = {
   },
 } satisfies Record<string, RouteSpec>;
 
-export type RouteName = keyof typeof KAIZEN_ROUTES;
+/** The tickets' routes and their RCA's (rca-table.ts), which are served with an RCA service. */
+const ROUTES = { ...KAIZEN_ROUTES, ...RCA_ROUTES };
+
+export type RouteName = keyof typeof ROUTES;
 
 export type RouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
@@ -150,7 +154,7 @@ export function addRoute(
   handler: RouteHandler,
   bodyLimit?: number,
 ): void {
-  const spec = KAIZEN_ROUTES[name];
+  const spec: RouteSpec = ROUTES[name];
   routeFromSpec(fastify, spec, handler, {
     bodyLimit,
     onRequest: (request) => guards.authenticate(request, spec.auth),
