@@ -78,6 +78,7 @@ test.describe('12k replay', () => {
     // frames.)
     expect(viz.producedToPixelsMsP95!).toBeGreaterThan(0);
     expect(Number.isFinite(viz.producedToPixelsMsP95)).toBe(true);
+    await page.getByTestId('panel-toggle-performance').click();
     const hud = page.getByTestId('hud');
     await expect(hud).toContainText('produced → pixels p95');
     await expect(hud).toContainText('produced → decoded p95');
@@ -91,10 +92,11 @@ test.describe('12k replay', () => {
     await expect(page.getByTestId('heatmap')).toHaveAttribute('data-render-mode', 'cpu');
     await expect(page.getByTestId('render-badge')).toHaveText('CPU');
     const before = await phaseViz(page);
-    await page.waitForTimeout(1000);
-    const after = await phaseViz(page);
-    expect(after.renderMode).toBe('cpu');
-    expect(after.framesRendered).toBeGreaterThan(before.framesRendered + 20);
+    // It keeps drawing new frames there (as fast as a loaded machine lets it).
+    await expect
+      .poll(async () => (await phaseViz(page)).framesRendered, { timeout: 15_000 })
+      .toBeGreaterThan(before.framesRendered + 20);
+    expect((await phaseViz(page)).renderMode).toBe('cpu');
   });
 
   test('shows a notice for bad URL parameters and keeps streaming on defaults', async ({

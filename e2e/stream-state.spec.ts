@@ -140,29 +140,31 @@ test('signing out on a private tenant clears its picture at once and stops retry
   await gotoSignedIn(page, `${server.url}/?tenant=small`, token);
   await waitForFrames(page);
   await expect(page.getByTestId('heatmap')).toBeVisible();
-  const before = refusals(server, 401);
+  const before = refusals(server, 404);
 
   await page.getByTestId('sign-out').click();
   // No frame of it is left to draw, and the canvas that showed it is gone.
   await expect(page.getByTestId('heatmap')).toBeHidden({ timeout: 1000 });
   expect((await phaseViz(page)).spins).toBe(0);
-  await expect(page.getByTestId('stream-state')).toHaveAttribute('data-state', 'unauthorized');
+  // A private tenant the caller may not read answers like one that does not exist
+  // (docs/SECURITY.md): the state says so, and how to get it back.
+  await expect(page.getByTestId('stream-state')).toHaveAttribute('data-state', 'not-found');
   await expect(page.getByTestId('stream-banner')).toContainText(
-    'Tenant “small” needs a token that grants it: sign in',
+    'The server has no tenant “small” among those you may see: pick another tenant, or sign in with a token that grants it.',
   );
   // Refused once, and not asked again.
-  const after = refusals(server, 401);
+  const after = refusals(server, 404);
   expect(after).toBe(before + 1);
   await page.waitForTimeout(3000);
-  expect(refusals(server, 401)).toBe(after);
-  await expect(page.getByTestId('stream-state')).toHaveAttribute('data-state', 'unauthorized');
+  expect(refusals(server, 404)).toBe(after);
+  await expect(page.getByTestId('stream-state')).toHaveAttribute('data-state', 'not-found');
 
-  // A token that does not grant it: refused with the reason.
+  // A token that does not grant it: refused the same way.
   await page.getByTestId('sign-in').click();
   await page.getByTestId('token-input').fill(issueToken(dataDir, 'live'));
   await page.getByTestId('token-input').press('Enter');
   await expect(page.getByTestId('stream-banner')).toContainText(
-    'Your token does not grant tenant “small”',
+    'The server has no tenant “small” among those you may see',
     { timeout: 10_000 },
   );
 });

@@ -189,21 +189,41 @@ export async function readCellColours(
   );
 }
 
-/** Issues an operator token with the admin CLI, as an operator would; returns the secret. */
-export function issueToken(dataDir: string, tenants: string, name = `e2e-${Date.now()}`): string {
-  const out = execFileSync(
+/** Runs the admin CLI on a data directory, as an operator would; its stdout. */
+export function adminCli(dataDir: string, ...args: string[]): string {
+  return execFileSync(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/admin.ts', '--data', dataDir, 'token', 'issue'].concat([
-      '--name',
-      name,
-      '--tenants',
-      tenants,
-    ]),
+    ['--import', 'tsx', 'src/cli/admin.ts', '--data', dataDir, ...args],
     { encoding: 'utf8' },
+  );
+}
+
+/** Issues a token with the admin CLI (an operator's unless `role` says otherwise); its secret. */
+export function issueToken(
+  dataDir: string,
+  tenants: string,
+  name = `e2e-${Date.now()}`,
+  role: 'viewer' | 'operator' | 'admin' = 'operator',
+): string {
+  const out = adminCli(
+    dataDir,
+    'token',
+    'issue',
+    '--name',
+    name,
+    '--tenants',
+    tenants,
+    '--role',
+    role,
   );
   const token = out.split(/\s+/).find((w) => /^[A-Za-z0-9_-]{40,}$/.test(w));
   if (!token) throw new Error(`no token in admin output:\n${out}`);
   return token;
+}
+
+/** The `Authorization` header Alertmanager presents: the data directory's webhook secret. */
+export function webhookAuthorization(dataDir: string): string {
+  return `Bearer ${adminCli(dataDir, 'secret', 'show', 'alertmanager').trim()}`;
 }
 
 /** Opens the app with this token already signed in (kept for the tab, as the app keeps it). */
