@@ -23,6 +23,12 @@ import { createServerMetrics, type ServerMetrics } from './metrics';
 import { observerStatus, setObserver } from './notify/observer';
 import { ensureSecret, watchSecret, type SecretName } from './secrets';
 import { openDatabase, type Db } from './storage/database';
+import { loadBundle } from './policy/bundle';
+import { liveRates } from './policy/figures';
+import { createPromotionGate, type PromotionGate } from './policy/gate';
+import { registerPolicyMetrics } from './policy/metrics';
+import { policySettingsFromEnv } from './policy/settings';
+import { SHARED_RATES_INTERVAL_MS, writeSharedRates } from './policy/shared-rates';
 import { DEFAULT_TENANT, openTenancy, type Tenancy, type TenancyOptions } from './tenants/runtime';
 
 export interface ConsoleOptions {
@@ -55,6 +61,8 @@ export interface ConsoleServer {
   readonly gates: Gates;
   /** Bytes and latencies minute by minute, for baselines; written once started. */
   readonly history: HistoryRecorder;
+  /** The promotion gate: tenant-setting changes evaluated by the policy bundle. */
+  readonly policy: PromotionGate;
   /** Starts the detector, the gates' timers and the history's. */
   start(): void;
   /** Stops the detector first (so streams stopping resolve nothing), then the app and tenancy. */
@@ -110,10 +118,13 @@ function applyObserver(db: Db, config: ServerConfig, log: (line: string) => void
 /**
  * Opens everything but does not listen. Throws StorageError, TraceError or SecretError for state
  * that cannot be used (exit 1 in main), and KaizenConfigError, RulesError, AlarmBandError,
- * TenantSpecError or TenancyError for bad settings (exit 2).
+ * TenantSpecError, TenancyError, PolicyBundleError or PolicySettingsError for bad settings (exit 2).
  */
 export async function openConsole(options: ConsoleOptions): Promise<ConsoleServer> {
   const { config, env, log } = options;
+  // The policy bundle first: a bad one stops the start before anything is opened.
+  const policySettings = policySettingsFromEnv(env);
+  const bundle = loadBundle(policySettings.bundleDir);
   mkdirSync(config.dataDir, { recursive: true });
   const metrics = createServerMetrics();
   const fromEnv = kaizenConfigFromEnv(env, { defaultTenant: DEFAULT_TENANT });
@@ -213,6 +224,29 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     () => [...opened.directory.tenants.keys()],
     log,
   );
+  const policy = createPromotionGate({
+    db: kaizenDb,
+    bundle,
+    pricing: policySettings.pricing,
+    rates: (tenant) => liveRates(metrics, tenant),
+    metrics: registerPolicyMetrics(metrics.registry),
+    // The stream follows at once (a new lattice or trace restarts it), not at the next poll.
+    onApplied: () => opened.directory.reload(),
+  });
+  log(`[policy] ${bundle.policies.length} policies from ${bundle.dir}`);
+  const shareRates = (): void => {
+    try {
+      const tenants = [...opened.directory.tenants.keys()];
+      writeSharedRates(
+        kaizenDb,
+        new Map(tenants.map((t) => [t, liveRates(metrics, t)])),
+        Date.now(),
+      );
+    } catch (error) {
+      log(`[policy] sharing the live rates with the admin CLI failed: ${(error as Error).message}`);
+    }
+  };
+  let ratesTimer: NodeJS.Timeout | undefined;
   const app = createHttpApp({
     config,
     tenancy: opened,
@@ -226,6 +260,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
       gates,
       dataDir: config.dataDir,
       clientReports: options.clientReports ?? createClientReports(kaizenDb, metrics.registry),
+      policy,
     },
   });
   warnAboutOpenRoutes(config, log);
@@ -238,12 +273,16 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     kaizenDb,
     gates,
     history,
+    policy,
     start() {
       kaizen.start();
       gates.start();
       history.start();
+      ratesTimer ??= setInterval(shareRates, SHARED_RATES_INTERVAL_MS);
+      ratesTimer.unref();
     },
     async close() {
+      if (ratesTimer) clearInterval(ratesTimer);
       kaizen.close();
       gates.stop();
       history.stop();

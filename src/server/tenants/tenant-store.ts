@@ -157,3 +157,19 @@ export function setTenantGpuThreshold(db: Db, id: string, spins: number | null):
     0
   );
 }
+
+/**
+ * Replaces a tenant's settings (visibility, source, SLO, GPU threshold): what an allowed or
+ * overridden promotion applies (src/server/policy/). False when there is no such tenant.
+ */
+export function updateTenantSettings(db: Db, spec: TenantSpec): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE tenants SET visibility = @visibility, source = @source,
+           slo_latency_ms = @sloMs, gpu_threshold = @gpuThreshold
+         WHERE tenant_id = @id`,
+      )
+      .run(row(spec)).changes > 0
+  );
+}

@@ -3,6 +3,7 @@
 import { buildOpenApiDocument } from '../openapi';
 import type { RouteContext } from './context';
 import { OPS_ROUTES } from '../../ops/table';
+import { POLICY_ROUTES } from '../../ops/policy-table';
 import { addRoute, KAIZEN_ROUTES } from './table';
 
 export function registerOpenApiRoute(context: RouteContext): void {
@@ -11,6 +12,7 @@ export function registerOpenApiRoute(context: RouteContext): void {
       ...(context.documented?.routes ?? []),
       ...Object.values(KAIZEN_ROUTES),
       ...Object.values(OPS_ROUTES),
+      ...Object.values(POLICY_ROUTES),
     ],
     context.documented?.schemas,
   );
