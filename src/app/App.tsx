@@ -3,6 +3,7 @@ import { BandwidthPanel } from './components/BandwidthPanel';
 import { LatencyPanel } from './components/LatencyPanel';
 import { MttrPanel } from './components/MttrPanel';
 import { TicketsView } from './components/TicketsView';
+import { PolicyView } from './components/PolicyView';
 import { Header } from './components/Header';
 import { HeatmapView } from './components/HeatmapView';
 import { FloatingHud, Hud } from './components/Hud';
@@ -35,6 +36,7 @@ export function App() {
             </Suspense>
           )}
           {params.view === 'tickets' && <TicketsView />}
+          {params.view === 'policy' && <PolicyView />}
           <ReplayBar />
         </div>
         <aside className="side">

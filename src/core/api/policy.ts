@@ -120,6 +120,8 @@ export interface PolicyReport {
   figures: PromotionFigures;
   /** Forbid policies today's figures already break (a no-change promotion would be denied). */
   over: string[];
+  /** Today's request context as the policies read it (their `@figure` paths point into it). */
+  context: Record<string, unknown>;
 }
 
 export interface AuditEntry {

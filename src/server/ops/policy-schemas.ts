@@ -211,13 +211,14 @@ export const PolicySummarySchema = {
 
 export const PolicyReportSchema = {
   type: 'object',
-  required: ['engine', 'policies', 'tenant', 'figures', 'over'],
+  required: ['engine', 'policies', 'tenant', 'figures', 'over', 'context'],
   properties: {
     engine: { type: 'string' },
     policies: { type: 'array', items: PolicySummarySchema },
     tenant,
     figures: PromotionFiguresSchema,
     over: { type: 'array', items: { type: 'string' } },
+    context: { type: 'object', additionalProperties: true },
   },
 } as const satisfies ObjectSchemaOf<PolicyReport>;
 

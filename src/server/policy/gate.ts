@@ -319,6 +319,7 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
           verdict.decision === 'deny'
             ? verdict.deciding.filter((d) => d.effect === 'forbid').map((d) => d.id)
             : [],
+        context: verdict.context,
       };
     },
 
