@@ -104,3 +104,14 @@ describe('npm run policy -- test', () => {
     expect(run('frobnicate').code).toBe(2);
   });
 });
+
+describe('the server with a broken bundle', () => {
+  it('does not start, and says what the engine says', async () => {
+    const dir = bundleWith('policies.cedar', (t) => t.replace('> 5000', '> "5000"'));
+    const { startTenantServer } = await import('../testing/test-server');
+    const { PolicyBundleError } = await import('../server/policy/engine');
+    const started = startTenantServer({ env: { POLICY_BUNDLE: dir } });
+    await expect(started).rejects.toThrow(PolicyBundleError);
+    await expect(started).rejects.toThrow(/unexpected type: expected Long but saw String/);
+  });
+});
