@@ -46,7 +46,15 @@ export function registerPolicyRoutes(context: OpsContext, gate: PromotionGate): 
   addPolicyRoute(context, 'evaluatePromotion', async (request) => {
     const body = request.body as PromotionRequest;
     seen(request, body.tenant);
-    return answer(() => gate.evaluate({ ...body, by: 'try', principal: tryPrincipal(request) }));
+    const principal = tryPrincipal(request);
+    // A trace change opens a file on the server: its answer would tell anyone which paths exist.
+    if (body.change.trace !== undefined && principal === 'try') {
+      throw new HttpError(
+        403,
+        'trying a trace change opens a file on the server: it needs an admin token',
+      );
+    }
+    return answer(() => gate.evaluate({ ...body, by: 'try', principal }));
   });
 
   addPolicyRoute(context, 'createPromotion', async (request, reply) => {

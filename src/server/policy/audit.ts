@@ -123,21 +123,12 @@ export function auditHead(db: Db): { seq: number; hash: string } | null {
   );
 }
 
-/** The newest rows first, of the tenants `visible` lets through (all without it). */
-export function listAudit(
-  db: Db,
-  options: { limit: number; beforeSeq?: number; visible?: ReadonlySet<string> },
-): AuditEntry[] {
+/** The newest rows first, older than `beforeSeq` when given. */
+export function listAudit(db: Db, options: { limit: number; beforeSeq?: number }): AuditEntry[] {
   const rows = db
     .prepare(`SELECT * FROM policy_audit WHERE seq < ? ORDER BY seq DESC LIMIT ?`)
-    .all(
-      options.beforeSeq ?? Number.MAX_SAFE_INTEGER,
-      options.visible ? 10_000 : options.limit,
-    ) as AuditRow[];
-  return rows
-    .filter((r) => !options.visible || options.visible.has(r.tenant))
-    .slice(0, options.limit)
-    .map(toEntry);
+    .all(options.beforeSeq ?? Number.MAX_SAFE_INTEGER, options.limit) as AuditRow[];
+  return rows.map(toEntry);
 }
 
 /**

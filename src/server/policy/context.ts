@@ -60,11 +60,7 @@ function settings(spec: AppliedChange['after'], spins: number) {
 }
 
 /** The Cedar context: whole numbers in the units their names carry. */
-export function policyContext(
-  kind: string,
-  applied: AppliedChange,
-  figures: PromotionFigures,
-): Record<string, unknown> {
+export function policyContext(kind: string, applied: AppliedChange, figures: PromotionFigures) {
   const { latency, cost, carbon } = figures;
   return {
     kind,

@@ -165,6 +165,30 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
     return { before: tenant, after: tenant, fields: [], spinsBefore: spins, spinsAfter: spins };
   };
 
+  /** Newest first, of one tenant or of those `visible` lets through (every tenant without it). */
+  const promotionRows = (filter: {
+    tenant?: string;
+    limit: number;
+    visible?: ReadonlySet<string>;
+  }): PromotionRow[] =>
+    db
+      .prepare(
+        `SELECT * FROM promotions
+         WHERE (@tenant IS NULL OR tenant = @tenant)
+           AND (@visible IS NULL OR tenant IN (SELECT value FROM json_each(@visible)))
+         ORDER BY id DESC LIMIT @limit`,
+      )
+      .all({
+        tenant: filter.tenant ?? null,
+        visible: filter.visible ? JSON.stringify([...filter.visible]) : null,
+        limit: filter.limit,
+      }) as PromotionRow[];
+
+  const recordedContext = (id: number) =>
+    JSON.parse(
+      db.prepare('SELECT context FROM promotions WHERE id = ?').pluck().get(id) as string,
+    ) as ReturnType<typeof policyContext>;
+
   const get = (id: number): Promotion | null => {
     const row = db.prepare('SELECT * FROM promotions WHERE id = ?').get(id) as
       PromotionRow | undefined;
@@ -249,15 +273,10 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
         }
         const current = tenantRecord(promotion.tenant);
         const applied = applyOf(current, promotion.change);
-        const recorded = db
-          .prepare('SELECT context FROM promotions WHERE id = ?')
-          .pluck()
-          .get(id) as string;
-        const before = (JSON.parse(recorded) as { change: { before: unknown } }).change.before;
-        const now_ = policyContext(promotion.kind, applied, promotion.figures) as {
-          change: { before: unknown };
-        };
-        if (canonicalJson(before) !== canonicalJson(now_.change.before)) {
+        // The change is applied to the settings it was judged on, or not at all.
+        const decidedOn = recordedContext(id).change.before;
+        const today = policyContext(promotion.kind, applied, promotion.figures).change.before;
+        if (canonicalJson(decidedOn) !== canonicalJson(today)) {
           throw new PromotionError(
             409,
             `tenant "${promotion.tenant}" changed since promotion ${id} was decided: promote the change again`,
@@ -292,19 +311,7 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
     get,
 
     list({ tenant, limit, visible }) {
-      const rows = (
-        tenant === undefined
-          ? db
-              .prepare('SELECT * FROM promotions ORDER BY id DESC LIMIT ?')
-              .all(visible ? 10_000 : limit)
-          : db
-              .prepare('SELECT * FROM promotions WHERE tenant = ? ORDER BY id DESC LIMIT ?')
-              .all(tenant, limit)
-      ) as PromotionRow[];
-      return rows
-        .filter((r) => !visible || visible.has(r.tenant))
-        .slice(0, limit)
-        .map(toPromotion);
+      return promotionRows({ tenant, limit, visible }).map(toPromotion);
     },
 
     report(tenant) {
@@ -328,13 +335,7 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
         policies: 'the modified policies',
         schema: 'the bundle schema',
       });
-      const rows = (
-        db
-          .prepare('SELECT * FROM promotions ORDER BY id DESC LIMIT ?')
-          .all(10_000) as PromotionRow[]
-      )
-        .filter((r) => visible.has(r.tenant))
-        .slice(0, limit);
+      const rows = promotionRows({ limit, visible });
       const flips = rows.flatMap((row) => {
         const outcome = timed(() =>
           evaluatePolicies(modified, {
@@ -360,15 +361,15 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
         .flatMap((t) => {
           const applied = unchanged(t);
           const was = judge(bundle, 'tenant-settings', applied, 'today');
-          const now_ = judge(modified, 'tenant-settings', applied, 'today');
-          return was.decision === now_.decision
+          const modifiedVerdict = judge(modified, 'tenant-settings', applied, 'today');
+          return was.decision === modifiedVerdict.decision
             ? []
             : [
                 {
                   tenant: t.id,
                   before: was.decision,
-                  after: now_.decision,
-                  deciding: now_.deciding,
+                  after: modifiedVerdict.decision,
+                  deciding: modifiedVerdict.deciding,
                 },
               ];
         });

@@ -207,6 +207,14 @@ describe('trying a change and the policy report', () => {
       change: { sloMs: 9 },
     });
     expect(hidden.status).toBe(404);
+    // A trace path is opened on the server: probing paths is not for anonymous callers.
+    const probe = await call<{ error: string }>('POST', '/api/promotions/evaluate', null, {
+      tenant: 'calm',
+      kind: 'tenant-settings',
+      change: { trace: '/etc/passwd' },
+    });
+    expect(probe.status).toBe(403);
+    expect(probe.body.error).toBe('forbidden');
   });
 
   it('answers a change that cannot apply with a 400 naming it', async () => {
