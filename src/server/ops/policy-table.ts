@@ -1,9 +1,9 @@
 // The policy gate's routes under /api: registration and the OpenAPI document both read this table.
-import type { FastifyRequest } from 'fastify';
 import type { RouteSpec } from '../incidents/openapi';
-import { routeFromSpec, type RouteHandler } from '../incidents/routes/table';
+import type { RouteHandler } from '../incidents/routes/table';
 import { ErrorSchema } from '../incidents/schemas';
 import type { OpsContext } from './context';
+import { addSpecRoute } from './table';
 import {
   AuditPageSchema,
   AuditQuery,
@@ -131,20 +131,10 @@ export type PolicyRouteName = keyof typeof POLICY_ROUTES;
 
 /** Registers a route of the table; an admin route checks the role before the body is read. */
 export function addPolicyRoute(
-  { fastify, requireAdmin }: Pick<OpsContext, 'fastify' | 'requireAdmin'>,
+  context: Pick<OpsContext, 'fastify' | 'requireAdmin'>,
   name: PolicyRouteName,
   handler: RouteHandler,
   bodyLimit?: number,
 ): void {
-  const spec: RouteSpec = POLICY_ROUTES[name];
-  routeFromSpec(fastify, spec, handler, {
-    bodyLimit,
-    ...(spec.auth === 'admin'
-      ? {
-          onRequest: async (request: FastifyRequest) => {
-            requireAdmin(request);
-          },
-        }
-      : {}),
-  });
+  addSpecRoute(context, POLICY_ROUTES[name], handler, bodyLimit);
 }

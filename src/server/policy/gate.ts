@@ -6,12 +6,10 @@
 import { performance } from 'node:perf_hooks';
 import type {
   Decision,
-  DecidingPolicy,
   ImpactReport,
   PolicyReport,
   Promotion,
   PromotionEvaluation,
-  PromotionFigures,
   PromotionKind,
   PromotionStatus,
   TenantSettingsChange,
@@ -26,6 +24,14 @@ import { compileBundle, engineVersion, evaluatePolicies, type CompiledBundle } f
 import { NO_RATES, type TenantRates } from './figures';
 import { NO_POLICY_METRICS, type PolicyMetrics } from './metrics';
 import { openPolicyTables } from './migrations';
+import {
+  insertPromotion,
+  markOverridden,
+  promotionById,
+  promotionRows,
+  recordedContext,
+  toPromotion,
+} from './promotion-store';
 import type { Pricing } from './settings';
 
 /** A request the gate refuses: its HTTP status and a message naming the fault. */
@@ -70,44 +76,6 @@ export interface PromotionGate {
   list(options: { tenant?: string; limit: number; visible?: ReadonlySet<string> }): Promotion[];
   report(tenant: string): PolicyReport;
   impact(policies: string, limit: number, visible: ReadonlySet<string>): ImpactReport;
-}
-
-interface PromotionRow {
-  id: number;
-  created_at: string;
-  tenant: string;
-  kind: string;
-  change: string;
-  by: string;
-  decision: string;
-  deciding: string;
-  errors: string;
-  figures: string;
-  context: string;
-  status: string;
-  override_by: string | null;
-  override_reason: string | null;
-  override_at: string | null;
-}
-
-function toPromotion(row: PromotionRow): Promotion {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    kind: row.kind as PromotionKind,
-    change: JSON.parse(row.change) as TenantSettingsChange,
-    createdAt: row.created_at,
-    by: row.by,
-    decision: row.decision as Decision,
-    deciding: JSON.parse(row.deciding) as DecidingPolicy[],
-    errors: JSON.parse(row.errors) as string[],
-    figures: JSON.parse(row.figures) as PromotionFigures,
-    status: row.status as PromotionStatus,
-    override:
-      row.override_by !== null
-        ? { by: row.override_by, reason: row.override_reason ?? '', at: row.override_at ?? '' }
-        : null,
-  };
 }
 
 export function createPromotionGate(options: PromotionGateOptions): PromotionGate {
@@ -165,35 +133,7 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
     return { before: tenant, after: tenant, fields: [], spinsBefore: spins, spinsAfter: spins };
   };
 
-  /** Newest first, of one tenant or of those `visible` lets through (every tenant without it). */
-  const promotionRows = (filter: {
-    tenant?: string;
-    limit: number;
-    visible?: ReadonlySet<string>;
-  }): PromotionRow[] =>
-    db
-      .prepare(
-        `SELECT * FROM promotions
-         WHERE (@tenant IS NULL OR tenant = @tenant)
-           AND (@visible IS NULL OR tenant IN (SELECT value FROM json_each(@visible)))
-         ORDER BY id DESC LIMIT @limit`,
-      )
-      .all({
-        tenant: filter.tenant ?? null,
-        visible: filter.visible ? JSON.stringify([...filter.visible]) : null,
-        limit: filter.limit,
-      }) as PromotionRow[];
-
-  const recordedContext = (id: number) =>
-    JSON.parse(
-      db.prepare('SELECT context FROM promotions WHERE id = ?').pluck().get(id) as string,
-    ) as ReturnType<typeof policyContext>;
-
-  const get = (id: number): Promotion | null => {
-    const row = db.prepare('SELECT * FROM promotions WHERE id = ?').get(id) as
-      PromotionRow | undefined;
-    return row ? toPromotion(row) : null;
-  };
+  const get = (id: number) => promotionById(db, id);
 
   const gate: PromotionGate = {
     bundle,
@@ -215,27 +155,15 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
           const verdict = judge(bundle, input.kind, applied, input.principal);
           const at = new Date(now()).toISOString();
           const status: PromotionStatus = verdict.decision === 'allow' ? 'applied' : 'denied';
-          const promotionId = Number(
-            db
-              .prepare(
-                `INSERT INTO promotions (created_at, tenant, kind, change, by, decision, deciding,
-                   errors, figures, context, status)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-              )
-              .run(
-                at,
-                input.tenant,
-                input.kind,
-                canonicalJson(input.change),
-                input.by,
-                verdict.decision,
-                JSON.stringify(verdict.deciding),
-                JSON.stringify(verdict.errors),
-                JSON.stringify(verdict.figures),
-                canonicalJson(verdict.context),
-                status,
-              ).lastInsertRowid,
-          );
+          const promotionId = insertPromotion(db, {
+            at,
+            tenant: input.tenant,
+            kind: input.kind,
+            change: input.change,
+            by: input.by,
+            verdict,
+            status,
+          });
           appendAudit(db, {
             kind: 'decision',
             at,
@@ -274,7 +202,7 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
         const current = tenantRecord(promotion.tenant);
         const applied = applyOf(current, promotion.change);
         // The change is applied to the settings it was judged on, or not at all.
-        const decidedOn = recordedContext(id).change.before;
+        const decidedOn = recordedContext(db, id).change.before;
         const today = policyContext(promotion.kind, applied, promotion.figures).change.before;
         if (canonicalJson(decidedOn) !== canonicalJson(today)) {
           throw new PromotionError(
@@ -283,10 +211,7 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
           );
         }
         const at = new Date(now()).toISOString();
-        db.prepare(
-          `UPDATE promotions SET status = 'overridden', override_by = ?, override_reason = ?,
-             override_at = ? WHERE id = ?`,
-        ).run(by, reason, at, id);
+        markOverridden(db, id, { by, reason, at });
         appendAudit(db, {
           kind: 'override',
           at,
@@ -311,7 +236,7 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
     get,
 
     list({ tenant, limit, visible }) {
-      return promotionRows({ tenant, limit, visible }).map(toPromotion);
+      return promotionRows(db, { tenant, limit, visible }).map(toPromotion);
     },
 
     report(tenant) {
@@ -335,7 +260,7 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
         policies: 'the modified policies',
         schema: 'the bundle schema',
       });
-      const rows = promotionRows({ limit, visible });
+      const rows = promotionRows(db, { limit, visible });
       const flips = rows.flatMap((row) => {
         const outcome = timed(() =>
           evaluatePolicies(modified, {
