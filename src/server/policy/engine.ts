@@ -1,6 +1,7 @@
 // The policy engine: Cedar (docs/POLICY.md) through its WebAssembly build. A bundle is compiled
 // once (parsed, its annotations read, validated against the schema in strict mode) and then
 // evaluated per request. Every fault is the engine's own message with where it is in the text.
+import { createHash } from 'node:crypto';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import type { Decision, DecidingPolicy, PolicySummary } from '../../core/api/policy';
 
@@ -16,6 +17,11 @@ export interface CompiledBundle {
   policies: readonly PolicySummary[];
   /** The policies by id, as Cedar takes them. */
   byId: Readonly<Record<string, string>>;
+  /**
+   * Where the engine keeps the bundle parsed (its schema and policy set), so that an evaluation
+   * parses nothing: a digest of the content, so the same bundle is cached once.
+   */
+  cacheId: string;
 }
 
 export interface PolicyRequest {
@@ -81,6 +87,8 @@ export function compileBundle(
   policiesText: string,
   schemaText: string,
   where = { policies: 'policies.cedar', schema: 'schema.cedarschema' },
+  /** A fixed cache slot for bundles made on request (impact analysis), which must not pile up. */
+  slot?: string,
 ): CompiledBundle {
   const schemaCheck = cedar.checkParseSchema(schemaText);
   if (schemaCheck.type === 'failure') fail(schemaCheck.errors, schemaText, where.schema);
@@ -111,7 +119,13 @@ export function compileBundle(
         .join('\n'),
     );
   }
-  return { schema: schemaText, policies, byId };
+  const cacheId =
+    slot ?? createHash('sha256').update(schemaText).update('\0').update(policiesText).digest('hex');
+  const cachedSchema = cedar.preparseSchema(cacheId, schemaText);
+  if (cachedSchema.type === 'failure') fail(cachedSchema.errors, schemaText, where.schema);
+  const cachedPolicies = cedar.preparsePolicySet(cacheId, { staticPolicies: { ...byId } });
+  if (cachedPolicies.type === 'failure') fail(cachedPolicies.errors, policiesText, where.policies);
+  return { schema: schemaText, policies, byId, cacheId };
 }
 
 /**
@@ -119,14 +133,14 @@ export function compileBundle(
  * a policy that errors (which Cedar would skip), denies, naming why.
  */
 export function evaluatePolicies(bundle: CompiledBundle, request: PolicyRequest): PolicyOutcome {
-  const answer = cedar.isAuthorized({
+  const answer = cedar.statefulIsAuthorized({
     principal: { type: 'Console::Admin', id: request.principal },
     action: { type: 'Console::Action', id: 'promote' },
     resource: { type: 'Console::Tenant', id: request.tenant },
     context: request.context as cedar.Context,
-    schema: bundle.schema,
+    preparsedSchemaName: bundle.cacheId,
     validateRequest: true,
-    policies: { staticPolicies: { ...bundle.byId } },
+    preparsedPolicySetId: bundle.cacheId,
     entities: [],
   });
   if (answer.type === 'failure') {

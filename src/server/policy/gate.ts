@@ -256,10 +256,13 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
     },
 
     impact(policies, limit, visible) {
-      const modified = compileBundle(policies, bundle.schema, {
-        policies: 'the modified policies',
-        schema: 'the bundle schema',
-      });
+      // One cache slot for every analysis: the engine keeps what it parsed until the next one.
+      const modified = compileBundle(
+        policies,
+        bundle.schema,
+        { policies: 'the modified policies', schema: 'the bundle schema' },
+        'impact-analysis',
+      );
       const rows = promotionRows(db, { limit, visible });
       const flips = rows.flatMap((row) => {
         const outcome = timed(() =>
