@@ -29,6 +29,8 @@ test.afterAll(async () => server?.stop());
 test('trying a change that breaks the latency budget shows the denial and the deciding policy', async ({
   page,
 }) => {
+  // The page must watch long enough for its latency to be measured, on a machine under load.
+  test.setTimeout(180_000);
   await page.goto(`${server.url}/?view=policy`);
   await expect(page.getByTestId('policy-view')).toBeVisible();
   const latencyRow = page.getByTestId('policy-latency-budget');
