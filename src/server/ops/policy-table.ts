@@ -1,9 +1,8 @@
 // The policy gate's routes under /api: registration and the OpenAPI document both read this table.
 import type { RouteSpec } from '../incidents/openapi';
 import type { RouteHandler } from '../incidents/routes/table';
-import { ErrorSchema } from '../incidents/schemas';
 import type { OpsContext } from './context';
-import { addSpecRoute } from './table';
+import { addSpecRoute, errors } from './table';
 import {
   AuditPageSchema,
   AuditQuery,
@@ -19,9 +18,6 @@ import {
   PromotionRequestBody,
   PromotionSchema,
 } from './policy-schemas';
-
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [s, ErrorSchema])) as Record<number, object>;
 
 export const POLICY_ROUTES = {
   getPolicy: {

@@ -32,7 +32,8 @@ import {
   ClientReportReceiptSchema,
 } from './client-reports-schemas';
 
-const errors = (...statuses: number[]) =>
+/** The error answers of a route, one schema for each status. */
+export const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, ErrorSchema])) as Record<number, object>;
 
 export const OPS_ROUTES = {
