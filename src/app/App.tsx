@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { TicketsView } from './components/TicketsView';
 import { Header, RenderBadge } from './components/Header';
+import { PolicyView } from './components/PolicyView';
 import { HeatmapView } from './components/HeatmapView';
 import { FloatingHud } from './components/Hud';
 import { Notices } from './components/Notices';
@@ -43,6 +44,7 @@ export function App() {
             </Suspense>
           )}
           {params.view === 'tickets' && <TicketsView />}
+          {params.view === 'policy' && <PolicyView />}
           <ReplayBar />
         </div>
         <SidePanels />

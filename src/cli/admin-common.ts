@@ -20,7 +20,13 @@ export interface AdminCommand {
   options: readonly string[];
   /** Positional arguments after the command's words it takes at most. */
   maxArgs: number;
-  run(db: Db, args: readonly string[], values: AdminValues, io: AdminIo): void;
+  run(
+    db: Db,
+    args: readonly string[],
+    values: AdminValues,
+    io: AdminIo,
+    env: Readonly<Record<string, string | undefined>>,
+  ): void;
 }
 
 export function table(rows: string[][]): string {

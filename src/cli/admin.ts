@@ -23,7 +23,6 @@ import {
   deleteTenant,
   listTenants,
   seedTenantsOnce,
-  setTenantGpuThreshold,
 } from '../server/tenants/tenant-store';
 import {
   TokenStoreError,
@@ -36,9 +35,14 @@ import { openTraceFile } from '../server/trace-file';
 import { CommandError, table, UsageError, type AdminCommand, type AdminIo } from './admin-common';
 import { OBSERVER_COMMANDS } from './admin-observer';
 import { GATE_COMMANDS } from './admin-gates';
+import { POLICY_COMMANDS, setTenantSettings } from './admin-policy';
 
 /** Command groups kept in files of their own. */
-const GROUP_COMMANDS: Record<string, AdminCommand> = { ...OBSERVER_COMMANDS, ...GATE_COMMANDS };
+const GROUP_COMMANDS: Record<string, AdminCommand> = {
+  ...OBSERVER_COMMANDS,
+  ...GATE_COMMANDS,
+  ...POLICY_COMMANDS,
+};
 import {
   SECRETS,
   SECRET_NAMES,
@@ -61,9 +65,19 @@ Commands:
                 [--visibility public|private] [--slo-ms MS]
         ID: 1-63 of a-z 0-9 _ -; private by default; SLO 7 ms by default
   tenant delete ID              also removes every grant to it
-  tenant set ID --gpu-threshold N|default
+  tenant set ID [--slo-ms MS] [--visibility public|private] [--gpu-threshold N|default]
+                [--live WxH] [--trace PATH] [--override-reason TEXT] [--by NAME]
+        a promotion: the policy bundle (ops/policy, env POLICY_BUNDLE) judges the change
+        against the live figures the running server shares; allowed, it is applied; denied,
+        nothing changes (exit 1) unless --override-reason says why (audited). --gpu-threshold:
         spins below which the app draws on the CPU canvas for this tenant; default: the
         server's --gpu-threshold (create takes --gpu-threshold too)
+  promotion list [--limit N] [--json]
+  promotion override ID --override-reason TEXT [--by NAME]
+        applies a denied promotion, recorded in the audit log with the reason
+  audit verify [--json]         checks the audit log's hash chain: exit 1 when a row was
+                                edited or deleted; prints the head hash to keep elsewhere
+  audit list [--limit N] [--json]
   token issue --name NAME --tenants ID[,ID...] [--role viewer|operator|admin]
         prints the token once on stdout (it is stored only as a SHA-256 hash). viewer (the
         default) reads the tenants; operator also acknowledges, resolves and annotates their
@@ -111,6 +125,8 @@ const OPTIONS = {
   sdk: { type: 'string' },
   'gpu-threshold': { type: 'string' },
   role: { type: 'string' },
+  'override-reason': { type: 'string' },
+  limit: { type: 'string' },
 } as const;
 
 type Values = {
@@ -120,7 +136,7 @@ type Values = {
 const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
   'tenant list': ['json'],
   'tenant create': ['name', 'trace', 'live', 'seed', 'visibility', 'slo-ms', 'gpu-threshold'],
-  'tenant set': ['gpu-threshold'],
+  'tenant set': ['slo-ms', 'visibility', 'gpu-threshold', 'live', 'trace', 'override-reason', 'by'],
   'tenant delete': [],
   'token issue': ['name', 'tenants', 'role'],
   'token list': ['json'],
@@ -174,7 +190,14 @@ function sourceFrom(values: Values): SourceSpec {
   };
 }
 
-function tenantCommand(db: Db, action: string, args: string[], values: Values, io: AdminIo) {
+function tenantCommand(
+  db: Db,
+  action: string,
+  args: string[],
+  values: Values,
+  io: AdminIo,
+  env: Readonly<Record<string, string | undefined>>,
+) {
   switch (action) {
     case 'list': {
       const { tenants, faults } = listTenants(db);
@@ -221,17 +244,9 @@ function tenantCommand(db: Db, action: string, args: string[], values: Values, i
       createTenant(db, spec);
       return io.out(`created tenant ${spec.id} (${spec.visibility}, ${spec.source.kind})`);
     }
-    case 'set': {
-      const id = checkId(args[0], 'tenant ID');
-      const value = requireValue(values, 'gpu-threshold');
-      const spins = value === 'default' ? null : gpuThresholdOf(value);
-      if (!setTenantGpuThreshold(db, id, spins)) throw new CommandError(`no such tenant: "${id}"`);
-      return io.out(
-        spins === null
-          ? `tenant ${id}: GPU threshold from the server (--gpu-threshold)`
-          : `tenant ${id}: GPU threshold ${spins} spins`,
-      );
-    }
+    case 'set':
+      // Settings change what operators see or what a tenant costs: they are promotions.
+      return setTenantSettings(db, checkId(args[0], 'tenant ID'), values, env, io);
     case 'delete': {
       const id = checkId(args[0], 'tenant ID');
       if (!deleteTenant(db, id)) throw new CommandError(`no such tenant: "${id}"`);
@@ -372,8 +387,8 @@ export function runAdmin(
     db = openTenantDatabase(dataDir);
     // The data directory's first use, by the server or here, seeds the demo tenants.
     seedTenantsOnce(db, demoTenants(dataDir));
-    if (grouped) grouped.run(db, args, values, io);
-    else if (group === 'tenant') tenantCommand(db, action!, args, values, io);
+    if (grouped) grouped.run(db, args, values, io, env);
+    else if (group === 'tenant') tenantCommand(db, action!, args, values, io, env);
     else if (group === 'token') tokenCommand(db, action!, args, values, io);
     else secretCommand(dataDir, action!, args, io);
     return 0;

@@ -28,6 +28,12 @@ import { openRca } from './rca/open';
 import type { RcaService } from './rca/service';
 import { ensureSecret, watchSecret, type SecretName } from './secrets';
 import { openDatabase, type Db } from './storage/database';
+import { loadBundle } from './policy/bundle';
+import { liveRates } from './policy/figures';
+import { createPromotionGate, type PromotionGate } from './policy/gate';
+import { registerPolicyMetrics } from './policy/metrics';
+import { policySettingsFromEnv } from './policy/settings';
+import { SHARED_RATES_INTERVAL_MS, writeSharedRates } from './policy/shared-rates';
 import { DEFAULT_TENANT, openTenancy, type Tenancy, type TenancyOptions } from './tenants/runtime';
 
 export interface ConsoleOptions {
@@ -65,6 +71,8 @@ export interface ConsoleServer {
   readonly logRing: TenantLogRing;
   /** The server's log: prints through options.log and keeps each tenant's lines for its RCAs. */
   readonly log: LogFn;
+  /** The promotion gate: tenant-setting changes evaluated by the policy bundle. */
+  readonly policy: PromotionGate;
   /** Starts the detector, the gates' timers and the history's. */
   start(): void;
   /** Stops the detector first (so streams stopping resolve nothing), then the app and tenancy. */
@@ -120,10 +128,13 @@ function applyObserver(db: Db, config: ServerConfig, log: (line: string) => void
 /**
  * Opens everything but does not listen. Throws StorageError, TraceError or SecretError for state
  * that cannot be used (exit 1 in main), and KaizenConfigError, RulesError, AlarmBandError,
- * TenantSpecError or TenancyError for bad settings (exit 2).
+ * TenantSpecError, TenancyError, PolicyBundleError or PolicySettingsError for bad settings (exit 2).
  */
 export async function openConsole(options: ConsoleOptions): Promise<ConsoleServer> {
   const { config, env } = options;
+  // The policy bundle first: a bad one stops the start before anything is opened.
+  const policySettings = policySettingsFromEnv(env);
+  const bundle = loadBundle(policySettings.bundleDir);
   const rcaConfig = rcaConfigFromEnv(config.rcaEndpoint, env);
   const nowMs = options.now ?? Date.now;
   // Every line is printed as before; a tenant's lines are also kept, redacted, for its RCAs. The
@@ -249,6 +260,29 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     logRing,
     log,
   });
+  const policy = createPromotionGate({
+    db: kaizenDb,
+    bundle,
+    pricing: policySettings.pricing,
+    rates: (tenant) => liveRates(metrics, tenant),
+    metrics: registerPolicyMetrics(metrics.registry),
+    // The stream follows at once (a new lattice or trace restarts it), not at the next poll.
+    onApplied: () => opened.directory.reload(),
+  });
+  log(`[policy] ${bundle.policies.length} policies from ${bundle.dir}`);
+  const shareRates = (): void => {
+    try {
+      const tenants = [...opened.directory.tenants.keys()];
+      writeSharedRates(
+        kaizenDb,
+        new Map(tenants.map((t) => [t, liveRates(metrics, t)])),
+        Date.now(),
+      );
+    } catch (error) {
+      log(`[policy] sharing the live rates with the admin CLI failed: ${(error as Error).message}`);
+    }
+  };
+  let ratesTimer: NodeJS.Timeout | undefined;
   const app = createHttpApp({
     config,
     tenancy: opened,
@@ -263,6 +297,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
       gates,
       dataDir: config.dataDir,
       clientReports: options.clientReports ?? createClientReports(kaizenDb, metrics.registry),
+      policy,
     },
   });
   warnAboutOpenRoutes(config, log);
@@ -278,12 +313,16 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     rca,
     logRing,
     log,
+    policy,
     start() {
       kaizen.start();
       gates.start();
       history.start();
+      ratesTimer ??= setInterval(shareRates, SHARED_RATES_INTERVAL_MS);
+      ratesTimer.unref();
     },
     async close() {
+      if (ratesTimer) clearInterval(ratesTimer);
       kaizen.close();
       rca.close();
       gates.stop();

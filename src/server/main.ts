@@ -13,6 +13,8 @@ import { RulesError } from './incidents/detector-rules';
 import { startKaizenNotifications, type KaizenNotifications } from './incidents/notifications';
 import { NotifyConfigError } from './notify/config';
 import { AlarmBandError } from './gates/band';
+import { PolicyBundleError } from './policy/engine';
+import { PolicySettingsError } from './policy/settings';
 import { SecretError } from './secrets';
 import { TenantSpecError } from './tenants/tenant-spec';
 import { TraceError } from '../core/trace';
@@ -61,7 +63,9 @@ async function main(): Promise<void> {
       error instanceof KaizenConfigError ||
       error instanceof RulesError ||
       error instanceof AlarmBandError ||
-      error instanceof RcaConfigError
+      error instanceof RcaConfigError ||
+      error instanceof PolicyBundleError ||
+      error instanceof PolicySettingsError
     ) {
       fail(error.message, 2);
     }

@@ -14,6 +14,8 @@ export interface BandwidthTotals {
   bytesSaved: number;
   framesSkipped: number;
   resyncs: number;
+  /** CPU time of this tenant's frame encodes, ms of the thread that ran them. */
+  encodeCpuMs: number;
 }
 
 export interface BandwidthSample {
@@ -300,6 +302,7 @@ export function createServerMetrics(): ServerMetrics {
           bytesSaved: 0,
           framesSkipped: 0,
           resyncs: 0,
+          encodeCpuMs: 0,
         };
         const pending = { total: 0, byClient: new Map<object, number[]>() };
         pendingLatency.set(tenantId, pending);
@@ -339,6 +342,7 @@ export function createServerMetrics(): ServerMetrics {
             encodeChild.observe(ms / 1000);
             codec.encodes += 1;
             codec.encodeCpuMs += ms;
+            totals.encodeCpuMs += ms;
           },
         };
         perTenant.set(tenantId, m);

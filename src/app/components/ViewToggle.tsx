@@ -1,4 +1,4 @@
-// Heatmap | 3-D switch over the lattice. The choice lives in the URL (`view=3d`, written by
+// Heatmap | 3-D switch over the lattice, and the policy view. The choice lives in the URL (`view=3d`, written by
 // url/sync.ts), so a copied link reopens the same view; replacing the history entry keeps the back
 // button for real navigation.
 import { useActions, useUi } from '../shell/hooks';
@@ -7,6 +7,7 @@ import type { ViewMode } from '../state/params';
 const VIEWS: { view: ViewMode; label: string }[] = [
   { view: 'heatmap', label: 'Heatmap' },
   { view: '3d', label: '3-D' },
+  { view: 'policy', label: 'Policy' },
 ];
 
 export function ViewToggle() {

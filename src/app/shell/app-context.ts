@@ -23,7 +23,7 @@ export interface AppContext {
 const HUD_INTERVAL_MS = 250;
 
 function latticeView(view: ViewMode): LatticeView | null {
-  return view === 'tickets' ? null : view;
+  return view === 'tickets' || view === 'policy' ? null : view;
 }
 
 /**

@@ -7,12 +7,12 @@ import { DEFAULT_TIME_RANGE } from './time-range';
 export type RendererPreference = 'auto' | 'gpu' | 'cpu';
 export type Theme = 'light' | 'dark';
 /**
- * What the main area shows: the heatmap (first screen), the 3-D spin view (loaded when opened), or
- * the Kaizen tickets (the list, or one ticket with `ticket=ID`).
+ * What the main area shows: the heatmap (first screen), the 3-D spin view (loaded when opened),
+ * the Kaizen tickets (the list, or one ticket with `ticket=ID`), or the policy gate.
  */
-export type ViewMode = 'heatmap' | '3d' | 'tickets';
+export type ViewMode = 'heatmap' | '3d' | 'tickets' | 'policy';
 /** The views that draw the lattice. */
-export type LatticeView = Exclude<ViewMode, 'tickets'>;
+export type LatticeView = Exclude<ViewMode, 'tickets' | 'policy'>;
 
 export interface AppParams {
   tenant: string | null;

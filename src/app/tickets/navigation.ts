@@ -83,7 +83,8 @@ export function createTicketActions(store: UiStore, deps: NavigationDeps): Ticke
 
   const go = (filters: TicketFilters | null, ticket: number | null, push: boolean): void => {
     const state = store.getState();
-    if (state.params.view !== 'tickets') returnView = state.params.view;
+    const view = state.params.view;
+    if (view !== 'tickets' && view !== 'policy') returnView = view;
     if (filters && filters.tenant !== null && filters.tenant !== currentTenant(state)) {
       deps.setTenant(filters.tenant);
     }

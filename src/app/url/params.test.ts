@@ -30,6 +30,11 @@ describe('parseAppParams', () => {
     { name: '3-D view', search: '?view=3d', expected: { view: '3d' } },
     { name: 'heatmap view', search: '?view=heatmap', expected: { view: 'heatmap' } },
     {
+      name: 'policy view',
+      search: '?view=policy&tenant=demo',
+      expected: { view: 'policy', tenant: 'demo' },
+    },
+    {
       name: "the Grafana dashboard's MTTR link",
       search: '?view=tickets&tenant=demo&severity=error&window=24h&status=resolved',
       expected: {

@@ -77,8 +77,9 @@ export function parseAppParams(search: string): { params: AppParams; notices: Pa
         else reject(key, value, 'light or dark', DEFAULT_PARAMS.theme);
         break;
       case 'view':
-        if (value === 'heatmap' || value === '3d' || value === 'tickets') params.view = value;
-        else reject(key, value, 'heatmap, 3d or tickets', 'the heatmap');
+        if (value === 'heatmap' || value === '3d' || value === 'tickets' || value === 'policy') {
+          params.view = value;
+        } else reject(key, value, 'heatmap, 3d, tickets or policy', 'the heatmap');
         break;
       case 'ticket':
         if (/^[1-9]\d{0,14}$/.test(value)) params.ticket = Number(value);

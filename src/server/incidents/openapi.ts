@@ -36,7 +36,7 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'Missing or wrong credentials',
   403: 'Credentials that may see the tenant but not change it',
   404: 'No such ticket or tenant among those the caller may see',
-  409: 'The ticket is in a state that does not allow this',
+  409: 'The ticket or promotion is in a state that does not allow this',
   413: 'Body or text too large',
   415: 'Not JSON',
   429: 'Too many requests (or tickets opened for the tenant at once): retry after Retry-After seconds',

@@ -7,6 +7,14 @@ import {
 import { GateSchema, GatesReportSchema, SdkDemandRecordSchema } from './gates-schemas';
 import { BaselineSchema, BaselineSummarySchema, SnapshotSchema } from './baselines-schemas';
 import { ClientReportInputSchema, ClientReportSchema } from './client-reports-schemas';
+import {
+  AuditEntrySchema,
+  DecidingPolicySchema,
+  PolicySummarySchema,
+  PromotionFiguresSchema,
+  PromotionSchema,
+  TenantSettingsChangeSchema,
+} from './policy-schemas';
 
 export const OPS_NAMED_SCHEMAS = {
   ObserverStatus: ObserverStatusSchema,
@@ -20,4 +28,10 @@ export const OPS_NAMED_SCHEMAS = {
   Baseline: BaselineSchema,
   ClientReportInput: ClientReportInputSchema,
   ClientReport: ClientReportSchema,
+  TenantSettingsChange: TenantSettingsChangeSchema,
+  DecidingPolicy: DecidingPolicySchema,
+  PromotionFigures: PromotionFiguresSchema,
+  Promotion: PromotionSchema,
+  PolicySummary: PolicySummarySchema,
+  AuditEntry: AuditEntrySchema,
 } as const;

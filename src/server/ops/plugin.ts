@@ -9,6 +9,8 @@ import { registerBaselineRoutes } from './baselines-routes';
 import { registerClientReportRoutes } from './client-reports-routes';
 import type { ClientReports } from '../client-reports/service';
 import type { Gates } from '../gates/service';
+import type { PromotionGate } from '../policy/gate';
+import { registerPolicyRoutes } from './policy-routes';
 
 export type OpsServices = Omit<OpsContext, 'fastify'> & {
   /** The decision gates; without them /api/gates is not served. */
@@ -17,6 +19,8 @@ export type OpsServices = Omit<OpsContext, 'fastify'> & {
   dataDir?: string;
   /** Browser reports; without them /api/client-reports is not served. */
   clientReports?: ClientReports;
+  /** The policy gate; without it /api/promotions, /api/policy and /api/audit are not served. */
+  policy?: PromotionGate;
 };
 /** What the server hands over; the access checks come from its tenancy (http-app.ts). */
 export type OpsDependencies = Omit<OpsServices, 'requireAdmin' | 'visibleTenants'>;
@@ -28,6 +32,7 @@ const opsRoutesPlugin: FastifyPluginAsync<OpsServices> = async (fastify, service
   if (services.gates) registerGateRoutes(context, services.gates);
   if (services.dataDir) registerBaselineRoutes(context, services.dataDir);
   if (services.clientReports) registerClientReportRoutes(context, services.clientReports);
+  if (services.policy) registerPolicyRoutes(context, services.policy);
 };
 
 /** Adds the launch tooling's routes to `fastify` (before it listens). */

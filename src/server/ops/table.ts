@@ -32,7 +32,8 @@ import {
   ClientReportReceiptSchema,
 } from './client-reports-schemas';
 
-const errors = (...statuses: number[]) =>
+/** The error answers of a route, one schema for each status. */
+export const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((s) => [s, ErrorSchema])) as Record<number, object>;
 
 export const OPS_ROUTES = {
@@ -190,12 +191,21 @@ export type OpsRouteName = keyof typeof OPS_ROUTES;
  * onRequest, before Fastify reads the body; its handler asks again for the actor it records.
  */
 export function addOpsRoute(
-  { fastify, requireAdmin }: Pick<OpsContext, 'fastify' | 'requireAdmin'>,
+  context: Pick<OpsContext, 'fastify' | 'requireAdmin'>,
   name: OpsRouteName,
   handler: RouteHandler,
   bodyLimit?: number,
 ): void {
-  const spec: RouteSpec = OPS_ROUTES[name];
+  addSpecRoute(context, OPS_ROUTES[name], handler, bodyLimit);
+}
+
+/** Registers a route of the launch tooling's tables from its spec, with the admin check above. */
+export function addSpecRoute(
+  { fastify, requireAdmin }: Pick<OpsContext, 'fastify' | 'requireAdmin'>,
+  spec: RouteSpec,
+  handler: RouteHandler,
+  bodyLimit?: number,
+): void {
   routeFromSpec(fastify, spec, handler, {
     bodyLimit,
     ...(spec.auth === 'admin'

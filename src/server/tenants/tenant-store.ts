@@ -150,10 +150,18 @@ export function seedTenantsOnce(db: Db, specs: readonly TenantSpec[]): boolean {
   })();
 }
 
-/** Sets the tenant's GPU threshold, or clears it (null: the server's default); false if no tenant. */
-export function setTenantGpuThreshold(db: Db, id: string, spins: number | null): boolean {
+/**
+ * Replaces a tenant's settings (visibility, source, SLO, GPU threshold): what an allowed or
+ * overridden promotion applies (src/server/policy/). False when there is no such tenant.
+ */
+export function updateTenantSettings(db: Db, spec: TenantSpec): boolean {
   return (
-    db.prepare('UPDATE tenants SET gpu_threshold = ? WHERE tenant_id = ?').run(spins, id).changes >
-    0
+    db
+      .prepare(
+        `UPDATE tenants SET visibility = @visibility, source = @source,
+           slo_latency_ms = @sloMs, gpu_threshold = @gpuThreshold
+         WHERE tenant_id = @id`,
+      )
+      .run(row(spec)).changes > 0
   );
 }

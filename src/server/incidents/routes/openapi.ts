@@ -4,6 +4,7 @@ import { buildOpenApiDocument } from '../openapi';
 import type { RouteContext } from './context';
 import { OPS_ROUTES } from '../../ops/table';
 import { RCA_ROUTES } from './rca-table';
+import { POLICY_ROUTES } from '../../ops/policy-table';
 import { addRoute, KAIZEN_ROUTES } from './table';
 
 export function registerOpenApiRoute(context: RouteContext): void {
@@ -13,6 +14,7 @@ export function registerOpenApiRoute(context: RouteContext): void {
       ...Object.values(KAIZEN_ROUTES),
       ...(context.rca ? Object.values(RCA_ROUTES) : []),
       ...Object.values(OPS_ROUTES),
+      ...Object.values(POLICY_ROUTES),
     ],
     context.documented?.schemas,
   );

@@ -1,0 +1,253 @@
+// `npm run admin -- tenant set ...`, `promotion ...` and `audit ...`: tenant-setting changes go
+// through the promotion gate, run here in-process against the data directory's console.db, with
+// the live rates the running server shares there (none when it is stopped: nothing measured).
+// The audit log is verified here too, server running or not.
+import path from 'node:path';
+import type { TenantSettingsChange } from '../core/api/policy';
+import { MIN_OVERRIDE_REASON_CHARS } from '../core/api/policy';
+import type { Db } from '../server/storage/database';
+import { auditHead, listAudit, verifyAudit } from '../server/policy/audit';
+import { loadBundle } from '../server/policy/bundle';
+import { PolicyBundleError } from '../server/policy/engine';
+import { createPromotionGate, PromotionError, type PromotionGate } from '../server/policy/gate';
+import { openPolicyTables } from '../server/policy/migrations';
+import { policySettingsFromEnv, PolicySettingsError } from '../server/policy/settings';
+import { readSharedRates } from '../server/policy/shared-rates';
+import { MAX_GPU_THRESHOLD } from '../server/tenants/tenant-spec';
+import {
+  actorOf,
+  CommandError,
+  osUser,
+  stringOption,
+  table,
+  UsageError,
+  type AdminCommand,
+  type AdminIo,
+  type AdminValues,
+} from './admin-common';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function openGate(db: Db, env: Env): PromotionGate {
+  try {
+    const settings = policySettingsFromEnv(env);
+    return createPromotionGate({
+      db,
+      bundle: loadBundle(settings.bundleDir),
+      pricing: settings.pricing,
+      rates: (tenant) => readSharedRates(db, tenant, Date.now()),
+    });
+  } catch (error) {
+    if (error instanceof PolicyBundleError || error instanceof PolicySettingsError) {
+      throw new CommandError(error.message);
+    }
+    throw error;
+  }
+}
+
+function number(value: string, flag: string, pattern: RegExp): number {
+  if (!pattern.test(value))
+    throw new UsageError(`${flag}: "${value.slice(0, 20)}" is not a number here`);
+  return Number(value);
+}
+
+/** The change `tenant set` asks for, from its flags; what each part does, for people. */
+export function changeFromFlags(values: AdminValues): {
+  change: TenantSettingsChange;
+  said: string[];
+} {
+  const change: TenantSettingsChange = {};
+  const said: string[] = [];
+  const slo = stringOption(values, 'slo-ms');
+  if (slo !== undefined) {
+    change.sloMs = number(slo, '--slo-ms', /^\d+(\.\d+)?$/);
+    said.push(`SLO ${change.sloMs} ms`);
+  }
+  const visibility = stringOption(values, 'visibility');
+  if (visibility !== undefined) {
+    if (visibility !== 'public' && visibility !== 'private') {
+      throw new UsageError(
+        `--visibility must be public or private, got "${visibility.slice(0, 20)}"`,
+      );
+    }
+    change.visibility = visibility;
+    said.push(visibility);
+  }
+  const gpu = stringOption(values, 'gpu-threshold');
+  if (gpu !== undefined) {
+    const spins = gpu === 'default' ? null : number(gpu, '--gpu-threshold', /^\d{1,8}$/);
+    if (spins !== null && spins > MAX_GPU_THRESHOLD) {
+      throw new UsageError(
+        `--gpu-threshold must be a number of spins 0-${MAX_GPU_THRESHOLD} (or "default")`,
+      );
+    }
+    change.gpuThreshold = spins;
+    said.push(
+      spins === null
+        ? 'GPU threshold from the server (--gpu-threshold)'
+        : `GPU threshold ${spins} spins`,
+    );
+  }
+  const live = stringOption(values, 'live');
+  if (live !== undefined) {
+    const size = /^(\d{1,5})x(\d{1,5})$/.exec(live);
+    if (!size)
+      throw new UsageError(`--live must be WIDTHxHEIGHT like 256x256, got "${live.slice(0, 20)}"`);
+    change.lattice = { width: Number(size[1]), height: Number(size[2]) };
+    said.push(`lattice ${live}`);
+  }
+  const trace = stringOption(values, 'trace');
+  if (trace !== undefined) {
+    change.trace = path.resolve(trace);
+    said.push(`trace ${change.trace}`);
+  }
+  if (said.length === 0) {
+    throw new UsageError(
+      'give a setting: --slo-ms, --visibility, --gpu-threshold, --live or --trace',
+    );
+  }
+  return { change, said };
+}
+
+function gateError(error: unknown): never {
+  if (error instanceof PromotionError) {
+    if (error.status === 400) throw new UsageError(error.message);
+    throw new CommandError(error.message);
+  }
+  throw error;
+}
+
+function overrideReason(values: AdminValues): string | undefined {
+  const reason = stringOption(values, 'override-reason')?.trim();
+  if (reason !== undefined && reason.length < MIN_OVERRIDE_REASON_CHARS) {
+    throw new UsageError(
+      `--override-reason must say why in at least ${MIN_OVERRIDE_REASON_CHARS} characters`,
+    );
+  }
+  return reason;
+}
+
+/** `tenant set ID ...`: a promotion; applied when allowed, or overridden with a reason. */
+export function setTenantSettings(db: Db, id: string, values: AdminValues, env: Env, io: AdminIo) {
+  const { change, said } = changeFromFlags(values);
+  const reason = overrideReason(values);
+  const by = `cli:${actorOf(values, osUser())}`;
+  const gate = openGate(db, env);
+  let promotion;
+  try {
+    promotion = gate.promote({ tenant: id, kind: 'tenant-settings', change, by, principal: by });
+  } catch (error) {
+    gateError(error);
+  }
+  const deciding = promotion.deciding.map((d) => `${d.id}: ${d.message}`);
+  if (promotion.status === 'denied') {
+    io.err(`[admin] promotion ${promotion.id} denied:`);
+    for (const line of [...deciding, ...promotion.errors]) io.err(`  ${line}`);
+    if (reason === undefined) {
+      throw new CommandError(
+        `tenant ${id} is unchanged; an admin may override with --override-reason TEXT (audited)`,
+      );
+    }
+    try {
+      promotion = gate.override(promotion.id, by, reason);
+    } catch (error) {
+      gateError(error);
+    }
+    io.err(`[admin] promotion ${promotion.id} overridden by ${by}: ${reason}`);
+  } else {
+    io.err(
+      `[admin] promotion ${promotion.id} allowed (${promotion.deciding.map((d) => d.id).join(', ')})`,
+    );
+  }
+  for (const line of said) io.out(`tenant ${id}: ${line}`);
+}
+
+export const POLICY_COMMANDS: Record<string, AdminCommand> = {
+  'audit verify': {
+    options: ['json'],
+    maxArgs: 0,
+    run(db, _args, values, io) {
+      openPolicyTables(db);
+      const result = verifyAudit(db);
+      if (values.json) io.out(JSON.stringify(result, null, 2));
+      else {
+        for (const problem of result.problems) io.err(`[admin] audit: ${problem}`);
+        io.out(
+          result.ok
+            ? `audit log verified: ${result.rows} rows, head ${result.head ? `${result.head.seq} ${result.head.hash}` : 'none'}`
+            : `audit log FAILED verification: ${result.problems.length} problems in ${result.rows} rows`,
+        );
+      }
+      if (!result.ok) throw new CommandError('the audit log does not verify');
+    },
+  },
+  'audit list': {
+    options: ['json', 'limit'],
+    maxArgs: 0,
+    run(db, _args, values, io) {
+      openPolicyTables(db);
+      const limitText = stringOption(values, 'limit') ?? '50';
+      const limit = number(limitText, '--limit', /^\d{1,4}$/);
+      const entries = listAudit(db, { limit: Math.max(1, limit) });
+      if (values.json) return io.out(JSON.stringify({ entries, head: auditHead(db) }, null, 2));
+      if (entries.length === 0) return io.out('the audit log is empty');
+      io.out(
+        table([
+          ['SEQ', 'AT', 'KIND', 'PROMOTION', 'TENANT', 'DECISION', 'ACTOR', 'HASH'],
+          ...entries.map((e) => [
+            String(e.seq),
+            e.at,
+            e.kind,
+            String(e.promotionId),
+            e.tenant,
+            e.decision,
+            e.actor,
+            e.hash.slice(0, 16),
+          ]),
+        ]),
+      );
+    },
+  },
+  'promotion list': {
+    options: ['json', 'limit'],
+    maxArgs: 0,
+    run(db, _args, values, io, env) {
+      openPolicyTables(db);
+      const limit = number(stringOption(values, 'limit') ?? '50', '--limit', /^\d{1,4}$/);
+      const gate = openGate(db, env);
+      const promotions = gate.list({ limit: Math.max(1, limit) });
+      if (values.json) return io.out(JSON.stringify(promotions, null, 2));
+      if (promotions.length === 0) return io.out('no promotions');
+      io.out(
+        table([
+          ['ID', 'CREATED', 'TENANT', 'STATUS', 'BY', 'DECIDING'],
+          ...promotions.map((p) => [
+            String(p.id),
+            p.createdAt,
+            p.tenant,
+            p.status,
+            p.by,
+            p.deciding.map((d) => d.id).join(','),
+          ]),
+        ]),
+      );
+    },
+  },
+  'promotion override': {
+    options: ['override-reason', 'by'],
+    maxArgs: 1,
+    run(db, args, values, io, env) {
+      const id = number(args[0] ?? '', 'PROMOTION_ID', /^\d{1,15}$/);
+      const reason = overrideReason(values);
+      if (reason === undefined) throw new UsageError('--override-reason is required: say why');
+      const by = `cli:${actorOf(values, osUser())}`;
+      let promotion;
+      try {
+        promotion = openGate(db, env).override(id, by, reason);
+      } catch (error) {
+        gateError(error);
+      }
+      io.out(`promotion ${promotion.id} overridden: tenant ${promotion.tenant} changed, audited`);
+    },
+  },
+};

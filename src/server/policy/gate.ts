@@ -1,0 +1,308 @@
+// The promotion gate: the one path for changes to what operators see or what a tenant costs.
+// A promotion is evaluated by the bundle against the tenant's live figures; the promotion, its
+// audit row and (when allowed) the tenant's new settings are written in one IMMEDIATE transaction,
+// so the server and the admin CLI, which both run this against the same console.db, never apply
+// half a change or fork the audit chain.
+import { performance } from 'node:perf_hooks';
+import type {
+  Decision,
+  ImpactReport,
+  PolicyReport,
+  Promotion,
+  PromotionEvaluation,
+  PromotionKind,
+  PromotionStatus,
+  TenantSettingsChange,
+} from '../../core/api/policy';
+import type { Db } from '../storage/database';
+import { listTenants, updateTenantSettings } from '../tenants/tenant-store';
+import type { TenantRecord } from '../tenants/tenant-spec';
+import { appendAudit, canonicalJson } from './audit';
+import { applyChange, ChangeError, spinsOf, type AppliedChange } from './change';
+import { policyContext, promotionFigures } from './context';
+import { compileBundle, engineVersion, evaluatePolicies, type CompiledBundle } from './engine';
+import { NO_RATES, type TenantRates } from './figures';
+import { NO_POLICY_METRICS, type PolicyMetrics } from './metrics';
+import { openPolicyTables } from './migrations';
+import {
+  insertPromotion,
+  markOverridden,
+  promotionById,
+  promotionRows,
+  recordedContext,
+  toPromotion,
+} from './promotion-store';
+import type { Pricing } from './settings';
+
+/** A request the gate refuses: its HTTP status and a message naming the fault. */
+export class PromotionError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PromotionError';
+  }
+}
+
+export interface PromotionGateOptions {
+  db: Db;
+  bundle: CompiledBundle;
+  pricing: Pricing;
+  /** The tenant's rates now: the server's live metrics, or the CLI's none. */
+  rates?: (tenant: string) => TenantRates;
+  metrics?: PolicyMetrics;
+  /** Told after a change is applied (the server reloads its tenant directory at once). */
+  onApplied?: (tenant: string) => void;
+  now?: () => number;
+}
+
+export interface PromotionInput {
+  tenant: string;
+  kind: PromotionKind;
+  change: TenantSettingsChange;
+  /** Who asks, as recorded: `token:ID` or the CLI's user. */
+  by: string;
+  /** The Cedar principal: the token's or the user's name. */
+  principal: string;
+}
+
+export interface PromotionGate {
+  readonly bundle: CompiledBundle;
+  evaluate(input: PromotionInput): PromotionEvaluation;
+  promote(input: PromotionInput): Promotion;
+  override(id: number, by: string, reason: string): Promotion;
+  get(id: number): Promotion | null;
+  list(options: { tenant?: string; limit: number; visible?: ReadonlySet<string> }): Promotion[];
+  report(tenant: string): PolicyReport;
+  impact(policies: string, limit: number, visible: ReadonlySet<string>): ImpactReport;
+}
+
+export function createPromotionGate(options: PromotionGateOptions): PromotionGate {
+  const { db, bundle, pricing } = options;
+  openPolicyTables(db);
+  const metrics = options.metrics ?? NO_POLICY_METRICS;
+  const rates = options.rates ?? (() => NO_RATES);
+  const now = options.now ?? Date.now;
+
+  const tenantRecord = (id: string): TenantRecord => {
+    const found = listTenants(db).tenants.find((t) => t.id === id);
+    if (!found) throw new PromotionError(404, `no tenant "${id}"`);
+    return found;
+  };
+
+  const timed = <T>(evaluate: () => T): T => {
+    const started = performance.now();
+    try {
+      return evaluate();
+    } finally {
+      metrics.observeEvaluation((performance.now() - started) / 1000);
+    }
+  };
+
+  const judge = (
+    against: CompiledBundle,
+    kind: string,
+    applied: AppliedChange,
+    principal: string,
+  ) => {
+    const figures = promotionFigures(applied, rates(applied.before.id), pricing);
+    const context = policyContext(kind, applied, figures);
+    const outcome = timed(() =>
+      evaluatePolicies(against, { principal, tenant: applied.before.id, context }),
+    );
+    return { ...outcome, figures, context };
+  };
+
+  const applyOf = (before: TenantRecord, change: TenantSettingsChange): AppliedChange => {
+    try {
+      return applyChange(before, change);
+    } catch (error) {
+      if (error instanceof ChangeError) throw new PromotionError(400, error.message);
+      throw error;
+    }
+  };
+
+  const unchanged = (tenant: TenantRecord): AppliedChange => {
+    let spins = 0;
+    try {
+      spins = spinsOf(tenant.source);
+    } catch {
+      // A trace that cannot be read has no size today; the projections then stay as they are.
+    }
+    return { before: tenant, after: tenant, fields: [], spinsBefore: spins, spinsAfter: spins };
+  };
+
+  const get = (id: number) => promotionById(db, id);
+
+  const gate: PromotionGate = {
+    bundle,
+    evaluate(input) {
+      const applied = applyOf(tenantRecord(input.tenant), input.change);
+      const { decision, deciding, errors, figures } = judge(
+        bundle,
+        input.kind,
+        applied,
+        input.principal,
+      );
+      return { decision, deciding, errors, figures };
+    },
+
+    promote(input) {
+      const id = db
+        .transaction(() => {
+          const applied = applyOf(tenantRecord(input.tenant), input.change);
+          const verdict = judge(bundle, input.kind, applied, input.principal);
+          const at = new Date(now()).toISOString();
+          const status: PromotionStatus = verdict.decision === 'allow' ? 'applied' : 'denied';
+          const promotionId = insertPromotion(db, {
+            at,
+            tenant: input.tenant,
+            kind: input.kind,
+            change: input.change,
+            by: input.by,
+            verdict,
+            status,
+          });
+          appendAudit(db, {
+            kind: 'decision',
+            at,
+            actor: input.by,
+            tenant: input.tenant,
+            promotionId,
+            decision: verdict.decision,
+            detail: {
+              kind: input.kind,
+              change: input.change,
+              deciding: verdict.deciding.map((d) => d.id),
+              errors: verdict.errors,
+              applied: status === 'applied',
+            },
+          });
+          if (status === 'applied') updateTenantSettings(db, applied.after);
+          return promotionId;
+        })
+        .immediate();
+      const promotion = get(id)!;
+      metrics.decided(promotion.decision, promotion.kind);
+      if (promotion.status === 'applied') options.onApplied?.(promotion.tenant);
+      return promotion;
+    },
+
+    override(id, by, reason) {
+      db.transaction(() => {
+        const promotion = get(id);
+        if (!promotion) throw new PromotionError(404, `no promotion ${id}`);
+        if (promotion.status !== 'denied') {
+          throw new PromotionError(
+            409,
+            `promotion ${id} is ${promotion.status}: only a denial is overridden`,
+          );
+        }
+        const current = tenantRecord(promotion.tenant);
+        const applied = applyOf(current, promotion.change);
+        // The change is applied to the settings it was judged on, or not at all.
+        const decidedOn = recordedContext(db, id).change.before;
+        const today = policyContext(promotion.kind, applied, promotion.figures).change.before;
+        if (canonicalJson(decidedOn) !== canonicalJson(today)) {
+          throw new PromotionError(
+            409,
+            `tenant "${promotion.tenant}" changed since promotion ${id} was decided: promote the change again`,
+          );
+        }
+        const at = new Date(now()).toISOString();
+        markOverridden(db, id, { by, reason, at });
+        appendAudit(db, {
+          kind: 'override',
+          at,
+          actor: by,
+          tenant: promotion.tenant,
+          promotionId: id,
+          decision: 'allow',
+          detail: {
+            reason,
+            overrode: promotion.deciding.map((d) => d.id),
+            change: promotion.change,
+          },
+        });
+        updateTenantSettings(db, applied.after);
+      }).immediate();
+      metrics.overridden();
+      const promotion = get(id)!;
+      options.onApplied?.(promotion.tenant);
+      return promotion;
+    },
+
+    get,
+
+    list({ tenant, limit, visible }) {
+      return promotionRows(db, { tenant, limit, visible }).map(toPromotion);
+    },
+
+    report(tenant) {
+      const record = tenantRecord(tenant);
+      const verdict = judge(bundle, 'tenant-settings', unchanged(record), 'today');
+      return {
+        engine: engineVersion(),
+        policies: [...bundle.policies],
+        tenant,
+        figures: verdict.figures,
+        over:
+          verdict.decision === 'deny'
+            ? verdict.deciding.filter((d) => d.effect === 'forbid').map((d) => d.id)
+            : [],
+        context: verdict.context,
+      };
+    },
+
+    impact(policies, limit, visible) {
+      // One cache slot for every analysis: the engine keeps what it parsed until the next one.
+      const modified = compileBundle(
+        policies,
+        bundle.schema,
+        { policies: 'the modified policies', schema: 'the bundle schema' },
+        'impact-analysis',
+      );
+      const rows = promotionRows(db, { limit, visible });
+      const flips = rows.flatMap((row) => {
+        const outcome = timed(() =>
+          evaluatePolicies(modified, {
+            principal: row.by,
+            tenant: row.tenant,
+            context: JSON.parse(row.context) as Record<string, unknown>,
+          }),
+        );
+        if (outcome.decision === row.decision) return [];
+        return [
+          {
+            promotionId: row.id,
+            tenant: row.tenant,
+            createdAt: row.created_at,
+            before: row.decision as Decision,
+            after: outcome.decision,
+            deciding: outcome.deciding,
+          },
+        ];
+      });
+      const today = listTenants(db)
+        .tenants.filter((t) => visible.has(t.id))
+        .flatMap((t) => {
+          const applied = unchanged(t);
+          const was = judge(bundle, 'tenant-settings', applied, 'today');
+          const modifiedVerdict = judge(modified, 'tenant-settings', applied, 'today');
+          return was.decision === modifiedVerdict.decision
+            ? []
+            : [
+                {
+                  tenant: t.id,
+                  before: was.decision,
+                  after: modifiedVerdict.decision,
+                  deciding: modifiedVerdict.deciding,
+                },
+              ];
+        });
+      return { evaluated: rows.length, flips, today };
+    },
+  };
+  return gate;
+}
