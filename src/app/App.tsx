@@ -4,6 +4,7 @@ import { Header, RenderBadge } from './components/Header';
 import { HeatmapView } from './components/HeatmapView';
 import { FloatingHud } from './components/Hud';
 import { Notices } from './components/Notices';
+import { ObserverBanner } from './components/ObserverBanner';
 import { SidePanels } from './components/panels/SidePanels';
 import { ReplayBar } from './components/replay/ReplayBar';
 import { ShortcutsHelp } from './components/ShortcutsHelp';
@@ -23,6 +24,7 @@ export function App() {
       className={`app theme-${params.theme}${params.embed ? ' embed' : ''}${fullscreen ? ' has-fullscreen' : ''}`}
     >
       {!params.embed && <Header />}
+      <ObserverBanner />
       <Notices />
       <main className="layout">
         <div className="stage">

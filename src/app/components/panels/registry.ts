@@ -5,6 +5,7 @@ import type { ComponentType } from 'react';
 import type { PanelDefaults } from '../../state/panel-layout';
 import { BandwidthPanel } from '../BandwidthPanel';
 import { DisplayPanel } from '../DisplayPanel';
+import { GatesPanel } from '../GatesPanel';
 import { Hud } from '../Hud';
 import { LatencyPanel } from '../LatencyPanel';
 import { MttrPanel } from '../MttrPanel';
@@ -23,6 +24,7 @@ export const PANELS: readonly PanelDefinition[] = [
   { id: 'mttr', component: MttrPanel },
   { id: 'latency', component: LatencyPanel },
   { id: 'bandwidth', component: BandwidthPanel },
+  { id: 'gates', component: GatesPanel, collapsed: true },
   { id: 'phase-metrics', component: PhaseMetricsPanel },
   { id: 'pinned', component: PinnedSpinPanel },
   { id: 'display', component: DisplayPanel },
