@@ -4,6 +4,7 @@
 import type { ComponentType } from 'react';
 import type { PanelDefaults } from '../../state/panel-layout';
 import { BandwidthPanel } from '../BandwidthPanel';
+import { BaselinePanel } from '../BaselinePanel';
 import { DisplayPanel } from '../DisplayPanel';
 import { GatesPanel } from '../GatesPanel';
 import { Hud } from '../Hud';
@@ -25,6 +26,7 @@ export const PANELS: readonly PanelDefinition[] = [
   { id: 'latency', component: LatencyPanel },
   { id: 'bandwidth', component: BandwidthPanel },
   { id: 'gates', component: GatesPanel, collapsed: true },
+  { id: 'baseline', component: BaselinePanel, collapsed: true },
   { id: 'phase-metrics', component: PhaseMetricsPanel },
   { id: 'pinned', component: PinnedSpinPanel },
   { id: 'display', component: DisplayPanel },
