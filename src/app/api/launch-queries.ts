@@ -40,31 +40,33 @@ export function observerQuery(api: ApiClient) {
   });
 }
 
-export function gatesQuery(api: ApiClient) {
+export function gatesQuery(api: ApiClient, enabled: boolean) {
   return queryOptions({
     queryKey: ['gates', api.tokenKey],
     queryFn: () => api.get<GatesReport>('/api/gates'),
+    enabled,
     refetchInterval: GATES_REFETCH_MS,
     placeholderData: keepPreviousData,
   });
 }
 
-export function baselinesQuery(api: ApiClient) {
+export function baselinesQuery(api: ApiClient, enabled: boolean) {
   return queryOptions({
     queryKey: ['baselines', api.tokenKey],
     queryFn: () => api.get<BaselineList>('/api/baselines'),
+    enabled,
     staleTime: 30_000,
     refetchInterval: 60_000,
   });
 }
 
 /** A baseline and the same figures over as long a window ending now. */
-export function baselineComparisonQuery(api: ApiClient, name: string | null) {
+export function baselineComparisonQuery(api: ApiClient, name: string | null, enabled: boolean) {
   return queryOptions({
     queryKey: ['baseline-comparison', name, api.tokenKey],
     queryFn: () =>
       api.get<BaselineComparison>(`/api/baselines/${encodeURIComponent(name ?? '')}/comparison`),
-    enabled: name !== null,
+    enabled: enabled && name !== null,
     refetchInterval: 60_000,
     placeholderData: keepPreviousData,
     retry: retryUnlessRefused,

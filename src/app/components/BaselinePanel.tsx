@@ -9,7 +9,7 @@ import { baselineComparisonQuery, baselinesQuery } from '../api/launch-queries';
 import { useApi } from '../shell/hooks';
 import { formatDuration, formatTime } from '../tickets/format';
 import { changeOf, comparisonRows, ruleRows, type ComparisonRow } from './baseline-rows';
-import { Panel } from './panels/Panel';
+import { Panel, usePanelOpen } from './panels/Panel';
 import type { CsvTable } from './panels/csv';
 
 function figure(row: ComparisonRow, value: number | null): string {
@@ -110,7 +110,8 @@ function ComparisonTable({ data }: { data: BaselineComparison }) {
 
 export function BaselinePanel() {
   const api = useApi();
-  const list = useQuery(baselinesQuery(api));
+  const open = usePanelOpen('baseline');
+  const list = useQuery(baselinesQuery(api, open));
   const baselines = list.data?.baselines ?? [];
   const [chosen, setChosen] = useState<string | null>(null);
   // The newest baseline until the operator picks another (the list is oldest first).
@@ -118,7 +119,7 @@ export function BaselinePanel() {
     chosen !== null && baselines.some((b) => b.name === chosen)
       ? chosen
       : (baselines.at(-1)?.name ?? null);
-  const comparison = useQuery(baselineComparisonQuery(api, name));
+  const comparison = useQuery(baselineComparisonQuery(api, name, open));
   const data = comparison.data?.baseline.name === name ? comparison.data : undefined;
   const summary = baselines.find((b) => b.name === name);
   return (

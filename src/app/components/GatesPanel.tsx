@@ -7,7 +7,7 @@ import { gatesQuery } from '../api/launch-queries';
 import { useApi } from '../shell/hooks';
 import { formatTime } from '../tickets/format';
 import { VERDICT_TEXT, formatMeasureValue, formatThreshold } from './gate-format';
-import { Panel } from './panels/Panel';
+import { Panel, usePanelOpen } from './panels/Panel';
 import type { CsvTable } from './panels/csv';
 
 function thresholdCells(threshold: number | { low: number; high: number }): [number, number] {
@@ -137,7 +137,7 @@ function GateSection({ gate }: { gate: Gate }) {
 }
 
 export function GatesPanel() {
-  const query = useQuery(gatesQuery(useApi()));
+  const query = useQuery(gatesQuery(useApi(), usePanelOpen('gates')));
   const report = query.data;
   return (
     <Panel

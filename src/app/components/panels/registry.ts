@@ -5,6 +5,7 @@ import type { ComponentType } from 'react';
 import type { PanelDefaults } from '../../state/panel-layout';
 import { BandwidthPanel } from '../BandwidthPanel';
 import { BaselinePanel } from '../BaselinePanel';
+import { ClientReportsPanel } from '../ClientReportsPanel';
 import { DisplayPanel } from '../DisplayPanel';
 import { GatesPanel } from '../GatesPanel';
 import { Hud } from '../Hud';
@@ -31,6 +32,7 @@ export const PANELS: readonly PanelDefinition[] = [
   { id: 'pinned', component: PinnedSpinPanel },
   { id: 'display', component: DisplayPanel },
   { id: 'performance', component: Hud, collapsed: true },
+  { id: 'client-reports', component: ClientReportsPanel, collapsed: true },
 ];
 
 export const PANEL_DEFAULTS: PanelDefaults = {
