@@ -189,16 +189,22 @@ export async function readCellColours(
   );
 }
 
-/** Issues an operator token with the admin CLI, as an operator would; returns the secret. */
-export function issueToken(dataDir: string, tenants: string, name = `e2e-${Date.now()}`): string {
+/**
+ * Issues a token with the admin CLI, as an operator would (a viewer unless `role` says otherwise);
+ * returns the secret.
+ */
+export function issueToken(
+  dataDir: string,
+  tenants: string,
+  name = `e2e-${Date.now()}`,
+  role?: 'viewer' | 'operator' | 'admin',
+): string {
   const out = execFileSync(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/admin.ts', '--data', dataDir, 'token', 'issue'].concat([
-      '--name',
-      name,
-      '--tenants',
-      tenants,
-    ]),
+    ['--import', 'tsx', 'src/cli/admin.ts', '--data', dataDir, 'token', 'issue'].concat(
+      ['--name', name, '--tenants', tenants],
+      role ? ['--role', role] : [],
+    ),
     { encoding: 'utf8' },
   );
   const token = out.split(/\s+/).find((w) => /^[A-Za-z0-9_-]{40,}$/.test(w));
