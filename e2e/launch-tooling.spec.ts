@@ -4,6 +4,7 @@
 // faults arrive as browser reports that admins read in the app, the heatmap follows the tenant's
 // GPU threshold, and write controls a token may not use are disabled with the reason.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import type { BaselineComparison } from '../src/core/api/baselines';
 import type { ClientReportList } from '../src/core/api/client-reports';
@@ -44,6 +45,17 @@ async function api<T>(method: string, path: string, token: string, body?: unknow
   if (!response.ok)
     throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
   return (await response.json()) as T;
+}
+
+/** The panel's CSV export, as lines. */
+async function csvLines(page: Page, id: string): Promise<string[]> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId(`panel-csv-${id}`).click(),
+  ]);
+  return readFileSync(await download.path(), 'utf8')
+    .trim()
+    .split('\r\n');
 }
 
 async function openPanel(page: Page, id: string): Promise<void> {
@@ -130,6 +142,11 @@ test('now vs baseline: a baseline made with the CLI beside the same figures now'
   expect(comparison.baseline.snapshot.alarms.perRule.length).toBeGreaterThan(0);
   for (const rule of comparison.baseline.snapshot.alarms.perRule)
     await expect(panel.getByTestId('baseline-rules')).toContainText(rule.rule);
+  const csv = await csvLines(page, 'baseline');
+  expect(csv[0]).toBe('baseline,figure,unit,baseline_value,now_value,change');
+  expect(csv).toContain(
+    `v1.1,mttr-all,seconds,${comparison.baseline.snapshot.mttr.all.medianSeconds},${comparison.now.mttr.all.medianSeconds},same`,
+  );
 });
 
 test('the Gates panel shows each condition with the live value, threshold and verdict the server judged', async ({
@@ -153,6 +170,12 @@ test('the Gates panel shows each condition with the live value, threshold and ve
   const alarms = page.getByTestId('gate-condition-alarm-volume');
   await expect(alarms).not.toHaveAttribute('data-verdict', 'no_data');
   await expect(alarms.getByTestId('gate-measure-threshold')).toContainText('within 0–');
+  const csv = await csvLines(page, 'gates');
+  expect(csv[0]).toBe(
+    'at,gate,gate_verdict,condition,condition_verdict,measure,value,unit,comparator,threshold_low,threshold_high,measure_verdict',
+  );
+  const measures = report.gates.flatMap((g) => g.conditions.flatMap((c) => c.measures));
+  expect(csv).toHaveLength(1 + measures.length);
   const wire = page.getByTestId('gate-wire-format');
   await expect(wire).toContainText('any 2 of 3 conditions');
   await expect(page.getByTestId('gate-condition-sdk-demand')).toHaveAttribute(
