@@ -370,15 +370,15 @@ test('a ticket shows its timeline and takes notes with a granting token; without
   await expect(timeline.nth(3)).toContainText('post-mortem: noisy rule');
   await expect(timeline.nth(3)).toContainText('by cy');
 
-  // Anonymous: the public tenant's ticket reads, but acknowledging it is refused, with the reason.
+  // Anonymous: the public tenant's ticket reads, but acknowledging it is not offered, with the
+  // reason, before anyone tries.
   const anonymous = await browser.newPage();
   await anonymous.goto(`${server.url}/?tenant=demo&ticket=${ids.G}`);
   await expect(anonymous.getByTestId('ticket-title')).toHaveText('e2e G');
-  await anonymous.getByTestId('ticket-by').fill('eve');
-  await anonymous.getByTestId('ticket-ack').click();
-  await expect(anonymous.getByTestId('ticket-change-error')).toHaveText(
-    'Sign in with a token that grants tenant “demo” to change its tickets.',
+  await expect(anonymous.getByTestId('ticket-write-reason')).toHaveText(
+    'Sign in with an operator token that grants tenant “demo” to change its tickets (token… in the header).',
   );
+  await expect(anonymous.getByTestId('ticket-ack')).toBeDisabled();
   // The private tenant's ticket is not there for it at all.
   await anonymous.goto(`${server.url}/?ticket=${ids.I}`);
   await expect(anonymous.getByTestId('ticket-missing')).toBeVisible();

@@ -5,6 +5,7 @@ import { PolicyView } from './components/PolicyView';
 import { HeatmapView } from './components/HeatmapView';
 import { FloatingHud } from './components/Hud';
 import { Notices } from './components/Notices';
+import { ObserverBanner } from './components/ObserverBanner';
 import { SidePanels } from './components/panels/SidePanels';
 import { ReplayBar } from './components/replay/ReplayBar';
 import { ShortcutsHelp } from './components/ShortcutsHelp';
@@ -24,6 +25,7 @@ export function App() {
       className={`app theme-${params.theme}${params.embed ? ' embed' : ''}${fullscreen ? ' has-fullscreen' : ''}`}
     >
       {!params.embed && <Header />}
+      <ObserverBanner />
       <Notices />
       <main className="layout">
         <div className="stage">

@@ -5,11 +5,13 @@ import { App } from './App';
 import { startEmbedBridge } from './embed/bridge';
 import { installPhaseViz, phaseVizSnapshot } from './frames/phase-viz';
 import { startAppContext } from './shell/app-context';
+import { startBrowserReports } from './shell/browser-reports';
 import { AppContextProvider } from './shell/hooks';
 import { startUrlSync } from './url/sync';
 import './styles.css';
 
 const app = startAppContext(window.location);
+startBrowserReports(app.ui);
 installPhaseViz(() => phaseVizSnapshot(app.ui.getState(), app.frames.hud()));
 startUrlSync(app.ui);
 void startEmbedBridge(app);

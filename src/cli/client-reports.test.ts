@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClientReportList } from '../core/api/client-reports';
 import type { ErrorBody } from '../core/api/errors';
 import { createClientReports } from '../server/client-reports/service';
-import { scrub } from '../server/client-reports/scrub';
+import { scrub } from '../core/secret-scrub';
 import { openDatabase } from '../server/storage/database';
 import { writePatternTrace } from '../testing/pattern-trace';
 import { tempDir } from '../testing/temp-dir';

@@ -12,6 +12,11 @@ import {
   type HeatmapView,
 } from './types';
 
+/** RGBA bytes of the 256-entry colormap texture. */
+const COLORMAP_TEXTURE_BYTES = 256 * 4;
+/** Two bytes a spin: the u16 phases as luminance-alpha texels. */
+const PHASE_TEXEL_BYTES = 2;
+
 /** The uniforms the heatmap command supplies; a unit test checks them against the shaders. */
 export const HEATMAP_UNIFORMS = ['u_phase', 'u_colormap', 'u_window', 'u_phaseOffset'] as const;
 export const HEATMAP_ATTRIBUTES = ['a_position'] as const;
@@ -120,6 +125,9 @@ export function createReglHeatmap(
     },
     resize() {
       regl.poll();
+    },
+    gpuBytes() {
+      return textureWidth * textureHeight * PHASE_TEXEL_BYTES + COLORMAP_TEXTURE_BYTES;
     },
     destroy() {
       lost.cancel();

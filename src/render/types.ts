@@ -68,6 +68,11 @@ export interface FrameRenderer {
   beginFrame?(nowMs: number): FrameReadiness;
   /** Its own figures, for tests and hosts; only renderers that measure themselves have it. */
   stats?(): RendererStats;
+  /**
+   * Bytes of the GPU textures it holds now (the heatmap's phases and colormap), for the
+   * performance figures; renderers that hold none leave it out.
+   */
+  gpuBytes?(): number;
 }
 
 /** The heatmap backends: renderers that draw whenever asked, with none of the optional members. */

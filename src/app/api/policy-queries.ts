@@ -1,19 +1,10 @@
-// react-query definitions of the policy view: the caller's session (what it may do), the policy
-// report of a tenant, and its recent promotions. Keys hold the token generation.
+// react-query definitions of the policy view: the policy report of a tenant and its recent
+// promotions (the caller's session is launch-queries.ts's sessionQuery). Keys hold the token generation.
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { PolicyReport, PromotionList } from '../../core/api/policy';
-import type { SessionInfo } from '../../core/api/session';
 import type { ApiClient } from './client';
 
 export const POLICY_KEY = 'policy';
-
-export function sessionQuery(api: ApiClient) {
-  return queryOptions({
-    queryKey: ['session', api.tokenKey],
-    queryFn: () => api.get<SessionInfo>('/api/session'),
-    staleTime: 30_000,
-  });
-}
 
 /** The bundle and today's figures of the tenant against it; live figures, so polled. */
 export function policyReportQuery(api: ApiClient, tenant: string | null) {

@@ -1,11 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { colormapLut } from '../../core/colormap';
 import { createCanvasHeatmap } from '../../render/canvas-heatmap';
 import { createReglHeatmap } from '../../render/regl-heatmap';
 import type { HeatmapRenderer } from '../../render/types';
+import { tenantsQuery } from '../api/panel-queries';
 import { chooseRenderMode } from '../frames/render-mode';
-import { useActions, useAppContext, useStreamState, useUi } from '../shell/hooks';
+import { useActions, useApi, useAppContext, useStreamState, useUi } from '../shell/hooks';
 import { cellAt, viewWindow } from '../state/display';
+import { resolveGpuThreshold, type GpuThreshold } from '../state/gpu-threshold';
 import { CellHighlight, useCellCursor } from './CellCursor';
 import { HoverReadout, type HoveredCell } from './HoverReadout';
 import { StreamBanner } from './StreamState';
@@ -17,6 +20,17 @@ function fitCanvas(container: HTMLElement, canvas: HTMLCanvasElement, aspect: nu
   const widthPx = Math.min(clientWidth, clientHeight * aspect);
   canvas.style.width = `${Math.floor(widthPx)}px`;
   canvas.style.height = `${Math.floor(widthPx / aspect)}px`;
+}
+
+/**
+ * The threshold that applies to the streamed tenant: the URL's for this view, else the tenant's
+ * own or the server's, as the tenant summary says (an operator setting, `admin tenant set`).
+ */
+function useGpuThreshold(tenant: string | null): GpuThreshold {
+  const urlSpins = useUi((s) => s.params.gpuThreshold);
+  const tenants = useQuery(tenantsQuery(useApi())).data?.tenants;
+  const summary = tenants?.find((t) => t.id === tenant);
+  return resolveGpuThreshold(urlSpins, tenant, summary);
 }
 
 /** A drag of fewer pixels than this is a click (pin), not a pan. */
@@ -39,9 +53,10 @@ export function HeatmapView() {
   const readCell = hovered ?? keyboard.cell;
 
   const spins = stream ? stream.width * stream.height : 0;
+  const gpuThreshold = useGpuThreshold(stream?.tenant ?? null);
   const { mode, reason } = chooseRenderMode({
     spins,
-    gpuThreshold: params.gpuThreshold,
+    gpuThreshold,
     preference: params.renderer,
     webglAvailable,
     contextLost,
@@ -82,7 +97,7 @@ export function HeatmapView() {
     // Kept while the 3-D or the tickets view shows: the loop draws it only when it is visible,
     // and coming back to it is instant.
     const detach = frames.loop.attach('heatmap', renderer);
-    ui.setState({ renderMode: mode, renderReason: reason });
+    ui.setState({ renderMode: mode });
     return () => {
       detach();
       renderer.destroy();
@@ -90,6 +105,13 @@ export function HeatmapView() {
     // The renderer is rebuilt only when what it draws with changes, not on every stream message.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [mode, params.colormap, stream?.width, stream?.height, pictureGeneration]);
+
+  // The reason follows the threshold even when the renderer stays (the tenant's setting arrived).
+  useEffect(() => {
+    if (stream) ui.setState({ renderReason: reason, gpuThreshold });
+    // gpuThreshold is a fresh object each render; its fields are what matter.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ui, stream, reason, gpuThreshold.spins, gpuThreshold.source, gpuThreshold.tenant]);
 
   useEffect(() => {
     const container = containerRef.current;

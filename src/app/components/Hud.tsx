@@ -1,4 +1,5 @@
 import { useUi } from '../shell/hooks';
+import type { GpuThreshold } from '../state/gpu-threshold';
 import type { HudStats } from '../state/ui-store';
 import { formatBytes } from './format';
 import { Panel } from './panels/Panel';
@@ -11,7 +12,7 @@ const milliseconds = (value: number | null): string =>
  * from the server to the decoder, and on to the screen); the latency panel's is the tenant's, over
  * every viewer's reports and the time range: two figures, two names.
  */
-function hudRows(hud: HudStats, renderMode: string): [string, string][] {
+function hudRows(hud: HudStats, renderMode: string, threshold: GpuThreshold): [string, string][] {
   return [
     ['FPS', String(hud.fps)],
     ['frame time p50', `${hud.frameTimeP50Ms.toFixed(1)} ms`],
@@ -25,6 +26,9 @@ function hudRows(hud: HudStats, renderMode: string): [string, string][] {
     ['wire', `${formatBytes(hud.bytesPerSecond)}/s`],
     ['frame on screen', hud.frameOnScreen >= 0 ? String(hud.frameOnScreen) : '–'],
     ['renderer', renderMode.toUpperCase()],
+    ['GPU threshold', `${threshold.spins.toLocaleString('en-US')} spins (${threshold.source})`],
+    // What the heatmap holds on the GPU: its phase and colormap textures (0 on the CPU canvas).
+    ['heatmap GPU memory', formatBytes(hud.heatmapTextureBytes)],
   ];
 }
 
@@ -32,12 +36,13 @@ function hudRows(hud: HudStats, renderMode: string): [string, string][] {
 function HudFigures() {
   const hud = useUi((s) => s.hud);
   const renderMode = useUi((s) => s.renderMode);
+  const threshold = useUi((s) => s.gpuThreshold);
   return (
     <dl className="hud-figures">
-      {hudRows(hud, renderMode).map(([label, value]) => (
+      {hudRows(hud, renderMode, threshold).map(([label, value]) => (
         <div key={label}>
           <dt>{label}</dt>
-          <dd>{value}</dd>
+          <dd data-figure={label}>{value}</dd>
         </div>
       ))}
     </dl>
@@ -48,6 +53,7 @@ function HudFigures() {
 export function Hud() {
   const hud = useUi((s) => s.hud);
   const renderMode = useUi((s) => s.renderMode);
+  const threshold = useUi((s) => s.gpuThreshold);
   return (
     <Panel
       id="performance"
@@ -55,7 +61,7 @@ export function Hud() {
       label="Performance"
       testId="hud"
       className="hud"
-      csv={() => ({ columns: ['figure', 'value'], rows: hudRows(hud, renderMode) })}
+      csv={() => ({ columns: ['figure', 'value'], rows: hudRows(hud, renderMode, threshold) })}
     >
       <HudFigures />
     </Panel>

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { policyReportQuery, sessionQuery } from '../api/policy-queries';
+import { sessionQuery } from '../api/launch-queries';
+import { policyReportQuery } from '../api/policy-queries';
 import { useActions, useApi, useUi } from '../shell/hooks';
 import { PolicyBudgets } from './PolicyBudgets';
 import { PolicyImpact } from './PolicyImpact';

@@ -4,6 +4,7 @@ import type { Rca } from '../../core/api/rca';
 import { RCA_SECTIONS } from '../../core/api/rca';
 import type { Ticket } from '../../core/api/tickets';
 import { ApiError } from '../api/client';
+import { sessionQuery } from '../api/launch-queries';
 import { useApi, useUi } from '../shell/hooks';
 import { currentTenant } from '../state/ui-store';
 import { formatTime } from '../tickets/format';
@@ -11,7 +12,6 @@ import {
   rcaChangeMutation,
   rcaQuery,
   rcaWriteRefusal,
-  sessionQuery,
   type RcaChange,
 } from '../tickets/rca-queries';
 import { Markdown } from './LazyMarkdown';

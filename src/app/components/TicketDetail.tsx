@@ -4,6 +4,7 @@ import type { Ticket, TicketEvent } from '../../core/api/tickets';
 import type { Outcome } from '../../core/api/vocabulary';
 import { ApiError } from '../api/client';
 import { RcaSection } from './RcaSection';
+import { sessionQuery } from '../api/launch-queries';
 import { useActions, useApi, useUi } from '../shell/hooks';
 import { currentTenant } from '../state/ui-store';
 import { formatDuration, formatTime, linkParts } from '../tickets/format';
@@ -13,6 +14,7 @@ import {
   ticketQuery,
   type TicketChange,
 } from '../tickets/queries';
+import { ticketWriteAccess } from '../tickets/write-access';
 
 const ACTOR_KEY = 'phase-console.actor';
 
@@ -140,13 +142,22 @@ function Timeline({ t, events }: { t: Ticket; events: TicketEvent[] }) {
 
 function Changes({ t }: { t: Ticket }) {
   const signedIn = useUi((s) => s.token !== null);
-  const change = useMutation(ticketChangeMutation(useApi(), useQueryClient(), t.id));
+  const api = useApi();
+  const change = useMutation(ticketChangeMutation(api, useQueryClient(), t.id));
+  // What the token may change, asked before the operator tries: refused controls are disabled
+  // with the reason, rather than answered 403 after submitting.
+  const session = useQuery(sessionQuery(api));
+  const access = ticketWriteAccess(session.isError ? null : session.data, t.tenant);
+  const refused = access.allowed ? undefined : access.reason;
+  const reasonId = `ticket-write-reason-${t.id}`;
+  const described = access.allowed ? undefined : reasonId;
   const [by, setBy] = useState(loadActor);
   const [outcome, setOutcome] = useState<Outcome>('true_positive');
   const [resolveNote, setResolveNote] = useState('');
   const [note, setNote] = useState('');
   const resolved = t.status === 'resolved';
   const run = (c: TicketChange, after?: () => void): void => {
+    if (!access.allowed) return;
     saveActor(by.trim());
     change.mutate(c, { onSuccess: after });
   };
@@ -160,9 +171,15 @@ function Changes({ t }: { t: Ticket }) {
   };
   return (
     <div className="ticket-changes">
-      {!signedIn && (
-        <p className="muted" data-testid="ticket-sign-in-hint">
-          Changing a ticket needs a token that grants tenant “{t.tenant}” (token… in the header).
+      {!access.allowed && (
+        <p
+          id={reasonId}
+          className="muted"
+          data-testid="ticket-write-reason"
+          data-reason={access.testReason}
+          role="status"
+        >
+          {access.reason}
         </p>
       )}
       <label className="ticket-by">
@@ -180,7 +197,9 @@ function Changes({ t }: { t: Ticket }) {
           <button
             type="button"
             data-testid="ticket-ack"
-            disabled={change.isPending || t.status !== 'open'}
+            disabled={!access.allowed || change.isPending || t.status !== 'open'}
+            title={refused}
+            aria-describedby={described}
             onClick={() => run({ kind: 'ack', by })}
           >
             Acknowledge
@@ -217,7 +236,13 @@ function Changes({ t }: { t: Ticket }) {
               placeholder="what fixed it (optional)"
               aria-label="Resolution note"
             />
-            <button type="submit" data-testid="ticket-resolve" disabled={change.isPending}>
+            <button
+              type="submit"
+              data-testid="ticket-resolve"
+              disabled={!access.allowed || change.isPending}
+              title={refused}
+              aria-describedby={described}
+            >
               Resolve
             </button>
           </fieldset>
@@ -236,7 +261,9 @@ function Changes({ t }: { t: Ticket }) {
         <button
           type="submit"
           data-testid="ticket-note"
-          disabled={change.isPending || note.trim() === ''}
+          disabled={!access.allowed || change.isPending || note.trim() === ''}
+          title={refused}
+          aria-describedby={described}
         >
           Add note
         </button>

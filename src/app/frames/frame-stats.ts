@@ -97,7 +97,10 @@ export class FrameStats {
   }
 
   /** The figures the pipeline measures here; it adds what the frame on screen is. */
-  hud(): Omit<HudStats, 'lastFrameWallMs' | 'frameOnScreen' | 'frameOnScreenProducedAtMs'> {
+  hud(): Omit<
+    HudStats,
+    'lastFrameWallMs' | 'frameOnScreen' | 'frameOnScreenProducedAtMs' | 'heatmapTextureBytes'
+  > {
     const nowMs = this.clock();
     return {
       fps: this.fps(nowMs),

@@ -1,6 +1,7 @@
 // window.phaseViz: the read-only snapshot that tests and embedding hosts read (README.md, "App URL
 // parameters"). Made afresh and frozen on each read, so nobody outside can change the app's state.
 import type { RenderMode } from '../../render/types';
+import type { GpuThresholdSource } from '../state/gpu-threshold';
 import type { HudStats, UiState } from '../state/ui-store';
 import { streamStateOf, type StreamStateName } from './stream-state';
 
@@ -27,6 +28,11 @@ export interface PhaseVizSnapshot {
   streamState: StreamStateName;
   /** `fi` of the frame on screen, the one the panels show; -1 before the first. */
   frameOnScreen: number;
+  /** Spins below which the heatmap draws on the CPU canvas, and whose setting that is. */
+  gpuThreshold: number;
+  gpuThresholdSource: GpuThresholdSource;
+  /** GPU memory of the heatmap's textures (phases and colormap), bytes; 0 on the CPU canvas. */
+  heatmapTextureBytes: number;
 }
 
 export function phaseVizSnapshot(state: UiState, hud: HudStats): PhaseVizSnapshot {
@@ -50,6 +56,9 @@ export function phaseVizSnapshot(state: UiState, hud: HudStats): PhaseVizSnapsho
     connected: state.connection.state === 'open',
     streamState: streamStateOf({ ...state, hud }).state,
     frameOnScreen: hud.frameOnScreen,
+    gpuThreshold: state.gpuThreshold.spins,
+    gpuThresholdSource: state.gpuThreshold.source,
+    heatmapTextureBytes: hud.heatmapTextureBytes,
   };
 }
 

@@ -112,6 +112,7 @@ export class FramePipeline {
       lastFrameWallMs: this.lastFrameWallMs,
       frameOnScreen: this.cursor?.frameIndex ?? -1,
       frameOnScreenProducedAtMs: this.cursor?.producedAtMs ?? null,
+      heatmapTextureBytes: this.loop.gpuBytes('heatmap'),
     };
   }
 }

@@ -78,6 +78,11 @@ export class RenderLoop {
     this.frames.setDrawing(this.visible !== null && this.renderers.has(this.visible));
   }
 
+  /** GPU texture bytes the renderer of `view` holds now; 0 without one or on the CPU. */
+  gpuBytes(view: LatticeView): number {
+    return this.renderers.get(view)?.gpuBytes?.() ?? 0;
+  }
+
   /** Zoom, pan and relative mode: redrawn on the next animation frame. */
   setDisplay(display: Display): void {
     this.display = display;

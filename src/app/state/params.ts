@@ -16,8 +16,11 @@ export type LatticeView = Exclude<ViewMode, 'tickets' | 'policy'>;
 
 export interface AppParams {
   tenant: string | null;
-  /** Spins; below it the CPU canvas draws. */
-  gpuThreshold: number;
+  /**
+   * Spins; below it the CPU canvas draws. Null when the URL does not set it: the tenant's threshold
+   * applies (state/gpu-threshold.ts).
+   */
+  gpuThreshold: number | null;
   renderer: RendererPreference;
   embed: boolean;
   frame: number | null;
@@ -43,11 +46,12 @@ export interface ParamNotice {
   message: string;
 }
 
+/** The server's default (--gpu-threshold), used until the tenant's own threshold is read. */
 export const DEFAULT_GPU_THRESHOLD = 5000;
 
 export const DEFAULT_PARAMS: AppParams = {
   tenant: null,
-  gpuThreshold: DEFAULT_GPU_THRESHOLD,
+  gpuThreshold: null,
   renderer: 'auto',
   embed: false,
   frame: null,

@@ -6,7 +6,8 @@ import type { PlaybackMessage, StreamInfo } from '../../core/wire/envelope';
 import type { RenderMode } from '../../render/types';
 import { DEFAULT_DISPLAY, type Display } from './display';
 import type { PanelLayout } from './panel-layout';
-import type { AppParams, ParamNotice } from './params';
+import { DEFAULT_GPU_THRESHOLD, type AppParams, type ParamNotice } from './params';
+import type { GpuThreshold } from './gpu-threshold';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 /**
@@ -43,6 +44,8 @@ export interface HudStats {
   frameOnScreen: number;
   /** producedAtMs (server wall clock) of the frame on screen; null before the first. */
   frameOnScreenProducedAtMs: number | null;
+  /** GPU memory the heatmap's textures take (phases and colormap), bytes; 0 on the CPU canvas. */
+  heatmapTextureBytes: number;
 }
 
 export interface UiState {
@@ -65,6 +68,8 @@ export interface UiState {
   /** The heatmap's renderer (the 3-D view is always WebGL). */
   renderMode: RenderMode;
   renderReason: string;
+  /** The GPU threshold the heatmap's renderer was chosen by, and where it came from. */
+  gpuThreshold: GpuThreshold;
   lastFault: string | null;
   hud: HudStats;
   /** Heatmap zoom, pan and relative mode. */
@@ -101,6 +106,7 @@ export const EMPTY_HUD: HudStats = {
   lastFrameWallMs: null,
   frameOnScreen: -1,
   frameOnScreenProducedAtMs: null,
+  heatmapTextureBytes: 0,
   decodeMsP95: 0,
   latencyMsP95: null,
   producedToPixelsMsP95: null,
@@ -126,6 +132,11 @@ export function createUiStore(params: AppParams, notices: ParamNotice[]) {
     contextLost: false,
     renderMode: params.renderer === 'cpu' ? 'cpu' : 'gpu',
     renderReason: 'waiting for the stream',
+    gpuThreshold: {
+      spins: params.gpuThreshold ?? DEFAULT_GPU_THRESHOLD,
+      source: params.gpuThreshold === null ? 'default' : 'url',
+      tenant: params.tenant,
+    },
     lastFault: null,
     hud: EMPTY_HUD,
     display: { ...DEFAULT_DISPLAY, ...(params.zoom ?? {}), relative: params.relative },

@@ -28,14 +28,6 @@ export function rcaQuery(api: ApiClient, ticketId: number, tenant: string | null
   });
 }
 
-export function sessionQuery(api: ApiClient) {
-  return queryOptions({
-    queryKey: ['session', api.tokenKey],
-    queryFn: () => api.get<SessionInfo>('/api/session'),
-    staleTime: 30_000,
-  });
-}
-
 export function rcaEffectivenessQuery(api: ApiClient, tenant: string | null, windowName: string) {
   return queryOptions({
     queryKey: [KAIZEN, 'rca-effectiveness', tenant, windowName, api.tokenKey],

@@ -3,12 +3,7 @@
 // silently.
 import { isTenantId } from '../../core/tenant-id';
 import { COLORMAP_NAMES, DEFAULT_COLORMAP, isColormapName } from '../../core/colormap';
-import {
-  DEFAULT_GPU_THRESHOLD,
-  DEFAULT_PARAMS,
-  type AppParams,
-  type ParamNotice,
-} from '../state/params';
+import { DEFAULT_PARAMS, type AppParams, type ParamNotice } from '../state/params';
 import { emptyTicketList } from '../state/ticket-list';
 import { DEFAULT_TIME_RANGE, isTimeRange } from '../state/time-range';
 import { applyTicketListParam, isTicketListKey } from './ticket-list-params';
@@ -42,12 +37,7 @@ export function parseAppParams(search: string): { params: AppParams; notices: Pa
         const n = Number(value);
         if (/^\d+$/.test(value) && n <= MAX_SPINS) params.gpuThreshold = n;
         else
-          reject(
-            key,
-            value,
-            `an integer number of spins 0-${MAX_SPINS}`,
-            String(DEFAULT_GPU_THRESHOLD),
-          );
+          reject(key, value, `an integer number of spins 0-${MAX_SPINS}`, "the tenant's threshold");
         break;
       }
       case 'renderer':

@@ -19,6 +19,10 @@ export const CLIENT_REPORT_LIMITS = {
   maxBatch: 20,
   maxMessageChars: 2000,
   maxStackChars: 8000,
+  /** Of every other text field (reason, page, browser, webglRenderer). */
+  maxFieldChars: 500,
+  /** Of `count`: how many like it one report may stand for. */
+  maxCount: 10_000,
   /** Of a whole request body. */
   maxBodyBytes: 64 * 1024,
 } as const;

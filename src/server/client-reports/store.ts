@@ -9,7 +9,7 @@ import {
   type ClientReportList,
 } from '../../core/api/client-reports';
 import { migrate, type Db, type Migration } from '../storage/database';
-import { scrub } from './scrub';
+import { scrub } from '../../core/secret-scrub';
 
 export const CLIENT_REPORTS_COMPONENT = 'client-reports';
 export const DEFAULT_MAX_REPORTS = 10_000;

@@ -8,7 +8,7 @@ import {
 } from '../../core/api/client-reports';
 import type { ObjectSchemaOf } from '../incidents/schemas';
 
-const short = { type: 'string', maxLength: 500 } as const;
+const short = { type: 'string', maxLength: CLIENT_REPORT_LIMITS.maxFieldChars } as const;
 
 export const ClientReportInputSchema = {
   type: 'object',
@@ -24,7 +24,7 @@ export const ClientReportInputSchema = {
     browser: short,
     webglRenderer: short,
     maxTextureSize: { type: 'integer', minimum: 0, maximum: 1_048_576 },
-    count: { type: 'integer', minimum: 1, maximum: 10_000 },
+    count: { type: 'integer', minimum: 1, maximum: CLIENT_REPORT_LIMITS.maxCount },
     at: { type: 'string', maxLength: 40 },
   },
 } as const;

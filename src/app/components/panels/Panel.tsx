@@ -34,6 +34,15 @@ export function usePanelChartHeight(id: string, normalPx: number): number {
   return fullscreen ? Math.max(normalPx, Math.round(window.innerHeight * 0.6)) : normalPx;
 }
 
+/**
+ * Whether panel `id` shows its body (open, or filling the window): a panel whose figures cost the
+ * server something fetches them only then.
+ */
+export function usePanelOpen(id: string): boolean {
+  const fullscreen = useUi((s) => s.fullscreenPanel === id);
+  return !usePanelPlacement(id).collapsed || fullscreen;
+}
+
 export function Panel(props: PanelProps) {
   const { id, title, label, csv, headerExtra, testId, className, data, children } = props;
   const actions = useActions();

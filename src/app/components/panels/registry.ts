@@ -4,7 +4,10 @@
 import type { ComponentType } from 'react';
 import type { PanelDefaults } from '../../state/panel-layout';
 import { BandwidthPanel } from '../BandwidthPanel';
+import { BaselinePanel } from '../BaselinePanel';
+import { ClientReportsPanel } from '../ClientReportsPanel';
 import { DisplayPanel } from '../DisplayPanel';
+import { GatesPanel } from '../GatesPanel';
 import { Hud } from '../Hud';
 import { LatencyPanel } from '../LatencyPanel';
 import { MttrPanel } from '../MttrPanel';
@@ -25,10 +28,13 @@ export const PANELS: readonly PanelDefinition[] = [
   { id: 'latency', component: LatencyPanel },
   { id: 'bandwidth', component: BandwidthPanel },
   { id: 'rca', component: RcaEffectivenessPanel },
+  { id: 'gates', component: GatesPanel, collapsed: true },
+  { id: 'baseline', component: BaselinePanel, collapsed: true },
   { id: 'phase-metrics', component: PhaseMetricsPanel },
   { id: 'pinned', component: PinnedSpinPanel },
   { id: 'display', component: DisplayPanel },
   { id: 'performance', component: Hud, collapsed: true },
+  { id: 'client-reports', component: ClientReportsPanel, collapsed: true },
 ];
 
 export const PANEL_DEFAULTS: PanelDefaults = {

@@ -1,6 +1,6 @@
-// What a browser report must not carry into the database: console tokens, bearer credentials,
-// the secret parts of URLs (user:password@, values of token-like query parameters). Applied to
-// every text field, whatever the app already removed.
+// What a browser report must not carry: console tokens, bearer credentials, the secret parts of
+// URLs (user:password@, values of token-like query parameters). The app removes them before a
+// report leaves the page, and the server again on every text field before it stores one.
 
 const SECRET_PARAMS =
   /([?&;#](?:[a-z0-9_.-]*(?:token|key|secret|password|passwd|auth|session|sig|signature|code|credential)[a-z0-9_.-]*)=)[^&#\s"'<>]*/gi;
