@@ -4,6 +4,7 @@ import { openDatabase } from '../storage/database';
 import { createKaizen, type Kaizen } from './kaizen';
 import { registerKaizenRoutes } from './routes/plugin';
 import type { KaizenScope, ScopeRefusal } from './routes/scope';
+import { POLICY_ROUTES } from '../ops/policy-table';
 import { OPS_ROUTES } from '../ops/table';
 import { KAIZEN_ROUTES } from './routes/table';
 import { T0, virtualClock } from '../../testing/virtual-clock';
@@ -640,8 +641,11 @@ describe('OpenAPI document', () => {
         (m) => `${m.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`,
       ),
     );
-    // The document covers the launch tooling's routes too (src/server/ops/table.ts).
-    const opsRoutes = Object.values(OPS_ROUTES).map((r) => `${r.method} ${r.url}`);
+    // The document covers the launch tooling's and the policy gate's routes too, which the
+    // console always serves (src/server/ops/table.ts, policy-table.ts).
+    const opsRoutes = [...Object.values(OPS_ROUTES), ...Object.values(POLICY_ROUTES)].map(
+      (r) => `${r.method} ${r.url}`,
+    );
     expect(documented.sort()).toEqual([...routesSeen, ...opsRoutes].sort());
     expect(Object.values(KAIZEN_ROUTES)).toHaveLength(routesSeen.length);
     const create = doc.paths['/api/tickets'].post;
