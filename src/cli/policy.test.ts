@@ -37,7 +37,7 @@ describe('npm run policy -- test', () => {
       expect(out).toMatch(new RegExp(`^ok {4}${budget}: .* is allowed$`, 'm'));
       expect(out).toMatch(new RegExp(`^ok {4}${budget}: .* is denied$`, 'm'));
     }
-    expect(out).toMatch(/^15 passed, 0 failed/m);
+    expect(out).toMatch(/^16 passed, 0 failed/m);
     expect(code).toBe(0);
   });
 
@@ -81,7 +81,7 @@ describe('npm run policy -- test', () => {
     expect(out).toMatch(
       /^FAIL {2}cost: \$5\.001 a day projected is denied\n {6}expected deny, got allow/m,
     );
-    expect(out).toMatch(/^13 passed, 2 failed/m);
+    expect(out).toMatch(/^14 passed, 2 failed/m);
   });
 
   it('refuses a policy without @id and a malformed tests.json, saying which', () => {
