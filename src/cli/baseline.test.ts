@@ -34,7 +34,12 @@ async function kaizen(args: string[]) {
 /** A day of history: tickets of two rules, and stream minutes of demo (public) and live (private). */
 function seed(dataDir: string, nowMs: number): void {
   const db = openDatabase(dataDir);
+  // Both tickets on one UTC day, whatever the hour the test runs: the alarm band counts per day.
+  const DAY = 24 * H;
   let clock = nowMs - 10 * H;
+  if (Math.floor(clock / DAY) !== Math.floor((clock + 2 * H) / DAY)) {
+    clock = Math.floor((clock + 2 * H) / DAY) * DAY + 60_000;
+  }
   const store = createTicketStore({ db, now: () => clock });
   const open = (fingerprint: string, detail: string) =>
     store.openOrDedup({
