@@ -1,10 +1,14 @@
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { formatDuration } from '../src/app/tickets/format';
 import type { Ticket, TicketPage } from '../src/core/api/tickets';
-import { startServer, tempDir, type RunningServer } from './support';
+import {
+  NO_DETECTOR_RULES,
+  adminCli,
+  issueToken,
+  startServerWithRules,
+  tempDir,
+  type RunningServer,
+} from './support';
 
 // A server of its own on a fresh data directory, with the detector's rules off: the only tickets
 // are the ones seeded here through the real API (the Alertmanager receiver with the data
@@ -22,32 +26,6 @@ let personSeconds: { D: number; E: number };
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-
-/** Runs the admin CLI on the server's data directory; its stdout. */
-function admin(dataDir: string, ...args: string[]): string {
-  return execFileSync(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/admin.ts', '--data', dataDir, ...args],
-    { encoding: 'utf8' },
-  );
-}
-
-function issueToken(dataDir: string, name: string, tenants: string): string {
-  const out = admin(
-    dataDir,
-    'token',
-    'issue',
-    '--name',
-    name,
-    '--tenants',
-    tenants,
-    '--role',
-    'operator',
-  );
-  const found = out.split(/\s+/).find((w) => /^[A-Za-z0-9_-]{40,}$/.test(w));
-  if (!found) throw new Error(`no token in admin output:\n${out}`);
-  return found;
-}
 
 async function api<T>(
   method: string,
@@ -99,29 +77,13 @@ async function alertmanager(status: 'firing' | 'resolved', alerts: Alert[]): Pro
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   const dataDir = tempDir('mttr');
-  const rules = path.join(dataDir, 'rules.json');
-  writeFileSync(
-    rules,
-    JSON.stringify({
-      streamStalled: { enabled: false },
-      orderParameterLow: { enabled: false },
-      latencyAboveSlo: { enabled: false },
-    }),
-  );
-  const before = process.env.KAIZEN_RULES;
-  process.env.KAIZEN_RULES = rules; // read by the server process startServer spawns
-  try {
-    server = await startServer({ dataDir });
-  } finally {
-    if (before === undefined) delete process.env.KAIZEN_RULES;
-    else process.env.KAIZEN_RULES = before;
-  }
+  server = await startServerWithRules(NO_DETECTOR_RULES, { dataDir });
   tokens = {
-    ana: issueToken(dataDir, 'ana', 'demo,small'),
-    bo: issueToken(dataDir, 'bo', 'demo,small'),
-    cy: issueToken(dataDir, 'cy', 'demo,small'),
+    ana: issueToken(dataDir, 'demo,small', 'ana'),
+    bo: issueToken(dataDir, 'demo,small', 'bo'),
+    cy: issueToken(dataDir, 'demo,small', 'cy'),
   };
-  webhookSecret = admin(dataDir, 'secret', 'show', 'alertmanager').trim();
+  webhookSecret = adminCli(dataDir, 'secret', 'show', 'alertmanager').trim();
   // A token the admin CLI issued works at once.
   expect(
     (
