@@ -45,8 +45,14 @@ export function StageTools() {
     return () => clearTimeout(timer);
   }, [told]);
 
+  // The figures the store holds are up to a HUD tick old; a link or a picture is of the frame on
+  // screen now, and the replay bar is brought to the same frame so the screen names one frame.
+  const settle = (): UiState => {
+    ui.setState({ hud: frames.hud() });
+    return ui.getState();
+  };
   const exportPng = async (): Promise<void> => {
-    const state = ui.getState();
+    const state = settle();
     const blob = await heatmapPng(frames, state);
     if (!blob) {
       setTold('No frame to export yet');
@@ -56,7 +62,7 @@ export function StageTools() {
     downloadBlob(blob, exportFileName(currentTenant(state), `frame-${frame}`, 'png', Date.now()));
   };
   const copyLink = async (): Promise<void> => {
-    const state = ui.getState();
+    const state = settle();
     const url = exactViewUrl(state, window.location.href, state.hud.frameOnScreen);
     try {
       await navigator.clipboard.writeText(url);
