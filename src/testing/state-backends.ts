@@ -4,6 +4,10 @@
 import pg from 'pg';
 import { createTicketStore } from '../server/incidents/store';
 import { openDatabase, type Db } from '../server/storage/database';
+import type { AccessState } from '../server/state/access';
+import { pgAccessState } from '../server/state/pg-access';
+import { sqliteAccessState } from '../server/state/sqlite-access';
+import { openTenantDatabase } from '../server/tenants/schema';
 import { openPgPool, type PgPool } from '../server/state/pg';
 import { migratePg } from '../server/state/pg-migrate';
 import { pgTicketState } from '../server/state/pg-tickets';
@@ -23,6 +27,8 @@ export interface StateFixture {
   where: string;
   /** A new instance over this fixture's state, with connections of its own. */
   tickets(options: TicketStateOptions): Promise<TicketState>;
+  /** A new tenants-and-tokens instance over this fixture's state. */
+  access(): Promise<AccessState>;
   /** Closes every instance handed out. */
   close(): Promise<void>;
 }
@@ -52,6 +58,11 @@ function sqliteHarness(): StateBackendHarness {
           const db = openDatabase(dir);
           dbs.push(db);
           return Promise.resolve(sqliteTicketState(createTicketStore({ db, ...options })));
+        },
+        access() {
+          const db = openTenantDatabase(dir);
+          dbs.push(db);
+          return Promise.resolve(sqliteAccessState(db));
         },
         close() {
           for (const db of dbs) db.close();
@@ -84,7 +95,7 @@ function postgresHarness(): StateBackendHarness {
       await admin.end();
       const url = cluster.url.replace(/\/postgres$/, `/${name}`);
       const pools: PgPool[] = [];
-      const states: TicketState[] = [];
+      const states: { close(): Promise<void> }[] = [];
       const pool = async () => {
         const p = await openPgPool(url, { max: 4 });
         pools.push(p);
@@ -96,6 +107,11 @@ function postgresHarness(): StateBackendHarness {
         where: url,
         async tickets(options) {
           const state = pgTicketState({ pool: await pool(), url, ...options });
+          states.push(state);
+          return state;
+        },
+        async access() {
+          const state = pgAccessState({ pool: await pool(), url });
           states.push(state);
           return state;
         },

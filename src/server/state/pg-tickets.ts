@@ -6,7 +6,6 @@
 // on unresolved incidents backs this up. Changes are announced with NOTIFY inside the transaction
 // (delivered only on commit), and every instance LISTENs, so each gateway hears every change.
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import {
   DEFAULT_REOPEN_WINDOW_MS,
   TICKET_COLUMNS,
@@ -27,6 +26,7 @@ import {
 import { AUTO, EVENT_KINDS, type TicketEventKind, type TicketRecord } from '../incidents/types';
 import { checkActor } from '../incidents/store';
 import { inTransaction, type PgClient, type PgPool, type PgQueryable } from './pg';
+import { listenPg, type PgFeed } from './pg-listen';
 import type { TicketState, UnresolvedCount } from './tickets';
 
 export const TICKET_CHANNEL = 'ticket_changes';
@@ -102,9 +102,6 @@ export function pgTicketState(options: PgTicketStateOptions): TicketState {
   }
   const origin = randomUUID();
   const listeners = new Set<(change: TicketChange) => void>();
-  let listener: pg.Client | undefined;
-  let listening: Promise<void> | undefined;
-  let closed = false;
 
   const emit = (change: TicketChange): void => {
     for (const l of listeners) {
@@ -179,44 +176,23 @@ export function pgTicketState(options: PgTicketStateOptions): TicketState {
     return changed(client, changes, 'resolved', ticket.id);
   };
 
-  // Other gateways' changes: fetched and told to this instance's listeners. Started with the
-  // first listener; a lost connection is reopened while anyone listens.
-  const listen = (): Promise<void> => {
-    listening ??= (async () => {
-      const client = new pg.Client({
-        connectionString: options.url,
-        application_name: 'phase-console-listen',
-      });
-      client.on('error', (error) => {
-        options.log?.(`[kaizen] ticket change feed lost: ${error.message}; reconnecting`);
-        listening = undefined;
-        listener = undefined;
-        if (!closed && listeners.size > 0)
-          setTimeout(() => void listen().catch(() => undefined), 500);
-      });
-      client.on('notification', (message) => {
-        let notice: unknown;
-        try {
-          notice = JSON.parse(message.payload ?? '');
-        } catch {
-          return;
-        }
-        if (!isChangeNotice(notice) || notice.origin === origin) return;
-        const { kind, id } = notice;
-        void ticketById(pool, id)
-          .then((ticket) => {
-            if (ticket) emit({ kind, ticket });
-          })
-          .catch((error: Error) =>
-            options.log?.(`[kaizen] change of ticket ${id}: ${error.message}`),
-          );
-      });
-      await client.connect();
-      await client.query(`LISTEN ${TICKET_CHANNEL}`);
-      listener = client;
-      if (closed) await client.end();
-    })();
-    return listening;
+  // Other gateways' changes, fetched and told to this instance's listeners; followed from the
+  // first listener on.
+  let feed: PgFeed | undefined;
+  const follow = (notice: string): void => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(notice);
+    } catch {
+      return;
+    }
+    if (!isChangeNotice(parsed) || parsed.origin === origin) return;
+    const { kind, id } = parsed;
+    ticketById(pool, id)
+      .then((ticket) => {
+        if (ticket) emit({ kind, ticket });
+      })
+      .catch((error: Error) => options.log?.(`[kaizen] change of ticket ${id}: ${error.message}`));
   };
 
   return {
@@ -454,19 +430,15 @@ export function pgTicketState(options: PgTicketStateOptions): TicketState {
 
     onChange(l) {
       listeners.add(l);
-      void listen().catch((error: Error) =>
-        options.log?.(`[kaizen] cannot follow ticket changes: ${error.message}`),
-      );
+      feed ??= listenPg(options.url, TICKET_CHANNEL, follow, options.log);
       return () => {
         listeners.delete(l);
       };
     },
 
     async close() {
-      closed = true;
       listeners.clear();
-      await listening?.catch(() => undefined);
-      await listener?.end().catch(() => undefined);
+      await feed?.close();
     },
   };
 }

@@ -240,6 +240,31 @@ for (const harness of stateBackends()) {
       expect(changes).toHaveLength(2);
     });
 
+    it.skipIf(harness.backend === 'sqlite')(
+      'tells another gateway of the changes made through this one',
+      async () => {
+        const gateway = await fixture.tickets({ now: clock.now });
+        const heard: TicketChange[] = [];
+        gateway.onChange((c) => heard.push(c));
+        // The other gateway's feed starts with its first listener: file until it is heard.
+        await expect
+          .poll(
+            async () => {
+              await state.openOrDedup(stallTicket());
+              return heard.length;
+            },
+            { timeout: 5000, interval: 50 },
+          )
+          .toBeGreaterThan(0);
+        const ticket = heard[0]!.ticket;
+        await state.acknowledge(ticket.id, 'ana');
+        await expect
+          .poll(() => heard.find((c) => c.kind === 'acknowledged'), { timeout: 1000 })
+          .toMatchObject({ ticket: { id: ticket.id, status: 'acknowledged' } });
+        expect(heard.filter((c) => c.kind === 'acknowledged')).toHaveLength(1);
+      },
+    );
+
     it('files one ticket when the same alert reaches every gateway at once', async () => {
       const gateways = [
         state,
