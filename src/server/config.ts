@@ -2,6 +2,7 @@
 // Flags win over the environment, the environment over defaults.
 import { parseArgs } from 'node:util';
 import path from 'node:path';
+import { databaseUrlFault } from './state/database-url';
 
 export const DEFAULT_TRACE_PATH = 'traces/12k_spin_trace.bin';
 
@@ -31,6 +32,8 @@ export interface ServerConfig {
   alertmanagerAnonymous: boolean;
   /** GET /metrics without the scrape secret: only by explicit choice, logged at start. */
   metricsAnonymous: boolean;
+  /** The cluster's shared PostgreSQL (`postgres://...`), or null: SQLite in the data directory. */
+  databaseUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +61,8 @@ export const USAGE = `Usage: npm start -- [options]
                       ALERTMANAGER_ANONYMOUS=1); anyone who can reach the port can then file alerts
   --metrics-anonymous serve GET /metrics without the scrape secret (env METRICS_ANONYMOUS=1);
                       every tenant's figures are then public on this port
+  --database URL      shared state in PostgreSQL (postgres://user@host:5432/db) for a cluster of
+                      gateways (env DATABASE_URL; default: SQLite files in the data directory)
   --help              show this help`;
 
 function parsePort(value: string, source: string): number {
@@ -154,6 +159,7 @@ export function parseServerConfig(
         'allowed-hosts': { type: 'string' },
         'alertmanager-anonymous': { type: 'boolean' },
         'metrics-anonymous': { type: 'boolean' },
+        database: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -186,6 +192,13 @@ export function parseServerConfig(
     v['allowed-hosts'] ?? env.ALLOWED_HOSTS ?? '',
     v['allowed-hosts'] !== undefined ? '--allowed-hosts' : 'ALLOWED_HOSTS',
   );
+  const databaseUrl = v.database ?? (env.DATABASE_URL || null);
+  if (databaseUrl !== null) {
+    const fault = databaseUrlFault(databaseUrl);
+    if (fault) {
+      throw new ConfigError(`${v.database !== undefined ? '--database' : 'DATABASE_URL'} ${fault}`);
+    }
+  }
   return {
     port,
     host,
@@ -212,5 +225,6 @@ export function parseServerConfig(
       env.METRICS_ANONYMOUS,
       'METRICS_ANONYMOUS',
     ),
+    databaseUrl,
   };
 }

@@ -3,6 +3,9 @@
 // (docs/ARCHITECTURE.md, "State").
 import pg from 'pg';
 import { StorageError } from '../storage/database';
+import { databaseUrlFault, describeDatabase } from './database-url';
+
+export { databaseUrlFault, describeDatabase };
 
 export type PgPool = pg.Pool;
 export type PgClient = pg.PoolClient;
@@ -12,27 +15,6 @@ export type PgQueryable = Pick<pg.Pool, 'query'>;
 // BIGINT (int8) columns hold milliseconds since the epoch and ids, all below 2^53: read them as
 // numbers, not strings.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
-
-/** Checks a `postgres://` or `postgresql://` URL; returns it unchanged or throws why it is not one. */
-export function databaseUrlFault(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `"${value.slice(0, 60)}" is not a URL like postgres://user@host:5432/console`;
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    return `must be a postgres:// URL, got the scheme "${url.protocol.replace(/:$/, '')}"`;
-  }
-  if (url.hostname === '' && !url.searchParams.has('host')) return 'names no host';
-  return null;
-}
-
-/** Where a URL points, without its password: for logs. */
-export function describeDatabase(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.protocol}//${parsed.username ? `${parsed.username}@` : ''}${parsed.host}${parsed.pathname}`;
-}
 
 export interface PgPoolOptions {
   /** Connections at most (default 10). */
