@@ -19,15 +19,22 @@ import {
   toEvent,
   toTicket,
   type EventRow,
+  type OpenTicketInput,
   type ResolveInput,
   type TicketChange,
   type TicketRow,
 } from '../incidents/store';
-import { AUTO, EVENT_KINDS, type TicketEventKind, type TicketRecord } from '../incidents/types';
+import {
+  AUTO,
+  EVENT_KINDS,
+  type OpenResult,
+  type TicketEventKind,
+  type TicketRecord,
+} from '../incidents/types';
 import { checkActor } from '../incidents/store';
 import { inTransaction, type PgClient, type PgPool, type PgQueryable } from './pg';
 import { listenPg, type PgFeed } from './pg-listen';
-import type { TicketState, UnresolvedCount } from './tickets';
+import type { FilingResult, TicketState, UnresolvedCount } from './tickets';
 
 export const TICKET_CHANNEL = 'ticket_changes';
 
@@ -176,6 +183,79 @@ export function pgTicketState(options: PgTicketStateOptions): TicketState {
     return changed(client, changes, 'resolved', ticket.id);
   };
 
+  const openIn = async (
+    client: PgClient,
+    changes: TicketChange[],
+    input: OpenTicketInput,
+  ): Promise<{ result: OpenResult; ticket: TicketRecord }> => {
+    await lockIncident(client, input.tenantId, input.fingerprint);
+    const nowMs = now();
+    const detail = input.detail ?? '';
+    const open = await unresolvedOf(client, input.tenantId, input.fingerprint);
+    if (open) {
+      await record(client, open, nowMs, 'deduplicated', input.actor, detail);
+      const ticket = await changed(client, changes, 'deduplicated', open.id);
+      return { result: 'deduplicated' as const, ticket };
+    }
+    const { rows: recent } = await client.query<{ id: number }>(
+      `SELECT id FROM tickets
+       WHERE tenant_id = $1 AND fingerprint = $2 AND status = 'resolved' AND resolved_at >= $3
+       ORDER BY resolved_at DESC, id DESC LIMIT 1`,
+      [input.tenantId, input.fingerprint, nowMs - reopenWindowMs],
+    );
+    if (recent[0]) {
+      const id = recent[0].id;
+      await client.query(
+        `UPDATE tickets SET status = 'open', acknowledged_at = NULL, resolved_at = NULL,
+           resolved_by = NULL, outcome = NULL, reopen_count = reopen_count + 1
+         WHERE tenant_id = $1 AND id = $2`,
+        [input.tenantId, id],
+      );
+      await record(
+        client,
+        { id, tenantId: input.tenantId },
+        nowMs,
+        'reopened',
+        input.actor,
+        detail,
+      );
+      return {
+        result: 'reopened' as const,
+        ticket: await changed(client, changes, 'reopened', id),
+      };
+    }
+    const { rows } = await client.query<{ id: number }>(
+      `INSERT INTO tickets (tenant_id, visibility, title, severity, source, fingerprint, status,
+         opened_at, summary)
+       VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8) RETURNING id`,
+      [
+        input.tenantId,
+        input.visibility,
+        input.title,
+        input.severity,
+        input.source,
+        input.fingerprint,
+        Math.min(input.atMs ?? nowMs, nowMs),
+        input.summary ?? '',
+      ],
+    );
+    const id = rows[0]!.id;
+    await record(client, { id, tenantId: input.tenantId }, nowMs, 'opened', input.actor, detail);
+    return { result: 'opened' as const, ticket: await changed(client, changes, 'opened', id) };
+  };
+
+  const resolveIncidentIn = async (
+    client: PgClient,
+    changes: TicketChange[],
+    tenantId: string,
+    fingerprint: string,
+    input: Omit<ResolveInput, 'by' | 'outcome'>,
+  ): Promise<TicketRecord | undefined> => {
+    await lockIncident(client, tenantId, fingerprint);
+    const ticket = await unresolvedOf(client, tenantId, fingerprint);
+    return ticket ? applyResolve(client, changes, ticket, { ...input, by: AUTO }) : undefined;
+  };
+
   // Other gateways' changes, fetched and told to this instance's listeners; followed from the
   // first listener on.
   let feed: PgFeed | undefined;
@@ -201,68 +281,40 @@ export function pgTicketState(options: PgTicketStateOptions): TicketState {
 
     async openOrDedup(input) {
       checkOpenInput(input);
+      return change((client, changes) => openIn(client, changes, input));
+    },
+
+    async file(filings, onOpened) {
+      for (const f of filings) if (f.kind === 'open') checkOpenInput(f.input);
       return change(async (client, changes) => {
-        await lockIncident(client, input.tenantId, input.fingerprint);
-        const nowMs = now();
-        const detail = input.detail ?? '';
-        const open = await unresolvedOf(client, input.tenantId, input.fingerprint);
-        if (open) {
-          await record(client, open, nowMs, 'deduplicated', input.actor, detail);
-          const ticket = await changed(client, changes, 'deduplicated', open.id);
-          return { result: 'deduplicated' as const, ticket };
+        // Every incident of the batch locked first, in one order: two gateways filing batches
+        // that share incidents wait for each other instead of deadlocking.
+        const incidents = filings.map((f) =>
+          f.kind === 'open' ? [f.input.tenantId, f.input.fingerprint] : [f.tenantId, f.fingerprint],
+        );
+        const keys = [...new Set(incidents.map((i) => JSON.stringify(i)))].sort();
+        for (const key of keys) {
+          const [tenantId, fingerprint] = JSON.parse(key) as [string, string];
+          await lockIncident(client, tenantId, fingerprint);
         }
-        const { rows: recent } = await client.query<{ id: number }>(
-          `SELECT id FROM tickets
-           WHERE tenant_id = $1 AND fingerprint = $2 AND status = 'resolved' AND resolved_at >= $3
-           ORDER BY resolved_at DESC, id DESC LIMIT 1`,
-          [input.tenantId, input.fingerprint, nowMs - reopenWindowMs],
-        );
-        if (recent[0]) {
-          const id = recent[0].id;
-          await client.query(
-            `UPDATE tickets SET status = 'open', acknowledged_at = NULL, resolved_at = NULL,
-               resolved_by = NULL, outcome = NULL, reopen_count = reopen_count + 1
-             WHERE tenant_id = $1 AND id = $2`,
-            [input.tenantId, id],
-          );
-          await record(
-            client,
-            { id, tenantId: input.tenantId },
-            nowMs,
-            'reopened',
-            input.actor,
-            detail,
-          );
-          return {
-            result: 'reopened' as const,
-            ticket: await changed(client, changes, 'reopened', id),
-          };
+        const results: FilingResult[] = [];
+        for (const f of filings) {
+          if (f.kind === 'resolve') {
+            const ticket = await resolveIncidentIn(
+              client,
+              changes,
+              f.tenantId,
+              f.fingerprint,
+              f.input,
+            );
+            results.push({ outcome: ticket ? 'resolved' : 'ignored', ticket });
+          } else {
+            const { result, ticket } = await openIn(client, changes, f.input);
+            if (result === 'opened') onOpened?.(f.input.tenantId);
+            results.push({ outcome: result, ticket });
+          }
         }
-        const { rows } = await client.query<{ id: number }>(
-          `INSERT INTO tickets (tenant_id, visibility, title, severity, source, fingerprint, status,
-             opened_at, summary)
-           VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8) RETURNING id`,
-          [
-            input.tenantId,
-            input.visibility,
-            input.title,
-            input.severity,
-            input.source,
-            input.fingerprint,
-            Math.min(input.atMs ?? nowMs, nowMs),
-            input.summary ?? '',
-          ],
-        );
-        const id = rows[0]!.id;
-        await record(
-          client,
-          { id, tenantId: input.tenantId },
-          nowMs,
-          'opened',
-          input.actor,
-          detail,
-        );
-        return { result: 'opened' as const, ticket: await changed(client, changes, 'opened', id) };
+        return results;
       });
     },
 
@@ -297,11 +349,9 @@ export function pgTicketState(options: PgTicketStateOptions): TicketState {
     },
 
     async resolveIncident(tenantId, fingerprint, input) {
-      return change(async (client, changes) => {
-        await lockIncident(client, tenantId, fingerprint);
-        const ticket = await unresolvedOf(client, tenantId, fingerprint);
-        return ticket ? applyResolve(client, changes, ticket, { ...input, by: AUTO }) : undefined;
-      });
+      return change((client, changes) =>
+        resolveIncidentIn(client, changes, tenantId, fingerprint, input),
+      );
     },
 
     async addNote(id, actor, text) {

@@ -2,7 +2,7 @@
 // answered through promises so callers are written once for either backend.
 import { settle } from './settle';
 import type { TicketStore } from '../incidents/store';
-import type { TicketState } from './tickets';
+import type { FilingResult, TicketState } from './tickets';
 
 /** Wraps `store`; the database stays the caller's (close() does not close it). */
 export function sqliteTicketState(store: TicketStore): TicketState {
@@ -14,6 +14,20 @@ export function sqliteTicketState(store: TicketStore): TicketState {
     resolve: (id, input) => settle(() => store.resolve(id, input)),
     resolveIncident: (tenantId, fingerprint, input) =>
       settle(() => store.resolveIncident(tenantId, fingerprint, input)),
+    file: (filings, onOpened) =>
+      settle(() =>
+        store.transaction(() =>
+          filings.map((f): FilingResult => {
+            if (f.kind === 'resolve') {
+              const ticket = store.resolveIncident(f.tenantId, f.fingerprint, f.input);
+              return { outcome: ticket ? 'resolved' : 'ignored', ticket };
+            }
+            const { result, ticket } = store.openOrDedup(f.input);
+            if (result === 'opened') onOpened?.(f.input.tenantId);
+            return { outcome: result, ticket };
+          }),
+        ),
+      ),
     addNote: (id, actor, text) => settle(() => store.addNote(id, actor, text)),
     get: (id) => settle(() => store.get(id)),
     findUnresolved: (tenantId, fingerprint) =>

@@ -7,7 +7,7 @@ import { stateBackends, type StateFixture } from '../../testing/state-backends';
 import { T0, virtualClock, type VirtualClock } from '../../testing/virtual-clock';
 import { TicketError, type TicketChange } from '../incidents/store';
 import { MAX_NOTE_CHARS } from '../incidents/types';
-import type { TicketState } from './tickets';
+import type { TicketFiling, TicketState } from './tickets';
 
 const MIN = 60_000;
 
@@ -265,6 +265,57 @@ for (const harness of stateBackends()) {
       },
     );
 
+    it('files a batch in order, all of it or none of it', async () => {
+      const open = (fingerprint: string, tenantId = 'demo'): TicketFiling => ({
+        kind: 'open',
+        input: stallTicket({
+          fingerprint,
+          tenantId,
+          source: 'alertmanager',
+          actor: 'alertmanager',
+        }),
+      });
+      const end = (fingerprint: string): TicketFiling => ({
+        kind: 'resolve',
+        tenantId: 'demo',
+        fingerprint,
+        input: { detail: 'resolved in Alertmanager' },
+      });
+      const opened: string[] = [];
+      const results = await state.file(
+        [open('a'), open('a'), open('b', 'acme'), end('a'), end('zz')],
+        (t) => opened.push(t),
+      );
+      expect(results.map((r) => r.outcome)).toEqual([
+        'opened',
+        'deduplicated',
+        'opened',
+        'resolved',
+        'ignored',
+      ]);
+      expect(results[3]!.ticket).toMatchObject({ status: 'resolved', resolvedBy: 'auto' });
+      expect(opened).toEqual(['demo', 'acme']);
+
+      // Past an allowance the whole batch rolls back, the filings before the refusal included.
+      const refuse = (tenantId: string) => {
+        if (tenantId === 'acme') throw new Error('acme is over its allowance');
+      };
+      await expect(state.file([open('c'), open('d', 'acme')], refuse)).rejects.toThrow(
+        /over its allowance/,
+      );
+      const untitled: TicketFiling = { kind: 'open', input: stallTicket({ title: ' ' }) };
+      await expect(state.file([open('e'), untitled])).rejects.toMatchObject({
+        code: 'invalid',
+      });
+      const all = await state.list({}, { limit: 10 });
+      expect(all.tickets.map((t) => t.fingerprint).sort()).toEqual(['a', 'b']);
+      expect((await state.get(results[0]!.ticket!.id))!.events.map((e) => e.kind)).toEqual([
+        'opened',
+        'deduplicated',
+        'resolved',
+      ]);
+    });
+
     it('files one ticket when the same alert reaches every gateway at once', async () => {
       const gateways = [
         state,
@@ -284,6 +335,17 @@ for (const harness of stateBackends()) {
       expect(results.filter((r) => r.result === 'deduplicated')).toHaveLength(7);
       const events = (await state.get([...ids][0]!))!.events;
       expect(events.map((e) => e.kind)).toEqual(['opened', ...Array(7).fill('deduplicated')]);
+      // Batches sharing incidents in opposite orders, through two gateways: no deadlock.
+      const x = stallTicket({ fingerprint: 'am:x' });
+      const y = stallTicket({ fingerprint: 'am:y' });
+      const batches = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          gateways[i % gateways.length]!.file(
+            (i % 2 === 0 ? [x, y] : [y, x]).map((input) => ({ kind: 'open' as const, input })),
+          ),
+        ),
+      );
+      expect(batches.flat().filter((r) => r.outcome === 'opened')).toHaveLength(2);
       // Resolved through one gateway while another reopens: one ticket still.
       await Promise.all([
         gateways[1]!.resolveIncident('demo', 'am:1', {}),
@@ -291,7 +353,7 @@ for (const harness of stateBackends()) {
       ]);
       const again = await Promise.all(gateways.map((g) => g.openOrDedup(alert)));
       expect(new Set(again.map((r) => r.ticket.id))).toEqual(ids);
-      expect((await state.list({}, { limit: 10 })).total).toBe(1);
+      expect((await state.list({}, { limit: 10 })).total).toBe(3);
     });
   });
 }

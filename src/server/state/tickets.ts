@@ -30,6 +30,22 @@ export interface UnresolvedCount {
   count: number;
 }
 
+/** One write of a batch: an opening (or deduplication, or reopening), or an incident's end. */
+export type TicketFiling =
+  | { kind: 'open'; input: OpenTicketInput }
+  | {
+      kind: 'resolve';
+      tenantId: string;
+      fingerprint: string;
+      input: Omit<ResolveInput, 'by' | 'outcome'>;
+    };
+
+export interface FilingResult {
+  /** What an opening did, `resolved`, or `ignored` for the end of an incident with no ticket. */
+  outcome: OpenResult | 'resolved' | 'ignored';
+  ticket: TicketRecord | undefined;
+}
+
 export interface TicketState {
   readonly backend: StateBackend;
   readonly reopenWindowMs: number;
@@ -46,6 +62,14 @@ export interface TicketState {
     fingerprint: string,
     input: Omit<ResolveInput, 'by' | 'outcome'>,
   ): Promise<TicketRecord | undefined>;
+  /**
+   * Files the batch in order in one transaction: all of it or, when a filing fails or `onOpened`
+   * (told of each ticket opened, a tenant's allowance) throws, none of it.
+   */
+  file(
+    filings: readonly TicketFiling[],
+    onOpened?: (tenantId: string) => void,
+  ): Promise<FilingResult[]>;
   addNote(id: number, actor: string, text: string): Promise<TicketEventRecord>;
   get(id: number): Promise<TicketRecordWithEvents | undefined>;
   findUnresolved(tenantId: string, fingerprint: string): Promise<TicketRecord | undefined>;
