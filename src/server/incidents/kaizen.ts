@@ -2,6 +2,8 @@
 // settings the receiver and the metrics read. The server creates one and hands it to
 // registerKaizenRoutes and registerKaizenMetrics.
 import type { Db } from '../storage/database';
+import { sqliteTicketState } from '../state/sqlite-tickets';
+import type { TicketState } from '../state/tickets';
 import { createDetector, type Detector } from './detector';
 import { DEFAULT_RULES, loadDetectorRules, type DetectorRules } from './detector-rules';
 import { createTicketStore, DEFAULT_REOPEN_WINDOW_MS, type TicketStore } from './store';
@@ -33,7 +35,13 @@ export interface KaizenConfig {
 }
 
 export interface Kaizen {
+  /** The data directory's tickets, synchronous: the detector, pager, digest and metrics. */
   readonly store: TicketStore;
+  /**
+   * The tickets the API serves and the Alertmanager receiver files: `store` itself, or the
+   * cluster's PostgreSQL with --database (docs/ARCHITECTURE.md, "State").
+   */
+  readonly tickets: TicketState;
   readonly detector: Detector;
   readonly config: KaizenConfig;
   /** Visibility recorded on tickets of this tenant (private when the tenant is unknown). */
@@ -59,6 +67,8 @@ export interface KaizenOptions {
    */
   visibilityOf?: (tenantId: string) => Visibility | undefined;
   log?: (line: string) => void;
+  /** The cluster's ticket state; without it, the data directory's store. */
+  tickets?: TicketState;
 }
 
 export const DEFAULT_METRIC_WINDOWS = ['1h', '24h', '7d'];
@@ -119,6 +129,7 @@ export function createKaizen(options: KaizenOptions): Kaizen {
   const detector = createDetector({ store, rules: config.rules, now, log: options.log });
   return {
     store,
+    tickets: options.tickets ?? sqliteTicketState(store),
     detector,
     config,
     now,
