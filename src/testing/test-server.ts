@@ -11,6 +11,7 @@ import type { Gates, GatesOptions } from '../server/gates/service';
 import type { Kaizen, KaizenConfig } from '../server/incidents/kaizen';
 import type { ServerMetrics } from '../server/metrics';
 import { readSecret } from '../server/secrets';
+import type { ClusterState } from '../server/state/cluster';
 import type { Db } from '../server/storage/database';
 import type { StreamBus } from '../server/stream/bus';
 import type { Tenancy } from '../server/tenants/runtime';
@@ -29,6 +30,8 @@ export interface TestServer {
   config: ServerConfig;
   tenancy: Tenancy;
   kaizen: Kaizen;
+  /** The shared state with --database; null on SQLite alone. */
+  cluster: ClusterState | null;
   dataDir: string;
   logs: string[];
   /** The decision gates, not started: a test steps them with sample(). */
@@ -120,6 +123,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     config,
     tenancy,
     kaizen: server.kaizen,
+    cluster: server.cluster,
     dataDir,
     logs,
     gates: server.gates,

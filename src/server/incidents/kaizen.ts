@@ -67,8 +67,10 @@ export interface KaizenOptions {
    */
   visibilityOf?: (tenantId: string) => Visibility | undefined;
   log?: (line: string) => void;
-  /** The cluster's ticket state; without it, the data directory's store. */
-  tickets?: TicketState;
+  /** The cluster's ticket state, made with Kaizen's clock and reopen window; default: `store`. */
+  tickets?: (settings: { now: () => number; reopenWindowMs: number }) => TicketState;
+  /** Whether this process's detector judges the tenant (its lease in a cluster); default: all. */
+  ownsTenant?: (tenantId: string) => boolean;
 }
 
 export const DEFAULT_METRIC_WINDOWS = ['1h', '24h', '7d'];
@@ -126,10 +128,17 @@ export function createKaizen(options: KaizenOptions): Kaizen {
     reopenWindowMs: config.reopenWindowMs,
     log: options.log,
   });
-  const detector = createDetector({ store, rules: config.rules, now, log: options.log });
+  const detector = createDetector({
+    store,
+    rules: config.rules,
+    now,
+    log: options.log,
+    owns: options.ownsTenant,
+  });
   return {
     store,
-    tickets: options.tickets ?? sqliteTicketState(store),
+    tickets:
+      options.tickets?.({ now, reopenWindowMs: config.reopenWindowMs }) ?? sqliteTicketState(store),
     detector,
     config,
     now,

@@ -38,6 +38,25 @@ import type { FilingResult, TicketState, UnresolvedCount } from './tickets';
 
 export const TICKET_CHANNEL = 'ticket_changes';
 
+/**
+ * PostgreSQL's text cannot hold U+0000, which SQLite and JSON can: it becomes U+FFFD, so an alert
+ * carrying one is filed (and deduplicated alike) instead of failing the request.
+ */
+function text(value: string): string {
+  return value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value;
+}
+
+function openText(input: OpenTicketInput): OpenTicketInput {
+  return {
+    ...input,
+    title: text(input.title),
+    fingerprint: text(input.fingerprint),
+    actor: text(input.actor),
+    ...(input.summary === undefined ? {} : { summary: text(input.summary) }),
+    ...(input.detail === undefined ? {} : { detail: text(input.detail) }),
+  };
+}
+
 export interface PgTicketStateOptions {
   pool: PgPool;
   /** For LISTEN: a connection of its own, outside the pool. */
@@ -131,7 +150,7 @@ export function pgTicketState(options: PgTicketStateOptions): TicketState {
     const { rows } = await client.query<{ id: number }>(
       `INSERT INTO ticket_events (tenant_id, ticket_id, at, kind, actor, detail)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [ticket.tenantId, ticket.id, atMs, kind, actor, detail],
+      [ticket.tenantId, ticket.id, atMs, kind, text(actor), text(detail)],
     );
     await client.query('SELECT pg_notify($1, $2)', [
       TICKET_CHANNEL,
@@ -173,7 +192,7 @@ export function pgTicketState(options: PgTicketStateOptions): TicketState {
        WHERE tenant_id = $4 AND id = $5`,
       [
         resolutionAtMs(ticket, input, nowMs),
-        input.by,
+        text(input.by),
         input.outcome ?? null,
         ticket.tenantId,
         ticket.id,
@@ -188,6 +207,7 @@ export function pgTicketState(options: PgTicketStateOptions): TicketState {
     changes: TicketChange[],
     input: OpenTicketInput,
   ): Promise<{ result: OpenResult; ticket: TicketRecord }> => {
+    input = openText(input);
     await lockIncident(client, input.tenantId, input.fingerprint);
     const nowMs = now();
     const detail = input.detail ?? '';
@@ -251,6 +271,7 @@ export function pgTicketState(options: PgTicketStateOptions): TicketState {
     fingerprint: string,
     input: Omit<ResolveInput, 'by' | 'outcome'>,
   ): Promise<TicketRecord | undefined> => {
+    fingerprint = text(fingerprint);
     await lockIncident(client, tenantId, fingerprint);
     const ticket = await unresolvedOf(client, tenantId, fingerprint);
     return ticket ? applyResolve(client, changes, ticket, { ...input, by: AUTO }) : undefined;
@@ -290,7 +311,9 @@ export function pgTicketState(options: PgTicketStateOptions): TicketState {
         // Every incident of the batch locked first, in one order: two gateways filing batches
         // that share incidents wait for each other instead of deadlocking.
         const incidents = filings.map((f) =>
-          f.kind === 'open' ? [f.input.tenantId, f.input.fingerprint] : [f.tenantId, f.fingerprint],
+          f.kind === 'open'
+            ? [f.input.tenantId, text(f.input.fingerprint)]
+            : [f.tenantId, text(f.fingerprint)],
         );
         const keys = [...new Set(incidents.map((i) => JSON.stringify(i)))].sort();
         for (const key of keys) {
@@ -378,7 +401,7 @@ export function pgTicketState(options: PgTicketStateOptions): TicketState {
       return { ...ticket, events: rows.map(toEvent) };
     },
 
-    findUnresolved: (tenantId, fingerprint) => unresolvedOf(pool, tenantId, fingerprint),
+    findUnresolved: (tenantId, fingerprint) => unresolvedOf(pool, tenantId, text(fingerprint)),
 
     async list(filter, page) {
       const where: string[] = [];

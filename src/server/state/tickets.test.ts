@@ -139,6 +139,25 @@ for (const harness of stateBackends()) {
       expect((await state.list({}, { limit: 10 })).total).toBe(1);
     });
 
+    it('files text with a NUL character, which PostgreSQL cannot store, all the same', async () => {
+      const odd = stallTicket({
+        fingerprint: 'am:\u0000x',
+        summary: 'a\u0000b',
+        detail: 'c\u0000',
+      });
+      const first = await state.openOrDedup(odd);
+      const again = await state.openOrDedup(odd);
+      expect([first.result, again.result]).toEqual(['opened', 'deduplicated']);
+      expect(first.ticket.summary.replace('\ufffd', '\u0000')).toBe('a\u0000b');
+      expect(await state.findUnresolved('demo', 'am:\u0000x')).toMatchObject({
+        id: first.ticket.id,
+      });
+      await state.addNote(first.ticket.id, 'ana', 'see \u0000');
+      expect(await state.resolveIncident('demo', 'am:\u0000x', {})).toMatchObject({
+        status: 'resolved',
+      });
+    });
+
     it('adds notes to the timeline and counts them', async () => {
       const { ticket } = await state.openOrDedup(stallTicket());
       clock.advance(1000);
