@@ -2,12 +2,13 @@
 // server on a free loopback port with its socket in that directory, stopped and removed after.
 // As root the cluster runs as the `postgres` user (PostgreSQL refuses to run as root).
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
-import { chownSync, existsSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { tempDir } from './temp-dir';
 
-const BIN_DIRS = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin'];
+// Debian installs each major version under its own directory: the newest one present is used.
+const DEBIAN_ROOT = '/usr/lib/postgresql';
 
 export interface TestPostgres {
   /** `postgres://postgres@127.0.0.1:PORT/postgres` */
@@ -19,7 +20,13 @@ export interface TestPostgres {
 
 /** The directory of `initdb` and `pg_ctl`, or null when PostgreSQL is not installed. */
 export function postgresBinDir(): string | null {
-  return BIN_DIRS.find((dir) => existsSync(path.join(dir, 'pg_ctl'))) ?? null;
+  const versions = existsSync(DEBIAN_ROOT)
+    ? readdirSync(DEBIAN_ROOT)
+        .filter((v) => /^\d+$/.test(v))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  const dirs = [...versions.map((v) => path.join(DEBIAN_ROOT, v, 'bin')), process.env.PG_BIN ?? ''];
+  return dirs.find((dir) => dir !== '' && existsSync(path.join(dir, 'pg_ctl'))) ?? null;
 }
 
 async function freePort(): Promise<number> {
