@@ -3,8 +3,8 @@
 // As root the cluster runs as the `postgres` user (PostgreSQL refuses to run as root).
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
 import { chownSync, existsSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePort } from './free-port';
 import { tempDir } from './temp-dir';
 
 // Debian installs each major version under its own directory: the newest one present is used.
@@ -27,18 +27,6 @@ export function postgresBinDir(): string | null {
     : [];
   const dirs = [...versions.map((v) => path.join(DEBIAN_ROOT, v, 'bin')), process.env.PG_BIN ?? ''];
   return dirs.find((dir) => dir !== '' && existsSync(path.join(dir, 'pg_ctl'))) ?? null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function runAs(): Pick<SpawnOptions, 'uid' | 'gid'> {

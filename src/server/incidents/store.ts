@@ -253,13 +253,19 @@ export function decodeCursor(cursor: string): { openedAtMs: number; id: number }
   return { openedAtMs: Number(match[1]), id: Number(match[2]) };
 }
 
-export function createTicketStore(options: TicketStoreOptions): TicketStore {
-  const { db } = options;
-  const now = options.now ?? Date.now;
-  const reopenWindowMs = options.reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS;
+/** The reopen window asked for, or the default; a negative or endless one is refused. */
+export function reopenWindowOf(ms: number | undefined): number {
+  const reopenWindowMs = ms ?? DEFAULT_REOPEN_WINDOW_MS;
   if (!Number.isFinite(reopenWindowMs) || reopenWindowMs < 0) {
     throw new RangeError(`[kaizen] reopen window must be >= 0 ms, got ${reopenWindowMs}`);
   }
+  return reopenWindowMs;
+}
+
+export function createTicketStore(options: TicketStoreOptions): TicketStore {
+  const { db } = options;
+  const now = options.now ?? Date.now;
+  const reopenWindowMs = reopenWindowOf(options.reopenWindowMs);
   migrate(db, KAIZEN_COMPONENT, KAIZEN_MIGRATIONS);
 
   const listeners = new Set<(change: TicketChange) => void>();

@@ -7,7 +7,6 @@
 // (delivered only on commit), and every instance LISTENs, so each gateway hears every change.
 import { randomUUID } from 'node:crypto';
 import {
-  DEFAULT_REOPEN_WINDOW_MS,
   TICKET_COLUMNS,
   TicketError,
   checkNote,
@@ -15,6 +14,7 @@ import {
   checkResolver,
   decodeCursor,
   encodeCursor,
+  reopenWindowOf,
   resolutionAtMs,
   toEvent,
   toTicket,
@@ -122,10 +122,7 @@ async function unresolvedOf(db: PgQueryable, tenantId: string, fingerprint: stri
 export function pgTicketState(options: PgTicketStateOptions): TicketState {
   const { pool } = options;
   const now = options.now ?? Date.now;
-  const reopenWindowMs = options.reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS;
-  if (!Number.isFinite(reopenWindowMs) || reopenWindowMs < 0) {
-    throw new RangeError(`[kaizen] reopen window must be >= 0 ms, got ${reopenWindowMs}`);
-  }
+  const reopenWindowMs = reopenWindowOf(options.reopenWindowMs);
   const origin = randomUUID();
   const listeners = new Set<(change: TicketChange) => void>();
 
