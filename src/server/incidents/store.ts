@@ -191,6 +191,22 @@ export function toTicket(row: TicketRow): TicketRecord {
   };
 }
 
+export type ResolvedRow = Pick<
+  TicketRow,
+  'tenant_id' | 'severity' | 'opened_at' | 'resolved_at' | 'resolved_by'
+>;
+
+/** A resolved ticket's row as an MTTR sample (the query picked resolved rows only). */
+export function toResolvedSample(r: ResolvedRow): ResolvedSample {
+  return {
+    tenantId: r.tenant_id,
+    severity: r.severity,
+    openedAtMs: r.opened_at,
+    resolvedAtMs: r.resolved_at!,
+    resolvedBy: r.resolved_by!,
+  };
+}
+
 export function toEvent(row: EventRow): TicketEventRecord {
   return {
     id: row.id,
@@ -533,17 +549,8 @@ export function createTicketStore(options: TicketStoreOptions): TicketStore {
         toMs,
         tenants: filter.tenants ? JSON.stringify([...filter.tenants]) : null,
         tenant: filter.tenant ?? null,
-      }) as Pick<
-        TicketRow,
-        'tenant_id' | 'severity' | 'opened_at' | 'resolved_at' | 'resolved_by'
-      >[];
-      return rows.map((r) => ({
-        tenantId: r.tenant_id,
-        severity: r.severity,
-        openedAtMs: r.opened_at,
-        resolvedAtMs: r.resolved_at!,
-        resolvedBy: r.resolved_by!,
-      }));
+      }) as ResolvedRow[];
+      return rows.map(toResolvedSample);
     },
 
     unresolvedCounts() {

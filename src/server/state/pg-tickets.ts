@@ -17,9 +17,11 @@ import {
   reopenWindowOf,
   resolutionAtMs,
   toEvent,
+  toResolvedSample,
   toTicket,
   type EventRow,
   type OpenTicketInput,
+  type ResolvedRow,
   type ResolveInput,
   type TicketChange,
   type TicketRow,
@@ -453,22 +455,14 @@ export function pgTicketState(options: PgTicketStateOptions): TicketState {
     },
 
     async resolvedBetween(filter, fromMs, toMs) {
-      const { rows } = await pool.query<
-        Pick<TicketRow, 'tenant_id' | 'severity' | 'opened_at' | 'resolved_at' | 'resolved_by'>
-      >(
+      const { rows } = await pool.query<ResolvedRow>(
         `SELECT tenant_id, severity, opened_at, resolved_at, resolved_by FROM tickets
          WHERE resolved_at BETWEEN $1 AND $2
            AND ($3::text[] IS NULL OR tenant_id = ANY($3::text[]))
            AND ($4::text IS NULL OR tenant_id = $4)`,
         [fromMs, toMs, filter.tenants ? [...filter.tenants] : null, filter.tenant ?? null],
       );
-      return rows.map((r) => ({
-        tenantId: r.tenant_id,
-        severity: r.severity,
-        openedAtMs: r.opened_at,
-        resolvedAtMs: r.resolved_at!,
-        resolvedBy: r.resolved_by!,
-      }));
+      return rows.map(toResolvedSample);
     },
 
     async unresolvedCounts() {
