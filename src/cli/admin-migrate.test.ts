@@ -70,6 +70,24 @@ describe.skipIf(missing !== null)('admin migrate on PostgreSQL', () => {
     expect(Number(rows[0]!.n)).toBeGreaterThan(1);
   });
 
+  it('refuses a database whose schema is newer than this build', async () => {
+    const client = new pg.Client(cluster.url);
+    await client.connect();
+    await client.query('CREATE DATABASE newer');
+    await client.end();
+    const newer = cluster.url.replace(/\/postgres$/, '/newer');
+    expect((await migrate(['migrate', '--database', newer])).code).toBe(0);
+    const db = new pg.Client(newer);
+    await db.connect();
+    await db.query(
+      "INSERT INTO schema_migrations (component, version, description) VALUES ('console', 99, 'x')",
+    );
+    await db.end();
+    const run = await migrate(['migrate', '--database', newer]);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/schema is at version 99, newer than this build's \d+: upgrade/);
+  });
+
   it('exits 1 naming the database it cannot reach', async () => {
     const run = await migrate(['migrate', '--database', 'postgres://nobody:secret@127.0.0.1:1/x']);
     expect(run.code).toBe(1);
