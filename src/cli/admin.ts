@@ -36,6 +36,7 @@ import { CommandError, table, UsageError, type AdminCommand, type AdminIo } from
 import { OBSERVER_COMMANDS } from './admin-observer';
 import { GATE_COMMANDS } from './admin-gates';
 import { POLICY_COMMANDS, setTenantSettings } from './admin-policy';
+import { isMigrateCommand, runMigrate } from './admin-migrate';
 
 /** Command groups kept in files of their own. */
 const GROUP_COMMANDS: Record<string, AdminCommand> = {
@@ -99,6 +100,9 @@ Commands:
   sdk-demand record --sdk rust|go|python|java|other --reason TEXT [--by NAME]
         external SDK demand: the wire-format gate's third condition (GET /api/gates)
   sdk-demand list [--json]
+  migrate [--database URL]
+        brings the cluster's PostgreSQL schema (env DATABASE_URL) to this build's version; safe
+        while servers run. SQLite files need no command: the server migrates them itself
 
 Options:
   --data DIR    state directory (env DATA_DIR, default ./data)
@@ -420,7 +424,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     err: (text) => process.stderr.write(`${text}\n`),
   };
   try {
-    process.exitCode = runAdmin(process.argv.slice(2), process.env, io);
+    const argv = process.argv.slice(2);
+    process.exitCode = isMigrateCommand(argv)
+      ? await runMigrate(argv, process.env, io)
+      : runAdmin(argv, process.env, io);
   } catch (error) {
     io.err(`[admin] failed: ${(error as Error).stack ?? String(error)}`);
     process.exitCode = 1;

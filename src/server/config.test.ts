@@ -109,6 +109,26 @@ describe('parseServerConfig', () => {
     );
   });
 
+  it('reads the cluster database from --database or DATABASE_URL; none means SQLite', () => {
+    expect(parseServerConfig([], {})).toMatchObject({ databaseUrl: null });
+    expect(parseServerConfig([], { DATABASE_URL: '' })).toMatchObject({ databaseUrl: null });
+    expect(
+      parseServerConfig([], { DATABASE_URL: 'postgres://console@db.internal:5432/console' }),
+    ).toMatchObject({ databaseUrl: 'postgres://console@db.internal:5432/console' });
+    expect(
+      parseServerConfig(['--database', 'postgresql://a@h/b'], { DATABASE_URL: 'postgres://x@y/z' }),
+    ).toMatchObject({ databaseUrl: 'postgresql://a@h/b' });
+  });
+
+  it('never repeats a bad database URL, which may carry a password', () => {
+    expect(() => parseServerConfig(['--database', 'mysql://root:hunter2@db/console'], {})).toThrow(
+      /--database must be a postgres:\/\/ URL, got the scheme "mysql"/,
+    );
+    expect(() => parseServerConfig([], { DATABASE_URL: 'hunter2 not a url' })).toThrow(
+      /^(?!.*hunter2).*DATABASE_URL is not a URL like postgres:/s,
+    );
+  });
+
   it('answers --help', () => {
     expect(parseServerConfig(['--help'], {})).toBe('help');
   });

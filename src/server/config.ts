@@ -2,6 +2,7 @@
 // Flags win over the environment, the environment over defaults.
 import { parseArgs } from 'node:util';
 import path from 'node:path';
+import { databaseUrlFault } from './state/database-url';
 
 export const DEFAULT_TRACE_PATH = 'traces/12k_spin_trace.bin';
 
@@ -33,6 +34,8 @@ export interface ServerConfig {
   metricsAnonymous: boolean;
   /** OpenAI-compatible chat-completions server that drafts RCAs; null: the built-in drafter. */
   rcaEndpoint: string | null;
+  /** The cluster's shared PostgreSQL (`postgres://...`), or null: SQLite in the data directory. */
+  databaseUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -63,6 +66,8 @@ export const USAGE = `Usage: npm start -- [options]
   --rca-endpoint URL  OpenAI-compatible chat-completions server that drafts RCAs (env
                       RCA_ENDPOINT; model and key from RCA_MODEL, RCA_API_KEY; docs/RCA.md);
                       without it the built-in drafter writes them
+  --database URL      shared state in PostgreSQL (postgres://user@host:5432/db) for a cluster of
+                      gateways (env DATABASE_URL; default: SQLite files in the data directory)
   --help              show this help`;
 
 function parsePort(value: string, source: string): number {
@@ -183,6 +188,7 @@ export function parseServerConfig(
         'alertmanager-anonymous': { type: 'boolean' },
         'metrics-anonymous': { type: 'boolean' },
         'rca-endpoint': { type: 'string' },
+        database: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -215,6 +221,13 @@ export function parseServerConfig(
     v['allowed-hosts'] ?? env.ALLOWED_HOSTS ?? '',
     v['allowed-hosts'] !== undefined ? '--allowed-hosts' : 'ALLOWED_HOSTS',
   );
+  const databaseUrl = v.database ?? (env.DATABASE_URL || null);
+  if (databaseUrl !== null) {
+    const fault = databaseUrlFault(databaseUrl);
+    if (fault) {
+      throw new ConfigError(`${v.database !== undefined ? '--database' : 'DATABASE_URL'} ${fault}`);
+    }
+  }
   return {
     port,
     host,
@@ -245,5 +258,6 @@ export function parseServerConfig(
       v['rca-endpoint'] ?? env.RCA_ENDPOINT,
       v['rca-endpoint'] !== undefined ? '--rca-endpoint' : 'RCA_ENDPOINT',
     ),
+    databaseUrl,
   };
 }

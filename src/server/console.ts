@@ -34,6 +34,9 @@ import { createPromotionGate, type PromotionGate } from './policy/gate';
 import { registerPolicyMetrics } from './policy/metrics';
 import { policySettingsFromEnv } from './policy/settings';
 import { SHARED_RATES_INTERVAL_MS, writeSharedRates } from './policy/shared-rates';
+import { detectorLease, openClusterState, type ClusterState } from './state/cluster';
+import { forwardDetectorTickets } from './state/detector-forward';
+import { localLeases } from './state/leases';
 import { DEFAULT_TENANT, openTenancy, type Tenancy, type TenancyOptions } from './tenants/runtime';
 
 export interface ConsoleOptions {
@@ -73,6 +76,8 @@ export interface ConsoleServer {
   readonly log: LogFn;
   /** The promotion gate: tenant-setting changes evaluated by the policy bundle. */
   readonly policy: PromotionGate;
+  /** The cluster's shared state with --database; null for one process on SQLite. */
+  readonly cluster: ClusterState | null;
   /** Starts the detector, the gates' timers and the history's. */
   start(): void;
   /** Stops the detector first (so streams stopping resolve nothing), then the app and tenancy. */
@@ -165,11 +170,23 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
   );
   const alarmBand = alarmBandFromEnv(env.KAIZEN_ALARM_BAND);
 
+  // With --database the tickets live in the cluster's PostgreSQL and each tenant's detector runs
+  // in the one gateway that holds its lease.
+  const cluster = config.databaseUrl ? await openClusterState(config.databaseUrl, log) : null;
+  const leases = cluster?.leases ?? localLeases();
+  const closeCluster = () => cluster?.close().catch(() => undefined);
+
   // Kaizen has its own connection to the database: streams start inside openTenancy, and their
   // frames already feed the detector.
   let tenancy: Tenancy | undefined;
-  const kaizenDb = openDatabase(config.dataDir);
+  let kaizenDb: Db;
   let kaizen: Kaizen;
+  try {
+    kaizenDb = openDatabase(config.dataDir);
+  } catch (error) {
+    await closeCluster();
+    throw error;
+  }
   try {
     kaizen = createKaizen({
       db: kaizenDb,
@@ -177,9 +194,12 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
       visibilityOf: (id) => tenancy?.directory.tenants.get(id)?.visibility,
       log,
       now: options.now,
+      tickets: cluster ? (settings) => cluster.tickets(settings) : undefined,
+      ownsTenant: cluster ? (id) => leases.holds(detectorLease(id)) : undefined,
     });
   } catch (error) {
     kaizenDb.close();
+    await closeCluster();
     throw error;
   }
 
@@ -206,15 +226,30 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
   } catch (error) {
     kaizen.close();
     kaizenDb.close();
+    await closeCluster();
     throw error;
   }
 
   const opened = tenancy;
+  const forwarded = cluster ? forwardDetectorTickets(kaizen.store, kaizen.tickets, log) : null;
+  if (cluster) {
+    log(
+      '[state] tickets and their timelines in PostgreSQL, shared by every gateway; the ' +
+        "detector's own in the data directory too. Tenants, tokens, the notification outbox " +
+        'and the launch tooling stay in the data directory',
+    );
+  }
   // SLOs and visibilities follow the tenant table: a tenant made public shows its tickets as public.
   const followTenants = (): void => {
     for (const t of opened.directory.tenants.values()) {
       kaizen.detector.setTenantSlo(t.id, t.sloMs);
       kaizen.store.setTenantVisibility(t.id, t.visibility);
+      leases.want(detectorLease(t.id));
+      if (cluster) {
+        kaizen.tickets
+          .setTenantVisibility(t.id, t.visibility)
+          .catch((error: Error) => log(`[state] visibility of ${t.id}: ${error.message}`));
+      }
     }
   };
   followTenants();
@@ -314,6 +349,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     logRing,
     log,
     policy,
+    cluster,
     start() {
       kaizen.start();
       gates.start();
@@ -328,8 +364,12 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
       gates.stop();
       history.stop();
       await app.close();
+      forwarded?.stop();
+      await forwarded?.settled();
       opened.close();
       kaizenDb.close();
+      await leases.close();
+      await closeCluster();
     },
   };
 }

@@ -13,6 +13,7 @@ import type { LogFn } from '../server/logging/log-line';
 import type { RcaService } from '../server/rca/service';
 import type { ServerMetrics } from '../server/metrics';
 import { readSecret } from '../server/secrets';
+import type { ClusterState } from '../server/state/cluster';
 import type { Db } from '../server/storage/database';
 import type { StreamBus } from '../server/stream/bus';
 import type { Tenancy } from '../server/tenants/runtime';
@@ -31,6 +32,8 @@ export interface TestServer {
   config: ServerConfig;
   tenancy: Tenancy;
   kaizen: Kaizen;
+  /** The shared state with --database; null on SQLite alone. */
+  cluster: ClusterState | null;
   dataDir: string;
   logs: string[];
   /** The decision gates, not started: a test steps them with sample(). */
@@ -131,6 +134,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     config,
     tenancy,
     kaizen: server.kaizen,
+    cluster: server.cluster,
     dataDir,
     logs,
     gates: server.gates,

@@ -3,6 +3,7 @@
 // transaction, so a failure leaves nothing of it behind.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AlertmanagerResult } from '../../core/api/alertmanager';
+import type { TicketFiling } from '../state/tickets';
 import type { Kaizen } from './kaizen';
 import { TicketError } from './store';
 import { MAX_NOTE_CHARS, MAX_TITLE_CHARS, type Severity } from './types';
@@ -51,7 +52,10 @@ function alertTime(text: string | undefined): number | undefined {
  * refused (400), not filed under a name someone may create later; past a tenant's ticket burst
  * allowance nothing is stored (TicketBurstError, 429).
  */
-export function receiveAlerts(kaizen: Kaizen, payload: AlertmanagerPayload): AlertmanagerResult {
+export async function receiveAlerts(
+  kaizen: Kaizen,
+  payload: AlertmanagerPayload,
+): Promise<AlertmanagerResult> {
   payload.alerts.forEach((alert, i) => {
     const tenantId = alert.labels.tenant_id ?? kaizen.config.defaultTenant;
     if (!kaizen.hasTenant(tenantId)) {
@@ -71,41 +75,47 @@ export function receiveAlerts(kaizen: Kaizen, payload: AlertmanagerPayload): Ale
     resolved: 0,
     ignored: 0,
   };
-  kaizen.ticketBurst.run(kaizen.store, (opened) => {
-    for (const alert of payload.alerts) {
-      const tenantId = alert.labels.tenant_id ?? kaizen.config.defaultTenant;
-      const fingerprint = alertFingerprint(alert);
-      if (alert.status === 'firing') {
-        const annotations = alert.annotations ?? {};
-        const title = annotations.summary ?? `${alert.labels.alertname} (${tenantId})`;
-        const { result: outcome } = kaizen.store.openOrDedup({
-          tenantId,
-          visibility: kaizen.visibilityOf(tenantId),
-          title: clip(title, MAX_TITLE_CHARS),
-          severity: alert.labels.severity,
-          source: 'alertmanager',
-          fingerprint,
-          summary: clip(annotations.description ?? '', MAX_NOTE_CHARS),
-          actor: ALERTMANAGER_ACTOR,
-          detail: clip(
-            [`alertname=${alert.labels.alertname}`, alert.generatorURL].filter(Boolean).join(' '),
-            MAX_NOTE_CHARS,
-          ),
-          // MTTR measures the incident, which began when the alert did, not when it reached us.
-          atMs: alertTime(alert.startsAt),
-        });
-        result[outcome] += 1;
-        if (outcome === 'opened') opened(tenantId);
-      } else {
-        const ticket = kaizen.store.resolveIncident(tenantId, fingerprint, {
+  const filings = payload.alerts.map((alert): TicketFiling => {
+    const tenantId = alert.labels.tenant_id ?? kaizen.config.defaultTenant;
+    const fingerprint = alertFingerprint(alert);
+    if (alert.status !== 'firing') {
+      return {
+        kind: 'resolve',
+        tenantId,
+        fingerprint,
+        input: {
           detail: `resolved in Alertmanager (${alert.labels.alertname})`,
           atMs: alertTime(alert.endsAt),
-        });
-        if (ticket) result.resolved += 1;
-        else result.ignored += 1;
-      }
+        },
+      };
     }
+    const annotations = alert.annotations ?? {};
+    const title = annotations.summary ?? `${alert.labels.alertname} (${tenantId})`;
+    return {
+      kind: 'open',
+      input: {
+        tenantId,
+        visibility: kaizen.visibilityOf(tenantId),
+        title: clip(title, MAX_TITLE_CHARS),
+        severity: alert.labels.severity,
+        source: 'alertmanager',
+        fingerprint,
+        summary: clip(annotations.description ?? '', MAX_NOTE_CHARS),
+        actor: ALERTMANAGER_ACTOR,
+        detail: clip(
+          [`alertname=${alert.labels.alertname}`, alert.generatorURL].filter(Boolean).join(' '),
+          MAX_NOTE_CHARS,
+        ),
+        // MTTR measures the incident, which began when the alert did, not when it reached us.
+        atMs: alertTime(alert.startsAt),
+      },
+    };
   });
+  // Every gateway of a cluster gets the same webhook (as Alertmanager HA sends it): the filing
+  // is idempotent by fingerprint, so one ticket results and the others deduplicate into it.
+  for (const { outcome } of await kaizen.ticketBurst.file(kaizen.tickets, filings)) {
+    result[outcome] += 1;
+  }
   return result;
 }
 

@@ -75,6 +75,11 @@ export interface Detector {
 export interface DetectorOptions {
   store: TicketStore;
   rules: DetectorRules;
+  /**
+   * Whether this process judges the tenant: in a cluster, the holder of the tenant's detector
+   * lease, so each tenant's tickets are opened once. Without it, every tenant.
+   */
+  owns?: (tenantId: string) => boolean;
   now?: () => number;
   log?: LogFn;
 }
@@ -395,7 +400,10 @@ export function createDetector(options: DetectorOptions): Detector {
 
     evaluate(nowMs) {
       if (closed) return;
-      for (const [tenantId, state] of streams) evaluateStream(tenantId, state, nowMs);
+      for (const [tenantId, state] of streams) {
+        if (options.owns && !options.owns(tenantId)) continue;
+        evaluateStream(tenantId, state, nowMs);
+      }
     },
 
     health() {

@@ -3,6 +3,8 @@
 // registerKaizenRoutes and registerKaizenMetrics.
 import type { LogFn } from '../logging/log-line';
 import type { Db } from '../storage/database';
+import { sqliteTicketState } from '../state/sqlite-tickets';
+import type { TicketState } from '../state/tickets';
 import { createDetector, type Detector } from './detector';
 import { DEFAULT_RULES, loadDetectorRules, type DetectorRules } from './detector-rules';
 import { createTicketStore, DEFAULT_REOPEN_WINDOW_MS, type TicketStore } from './store';
@@ -34,7 +36,13 @@ export interface KaizenConfig {
 }
 
 export interface Kaizen {
+  /** The data directory's tickets, synchronous: the detector, pager, digest and metrics. */
   readonly store: TicketStore;
+  /**
+   * The tickets the API serves and the Alertmanager receiver files: `store` itself, or the
+   * cluster's PostgreSQL with --database (docs/ARCHITECTURE.md, "State").
+   */
+  readonly tickets: TicketState;
   readonly detector: Detector;
   readonly config: KaizenConfig;
   /** Visibility recorded on tickets of this tenant (private when the tenant is unknown). */
@@ -60,6 +68,10 @@ export interface KaizenOptions {
    */
   visibilityOf?: (tenantId: string) => Visibility | undefined;
   log?: LogFn;
+  /** The cluster's ticket state, made with Kaizen's clock and reopen window; default: `store`. */
+  tickets?: (settings: { now: () => number; reopenWindowMs: number }) => TicketState;
+  /** Whether this process's detector judges the tenant (its lease in a cluster); default: all. */
+  ownsTenant?: (tenantId: string) => boolean;
 }
 
 export const DEFAULT_METRIC_WINDOWS = ['1h', '24h', '7d'];
@@ -117,9 +129,17 @@ export function createKaizen(options: KaizenOptions): Kaizen {
     reopenWindowMs: config.reopenWindowMs,
     log: options.log,
   });
-  const detector = createDetector({ store, rules: config.rules, now, log: options.log });
+  const detector = createDetector({
+    store,
+    rules: config.rules,
+    now,
+    log: options.log,
+    owns: options.ownsTenant,
+  });
   return {
     store,
+    tickets:
+      options.tickets?.({ now, reopenWindowMs: config.reopenWindowMs }) ?? sqliteTicketState(store),
     detector,
     config,
     now,

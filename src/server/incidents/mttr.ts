@@ -5,6 +5,7 @@
 import type { MttrReport, ResolutionStats, TrendPoint } from '../../core/api/tickets';
 import { isoTime } from '../../core/api/time';
 import type { ResolvedSample, TicketFilter, TicketStore } from './store';
+import type { TicketState } from '../state/tickets';
 import { AUTO, SEVERITIES, type Severity } from './types';
 import { parseWindow, trendBucketMs } from './windows';
 
@@ -117,25 +118,58 @@ export function computeMttr(
   };
 }
 
+type MttrScope = MttrQuery & Pick<TicketFilter, 'tenants'>;
+
+function scopeFilter(query: MttrScope) {
+  return {
+    filter: { tenants: query.tenants, tenant: query.tenant ?? undefined },
+    fromMs: query.toMs - parseWindow(query.window),
+  };
+}
+
+/** The report from the unresolved counts and the resolutions in the query's scope and window. */
+function mttrReport(
+  counts: readonly { tenantId: string; severity: Severity; count: number }[],
+  samples: readonly ResolvedSample[],
+  query: MttrScope,
+): MttrReport {
+  const { tenants, tenant, toMs } = query;
+  const open = new Map<Severity, number>();
+  for (const row of counts) {
+    if (tenants && !tenants.has(row.tenantId)) continue;
+    if (tenant !== null && row.tenantId !== tenant) continue;
+    open.set(row.severity, (open.get(row.severity) ?? 0) + row.count);
+  }
+  return computeMttr(samples, { tenant, window: query.window, toMs, open });
+}
+
 /**
  * The report of the store's tickets: those of `tenants` (all when undefined) or of the query's
  * one tenant, resolved in the window, with their unresolved ones counted as open.
  */
 export function mttrFromStore(
   store: Pick<TicketStore, 'resolvedBetween' | 'unresolvedCounts'>,
-  query: MttrQuery & Pick<TicketFilter, 'tenants'>,
+  query: MttrScope,
 ): MttrReport {
-  const { tenants, tenant, toMs } = query;
-  const fromMs = toMs - parseWindow(query.window);
-  const filter = { tenants, tenant: tenant ?? undefined };
-  const open = new Map<Severity, number>();
-  for (const row of store.unresolvedCounts()) {
-    if (tenants && !tenants.has(row.tenantId)) continue;
-    if (tenant !== null && row.tenantId !== tenant) continue;
-    open.set(row.severity, (open.get(row.severity) ?? 0) + row.count);
-  }
-  const samples = store.resolvedBetween(filter, fromMs, toMs);
-  return computeMttr(samples, { tenant, window: query.window, toMs, open });
+  const { filter, fromMs } = scopeFilter(query);
+  return mttrReport(
+    store.unresolvedCounts(),
+    store.resolvedBetween(filter, fromMs, query.toMs),
+    query,
+  );
+}
+
+/** The same report from either backend's ticket state. */
+export async function mttrFromState(
+  state: Pick<TicketState, 'resolvedBetween' | 'unresolvedCounts'>,
+  query: MttrScope,
+): Promise<MttrReport> {
+  const { filter, fromMs } = scopeFilter(query);
+  const [counts, samples] = await Promise.all([
+    state.unresolvedCounts(),
+    state.resolvedBetween(filter, fromMs, query.toMs),
+  ]);
+  return mttrReport(counts, samples, query);
 }
 
 /** Stats per tenant and severity (both kinds of resolution together), for the gauges. */

@@ -139,7 +139,7 @@ export interface TicketStoreOptions {
   log?: (line: string) => void;
 }
 
-interface TicketRow {
+export interface TicketRow {
   id: number;
   tenant_id: string;
   visibility: Visibility;
@@ -160,7 +160,7 @@ interface TicketRow {
   received_at: number | null;
 }
 
-interface EventRow {
+export interface EventRow {
   id: number;
   ticket_id: number;
   at: number;
@@ -169,12 +169,12 @@ interface EventRow {
   detail: string;
 }
 
-const TICKET_COLUMNS = `t.*, (SELECT COUNT(*) FROM ticket_events e
+export const TICKET_COLUMNS = `t.*, (SELECT COUNT(*) FROM ticket_events e
   WHERE e.ticket_id = t.id AND e.kind = 'noted') AS note_count,
   (SELECT MIN(e.at) FROM ticket_events e
   WHERE e.ticket_id = t.id AND e.kind = 'opened') AS received_at`;
 
-function toTicket(row: TicketRow): TicketRecord {
+export function toTicket(row: TicketRow): TicketRecord {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -196,7 +196,23 @@ function toTicket(row: TicketRow): TicketRecord {
   };
 }
 
-function toEvent(row: EventRow): TicketEventRecord {
+export type ResolvedRow = Pick<
+  TicketRow,
+  'tenant_id' | 'severity' | 'opened_at' | 'resolved_at' | 'resolved_by'
+>;
+
+/** A resolved ticket's row as an MTTR sample (the query picked resolved rows only). */
+export function toResolvedSample(r: ResolvedRow): ResolvedSample {
+  return {
+    tenantId: r.tenant_id,
+    severity: r.severity,
+    openedAtMs: r.opened_at,
+    resolvedAtMs: r.resolved_at!,
+    resolvedBy: r.resolved_by!,
+  };
+}
+
+export function toEvent(row: EventRow): TicketEventRecord {
   return {
     id: row.id,
     ticketId: row.ticket_id,
@@ -213,29 +229,64 @@ function checkLength(field: string, value: string, max: number, code: TicketErro
   }
 }
 
-function checkActor(actor: string): void {
+export function checkActor(actor: string): void {
   if (actor.trim().length === 0) throw new TicketError('invalid', 'actor must not be empty');
   checkLength('actor', actor, MAX_ACTOR_CHARS, 'invalid');
 }
 
+/** What an opening must satisfy, whichever store files it. */
+export function checkOpenInput(input: OpenTicketInput): void {
+  checkActor(input.actor);
+  if (input.title.trim().length === 0) throw new TicketError('invalid', 'title is empty');
+  checkLength('title', input.title, MAX_TITLE_CHARS, 'invalid');
+  checkLength('summary', input.summary ?? '', MAX_NOTE_CHARS, 'too_large');
+  checkLength('fingerprint', input.fingerprint, MAX_FINGERPRINT_CHARS, 'invalid');
+}
+
+export function checkNote(actor: string, text: string): void {
+  checkActor(actor);
+  if (text.trim().length === 0) throw new TicketError('invalid', 'note text is empty');
+  checkLength('note text', text, MAX_NOTE_CHARS, 'too_large');
+}
+
+/** An automatic resolution carries no outcome; a person's carries their name. */
+export function checkResolver(input: ResolveInput): void {
+  const auto = input.by === AUTO;
+  if (!auto) checkActor(input.by);
+  if (auto && input.outcome) {
+    throw new TicketError('invalid', 'an automatic resolution has no outcome; a person sets it');
+  }
+}
+
+/** An incident cannot end before it began or after now, whatever a remote clock says. */
+export function resolutionAtMs(ticket: TicketRecord, input: ResolveInput, nowMs: number): number {
+  return Math.max(ticket.openedAtMs, Math.min(input.atMs ?? nowMs, nowMs));
+}
+
 // Keyset cursor over (opened_at, id) descending: stable while tickets are added.
-function encodeCursor(ticket: TicketRecord): string {
+export function encodeCursor(ticket: TicketRecord): string {
   return Buffer.from(`${ticket.openedAtMs}:${ticket.id}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { openedAtMs: number; id: number } {
+export function decodeCursor(cursor: string): { openedAtMs: number; id: number } {
   const match = /^(\d{1,16}):(\d{1,16})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match) throw new TicketError('invalid', 'cursor is not one this server handed out');
   return { openedAtMs: Number(match[1]), id: Number(match[2]) };
 }
 
-export function createTicketStore(options: TicketStoreOptions): TicketStore {
-  const { db } = options;
-  const now = options.now ?? Date.now;
-  const reopenWindowMs = options.reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS;
+/** The reopen window asked for, or the default; a negative or endless one is refused. */
+export function reopenWindowOf(ms: number | undefined): number {
+  const reopenWindowMs = ms ?? DEFAULT_REOPEN_WINDOW_MS;
   if (!Number.isFinite(reopenWindowMs) || reopenWindowMs < 0) {
     throw new RangeError(`[kaizen] reopen window must be >= 0 ms, got ${reopenWindowMs}`);
   }
+  return reopenWindowMs;
+}
+
+export function createTicketStore(options: TicketStoreOptions): TicketStore {
+  const { db } = options;
+  const now = options.now ?? Date.now;
+  const reopenWindowMs = reopenWindowOf(options.reopenWindowMs);
   migrate(db, KAIZEN_COMPONENT, KAIZEN_MIGRATIONS);
 
   const listeners = new Set<(change: TicketChange) => void>();
@@ -341,13 +392,8 @@ export function createTicketStore(options: TicketStoreOptions): TicketStore {
   };
 
   const applyResolve = (ticket: TicketRecord, input: ResolveInput, nowMs: number): TicketRecord => {
-    const auto = input.by === AUTO;
-    if (!auto) checkActor(input.by);
-    if (auto && input.outcome) {
-      throw new TicketError('invalid', 'an automatic resolution has no outcome; a person sets it');
-    }
-    // An incident cannot end before it began or after now, whatever a remote clock says.
-    const atMs = Math.max(ticket.openedAtMs, Math.min(input.atMs ?? nowMs, nowMs));
+    checkResolver(input);
+    const atMs = resolutionAtMs(ticket, input, nowMs);
     stmt.resolve.run(atMs, input.by, input.outcome ?? null, ticket.id);
     record(ticket.id, nowMs, 'resolved', input.by, input.detail ?? input.outcome ?? '');
     return changed('resolved', ticket.id);
@@ -365,11 +411,7 @@ export function createTicketStore(options: TicketStoreOptions): TicketStore {
     },
 
     openOrDedup(input) {
-      checkActor(input.actor);
-      if (input.title.trim().length === 0) throw new TicketError('invalid', 'title is empty');
-      checkLength('title', input.title, MAX_TITLE_CHARS, 'invalid');
-      checkLength('summary', input.summary ?? '', MAX_NOTE_CHARS, 'too_large');
-      checkLength('fingerprint', input.fingerprint, MAX_FINGERPRINT_CHARS, 'invalid');
+      checkOpenInput(input);
       return transaction(() => {
         const nowMs = now();
         const detail = input.detail ?? '';
@@ -430,9 +472,7 @@ export function createTicketStore(options: TicketStoreOptions): TicketStore {
     },
 
     addNote(id, actor, text) {
-      checkActor(actor);
-      if (text.trim().length === 0) throw new TicketError('invalid', 'note text is empty');
-      checkLength('note text', text, MAX_NOTE_CHARS, 'too_large');
+      checkNote(actor, text);
       return transaction(() => {
         mustGet(id);
         const eventId = record(id, now(), 'noted', actor, text);
@@ -514,17 +554,8 @@ export function createTicketStore(options: TicketStoreOptions): TicketStore {
         toMs,
         tenants: filter.tenants ? JSON.stringify([...filter.tenants]) : null,
         tenant: filter.tenant ?? null,
-      }) as Pick<
-        TicketRow,
-        'tenant_id' | 'severity' | 'opened_at' | 'resolved_at' | 'resolved_by'
-      >[];
-      return rows.map((r) => ({
-        tenantId: r.tenant_id,
-        severity: r.severity,
-        openedAtMs: r.opened_at,
-        resolvedAtMs: r.resolved_at!,
-        resolvedBy: r.resolved_by!,
-      }));
+      }) as ResolvedRow[];
+      return rows.map(toResolvedSample);
     },
 
     unresolvedCounts() {

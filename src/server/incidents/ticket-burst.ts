@@ -4,6 +4,7 @@
 // thousands. Deduplicated and reopened incidents cost nothing (they add no ticket), and neither do
 // the detector's tickets (one per rule and tenant at most).
 import { MAX_ALERTS_PER_REQUEST } from './schemas';
+import type { FilingResult, TicketFiling, TicketState } from '../state/tickets';
 import type { TicketStore } from './store';
 
 export interface TicketBurstLimits {
@@ -43,6 +44,8 @@ export interface TicketBurst {
    * the tickets opened are taken from the allowances once it has committed.
    */
   run<T>(store: TicketStore, work: (opened: (tenantId: string) => void) => T): T;
+  /** The same for a batch of filings on either backend (TicketState.file). */
+  file(state: TicketState, filings: readonly TicketFiling[]): Promise<FilingResult[]>;
 }
 
 export function createTicketBurst(limits: TicketBurstLimits, now: () => number): TicketBurst {
@@ -58,22 +61,38 @@ export function createTicketBurst(limits: TicketBurstLimits, now: () => number):
     return bucket;
   };
 
+  /** Counts the tickets one request opens, refusing the one past its tenant's allowance. */
+  const allowance = () => {
+    const counts = new Map<string, number>();
+    return {
+      opened(tenantId: string): void {
+        const count = (counts.get(tenantId) ?? 0) + 1;
+        const bucket = refilled(tenantId);
+        if (count > Math.floor(bucket.tokens)) {
+          const waitMs = perMs > 0 ? (count - bucket.tokens) / perMs : 60_000;
+          throw new TicketBurstError(tenantId, Math.max(1, Math.ceil(waitMs / 1000)));
+        }
+        counts.set(tenantId, count);
+      },
+      /** Once committed: the tickets opened are taken from the allowances. */
+      spend(): void {
+        for (const [tenantId, count] of counts) refilled(tenantId).tokens -= count;
+      },
+    };
+  };
+
   return {
     run(store, work) {
-      const counts = new Map<string, number>();
-      const result = store.transaction(() =>
-        work((tenantId) => {
-          const count = (counts.get(tenantId) ?? 0) + 1;
-          const bucket = refilled(tenantId);
-          if (count > Math.floor(bucket.tokens)) {
-            const waitMs = perMs > 0 ? (count - bucket.tokens) / perMs : 60_000;
-            throw new TicketBurstError(tenantId, Math.max(1, Math.ceil(waitMs / 1000)));
-          }
-          counts.set(tenantId, count);
-        }),
-      );
-      for (const [tenantId, count] of counts) refilled(tenantId).tokens -= count;
+      const request = allowance();
+      const result = store.transaction(() => work((tenantId) => request.opened(tenantId)));
+      request.spend();
       return result;
+    },
+    async file(state, filings) {
+      const request = allowance();
+      const results = await state.file(filings, (tenantId) => request.opened(tenantId));
+      request.spend();
+      return results;
     },
   };
 }

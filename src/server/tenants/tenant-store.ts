@@ -9,11 +9,12 @@ import {
   type TenantSpec,
 } from './tenant-spec';
 
-interface TenantRow {
+export interface TenantRow {
   tenant_id: string;
   name: string;
   visibility: string;
-  source: string;
+  /** JSON text in SQLite, already parsed from PostgreSQL's JSONB. */
+  source: string | object;
   slo_latency_ms: number;
   gpu_threshold: number | null;
   created_at: string;
@@ -39,6 +40,14 @@ export function listTenants(db: Db): TenantListing {
        FROM tenants ORDER BY tenant_id`,
     )
     .all() as TenantRow[];
+  return parseTenantRows(rows);
+}
+
+/**
+ * Tenant rows as records, whichever database they come from (PostgreSQL hands `source` over
+ * parsed); a row that fails validation is skipped with why.
+ */
+export function parseTenantRows(rows: readonly TenantRow[]): TenantListing {
   const tenants: TenantRecord[] = [];
   const faults: string[] = [];
   for (const row of rows) {
@@ -49,7 +58,7 @@ export function listTenants(db: Db): TenantListing {
           id: row.tenant_id,
           name: row.name,
           visibility: row.visibility,
-          source: JSON.parse(row.source) as unknown,
+          source: typeof row.source === 'string' ? (JSON.parse(row.source) as unknown) : row.source,
           sloMs: row.slo_latency_ms,
           gpuThreshold: row.gpu_threshold,
         },
@@ -75,7 +84,8 @@ function insertStatement(db: Db) {
   );
 }
 
-function row(spec: TenantSpec) {
+/** A spec as the tenants table's columns (named parameters). */
+export function tenantColumns(spec: TenantSpec) {
   return {
     id: spec.id,
     name: spec.name,
@@ -89,7 +99,7 @@ function row(spec: TenantSpec) {
 export function createTenant(db: Db, spec: TenantSpec): void {
   db.transaction(() => {
     if (tenantExists(db, spec.id)) throw new TenantStoreError(`tenant "${spec.id}" already exists`);
-    insertStatement(db).run(row(spec));
+    insertStatement(db).run(tenantColumns(spec));
   })();
 }
 
@@ -129,7 +139,7 @@ export function replaceTenants(db: Db, specs: readonly TenantSpec[]): void {
          visibility = excluded.visibility, source = excluded.source,
          slo_latency_ms = excluded.slo_latency_ms, gpu_threshold = excluded.gpu_threshold`,
     );
-    for (const spec of specs) upsert.run(row(spec));
+    for (const spec of specs) upsert.run(tenantColumns(spec));
     markSeeded(db);
   })();
 }
@@ -144,7 +154,7 @@ export function seedTenantsOnce(db: Db, specs: readonly TenantSpec[]): boolean {
     const count = db.prepare('SELECT count(*) FROM tenants').pluck().get() as number;
     if (seeded !== undefined || count > 0) return false;
     const insert = insertStatement(db);
-    for (const spec of specs) insert.run(row(spec));
+    for (const spec of specs) insert.run(tenantColumns(spec));
     markSeeded(db);
     return true;
   })();
@@ -162,6 +172,6 @@ export function updateTenantSettings(db: Db, spec: TenantSpec): boolean {
            slo_latency_ms = @sloMs, gpu_threshold = @gpuThreshold
          WHERE tenant_id = @id`,
       )
-      .run(row(spec)).changes > 0
+      .run(tenantColumns(spec)).changes > 0
   );
 }

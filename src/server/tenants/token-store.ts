@@ -57,11 +57,21 @@ export function isTokenId(value: string): boolean {
   return TOKEN_ID_PATTERN.test(value);
 }
 
-/** Issues a token; without a role it is a viewer (reads only), the least it can be. */
-export function issueToken(
-  db: Db,
-  request: { name: string; tenants: readonly string[]; role?: TokenRole },
-): IssuedToken {
+export interface TokenRequest {
+  name: string;
+  tenants: readonly string[];
+  role?: TokenRole;
+}
+
+/**
+ * Checks a request and makes its secret: the role (viewer when none is asked for, the least it can
+ * be), the tenants without repeats, the token shown once and its public id.
+ */
+export function prepareToken(request: TokenRequest): {
+  role: TokenRole;
+  tenants: string[];
+  issued: IssuedToken;
+} {
   const fault = nameFault(request.name);
   if (fault) throw new TokenStoreError(`token name ${fault}`);
   if (RESERVED_TOKEN_NAMES.includes(request.name.trim().toLowerCase())) {
@@ -81,6 +91,13 @@ export function issueToken(
   }
   const token = randomBytes(TOKEN_BYTES).toString('base64url');
   const tokenId = `tok_${randomBytes(8).toString('hex')}`;
+  return { role, tenants, issued: { tokenId, token } };
+}
+
+/** Issues a token; without a role it is a viewer (reads only), the least it can be. */
+export function issueToken(db: Db, request: TokenRequest): IssuedToken {
+  const { role, tenants, issued } = prepareToken(request);
+  const { tokenId, token } = issued;
   db.transaction(() => {
     const known = db.prepare('SELECT 1 FROM tenants WHERE tenant_id = ?').pluck();
     const missing = tenants.filter((id) => known.get(id) === undefined);

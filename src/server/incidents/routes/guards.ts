@@ -7,7 +7,6 @@ import { bearerChallenge } from '../../tenants/challenge';
 import { bearerMatches } from '../alertmanager';
 import type { Kaizen } from '../kaizen';
 import type { RouteSpec } from '../openapi';
-import type { TicketStore } from '../store';
 import { AUTO, type TicketRecordWithEvents } from '../types';
 import { HttpError } from './http-error';
 import type { KaizenScope, ResolveScope, ScopeRefusal } from './scope';
@@ -21,7 +20,7 @@ export interface Guards {
   scopeOf(request: FastifyRequest): Promise<KaizenScope>;
   requireVisibleTenant(scope: KaizenScope, tenantId: string): void;
   /** The ticket with its timeline, if the caller may see it. */
-  visibleTicket(scope: KaizenScope, id: number): TicketRecordWithEvents;
+  visibleTicket(scope: KaizenScope, id: number): Promise<TicketRecordWithEvents>;
   requireWritable(scope: KaizenScope, tenantId: string): void;
   /** Who acts: the person of the credentials, else the body's `by`. */
   actorOf(scope: KaizenScope, by: string | undefined): string;
@@ -36,10 +35,10 @@ function refusalError(refusal: ScopeRefusal): HttpError {
 }
 
 export function createGuards(
-  kaizen: Pick<Kaizen, 'store' | 'config'>,
+  kaizen: Pick<Kaizen, 'tickets' | 'config'>,
   resolveScope: ResolveScope,
 ): Guards {
-  const store: TicketStore = kaizen.store;
+  const { tickets } = kaizen;
   const scopes = new WeakMap<FastifyRequest, Promise<KaizenScope | ScopeRefusal>>();
 
   const scopeOf = async (request: FastifyRequest): Promise<KaizenScope> => {
@@ -86,8 +85,8 @@ export function createGuards(
       }
     },
 
-    visibleTicket(scope, id) {
-      const ticket = store.get(id);
+    async visibleTicket(scope, id) {
+      const ticket = await tickets.get(id);
       if (!ticket || !scope.tenants.has(ticket.tenantId)) {
         throw new HttpError(404, `no ticket ${id}`);
       }

@@ -1,6 +1,6 @@
 // GET /api/mttr: time to resolve per severity over a trailing window, for the tenants the caller
 // may see (or one of them), with the open count and the drill-down list of each severity.
-import { mttrFromStore } from '../mttr';
+import { mttrFromState } from '../mttr';
 import type { RouteContext } from './context';
 import { addRoute } from './table';
 
@@ -10,7 +10,7 @@ export function registerMttrRoute(context: RouteContext): void {
     const scope = await guards.scopeOf(request);
     const q = request.query as { tenant?: string; window: string };
     if (q.tenant !== undefined) guards.requireVisibleTenant(scope, q.tenant);
-    return mttrFromStore(kaizen.store, {
+    return mttrFromState(kaizen.tickets, {
       tenants: scope.tenants,
       tenant: q.tenant ?? null,
       window: q.window,

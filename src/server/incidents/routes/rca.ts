@@ -18,7 +18,7 @@ export function registerRcaRoutes(context: RouteContext, rca: RcaService): void 
   const ticketOf = async (request: Parameters<typeof guards.scopeOf>[0]) => {
     const scope = await guards.scopeOf(request);
     const { id } = request.params as { id: number };
-    const ticket = guards.visibleTicket(scope, id);
+    const ticket = await guards.visibleTicket(scope, id);
     return { scope, id, ticket };
   };
 

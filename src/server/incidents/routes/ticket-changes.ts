@@ -7,7 +7,7 @@ import { addRoute } from './table';
 
 export function registerTicketChangeRoutes(context: RouteContext): void {
   const { kaizen, guards } = context;
-  const { store } = kaizen;
+  const { tickets } = kaizen;
 
   addRoute(
     context,
@@ -15,10 +15,10 @@ export function registerTicketChangeRoutes(context: RouteContext): void {
     async (request) => {
       const scope = await guards.scopeOf(request);
       const { id } = request.params as { id: number };
-      const ticket = guards.visibleTicket(scope, id);
+      const ticket = await guards.visibleTicket(scope, id);
       guards.requireWritable(scope, ticket.tenantId);
       const actor = guards.actorOf(scope, (request.body as { by?: string } | undefined)?.by);
-      return ticketJson(store.acknowledge(id, actor));
+      return ticketJson(await tickets.acknowledge(id, actor));
     },
     TICKET_WRITE_BODY_LIMIT_BYTES,
   );
@@ -30,10 +30,12 @@ export function registerTicketChangeRoutes(context: RouteContext): void {
       const scope = await guards.scopeOf(request);
       const { id } = request.params as { id: number };
       const body = request.body as { by?: string; outcome: Outcome; note?: string };
-      const ticket = guards.visibleTicket(scope, id);
+      const ticket = await guards.visibleTicket(scope, id);
       guards.requireWritable(scope, ticket.tenantId);
       const by = guards.actorOf(scope, body.by);
-      return ticketJson(store.resolve(id, { by, outcome: body.outcome, detail: body.note }));
+      return ticketJson(
+        await tickets.resolve(id, { by, outcome: body.outcome, detail: body.note }),
+      );
     },
     TICKET_WRITE_BODY_LIMIT_BYTES,
   );
@@ -45,9 +47,9 @@ export function registerTicketChangeRoutes(context: RouteContext): void {
       const scope = await guards.scopeOf(request);
       const { id } = request.params as { id: number };
       const body = request.body as { by?: string; text: string };
-      const ticket = guards.visibleTicket(scope, id);
+      const ticket = await guards.visibleTicket(scope, id);
       guards.requireWritable(scope, ticket.tenantId);
-      const event = store.addNote(id, guards.actorOf(scope, body.by), body.text);
+      const event = await tickets.addNote(id, guards.actorOf(scope, body.by), body.text);
       return reply.code(201).send(eventJson(event));
     },
     TICKET_WRITE_BODY_LIMIT_BYTES,

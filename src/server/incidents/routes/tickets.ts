@@ -2,7 +2,7 @@
 // (open one by hand, or deduplicate into or reopen one by fingerprint).
 import { randomUUID } from 'node:crypto';
 import type { CreateTicketResult } from '../../../core/api/tickets';
-import type { Severity, TicketSource, TicketStatus } from '../types';
+import type { OpenResult, Severity, TicketSource, TicketStatus } from '../types';
 import { parseWindow } from '../windows';
 import { TICKET_WRITE_BODY_LIMIT_BYTES, type RouteContext } from './context';
 import { ticketDetailJson, ticketJson, ticketPageJson } from './json';
@@ -31,14 +31,14 @@ interface CreateBody {
 
 export function registerTicketRoutes(context: RouteContext): void {
   const { kaizen, guards } = context;
-  const { store } = kaizen;
+  const { tickets } = kaizen;
 
   addRoute(context, 'listTickets', async (request) => {
     const scope = await guards.scopeOf(request);
     const q = request.query as ListQuery;
     if (q.tenant !== undefined) guards.requireVisibleTenant(scope, q.tenant);
     const sinceMs = q.window === undefined ? undefined : kaizen.now() - parseWindow(q.window);
-    const page = store.list(
+    const page = await tickets.list(
       {
         tenants: scope.tenants,
         tenant: q.tenant,
@@ -57,7 +57,7 @@ export function registerTicketRoutes(context: RouteContext): void {
   addRoute(context, 'getTicket', async (request) => {
     const scope = await guards.scopeOf(request);
     const { id } = request.params as { id: number };
-    return ticketDetailJson(guards.visibleTicket(scope, id));
+    return ticketDetailJson(await guards.visibleTicket(scope, id));
   });
 
   addRoute(
@@ -69,20 +69,23 @@ export function registerTicketRoutes(context: RouteContext): void {
       guards.requireVisibleTenant(scope, body.tenant);
       guards.requireWritable(scope, body.tenant);
       const actor = guards.actorOf(scope, body.by);
-      const { result, ticket } = kaizen.ticketBurst.run(store, (opened) => {
-        const outcome = store.openOrDedup({
-          tenantId: body.tenant,
-          visibility: kaizen.visibilityOf(body.tenant),
-          title: body.title,
-          severity: body.severity,
-          source: 'manual',
-          fingerprint: body.fingerprint ?? `manual:${randomUUID()}`,
-          summary: body.summary,
-          actor,
-        });
-        if (outcome.result === 'opened') opened(body.tenant);
-        return outcome;
-      });
+      const [filed] = await kaizen.ticketBurst.file(tickets, [
+        {
+          kind: 'open',
+          input: {
+            tenantId: body.tenant,
+            visibility: kaizen.visibilityOf(body.tenant),
+            title: body.title,
+            severity: body.severity,
+            source: 'manual',
+            fingerprint: body.fingerprint ?? `manual:${randomUUID()}`,
+            summary: body.summary,
+            actor,
+          },
+        },
+      ]);
+      const result = filed!.outcome as OpenResult;
+      const ticket = filed!.ticket!;
       return reply
         .code(result === 'opened' ? 201 : 200)
         .send({ result, ticket: ticketJson(ticket) } satisfies CreateTicketResult);

@@ -1,0 +1,146 @@
+// Two real console servers, each with its own data directory, sharing one PostgreSQL cluster the
+// test starts (--database): a ticket filed through one gateway is served by the other, the same
+// Alertmanager webhook sent to both makes one ticket, and each tenant's detector runs in one
+// gateway at a time, moving to the other when its holder stops.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertmanagerResult } from '../../core/api/alertmanager';
+import type { CreateTicketResult, TicketDetail, TicketPage } from '../../core/api/tickets';
+import { writePatternTrace } from '../../testing/pattern-trace';
+import { postgresBinDir, startPostgres, type TestPostgres } from '../../testing/postgres';
+import { tempDir } from '../../testing/temp-dir';
+import { startTenantServer, type TestServer } from '../../testing/test-server';
+import type { TenantSpec } from '../tenants/tenant-spec';
+import { detectorLease } from './cluster';
+
+const WEBHOOK_SECRET = 'cluster-webhook-secret-0123456789';
+const missing = postgresBinDir() ? null : 'needs PostgreSQL: apt-get install -y postgresql';
+if (missing) console.warn(`[state] skipping the cluster tests: ${missing}`);
+
+describe.skipIf(missing !== null)('gateways sharing one PostgreSQL', () => {
+  let cluster: TestPostgres;
+  let a: TestServer;
+  let b: TestServer;
+  const tokens = new Map<TestServer, string>();
+  const closed = new Set<TestServer>();
+
+  const call = async <T>(s: TestServer, method: string, route: string, body?: unknown) => {
+    const response = await fetch(`${s.url}${route}`, {
+      method,
+      headers: {
+        authorization:
+          route === '/api/alertmanager' ? `Bearer ${WEBHOOK_SECRET}` : `Bearer ${tokens.get(s)}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as T };
+  };
+
+  beforeAll(async () => {
+    cluster = await startPostgres();
+    const trace = path.join(tempDir('cluster'), 'pattern.bin');
+    await writePatternTrace(trace, 12, 10, 20);
+    const tenants: TenantSpec[] = [
+      {
+        id: 'demo',
+        name: 'Demo',
+        visibility: 'public',
+        source: { kind: 'replay', trace },
+        sloMs: 7,
+      },
+    ];
+    const gateway = () =>
+      startTenantServer({
+        tenants,
+        argv: ['--database', cluster.url],
+        env: { ALERTMANAGER_TOKEN: WEBHOOK_SECRET },
+      });
+    a = await gateway();
+    b = await gateway();
+    // Tokens stay in each gateway's data directory for now: one operator token on each.
+    for (const s of [a, b]) tokens.set(s, s.issueToken(['demo'], 'ana', 'operator').token);
+  });
+  afterAll(async () => {
+    for (const s of [a, b]) if (s && !closed.has(s)) await s.close();
+    await cluster?.stop();
+  });
+
+  it('says where its state lives', () => {
+    expect(a.cluster).not.toBeNull();
+    expect(a.kaizen.tickets.backend).toBe('postgres');
+    expect(a.logs.some((l) => l.startsWith('[state] postgres://postgres@127.0.0.1:'))).toBe(true);
+    expect(
+      a.logs.some((l) => l.startsWith('[state] tickets and their timelines in PostgreSQL')),
+    ).toBe(true);
+  });
+
+  it('serves on one gateway the ticket filed and changed through the other', async () => {
+    const created = await call<CreateTicketResult>(a, 'POST', '/api/tickets', {
+      tenant: 'demo',
+      title: 'Frames late on the east link',
+      severity: 'warning',
+    });
+    expect(created.status).toBe(201);
+    const id = created.json.ticket.id;
+    const onB = await call<TicketDetail>(b, 'GET', `/api/tickets/${id}`);
+    expect(onB.status).toBe(200);
+    expect(onB.json.ticket).toMatchObject({
+      id,
+      title: 'Frames late on the east link',
+      status: 'open',
+    });
+
+    expect((await call(b, 'POST', `/api/tickets/${id}/ack`, {})).status).toBe(200);
+    const noted = await call(b, 'POST', `/api/tickets/${id}/notes`, { text: 'rerouted' });
+    expect(noted.status).toBe(201);
+    const onA = await call<TicketDetail>(a, 'GET', `/api/tickets/${id}`);
+    expect(onA.json.ticket.status).toBe('acknowledged');
+    expect(onA.json.events.map((e) => [e.kind, e.actor])).toEqual([
+      ['opened', 'ana'],
+      ['acknowledged', 'ana'],
+      ['noted', 'ana'],
+    ]);
+    const listed = await call<TicketPage>(a, 'GET', '/api/tickets?tenant=demo');
+    expect(listed.json.tickets.map((t) => t.id)).toContain(id);
+    expect((await call(a, 'GET', `/api/tickets/${id + 1000}`)).status).toBe(404);
+  });
+
+  it('makes one ticket of the webhook Alertmanager sends to every gateway', async () => {
+    const payload = {
+      version: '4',
+      status: 'firing',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'PhaseStreamStalled', severity: 'critical', tenant_id: 'demo' },
+          annotations: { summary: 'demo stalled' },
+          startsAt: new Date().toISOString(),
+          fingerprint: 'ha-pair-1',
+        },
+      ],
+    };
+    const [fromA, fromB] = await Promise.all([
+      call<AlertmanagerResult>(a, 'POST', '/api/alertmanager', payload),
+      call<AlertmanagerResult>(b, 'POST', '/api/alertmanager', payload),
+    ]);
+    expect([fromA.status, fromB.status]).toEqual([200, 200]);
+    expect(fromA.json.opened + fromB.json.opened).toBe(1);
+    expect(fromA.json.deduplicated + fromB.json.deduplicated).toBe(1);
+    const listed = await call<TicketPage>(b, 'GET', '/api/tickets?source=alertmanager');
+    expect(listed.json.total).toBe(1);
+    expect(listed.json.tickets[0]).toMatchObject({ title: 'demo stalled', status: 'open' });
+  });
+
+  it("runs each tenant's detector in one gateway, and moves it when that one stops", async () => {
+    const lease = detectorLease('demo');
+    await expect
+      .poll(() => [a, b].filter((s) => s.cluster!.leases.holds(lease)).length, { timeout: 10_000 })
+      .toBe(1);
+    const holder = a.cluster!.leases.holds(lease) ? a : b;
+    const standby = holder === a ? b : a;
+    closed.add(holder);
+    await holder.close();
+    await expect.poll(() => standby.cluster!.leases.holds(lease), { timeout: 10_000 }).toBe(true);
+  });
+});
