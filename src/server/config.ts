@@ -31,7 +31,14 @@ export interface ServerConfig {
   alertmanagerAnonymous: boolean;
   /** GET /metrics without the scrape secret: only by explicit choice, logged at start. */
   metricsAnonymous: boolean;
+  /** What this process runs in a cluster: everything (the default), the streams, or the clients. */
+  role: ServerRole;
+  /** NATS server URLs (comma-separated in the flag); empty without a cluster. */
+  natsServers: string[];
 }
+
+export const SERVER_ROLES = ['all', 'source', 'gateway'] as const;
+export type ServerRole = (typeof SERVER_ROLES)[number];
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -58,6 +65,10 @@ export const USAGE = `Usage: npm start -- [options]
                       ALERTMANAGER_ANONYMOUS=1); anyone who can reach the port can then file alerts
   --metrics-anonymous serve GET /metrics without the scrape secret (env METRICS_ANONYMOUS=1);
                       every tenant's figures are then public on this port
+  --role R            all (default), source or gateway: a source runs the streams and publishes
+                      their frames on NATS, a gateway serves clients from NATS (env ROLE)
+  --nats URL          NATS server(s), comma-separated nats://host:port; needed by source and
+                      gateway (env NATS_URL; without it: one process, the in-process bus)
   --help              show this help`;
 
 function parsePort(value: string, source: string): number {
@@ -134,6 +145,41 @@ function parseGpuThreshold(value: string | undefined, source: string): number {
   return Number(value);
 }
 
+function parseCluster(
+  roleFlag: string | undefined,
+  roleEnv: string | undefined,
+  natsFlag: string | undefined,
+  natsEnv: string | undefined,
+): { role: ServerRole; natsServers: string[] } {
+  const roleSource = roleFlag !== undefined ? '--role' : 'ROLE';
+  const roleRaw = roleFlag ?? (roleEnv || 'all');
+  const role = SERVER_ROLES.find((r) => r === roleRaw);
+  if (!role) {
+    throw new ConfigError(
+      `${roleSource} must be all, source or gateway, got "${roleRaw.slice(0, 20)}"`,
+    );
+  }
+  const natsSource = natsFlag !== undefined ? '--nats' : 'NATS_URL';
+  const natsServers = splitList(natsFlag ?? natsEnv ?? '');
+  for (const server of natsServers) {
+    let url: URL | null = null;
+    try {
+      url = new URL(server);
+    } catch {
+      // Reported below.
+    }
+    if (!url || !['nats:', 'tls:'].includes(url.protocol) || !url.hostname) {
+      throw new ConfigError(
+        `${natsSource}: "${server.slice(0, 80)}" is not a NATS URL like nats://127.0.0.1:4222`,
+      );
+    }
+  }
+  if (role !== 'all' && natsServers.length === 0) {
+    throw new ConfigError(`--role ${role} needs --nats URL (or NATS_URL): frames travel over NATS`);
+  }
+  return { role, natsServers };
+}
+
 export function parseServerConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -154,6 +200,8 @@ export function parseServerConfig(
         'allowed-hosts': { type: 'string' },
         'alertmanager-anonymous': { type: 'boolean' },
         'metrics-anonymous': { type: 'boolean' },
+        role: { type: 'string' },
+        nats: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -186,6 +234,7 @@ export function parseServerConfig(
     v['allowed-hosts'] ?? env.ALLOWED_HOSTS ?? '',
     v['allowed-hosts'] !== undefined ? '--allowed-hosts' : 'ALLOWED_HOSTS',
   );
+  const { role, natsServers } = parseCluster(v.role, env.ROLE, v.nats, env.NATS_URL);
   return {
     port,
     host,
@@ -212,5 +261,7 @@ export function parseServerConfig(
       env.METRICS_ANONYMOUS,
       'METRICS_ANONYMOUS',
     ),
+    role,
+    natsServers,
   };
 }

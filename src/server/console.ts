@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { createHistoryRecorder, type HistoryRecorder } from './baselines/stream-history';
 import { createClientReports, type ClientReports } from './client-reports/service';
 import type { ServerConfig } from './config';
+import { openCluster, type Cluster } from './cluster/cluster';
 import { alarmBandFromEnv, baselineBand } from './gates/band';
 import { createGates, registerGateMetrics, type Gates, type GatesOptions } from './gates/service';
 import { createHttpApp, type HttpApp } from './http-app';
@@ -42,6 +43,8 @@ export interface ConsoleOptions {
   clientReports?: ClientReports;
   /** Tells the notification worker that released notifications are due (main.ts starts it). */
   wakeDelivery?: () => void;
+  /** Source lease timings over the defaults (tests shorten the failover). */
+  cluster?: { leaseRenewMs?: number; leaseExpireMs?: number };
 }
 
 export interface ConsoleServer {
@@ -55,6 +58,8 @@ export interface ConsoleServer {
   readonly gates: Gates;
   /** Bytes and latencies minute by minute, for baselines; written once started. */
   readonly history: HistoryRecorder;
+  /** The NATS side with --nats (role source, gateway, or all); null for one process alone. */
+  readonly cluster: Cluster | null;
   /** Starts the detector, the gates' timers and the history's. */
   start(): void;
   /** Stops the detector first (so streams stopping resolve nothing), then the app and tenancy. */
@@ -127,6 +132,16 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     credential(config, 'alertmanager', config.alertmanagerAnonymous, log);
   const metricsSecret = credential(config, 'metrics', config.metricsAnonymous, log);
   const alarmBand = alarmBandFromEnv(env.KAIZEN_ALARM_BAND);
+  // Throws ClusterError when NATS cannot be reached (exit 1): before anything else is opened.
+  const cluster =
+    config.natsServers.length > 0
+      ? await openCluster({
+          role: config.role,
+          natsServers: config.natsServers,
+          log,
+          ...options.cluster,
+        })
+      : null;
 
   // Kaizen has its own connection to the database: streams start inside openTenancy, and their
   // frames already feed the detector.
@@ -143,6 +158,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     });
   } catch (error) {
     kaizenDb.close();
+    await cluster?.close();
     throw error;
   }
 
@@ -155,11 +171,19 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
       generate: options.generate,
       pollIntervalMs: options.pollIntervalMs,
       idleStopMs: options.idleStopMs,
+      // A gateway's frames come from NATS and its source's detector watches them where they are
+      // made; a source publishes each frame before its own clients and its detector get it.
       wrapSource: (source, tenant) =>
-        tapFramesForDetector(source, kaizen.detector, {
-          tenantId: tenant.id,
-          visibility: tenant.visibility,
-        }),
+        cluster?.role === 'gateway'
+          ? cluster.wrapSource(source, tenant.id)
+          : tapFramesForDetector(
+              cluster ? cluster.wrapSource(source, tenant.id) : source,
+              kaizen.detector,
+              {
+                tenantId: tenant.id,
+                visibility: tenant.visibility,
+              },
+            ),
       onFanOut: (tenantId, fanOutMs) => {
         metrics.forTenant(tenantId).observeFanOut(fanOutMs);
         kaizen.detector.observeFanOut(tenantId, fanOutMs);
@@ -169,10 +193,12 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
   } catch (error) {
     kaizen.close();
     kaizenDb.close();
+    await cluster?.close();
     throw error;
   }
 
   const opened = tenancy;
+  cluster?.attach(opened.registry, () => opened.directory.reload());
   // SLOs and visibilities follow the tenant table: a tenant made public shows its tickets as public.
   const followTenants = (): void => {
     for (const t of opened.directory.tenants.values()) {
@@ -238,6 +264,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     kaizenDb,
     gates,
     history,
+    cluster,
     start() {
       kaizen.start();
       gates.start();
@@ -250,6 +277,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
       await app.close();
       opened.close();
       kaizenDb.close();
+      await cluster?.close();
     },
   };
 }

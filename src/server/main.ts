@@ -13,6 +13,7 @@ import { startKaizenNotifications, type KaizenNotifications } from './incidents/
 import { NotifyConfigError } from './notify/config';
 import { AlarmBandError } from './gates/band';
 import { SecretError } from './secrets';
+import { ClusterError } from './cluster/cluster';
 import { TenantSpecError } from './tenants/tenant-spec';
 import { TraceError } from '../core/trace';
 
@@ -66,7 +67,8 @@ async function main(): Promise<void> {
     if (
       error instanceof TraceError ||
       error instanceof StorageError ||
-      error instanceof SecretError
+      error instanceof SecretError ||
+      error instanceof ClusterError
     ) {
       fail(error.message, 1);
     }

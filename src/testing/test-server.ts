@@ -7,6 +7,7 @@ import { parseServerConfig, type ServerConfig } from '../server/config';
 import { openConsole } from '../server/console';
 import type { HttpApp } from '../server/http-app';
 import type { ClientReports } from '../server/client-reports/service';
+import type { Cluster } from '../server/cluster/cluster';
 import type { Gates, GatesOptions } from '../server/gates/service';
 import type { Kaizen, KaizenConfig } from '../server/incidents/kaizen';
 import type { ServerMetrics } from '../server/metrics';
@@ -33,6 +34,8 @@ export interface TestServer {
   logs: string[];
   /** The decision gates, not started: a test steps them with sample(). */
   gates: Gates;
+  /** The NATS side when argv has --nats; null otherwise. */
+  cluster: Cluster | null;
   /**
    * Issues a token from another connection, as the admin CLI does, and reloads at once. A viewer
    * unless `role` says otherwise.
@@ -65,6 +68,8 @@ export interface TenantServerOptions {
   gates?: Partial<GatesOptions>;
   /** Browser reports other than the console database's. */
   clientReports?: ClientReports;
+  /** Source lease timings for a cluster test (`--role`, `--nats` go in argv). */
+  cluster?: { leaseRenewMs?: number; leaseExpireMs?: number };
 }
 
 /** A real server (tenancy in a temporary data directory, HTTP, WebSocket) on a random port. */
@@ -95,6 +100,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     kaizen: options.kaizen,
     gates: options.gates,
     clientReports: options.clientReports,
+    cluster: options.cluster,
   });
   const { app, tenancy } = server;
   server.kaizen.start();
@@ -133,6 +139,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     },
     webhookAuthorization: () => `Bearer ${readSecret(dataDir, 'alertmanager')}`,
     metricsAuthorization: () => `Bearer ${readSecret(dataDir, 'metrics')}`,
+    cluster: server.cluster,
     close: () => server.close(),
   };
 }

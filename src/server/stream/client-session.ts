@@ -118,6 +118,13 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
   };
 
   const send = (frame: OutgoingFrame): void => {
+    if (!frame.carries(held)) {
+      // A gateway's frame without the form this client needs (its keyframe was not asked for
+      // yet): the client drops what it holds and takes the next frame that carries a keyframe.
+      if (held > 0) metrics.resync();
+      held = 0;
+      return;
+    }
     const { bytes, heldAfter } = frame.messageFor(held);
     socket.send(bytes);
     held = heldAfter;

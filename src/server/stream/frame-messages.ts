@@ -17,6 +17,8 @@ export interface OutgoingFrame {
    * with the number of frames it will hold after decoding it.
    */
   messageFor(held: number): { bytes: Uint8Array; heldAfter: number; kind: 0 | 1 };
+  /** Whether messageFor(held) has a form to send (false: the client waits for a later frame). */
+  carries(held: number): boolean;
 }
 
 /** Numbers `frame` as `seq` of its sequence, ready to send to any client. */
@@ -44,7 +46,8 @@ export function outgoingFrame(frame: SourceFrame, seq: number): OutgoingFrame {
     seq,
     frameIndex: frame.frameIndex,
     producedAtMs: frame.producedAtMs,
-    rawBytes: frame.phases.byteLength,
+    rawBytes: frame.phases?.byteLength ?? frame.rawBytes ?? 0,
+    carries: (held) => frame.forms.carries?.(held) ?? true,
     messageFor(held) {
       const encoded = frame.forms.frameFor(held);
       return {

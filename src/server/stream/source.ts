@@ -8,11 +8,20 @@ import type { EncodedFrame } from '../../core/wire/frame-codec';
 export interface FrameForms {
   /** The form for a client that holds `held` consecutive frames before this one. */
   frameFor(held: number): EncodedFrame;
+  /**
+   * Whether the frame carries a form for that client (absent: every form, as a local source's
+   * frames do). A gateway's frame from NATS carries its keyframe only when one was asked for; a
+   * client it cannot serve waits for the next frame that can, and `carries` asks for one.
+   */
+  carries?(held: number): boolean;
 }
 
 export interface SourceFrame {
   frameIndex: number;
-  phases: Uint16Array;
+  /** Null where only the encoded forms travelled: a gateway's frames from NATS. */
+  phases: Uint16Array | null;
+  /** The frame's size as raw u16 phases when `phases` is null (the baseline for bytes saved). */
+  rawBytes?: number;
   /** Wall clock when the frame was produced, in ms since the epoch (sub-millisecond precision). */
   producedAtMs: number;
   /** CRC-32 of the phases' u16 little-endian bytes: what a client checks its decoded frame with. */
