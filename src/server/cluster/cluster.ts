@@ -50,6 +50,19 @@ export interface Cluster {
   close(): Promise<void>;
 }
 
+/** How long each step of a shutdown may wait for NATS. */
+const CLOSE_STEP_MS = 2000;
+
+/** Waits for `work` at most `ms`; its failure or lateness only ends the wait. */
+async function withinMs(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    work.catch(() => {}),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+  ]);
+  clearTimeout(timer);
+}
+
 async function connectNats(options: ClusterOptions): Promise<NatsConnection> {
   const name = `phase-console ${options.role} ${hostname()}:${process.pid}`;
   try {
@@ -148,9 +161,12 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
     async close() {
       directorySubscription?.unsubscribe();
       watchers?.close();
-      await lease?.close();
       publisher?.close();
-      await nc.drain().catch(() => {});
+      // With NATS gone (a cluster stopping all at once) handing the lease back and draining would
+      // wait for a reconnect: each gets a bounded time, then the connection is closed.
+      await withinMs(lease?.close() ?? Promise.resolve(), CLOSE_STEP_MS);
+      await withinMs(nc.drain(), CLOSE_STEP_MS);
+      if (!nc.isClosed()) await nc.close();
     },
   };
 }
