@@ -1,7 +1,7 @@
 // window.phaseViz: the read-only snapshot that tests and embedding hosts read (README.md, "App URL
 // parameters"). Made afresh and frozen on each read, so nobody outside can change the app's state.
 import type { RenderMode } from '../../render/types';
-import type { HudStats, UiState } from '../state/ui-store';
+import type { DrawnFrame, HudStats, UiState } from '../state/ui-store';
 
 export interface PhaseVizSnapshot {
   /** The heatmap's renderer, whichever view shows. */
@@ -22,6 +22,8 @@ export interface PhaseVizSnapshot {
   producedToPixelsMsP95: number | null;
   tenant: string | null;
   connected: boolean;
+  /** The last 32 frames the visible view drew, oldest first: index and CRC-32 of the phases. */
+  drawnFrames: readonly DrawnFrame[];
 }
 
 export function phaseVizSnapshot(state: UiState, hud: HudStats): PhaseVizSnapshot {
@@ -43,6 +45,7 @@ export function phaseVizSnapshot(state: UiState, hud: HudStats): PhaseVizSnapsho
     producedToPixelsMsP95: hud.producedToPixelsMsP95,
     tenant: state.stream?.tenant ?? null,
     connected: state.connection.state === 'open',
+    drawnFrames: hud.drawnFrames,
   };
 }
 

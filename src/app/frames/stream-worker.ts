@@ -102,6 +102,7 @@ function createStreamSession(post: Post): (command: ToWorker) => void {
           height: f.height,
           phases: f.phases,
           producedAtMs: f.producedAtMs,
+          crc: f.crc,
           decodedAtMs,
           latencyMs,
           decodeMs,

@@ -28,6 +28,14 @@ export interface HudStats {
   bytesPerSecond: number;
   /** Milliseconds since the last frame arrived; null before the first. */
   lastFrameAgeMs: number | null;
+  /** The last frames the visible view drew, oldest first. */
+  drawnFrames: DrawnFrame[];
+}
+
+/** A frame drawn: its index and the CRC-32 of its phases (two pages compare what they drew). */
+export interface DrawnFrame {
+  frameIndex: number;
+  crc: number;
 }
 
 export interface UiState {
@@ -69,6 +77,7 @@ export const EMPTY_HUD: HudStats = {
   framesRendered: 0,
   framesDropped: 0,
   lastFrameAgeMs: null,
+  drawnFrames: [],
   decodeMsP95: 0,
   latencyMsP95: null,
   producedToPixelsMsP95: null,
