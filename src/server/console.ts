@@ -25,6 +25,7 @@ import { observerStatus, setObserver } from './notify/observer';
 import { ensureSecret, watchSecret, type SecretName } from './secrets';
 import { openDatabase, type Db } from './storage/database';
 import { DEFAULT_TENANT, openTenancy, type Tenancy, type TenancyOptions } from './tenants/runtime';
+import { revokeToken } from './tenants/token-store';
 
 export interface ConsoleOptions {
   config: ServerConfig;
@@ -252,6 +253,13 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
       gates,
       dataDir: config.dataDir,
       clientReports: options.clientReports ?? createClientReports(kaizenDb, metrics.registry),
+      revokeToken: (tokenId) => {
+        const outcome = revokeToken(opened.db, tokenId);
+        // This server closes the token's sockets now; the others when NATS tells them.
+        opened.directory.reload();
+        cluster?.announceDirectoryChange();
+        return outcome;
+      },
     },
   });
   warnAboutOpenRoutes(config, log);

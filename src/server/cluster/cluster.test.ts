@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { crc32 } from '../../core/crc32';
+import { SUBPROTOCOL } from '../../core/wire/envelope';
 import { startNatsServer, type NatsServer } from '../../testing/nats-server';
 import { NodeStreamClient } from '../../testing/node-stream-client';
 import { writePatternTrace } from '../../testing/pattern-trace';
@@ -59,6 +60,7 @@ async function node(
   role: 'source' | 'gateway',
   dataDir: string,
   lease = { leaseRenewMs: 150, leaseExpireMs: 600 },
+  pollIntervalMs?: number,
 ): Promise<TestServer> {
   const server = await startTenantServer({
     dataDir,
@@ -66,6 +68,7 @@ async function node(
     argv: ['--role', role, '--nats', nats.url],
     idleStopMs: 200,
     cluster: lease,
+    pollIntervalMs,
   });
   servers.push(server);
   return server;
@@ -161,6 +164,37 @@ describe('frames over NATS', () => {
     // no client ever applied a delta across the change.
     expect(client.faults).toBe(0);
     for (const [frameIndex, crc] of seen) expect(crc).toBe(crcOf(frameAt(frameIndex)));
+  });
+
+  it('closes a token revoked through one gateway on the other at once, over NATS', async () => {
+    const dataDir = tempDir('cluster');
+    const source = await node('source', dataDir);
+    await until('the source lease', () => source.cluster?.publishing === true);
+    // Neither gateway polls the shared state within the test: only NATS can tell B in time.
+    const a = await node('gateway', dataDir, undefined, 60_000);
+    const b = await node('gateway', dataDir, undefined, 60_000);
+    const admin = a.issueToken(['demo'], 'root', 'admin');
+    const viewer = a.issueToken(['demo'], 'partner');
+    b.tenancy.directory.reload();
+    const onB = new NodeStreamClient({
+      url: b.wsUrl,
+      protocols: [SUBPROTOCOL, `bearer.${viewer.token}`],
+    });
+    onB.start();
+    clients.push(onB);
+    await until('frames on B', () => onB.framesDecoded >= 5);
+
+    const startMs = performance.now();
+    const response = await fetch(`${a.url}/api/tokens/${viewer.tokenId}/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
+    expect(response.status).toBe(200);
+    await until('the socket on B to close', () => onB.lastCloseCode !== null, 10_000);
+    console.log(
+      `[cluster] revoked through A, closed on B in ${(performance.now() - startMs).toFixed(0)} ms`,
+    );
+    expect(onB.lastCloseCode).toBe(4401);
   });
 
   it('drops a malformed frame message and keeps serving', async () => {
