@@ -139,6 +139,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
       ? await openCluster({
           role: config.role,
           natsServers: config.natsServers,
+          registry: metrics.registry,
           log,
           ...options.cluster,
         })

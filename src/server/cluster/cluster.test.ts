@@ -114,6 +114,15 @@ describe('frames over NATS', () => {
     expect(published.keys).toBeLessThan(10);
     // The gateways hold no stream of their own: their frames are the source's.
     expect(a.cluster?.publishing).toBe(false);
+    // And /metrics says so: what the source published, what each gateway received.
+    const sourceMetrics = await source.metrics.registry.metrics();
+    expect(sourceMetrics).toMatch(/^cluster_frames_published_total\{tenant_id="demo"\} [1-9]/m);
+    expect(sourceMetrics).toMatch(/^cluster_source_active 1$/m);
+    for (const gateway of [a, b]) {
+      const text = await gateway.metrics.registry.metrics();
+      expect(text).toMatch(/^cluster_frame_bytes_received_total\{tenant_id="demo"\} [1-9]/m);
+      expect(text).toMatch(/^cluster_source_active 0$/m);
+    }
   });
 
   it('lets a gateway watch a tenant from its first client to its last, and the source run it as long', async () => {

@@ -6,10 +6,12 @@
 import { hostname } from 'node:os';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
+import type { Registry } from 'prom-client';
 import type { ServerRole } from '../config';
 import type { StreamRegistry } from '../stream/registry';
 import type { FrameSource } from '../stream/source';
 import { startLease, type Lease } from './lease';
+import { createClusterMetrics } from './metrics';
 import { createFramePublisher, type FramePublisher } from './publisher';
 import { createRemoteSource } from './remote-source';
 import { DIRECTORY_SUBJECT, publishQuietly } from './subjects';
@@ -30,6 +32,8 @@ export interface ClusterOptions {
   role: ServerRole;
   natsServers: string[];
   log: (line: string) => void;
+  /** Where the cluster's counters go (the server's /metrics). */
+  registry: Registry;
   /** Lease timings (tests shorten them). */
   leaseRenewMs?: number;
   leaseExpireMs?: number;
@@ -97,13 +101,14 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
   logStatus(nc, log);
   log(`[cluster] ${role}: connected to NATS at ${nc.getServer()}`);
   const publishes = role !== 'gateway';
+  const metrics = createClusterMetrics(options.registry);
   let publisher: FramePublisher | null = null;
   let watchers: RemoteWatchers | null = null;
   let lease: Lease | null = null;
   let directorySubscription: { unsubscribe(): void } | null = null;
 
   if (publishes) {
-    publisher = createFramePublisher(nc, log);
+    publisher = createFramePublisher(nc, log, metrics);
     try {
       const kv = await new Kvm(nc).create(LEASE_BUCKET, { history: 1 });
       const pub = publisher;
@@ -116,6 +121,7 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
         log,
         onChange: (held) => {
           pub.setActive(held);
+          metrics.setActiveSource(held);
           watchers?.setActive(held);
         },
       });
@@ -138,6 +144,7 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
         info: source.info,
         ...(source.readFrame ? { readFrame: (k: number) => source.readFrame!(k) } : {}),
         log,
+        metrics,
       });
     },
     attach(registry, onDirectoryChanged) {

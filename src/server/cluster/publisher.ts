@@ -5,6 +5,7 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { FrameSource, SourceFrame } from '../stream/source';
 import { encodeWireFrame } from './frame-wire';
+import type { ClusterMetrics } from './metrics';
 import { KEY_ALL, framesSubject, publishQuietly, tenantOfSubject } from './subjects';
 
 export interface FramePublisher {
@@ -27,6 +28,7 @@ interface TenantState {
 export function createFramePublisher(
   nc: NatsConnection,
   log: (line: string) => void,
+  metrics?: ClusterMetrics,
 ): FramePublisher {
   // A fresh run each time this process becomes the active source: gateways see the change and
   // ask for a keyframe, since no client holds a frame of this run.
@@ -73,6 +75,7 @@ export function createFramePublisher(
     published.messages += 1;
     published.bytes += bytes.byteLength;
     if (key) published.keys += 1;
+    metrics?.published(tenant, bytes.byteLength, key !== null);
     publishQuietly(nc, framesSubject(tenant), bytes);
   };
 

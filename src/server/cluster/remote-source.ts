@@ -8,6 +8,7 @@ import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { EncodedFrame } from '../../core/wire/frame-codec';
 import type { FrameForms, FrameSource, SourceInfo } from '../stream/source';
 import { FrameWireError, decodeWireFrame, type WireFrame } from './frame-wire';
+import type { ClusterMetrics } from './metrics';
 import { framesSubject, keySubject, publishQuietly, watchSubject } from './subjects';
 import { WATCH_EVERY_MS } from './watchers';
 
@@ -19,6 +20,7 @@ export interface RemoteSourceOptions {
   /** Random access for per-client replay: the trace at the path every node sees. */
   readFrame?: (frameIndex: number) => Uint16Array;
   log: (line: string) => void;
+  metrics?: ClusterMetrics;
 }
 
 /** The forms a frame message carries: the best one of order <= held, or none (ask for a key). */
@@ -88,6 +90,7 @@ export function createRemoteSource(options: RemoteSourceOptions): FrameSource {
             return;
           }
           keyAsked = false;
+          options.metrics?.received(tenant, msg.data.byteLength);
           const forms = formsOf(frame);
           if (forms.length === 0) wantKey();
           last = { run: frame.run, n: frame.n };
