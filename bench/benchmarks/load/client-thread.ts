@@ -27,7 +27,9 @@ export interface ThreadShared {
 }
 
 export interface ClientThreadInput {
-  url: string;
+  /** Servers to connect to: client k of the whole run (firstClient + i) takes urls[k % n]. */
+  urls: string[];
+  firstClient: number;
   tenant: string;
   token: string | undefined;
   count: number;
@@ -70,7 +72,9 @@ export function runClientThread(input: ClientThreadInput): void {
   if (input.lowPriority) setPriority(19);
   const { frames, histograms, counters } = sharedViews(input.buffers);
   const protocols = input.token ? [SUBPROTOCOL, `bearer.${input.token}`] : [SUBPROTOCOL];
-  const url = `${input.url.replace(/^http/, 'ws')}/ws?tenant=${encodeURIComponent(input.tenant)}`;
+  const wsUrls = input.urls.map(
+    (u) => `${u.replace(/^http/, 'ws')}/ws?tenant=${encodeURIComponent(input.tenant)}`,
+  );
   // Until the coordinator says 'go', a client that has its first frame stops reading (the server
   // backs off from it): a thread decoding for the clients already there would otherwise starve
   // the handshakes of those still connecting, and stretch the ramp into minutes.
@@ -78,7 +82,7 @@ export function runClientThread(input: ClientThreadInput): void {
   const clients: NodeStreamClient[] = Array.from({ length: input.count }, (_v, i) => {
     const offset = input.groups[i]! * HISTOGRAM_BINS;
     const client = new NodeStreamClient({
-      url,
+      url: wsUrls[(input.firstClient + i) % wsUrls.length]!,
       protocols,
       onFrame: (frame) => {
         const decodedAtMs = performance.timeOrigin + performance.now();
