@@ -74,6 +74,13 @@ async function node(
   return server;
 }
 
+/** A source that holds the lease and publishes. */
+async function publishingSource(dataDir: string): Promise<TestServer> {
+  const source = await node('source', dataDir);
+  await until('the source lease', () => source.cluster?.publishing === true);
+  return source;
+}
+
 /** A client that records each decoded frame's index and the CRC of the phases it decoded. */
 function watch(
   server: TestServer,
@@ -92,8 +99,7 @@ function watch(
 describe('frames over NATS', () => {
   it('reach clients on two gateways decoded equal to the trace, a keyframe sent only on demand', async () => {
     const dataDir = tempDir('cluster');
-    const source = await node('source', dataDir);
-    await until('the source lease', () => source.cluster?.publishing === true);
+    const source = await publishingSource(dataDir);
     const a = await node('gateway', dataDir);
     const b = await node('gateway', dataDir);
     const onA = watch(a);
@@ -127,8 +133,7 @@ describe('frames over NATS', () => {
 
   it('lets a gateway watch a tenant from its first client to its last, and the source run it as long', async () => {
     const dataDir = tempDir('cluster');
-    const source = await node('source', dataDir);
-    await until('the source lease', () => source.cluster?.publishing === true);
+    const source = await publishingSource(dataDir);
     const gateway = await node('gateway', dataDir);
     const running = (server: TestServer): boolean =>
       server.tenancy.registry.status().find((s) => s.tenant === 'other')!.running;
@@ -177,8 +182,7 @@ describe('frames over NATS', () => {
 
   it('closes a token revoked through one gateway on the other at once, over NATS', async () => {
     const dataDir = tempDir('cluster');
-    const source = await node('source', dataDir);
-    await until('the source lease', () => source.cluster?.publishing === true);
+    await publishingSource(dataDir);
     // Neither gateway polls the shared state within the test: only NATS can tell B in time.
     const a = await node('gateway', dataDir, undefined, 60_000);
     const b = await node('gateway', dataDir, undefined, 60_000);
@@ -208,8 +212,7 @@ describe('frames over NATS', () => {
 
   it('drops a malformed frame message and keeps serving', async () => {
     const dataDir = tempDir('cluster');
-    const source = await node('source', dataDir);
-    await until('the source lease', () => source.cluster?.publishing === true);
+    const source = await publishingSource(dataDir);
     const gateway = await node('gateway', dataDir);
     const { client, seen } = watch(gateway);
     await until('frames', () => seen.size >= 10);
