@@ -94,6 +94,10 @@ describe('parseServerConfig', () => {
     expect(
       parseServerConfig(['--role', 'source'], { ROLE: 'gateway', NATS_URL: 'nats://n:4222' }),
     ).toMatchObject({ role: 'source', natsServers: ['nats://n:4222'] });
+    expect(parseServerConfig([], {})).toMatchObject({ sourceShard: { index: 0, count: 1 } });
+    expect(parseServerConfig(['--source-shard', '1/4'], {})).toMatchObject({
+      sourceShard: { index: 1, count: 4 },
+    });
   });
 
   it('answers --help', () => {
@@ -116,6 +120,12 @@ describe('parseServerConfig', () => {
       error: /METRICS_ANONYMOUS must be 1, true, 0 or false/,
     },
     { argv: ['--role', 'edge'], env: {}, error: /--role must be all, source or gateway/ },
+    {
+      argv: ['--source-shard', '2/2'],
+      env: {},
+      error: /--source-shard must be K\/N with 0 <= K < N/,
+    },
+    { argv: [], env: { SOURCE_SHARD: 'a/b' }, error: /SOURCE_SHARD must be K\/N/ },
     { argv: [], env: { ROLE: 'gateway' }, error: /--role gateway needs --nats URL/ },
     {
       argv: ['--nats', 'http://x:4222'],

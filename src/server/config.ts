@@ -35,6 +35,8 @@ export interface ServerConfig {
   role: ServerRole;
   /** NATS server URLs (comma-separated in the flag); empty without a cluster. */
   natsServers: string[];
+  /** The tenants this source runs: those whose shard of `count` is `index` (0 of 1: all). */
+  sourceShard: { index: number; count: number };
 }
 
 export const SERVER_ROLES = ['all', 'source', 'gateway'] as const;
@@ -69,6 +71,8 @@ export const USAGE = `Usage: npm start -- [options]
                       their frames on NATS, a gateway serves clients from NATS (env ROLE)
   --nats URL          NATS server(s), comma-separated nats://host:port; needed by source and
                       gateway (env NATS_URL; without it: one process, the in-process bus)
+  --source-shard K/N  a source runs and publishes only the tenants of shard K of N (0-based; env
+                      SOURCE_SHARD, default 0/1: every tenant); each shard has its own standby
   --help              show this help`;
 
 function parsePort(value: string, source: string): number {
@@ -180,6 +184,19 @@ function parseCluster(
   return { role, natsServers };
 }
 
+function parseShard(value: string | undefined, source: string): { index: number; count: number } {
+  if (value === undefined || value === '') return { index: 0, count: 1 };
+  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index >= count) {
+    throw new ConfigError(
+      `${source} must be K/N with 0 <= K < N, like 0/4; got "${value.slice(0, 20)}"`,
+    );
+  }
+  return { index, count };
+}
+
 export function parseServerConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -202,6 +219,7 @@ export function parseServerConfig(
         'metrics-anonymous': { type: 'boolean' },
         role: { type: 'string' },
         nats: { type: 'string' },
+        'source-shard': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -263,5 +281,9 @@ export function parseServerConfig(
     ),
     role,
     natsServers,
+    sourceShard: parseShard(
+      v['source-shard'] ?? env.SOURCE_SHARD,
+      v['source-shard'] !== undefined ? '--source-shard' : 'SOURCE_SHARD',
+    ),
   };
 }

@@ -140,6 +140,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
           role: config.role,
           natsServers: config.natsServers,
           registry: metrics.registry,
+          shard: config.sourceShard,
           log,
           ...options.cluster,
         })

@@ -12,7 +12,7 @@ import { writePatternTrace } from '../../testing/pattern-trace';
 import { tempDir } from '../../testing/temp-dir';
 import { startTenantServer, type TestServer } from '../../testing/test-server';
 import type { TenantSpec } from '../tenants/tenant-spec';
-import { framesSubject } from './subjects';
+import { framesSubject, shardOf } from './subjects';
 
 const crcOf = (phases: Uint16Array): number =>
   crc32(new Uint8Array(phases.buffer, phases.byteOffset, phases.byteLength));
@@ -61,11 +61,12 @@ async function node(
   dataDir: string,
   lease = { leaseRenewMs: 150, leaseExpireMs: 600 },
   pollIntervalMs?: number,
+  argv: string[] = [],
 ): Promise<TestServer> {
   const server = await startTenantServer({
     dataDir,
     tenants,
-    argv: ['--role', role, '--nats', nats.url],
+    argv: ['--role', role, '--nats', nats.url, ...argv],
     idleStopMs: 200,
     cluster: lease,
     pollIntervalMs,
@@ -208,6 +209,34 @@ describe('frames over NATS', () => {
       `[cluster] revoked through A, closed on B in ${(performance.now() - startMs).toFixed(0)} ms`,
     );
     expect(onB.lastCloseCode).toBe(4401);
+  });
+
+  it('splits the tenants over sources by shard, each shard with its own lease', async () => {
+    const dataDir = tempDir('cluster');
+    // demo is in shard 0 of 2 and other in shard 1 (shardOf, FNV-1a of the id).
+    expect([shardOf('demo', 2), shardOf('other', 2)]).toEqual([0, 1]);
+    const zero = await node('source', dataDir, undefined, undefined, ['--source-shard', '0/2']);
+    const one = await node('source', dataDir, undefined, undefined, ['--source-shard', '1/2']);
+    await until('both shards published', () => zero.cluster!.publishing && one.cluster!.publishing);
+    const gateway = await node('gateway', dataDir);
+    const demo = watch(gateway, 'demo');
+    const other = watch(gateway, 'other');
+    await until('frames of both tenants', () => demo.seen.size >= 20 && other.seen.size >= 20);
+    expect(demo.client.faults + other.client.faults).toBe(0);
+    const published = async (server: TestServer, tenant: string): Promise<number> => {
+      const text = await server.metrics.registry.metrics();
+      const line = new RegExp(
+        `^cluster_frames_published_total\\{tenant_id="${tenant}"\\} (\\d+)`,
+        'm',
+      );
+      return Number(line.exec(text)?.[1] ?? 0);
+    };
+    // Each tenant is published by its shard's source alone, though both run the pinned demo.
+    expect(await published(zero, 'demo')).toBeGreaterThan(0);
+    expect(await published(one, 'demo')).toBe(0);
+    expect(await published(one, 'other')).toBeGreaterThan(0);
+    expect(await published(zero, 'other')).toBe(0);
+    expect(zero.tenancy.registry.status().find((s) => s.tenant === 'other')!.running).toBe(false);
   });
 
   it('drops a malformed frame message and keeps serving', async () => {

@@ -14,7 +14,7 @@ import { startLease, type Lease } from './lease';
 import { createClusterMetrics } from './metrics';
 import { createFramePublisher, type FramePublisher } from './publisher';
 import { createRemoteSource } from './remote-source';
-import { DIRECTORY_SUBJECT, publishQuietly } from './subjects';
+import { DIRECTORY_SUBJECT, publishQuietly, shardOf } from './subjects';
 import { followRemoteWatchers, type RemoteWatchers } from './watchers';
 
 /** The KV bucket of the cluster's leases, and the key the active frame source holds. */
@@ -32,6 +32,8 @@ export interface ClusterOptions {
   role: ServerRole;
   natsServers: string[];
   log: (line: string) => void;
+  /** The tenants a source runs: shard `index` of `count` (default: all, one shard). */
+  shard?: { index: number; count: number };
   /** Where the cluster's counters go (the server's /metrics). */
   registry: Registry;
   /** Lease timings (tests shorten them). */
@@ -99,9 +101,14 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
   const { role, log } = options;
   const nc = await connectNats(options);
   logStatus(nc, log);
-  log(`[cluster] ${role}: connected to NATS at ${nc.getServer()}`);
   const publishes = role !== 'gateway';
   const metrics = createClusterMetrics(options.registry);
+  const { index, count } = options.shard ?? { index: 0, count: 1 };
+  const inShard = (tenant: string): boolean => shardOf(tenant, count) === index;
+  // One lease per shard: each shard has its own active source and standbys.
+  const leaseKey = count === 1 ? SOURCE_LEASE_KEY : `${SOURCE_LEASE_KEY}_${index}_of_${count}`;
+  const shardNote = publishes && count > 1 ? ` (tenants of shard ${index} of ${count})` : '';
+  log(`[cluster] ${role}${shardNote}: connected to NATS at ${nc.getServer()}`);
   let publisher: FramePublisher | null = null;
   let watchers: RemoteWatchers | null = null;
   let lease: Lease | null = null;
@@ -114,7 +121,7 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
       const pub = publisher;
       lease = startLease({
         kv,
-        key: SOURCE_LEASE_KEY,
+        key: leaseKey,
         holder: `${hostname()}:${process.pid}`,
         renewMs: options.leaseRenewMs,
         expireMs: options.leaseExpireMs,
@@ -137,7 +144,8 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
     role,
     nc,
     wrapSource(source, tenant) {
-      if (publisher) return publisher.wrap(source, tenant);
+      // A tenant of another shard runs here only if it is pinned, and is never published from here.
+      if (publisher) return inShard(tenant) ? publisher.wrap(source, tenant) : source;
       return createRemoteSource({
         nc,
         tenant,
@@ -149,7 +157,7 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
     },
     attach(registry, onDirectoryChanged) {
       if (publisher) {
-        watchers = followRemoteWatchers(nc, registry, log);
+        watchers = followRemoteWatchers(nc, registry, log, inShard);
         watchers.setActive(lease?.held ?? false);
       }
       directorySubscription = nc.subscribe(DIRECTORY_SUBJECT, {

@@ -34,3 +34,16 @@ export function publishQuietly(
     // Closed between the check and the publish, or draining: the same as lost.
   }
 }
+
+/**
+ * The source shard a tenant belongs to, of `count`: FNV-1a of its id, so every node computes the
+ * same without asking anyone.
+ */
+export function shardOf(tenant: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < tenant.length; i++) {
+    hash ^= tenant.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % count;
+}

@@ -22,6 +22,8 @@ export function followRemoteWatchers(
   nc: NatsConnection,
   registry: StreamRegistry,
   log: (line: string) => void,
+  /** The tenants this source runs (its shard); the others' watches are another source's. */
+  runsTenant: (tenant: string) => boolean = () => true,
 ): RemoteWatchers {
   const leases = new Map<string, { lease: StreamLease; seenAtMs: number }>();
   let active = false;
@@ -40,7 +42,7 @@ export function followRemoteWatchers(
         held.seenAtMs = performance.now();
         return;
       }
-      if (!registry.has(tenant)) return;
+      if (!registry.has(tenant) || !runsTenant(tenant)) return;
       const lease = registry.acquire(tenant, () => leases.delete(tenant));
       if (!lease) return;
       leases.set(tenant, { lease, seenAtMs: performance.now() });
