@@ -59,12 +59,13 @@ test.describe.serial('a local cluster', () => {
     const pageB = await browser.newPage();
     await pageA.goto(a!.url);
     await pageB.goto(b!.url);
-    await waitForFrames(pageA, 30);
-    await waitForFrames(pageB, 30);
-    const [onA, onB] = await Promise.all([drawnOver(pageA, 4000), drawnOver(pageB, 4000)]);
+    await waitForFrames(pageA, 10);
+    await waitForFrames(pageB, 10);
+    // Long enough that two pages on a loaded machine draw the same frame indices many times.
+    const [onA, onB] = await Promise.all([drawnOver(pageA, 6000), drawnOver(pageB, 6000)]);
     const common = [...onA.keys()].filter((k) => onB.has(k));
     console.log(`[cluster] drawn: ${onA.size} on A, ${onB.size} on B, ${common.length} in common`);
-    expect(common.length).toBeGreaterThanOrEqual(20);
+    expect(common.length).toBeGreaterThanOrEqual(10);
     for (const k of common) expect(onA.get(k), `frame ${k}`).toBe(onB.get(k));
     await pageA.close();
     await pageB.close();
