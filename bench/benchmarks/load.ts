@@ -63,19 +63,12 @@ async function main(): Promise<void> {
   let threads: ClientThreads | undefined;
   try {
     const plan = planClients(options);
-    threads = startClientThreads(server.url, options, plan);
+    threads = startClientThreads(server.urls, options, plan);
     if (options.clientCpus) pin(process.pid, options.clientCpus);
     await rampClients(plan, threads);
     const catchUp = await waitForCatchUp(threads);
     await sleep(options.warmupSeconds * 1000);
-    const snapshot = () =>
-      takeSnapshot(
-        threads!,
-        plan.loadThreads,
-        server.url,
-        server.child?.pid,
-        server.metricsAuthorization,
-      );
+    const snapshot = () => takeSnapshot(threads!, plan.loadThreads, server);
     const before = await snapshot();
     await sleep(options.seconds * 1000);
     const after = await snapshot();
@@ -101,6 +94,7 @@ async function main(): Promise<void> {
   } finally {
     await threads?.terminate();
     if (server.child) await stopServer(server.child);
+    await server.stopCluster?.();
   }
 }
 

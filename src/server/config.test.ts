@@ -129,6 +129,20 @@ describe('parseServerConfig', () => {
     );
   });
 
+  it('runs alone without NATS, and takes a role and NATS servers from flags or the environment', () => {
+    expect(parseServerConfig([], {})).toMatchObject({ role: 'all', natsServers: [] });
+    expect(
+      parseServerConfig(['--role', 'gateway', '--nats', 'nats://a:4222, nats://b:4222'], {}),
+    ).toMatchObject({ role: 'gateway', natsServers: ['nats://a:4222', 'nats://b:4222'] });
+    expect(
+      parseServerConfig(['--role', 'source'], { ROLE: 'gateway', NATS_URL: 'nats://n:4222' }),
+    ).toMatchObject({ role: 'source', natsServers: ['nats://n:4222'] });
+    expect(parseServerConfig([], {})).toMatchObject({ sourceShard: { index: 0, count: 1 } });
+    expect(parseServerConfig(['--source-shard', '1/4'], {})).toMatchObject({
+      sourceShard: { index: 1, count: 4 },
+    });
+  });
+
   it('answers --help', () => {
     expect(parseServerConfig(['--help'], {})).toBe('help');
   });
@@ -148,6 +162,20 @@ describe('parseServerConfig', () => {
       env: { METRICS_ANONYMOUS: 'yes' },
       error: /METRICS_ANONYMOUS must be 1, true, 0 or false/,
     },
+    { argv: ['--role', 'edge'], env: {}, error: /--role must be all, source or gateway/ },
+    {
+      argv: ['--source-shard', '2/2'],
+      env: {},
+      error: /--source-shard must be K\/N with 0 <= K < N/,
+    },
+    { argv: [], env: { SOURCE_SHARD: 'a/b' }, error: /SOURCE_SHARD must be K\/N/ },
+    { argv: [], env: { ROLE: 'gateway' }, error: /--role gateway needs --nats URL/ },
+    {
+      argv: ['--nats', 'http://x:4222'],
+      env: {},
+      error: /--nats: "http:\/\/x:4222" is not a NATS URL/,
+    },
+    { argv: [], env: { NATS_URL: 'nats//x' }, error: /NATS_URL: "nats\/\/x" is not a NATS URL/ },
   ];
   it.each(BAD)('rejects $argv $env with a clear message', ({ argv, env, error }) => {
     expect(() => parseServerConfig(argv, env)).toThrow(ConfigError);

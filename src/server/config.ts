@@ -36,7 +36,16 @@ export interface ServerConfig {
   rcaEndpoint: string | null;
   /** The cluster's shared PostgreSQL (`postgres://...`), or null: SQLite in the data directory. */
   databaseUrl: string | null;
+  /** What this process runs in a cluster: everything (the default), the streams, or the clients. */
+  role: ServerRole;
+  /** NATS server URLs (comma-separated in the flag); empty without a cluster. */
+  natsServers: string[];
+  /** The tenants this source runs: those whose shard of `count` is `index` (0 of 1: all). */
+  sourceShard: { index: number; count: number };
 }
+
+export const SERVER_ROLES = ['all', 'source', 'gateway'] as const;
+export type ServerRole = (typeof SERVER_ROLES)[number];
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -68,6 +77,12 @@ export const USAGE = `Usage: npm start -- [options]
                       without it the built-in drafter writes them
   --database URL      shared state in PostgreSQL (postgres://user@host:5432/db) for a cluster of
                       gateways (env DATABASE_URL; default: SQLite files in the data directory)
+  --role R            all (default), source or gateway: a source runs the streams and publishes
+                      their frames on NATS, a gateway serves clients from NATS (env ROLE)
+  --nats URL          NATS server(s), comma-separated nats://host:port; needed by source and
+                      gateway (env NATS_URL; without it: one process, the in-process bus)
+  --source-shard K/N  a source runs and publishes only the tenants of shard K of N (0-based; env
+                      SOURCE_SHARD, default 0/1: every tenant); each shard has its own standby
   --help              show this help`;
 
 function parsePort(value: string, source: string): number {
@@ -167,6 +182,54 @@ function parseGpuThreshold(value: string | undefined, source: string): number {
   return Number(value);
 }
 
+function parseCluster(
+  roleFlag: string | undefined,
+  roleEnv: string | undefined,
+  natsFlag: string | undefined,
+  natsEnv: string | undefined,
+): { role: ServerRole; natsServers: string[] } {
+  const roleSource = roleFlag !== undefined ? '--role' : 'ROLE';
+  const roleRaw = roleFlag ?? (roleEnv || 'all');
+  const role = SERVER_ROLES.find((r) => r === roleRaw);
+  if (!role) {
+    throw new ConfigError(
+      `${roleSource} must be all, source or gateway, got "${roleRaw.slice(0, 20)}"`,
+    );
+  }
+  const natsSource = natsFlag !== undefined ? '--nats' : 'NATS_URL';
+  const natsServers = splitList(natsFlag ?? natsEnv ?? '');
+  for (const server of natsServers) {
+    let url: URL | null = null;
+    try {
+      url = new URL(server);
+    } catch {
+      // Reported below.
+    }
+    if (!url || !['nats:', 'tls:'].includes(url.protocol) || !url.hostname) {
+      throw new ConfigError(
+        `${natsSource}: "${server.slice(0, 80)}" is not a NATS URL like nats://127.0.0.1:4222`,
+      );
+    }
+  }
+  if (role !== 'all' && natsServers.length === 0) {
+    throw new ConfigError(`--role ${role} needs --nats URL (or NATS_URL): frames travel over NATS`);
+  }
+  return { role, natsServers };
+}
+
+function parseShard(value: string | undefined, source: string): { index: number; count: number } {
+  if (value === undefined || value === '') return { index: 0, count: 1 };
+  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index >= count) {
+    throw new ConfigError(
+      `${source} must be K/N with 0 <= K < N, like 0/4; got "${value.slice(0, 20)}"`,
+    );
+  }
+  return { index, count };
+}
+
 export function parseServerConfig(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -189,6 +252,9 @@ export function parseServerConfig(
         'metrics-anonymous': { type: 'boolean' },
         'rca-endpoint': { type: 'string' },
         database: { type: 'string' },
+        role: { type: 'string' },
+        nats: { type: 'string' },
+        'source-shard': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -228,6 +294,7 @@ export function parseServerConfig(
       throw new ConfigError(`${v.database !== undefined ? '--database' : 'DATABASE_URL'} ${fault}`);
     }
   }
+  const { role, natsServers } = parseCluster(v.role, env.ROLE, v.nats, env.NATS_URL);
   return {
     port,
     host,
@@ -259,5 +326,11 @@ export function parseServerConfig(
       v['rca-endpoint'] !== undefined ? '--rca-endpoint' : 'RCA_ENDPOINT',
     ),
     databaseUrl,
+    role,
+    natsServers,
+    sourceShard: parseShard(
+      v['source-shard'] ?? env.SOURCE_SHARD,
+      v['source-shard'] !== undefined ? '--source-shard' : 'SOURCE_SHARD',
+    ),
   };
 }

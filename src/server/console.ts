@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { createHistoryRecorder, type HistoryRecorder } from './baselines/stream-history';
 import { createClientReports, type ClientReports } from './client-reports/service';
 import type { ServerConfig } from './config';
+import { openCluster, type Cluster } from './cluster/cluster';
 import { alarmBandFromEnv, baselineBand } from './gates/band';
 import { createGates, registerGateMetrics, type Gates, type GatesOptions } from './gates/service';
 import { createHttpApp, type HttpApp } from './http-app';
@@ -38,6 +39,7 @@ import { detectorLease, openClusterState, type ClusterState } from './state/clus
 import { forwardDetectorTickets } from './state/detector-forward';
 import { localLeases } from './state/leases';
 import { DEFAULT_TENANT, openTenancy, type Tenancy, type TenancyOptions } from './tenants/runtime';
+import { revokeToken } from './tenants/token-store';
 
 export interface ConsoleOptions {
   config: ServerConfig;
@@ -56,6 +58,8 @@ export interface ConsoleOptions {
   clientReports?: ClientReports;
   /** Tells the notification worker that released notifications are due (main.ts starts it). */
   wakeDelivery?: () => void;
+  /** Source lease timings over the defaults (tests shorten the failover). */
+  cluster?: { leaseRenewMs?: number; leaseExpireMs?: number };
 }
 
 export interface ConsoleServer {
@@ -77,7 +81,9 @@ export interface ConsoleServer {
   /** The promotion gate: tenant-setting changes evaluated by the policy bundle. */
   readonly policy: PromotionGate;
   /** The cluster's shared state with --database; null for one process on SQLite. */
-  readonly cluster: ClusterState | null;
+  readonly sharedState: ClusterState | null;
+  /** The NATS side with --nats (role source, gateway, or all); null for one process alone. */
+  readonly cluster: Cluster | null;
   /** Starts the detector, the gates' timers and the history's. */
   start(): void;
   /** Stops the detector first (so streams stopping resolve nothing), then the app and tenancy. */
@@ -169,12 +175,32 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     () => metricsSecret?.() ?? null,
   );
   const alarmBand = alarmBandFromEnv(env.KAIZEN_ALARM_BAND);
+  // Throws ClusterError when NATS cannot be reached (exit 1): before anything else is opened.
+  const cluster =
+    config.natsServers.length > 0
+      ? await openCluster({
+          role: config.role,
+          natsServers: config.natsServers,
+          registry: metrics.registry,
+          shard: config.sourceShard,
+          log,
+          ...options.cluster,
+        })
+      : null;
 
   // With --database the tickets live in the cluster's PostgreSQL and each tenant's detector runs
   // in the one gateway that holds its lease.
-  const cluster = config.databaseUrl ? await openClusterState(config.databaseUrl, log) : null;
-  const leases = cluster?.leases ?? localLeases();
-  const closeCluster = () => cluster?.close().catch(() => undefined);
+  const sharedState = config.databaseUrl
+    ? await openClusterState(config.databaseUrl, log).catch(async (error: unknown) => {
+        await cluster?.close();
+        throw error;
+      })
+    : null;
+  const leases = sharedState?.leases ?? localLeases();
+  const closeCluster = async (): Promise<void> => {
+    await sharedState?.close().catch(() => undefined);
+    await cluster?.close();
+  };
 
   // Kaizen has its own connection to the database: streams start inside openTenancy, and their
   // frames already feed the detector.
@@ -194,8 +220,8 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
       visibilityOf: (id) => tenancy?.directory.tenants.get(id)?.visibility,
       log,
       now: options.now,
-      tickets: cluster ? (settings) => cluster.tickets(settings) : undefined,
-      ownsTenant: cluster ? (id) => leases.holds(detectorLease(id)) : undefined,
+      tickets: sharedState ? (settings) => sharedState.tickets(settings) : undefined,
+      ownsTenant: sharedState ? (id) => leases.holds(detectorLease(id)) : undefined,
     });
   } catch (error) {
     kaizenDb.close();
@@ -212,11 +238,19 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
       generate: options.generate,
       pollIntervalMs: options.pollIntervalMs,
       idleStopMs: options.idleStopMs,
+      // A gateway's frames come from NATS and its source's detector watches them where they are
+      // made; a source publishes each frame before its own clients and its detector get it.
       wrapSource: (source, tenant) =>
-        tapFramesForDetector(source, kaizen.detector, {
-          tenantId: tenant.id,
-          visibility: tenant.visibility,
-        }),
+        cluster?.role === 'gateway'
+          ? cluster.wrapSource(source, tenant.id)
+          : tapFramesForDetector(
+              cluster ? cluster.wrapSource(source, tenant.id) : source,
+              kaizen.detector,
+              {
+                tenantId: tenant.id,
+                visibility: tenant.visibility,
+              },
+            ),
       onFanOut: (tenantId, fanOutMs) => {
         metrics.forTenant(tenantId).observeFanOut(fanOutMs);
         kaizen.detector.observeFanOut(tenantId, fanOutMs);
@@ -231,21 +265,22 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
   }
 
   const opened = tenancy;
-  const forwarded = cluster ? forwardDetectorTickets(kaizen.store, kaizen.tickets, log) : null;
-  if (cluster) {
+  const forwarded = sharedState ? forwardDetectorTickets(kaizen.store, kaizen.tickets, log) : null;
+  if (sharedState) {
     log(
       '[state] tickets and their timelines in PostgreSQL, shared by every gateway; the ' +
         "detector's own in the data directory too. Tenants, tokens, the notification outbox " +
         'and the launch tooling stay in the data directory',
     );
   }
+  cluster?.attach(opened.registry, () => opened.directory.reload());
   // SLOs and visibilities follow the tenant table: a tenant made public shows its tickets as public.
   const followTenants = (): void => {
     for (const t of opened.directory.tenants.values()) {
       kaizen.detector.setTenantSlo(t.id, t.sloMs);
       kaizen.store.setTenantVisibility(t.id, t.visibility);
       leases.want(detectorLease(t.id));
-      if (cluster) {
+      if (sharedState) {
         kaizen.tickets
           .setTenantVisibility(t.id, t.visibility)
           .catch((error: Error) => log(`[state] visibility of ${t.id}: ${error.message}`));
@@ -333,6 +368,13 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
       dataDir: config.dataDir,
       clientReports: options.clientReports ?? createClientReports(kaizenDb, metrics.registry),
       policy,
+      revokeToken: (tokenId) => {
+        const outcome = revokeToken(opened.db, tokenId);
+        // This server closes the token's sockets now; the others when NATS tells them.
+        opened.directory.reload();
+        cluster?.announceDirectoryChange();
+        return outcome;
+      },
     },
   });
   warnAboutOpenRoutes(config, log);
@@ -350,6 +392,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     log,
     policy,
     cluster,
+    sharedState,
     start() {
       kaizen.start();
       gates.start();

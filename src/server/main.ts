@@ -16,6 +16,7 @@ import { AlarmBandError } from './gates/band';
 import { PolicyBundleError } from './policy/engine';
 import { PolicySettingsError } from './policy/settings';
 import { SecretError } from './secrets';
+import { ClusterError } from './cluster/cluster';
 import { TenantSpecError } from './tenants/tenant-spec';
 import { TraceError } from '../core/trace';
 
@@ -72,7 +73,8 @@ async function main(): Promise<void> {
     if (
       error instanceof TraceError ||
       error instanceof StorageError ||
-      error instanceof SecretError
+      error instanceof SecretError ||
+      error instanceof ClusterError
     ) {
       fail(error.message, 1);
     }

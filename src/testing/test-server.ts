@@ -7,6 +7,7 @@ import { parseServerConfig, type ServerConfig } from '../server/config';
 import { openConsole } from '../server/console';
 import type { HttpApp } from '../server/http-app';
 import type { ClientReports } from '../server/client-reports/service';
+import type { Cluster } from '../server/cluster/cluster';
 import type { Gates, GatesOptions } from '../server/gates/service';
 import type { Kaizen, KaizenConfig } from '../server/incidents/kaizen';
 import type { LogFn } from '../server/logging/log-line';
@@ -33,7 +34,7 @@ export interface TestServer {
   tenancy: Tenancy;
   kaizen: Kaizen;
   /** The shared state with --database; null on SQLite alone. */
-  cluster: ClusterState | null;
+  sharedState: ClusterState | null;
   dataDir: string;
   logs: string[];
   /** The decision gates, not started: a test steps them with sample(). */
@@ -42,6 +43,8 @@ export interface TestServer {
   rca: RcaService;
   /** The server's own log, as its subsystems call it (lines land in `logs` and the tenant rings). */
   log: LogFn;
+  /** The NATS side when argv has --nats; null otherwise. */
+  cluster: Cluster | null;
   /**
    * Issues a token from another connection, as the admin CLI does, and reloads at once. A viewer
    * unless `role` says otherwise.
@@ -78,6 +81,8 @@ export interface TenantServerOptions {
   clientReports?: ClientReports;
   /** The server's clock (tickets, the log ring, RCAs); the wall clock by default. */
   now?: () => number;
+  /** Source lease timings for a cluster test (`--role`, `--nats` go in argv). */
+  cluster?: { leaseRenewMs?: number; leaseExpireMs?: number };
 }
 
 /** A real server (tenancy in a temporary data directory, HTTP, WebSocket) on a random port. */
@@ -109,6 +114,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     gates: options.gates,
     clientReports: options.clientReports,
     now: options.now,
+    cluster: options.cluster,
   });
   const { app, tenancy } = server;
   server.kaizen.start();
@@ -134,7 +140,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     config,
     tenancy,
     kaizen: server.kaizen,
-    cluster: server.cluster,
+    sharedState: server.sharedState,
     dataDir,
     logs,
     gates: server.gates,
@@ -156,6 +162,7 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
           headers: { authorization: `Bearer ${readSecret(dataDir, 'metrics')}` },
         })
       ).text(),
+    cluster: server.cluster,
     close: () => server.close(),
   };
 }

@@ -35,7 +35,9 @@ export interface ThreadShared {
 }
 
 export interface ClientThreadInput {
-  url: string;
+  /** Servers to connect to: client k of the whole run (firstClient + i) takes urls[k % n]. */
+  urls: string[];
+  firstClient: number;
   tenant: string;
   token: string | undefined;
   count: number;
@@ -96,7 +98,11 @@ export function runClientThread(input: ClientThreadInput): void {
   if (input.lowPriority) setPriority(19);
   const { frames, histograms, counters } = sharedViews(input.buffers);
   const protocols = input.token ? [SUBPROTOCOL, `bearer.${input.token}`] : [SUBPROTOCOL];
-  const url = `${input.url.replace(/^http/, 'ws')}/ws?tenant=${encodeURIComponent(input.tenant)}`;
+  const wsUrls = input.urls.map(
+    (u) => `${u.replace(/^http/, 'ws')}/ws?tenant=${encodeURIComponent(input.tenant)}`,
+  );
+  // Clients go to the servers in turn (the gateways of a cluster; one server alone).
+  const urlOf = (i: number): string => wsUrls[(input.firstClient + i) % wsUrls.length]!;
   // Until the coordinator says 'go', a client that has its first frame stops reading (the server
   // backs off from it): a thread decoding for the clients already there would otherwise starve
   // the handshakes of those still connecting, and stretch the ramp into minutes.
@@ -115,7 +121,7 @@ export function runClientThread(input: ClientThreadInput): void {
   const clients: LoadClient[] = Array.from({ length: input.count }, (_v, i) => {
     if (input.kind === 'viewer') {
       const viewer: ViewerClient = new ViewerClient({
-        url,
+        url: urlOf(i),
         protocols,
         onFrame: (frame, receivedAtMs) => frameSeen(i, viewer, frame, receivedAtMs),
       });
@@ -123,7 +129,7 @@ export function runClientThread(input: ClientThreadInput): void {
       return viewer;
     }
     const client: NodeStreamClient = new NodeStreamClient({
-      url,
+      url: urlOf(i),
       protocols,
       reportLatency: true,
       onFrame: (frame) => {

@@ -51,15 +51,17 @@ export interface ClientThreads {
 }
 
 export function startClientThreads(
-  url: string,
+  urls: string[],
   options: Pick<LoadOptions, 'tenant' | 'token' | 'loadClients'>,
   plan: ClientPlan,
 ): ClientThreads {
   const workers: Worker[] = [];
+  let firstClient = 0;
   const shares = plan.groups.map((groupOf, w) => {
     const { shared, buffers } = shareFor(groupOf.length, plan.probes > 0 ? 2 : 1);
     const worker = startClientThread({
-      url,
+      urls,
+      firstClient,
       tenant: options.tenant,
       token: options.token,
       count: groupOf.length,
@@ -69,6 +71,7 @@ export function startClientThreads(
       lowPriority: w < plan.loadThreads,
       buffers,
     });
+    firstClient += groupOf.length;
     worker.on('error', (error) => {
       console.error(`[bench:load] client thread failed: ${error.stack ?? error.message}`);
       process.exit(2);

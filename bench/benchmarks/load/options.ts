@@ -9,7 +9,9 @@ import { TARGET } from './target';
 export const LOAD_USAGE =
   'npm run bench:load -- --clients N --seconds S [--tenant T] [--url http://HOST:PORT] ' +
   '[--token TOKEN] [--load-clients viewer|decoding] [--workers W] [--probes K] [--warmup S] ' +
-  '[--profile DIR] [--server-cpus LIST] [--client-cpus LIST]\n' +
+  '[--profile DIR] [--server-cpus LIST] [--client-cpus LIST] [--gateways N]\n' +
+  '  --gateways N starts a cluster instead of one server (nats-server, a source, N gateways) and\n' +
+  '  spreads the clients over the gateways in turn\n' +
   "  with --url, METRICS_SECRET is the scrape secret of that server's /metrics " +
   '(npm run admin -- secret show metrics)';
 
@@ -27,6 +29,8 @@ export interface LoadOptions {
   profileDir: string | undefined;
   serverCpus: string | undefined;
   clientCpus: string | undefined;
+  /** 0: one server process; N: a local cluster of a source and N gateways. */
+  gateways: number;
 }
 
 export function parseLoadOptions(): LoadOptions {
@@ -44,6 +48,7 @@ export function parseLoadOptions(): LoadOptions {
       profile: { type: 'string' },
       'server-cpus': { type: 'string' },
       'client-cpus': { type: 'string' },
+      gateways: { type: 'string', default: '0' },
     },
     strict: true,
   });
@@ -61,6 +66,12 @@ export function parseLoadOptions(): LoadOptions {
   if (values.profile && values.url) {
     throw new Error('[bench:load] --profile profiles the server it starts: leave out --url');
   }
+  const gateways = numberOption('gateways', values.gateways, { min: 0 });
+  if (gateways > 0 && (values.url || values.profile)) {
+    throw new Error(
+      '[bench:load] --gateways starts its own cluster: leave out --url and --profile',
+    );
+  }
   if (values['server-cpus'] && values.url) {
     throw new Error('[bench:load] --server-cpus pins the server it starts: leave out --url');
   }
@@ -77,5 +88,6 @@ export function parseLoadOptions(): LoadOptions {
     profileDir: values.profile ? path.resolve(values.profile) : undefined,
     serverCpus: values['server-cpus'],
     clientCpus: values['client-cpus'],
+    gateways,
   };
 }

@@ -6,6 +6,7 @@ import { round } from '../../support/round';
 import { metricSum } from '../../support/server-metrics';
 import { C } from './client-thread';
 import type { ClientPlan, ClientThreads } from './client-threads';
+import { clusterReport } from './cluster-report';
 import { latencyBetween } from './latency-histogram';
 import type { LoadOptions } from './options';
 import type { CatchUp, Snapshot } from './sampling';
@@ -99,6 +100,7 @@ export function loadReport(run: LoadRun) {
   const rssBytes =
     after.server?.rssBytes ?? metricSum(after.metrics, 'process_resident_memory_bytes');
   const serverCpuPercent = round((100 * serverCpuSeconds) / windowS, 1);
+  const cluster = clusterReport(before, after, options.tenant);
   const result = {
     bench: 'load',
     date: new Date().toISOString(),
@@ -121,9 +123,11 @@ export function loadReport(run: LoadRun) {
       loadAverageAtStart1m: run.loadAtStart,
     },
     split: {
-      server: child
-        ? `own process (pid ${child.pid}), cpus ${options.serverCpus ?? 'any'}`
-        : `the process behind ${url}`,
+      server: cluster
+        ? `${cluster.gateways} gateway processes (their CPU summed as the server's), a source and nats-server, cpus ${options.serverCpus ?? 'any'}`
+        : child
+          ? `own process (pid ${child.pid}), cpus ${options.serverCpus ?? 'any'}`
+          : `the process behind ${url}`,
       generator: `this process (pid ${process.pid}): ${loadThreads} worker thread(s) of ${perWorker.join('/')} load clients and ${probes} of one probe client each, cpus ${options.clientCpus ?? 'any'}; ${LOAD_CLIENTS_NOTE[options.loadClients]}`,
       serverCpuPercentOfCore: serverCpuPercent,
       generatorCpuPercentOfCore: round(
@@ -164,6 +168,7 @@ export function loadReport(run: LoadRun) {
     framesSentPerSecond: Math.round(delta('ws_frames_sent_total', tenantLabel) / windowS),
     framesSkippedByBackoff: delta('ws_frames_skipped_total', tenantLabel),
     resyncs: delta('ws_resyncs_total', tenantLabel),
+    cluster,
     clientFaults: after.faults - before.faults,
     reconnects: after.closes - before.closes,
     target: {

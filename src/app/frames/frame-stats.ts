@@ -3,7 +3,7 @@
 // decoded, and produced to pixels), wire rate and the age of the last frame. Rolling windows:
 // recording allocates nothing per frame.
 import { RollingWindow } from '../../core/stats';
-import type { HudStats } from '../state/ui-store';
+import type { DrawnFrame, HudStats } from '../state/ui-store';
 import type { FrameStore } from './frame-store';
 
 /**
@@ -13,8 +13,13 @@ import type { FrameStore } from './frame-store';
  */
 export const MAX_PRESENT_DELAY_MS = 1000;
 
+/** Frames whose index and CRC the HUD keeps, for window.phaseViz.drawnFrames. */
+export const DRAWN_FRAMES_KEPT = 32;
+
 export class FrameStats {
   private framesRendered = 0;
+  private readonly drawn: DrawnFrame[] = [];
+  private drawnNext = 0;
   private lastTickMs = 0;
   private connected = false;
   private lastFrameAtMs: number | null = null;
@@ -39,8 +44,22 @@ export class FrameStats {
   }
 
   /** The visible renderer drew a frame it had not drawn before. */
-  rendered(): void {
+  rendered(frame: DrawnFrame): void {
     this.framesRendered += 1;
+    // A ring written in place: recording allocates nothing per frame.
+    const slot = this.drawn[this.drawnNext % DRAWN_FRAMES_KEPT];
+    if (slot) {
+      slot.frameIndex = frame.frameIndex;
+      slot.crc = frame.crc;
+    } else this.drawn.push({ frameIndex: frame.frameIndex, crc: frame.crc });
+    this.drawnNext += 1;
+  }
+
+  /** The last frames drawn, oldest first (copies). */
+  private drawnFrames(): DrawnFrame[] {
+    const n = this.drawn.length;
+    const start = this.drawnNext % n || 0;
+    return Array.from({ length: n }, (_, i) => ({ ...this.drawn[(start + i) % n]! }));
   }
 
   /**
@@ -116,6 +135,7 @@ export class FrameStats {
       frameIndex: this.frames.latest?.frameIndex ?? -1,
       bytesPerSecond: this.bytesPerSecond(nowMs),
       lastFrameAgeMs: this.lastFrameAtMs === null ? null : nowMs - this.lastFrameAtMs,
+      drawnFrames: this.drawn.length > 0 ? this.drawnFrames() : [],
     };
   }
 }

@@ -5,6 +5,7 @@ const frame = (frameIndex: number): StoredFrame => ({
   seq: frameIndex + 1,
   frameIndex,
   producedAtMs: frameIndex * 16.7,
+  crc: frameIndex,
   producedAtPageMs: null,
   psiRad: 0,
   width: 2,

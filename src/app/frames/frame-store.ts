@@ -11,6 +11,8 @@ export interface StoredFrame extends HeatmapFrame {
   seq: number;
   frameIndex: number;
   producedAtMs: number;
+  /** CRC-32 of the phases, as the stream worker checked it. */
+  crc: number;
   /**
    * When the frame was produced, on this page's clock (performance.now() time, ms): the server's
    * producedAtMs corrected by the clock offset the stream worker estimates; null before the first

@@ -2,7 +2,7 @@
 // parameters"). Made afresh and frozen on each read, so nobody outside can change the app's state.
 import type { RenderMode } from '../../render/types';
 import type { GpuThresholdSource } from '../state/gpu-threshold';
-import type { HudStats, UiState } from '../state/ui-store';
+import type { DrawnFrame, HudStats, UiState } from '../state/ui-store';
 import { streamStateOf, type StreamStateName } from './stream-state';
 
 export interface PhaseVizSnapshot {
@@ -33,6 +33,8 @@ export interface PhaseVizSnapshot {
   gpuThresholdSource: GpuThresholdSource;
   /** GPU memory of the heatmap's textures (phases and colormap), bytes; 0 on the CPU canvas. */
   heatmapTextureBytes: number;
+  /** The last 32 frames the visible view drew, oldest first: index and CRC-32 of the phases. */
+  drawnFrames: readonly DrawnFrame[];
 }
 
 export function phaseVizSnapshot(state: UiState, hud: HudStats): PhaseVizSnapshot {
@@ -59,6 +61,7 @@ export function phaseVizSnapshot(state: UiState, hud: HudStats): PhaseVizSnapsho
     gpuThreshold: state.gpuThreshold.spins,
     gpuThresholdSource: state.gpuThreshold.source,
     heatmapTextureBytes: hud.heatmapTextureBytes,
+    drawnFrames: hud.drawnFrames,
   };
 }
 

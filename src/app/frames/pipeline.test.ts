@@ -15,6 +15,7 @@ function workerFrame(decodedAtMs: number, latencyMs: number | null): WorkerFrame
     width: 2,
     height: 1,
     phases: new Uint16Array(2),
+    crc: 0,
     producedAtMs: 5_000_000, // the server's clock: not the page's, only the latency relates them
     decodedAtMs,
     latencyMs,

@@ -54,6 +54,7 @@ export class FramePipeline {
       height: message.height,
       phases: message.phases,
       producedAtMs: message.producedAtMs,
+      crc: message.crc,
       // The worker's decode moment less its produced-to-decoded latency: the production moment on
       // the worker's epoch clock (the page's too), offset-corrected; then on the page's clock.
       producedAtPageMs:

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FrameReadiness, FrameRenderer, HeatmapFrame, HeatmapView } from '../../render/types';
 import { DEFAULT_DISPLAY } from '../state/display';
-import { FrameStats } from './frame-stats';
+import { DRAWN_FRAMES_KEPT, FrameStats } from './frame-stats';
 import { FrameStore, type StoredFrame } from './frame-store';
 import { RenderLoop, type AnimationFrames } from './render-loop';
 
@@ -12,6 +12,8 @@ const frame = (frameIndex: number): StoredFrame => ({
   seq: frameIndex + 1,
   frameIndex,
   producedAtMs: 0,
+  // A made-up CRC per frame: what the loop records of each frame it draws.
+  crc: 0x1000 + frameIndex,
   producedAtPageMs: null,
   psiRad: 0,
   width: 4,
@@ -81,6 +83,25 @@ describe('render loop', () => {
     for (let i = 0; i < 5; i++) animationFrame();
     expect(heatmap.drawnIndices()).toEqual([0, 1, 2, 3, 4]);
     expect(stats.hud()).toMatchObject({ framesReceived: 5, framesRendered: 5, framesDropped: 0 });
+  });
+
+  it('keeps the index and CRC of the last frames drawn, oldest first, for window.phaseViz', () => {
+    const { loop, stats, animationFrame } = setup();
+    loop.attach('heatmap', new RecordingRenderer());
+    expect(stats.hud().drawnFrames).toEqual([]);
+    for (let i = 0; i < 3; i++) animationFrame();
+    expect(stats.hud().drawnFrames).toEqual(
+      [0, 1, 2].map((k) => ({ frameIndex: k, crc: 0x1000 + k })),
+    );
+    // Past the ring's size only the newest are kept, still oldest first.
+    for (let i = 0; i < DRAWN_FRAMES_KEPT + 5; i++) animationFrame();
+    const drawn = stats.hud().drawnFrames;
+    expect(drawn).toHaveLength(DRAWN_FRAMES_KEPT);
+    const last = DRAWN_FRAMES_KEPT + 7;
+    expect(drawn.map((f) => f.frameIndex)).toEqual(
+      Array.from({ length: DRAWN_FRAMES_KEPT }, (_, i) => last - DRAWN_FRAMES_KEPT + 1 + i),
+    );
+    expect(drawn.every((f) => f.crc === 0x1000 + f.frameIndex)).toBe(true);
   });
 
   it('leaves the heatmap alone under the 3-D view and redraws it at once on the way back', () => {

@@ -107,7 +107,7 @@ export class RenderLoop {
     const { frame } = next;
     renderer.draw(frame, viewWindow(frame.width, frame.height, this.display, frame.psiRad));
     if (next.fresh) {
-      this.stats.rendered();
+      this.stats.rendered(frame);
       this.drawn = { frame, atMs: nowMs };
     }
   };

@@ -122,6 +122,7 @@ function createStreamSession(post: Post): (command: ToWorker) => void {
           height: f.height,
           phases: f.phases,
           producedAtMs: f.producedAtMs,
+          crc: f.crc,
           decodedAtMs,
           latencyMs,
           decodeMs,

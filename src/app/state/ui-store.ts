@@ -46,6 +46,14 @@ export interface HudStats {
   frameOnScreenProducedAtMs: number | null;
   /** GPU memory the heatmap's textures take (phases and colormap), bytes; 0 on the CPU canvas. */
   heatmapTextureBytes: number;
+  /** The last frames the visible view drew, oldest first. */
+  drawnFrames: DrawnFrame[];
+}
+
+/** A frame drawn: its index and the CRC-32 of its phases (two pages compare what they drew). */
+export interface DrawnFrame {
+  frameIndex: number;
+  crc: number;
 }
 
 export interface UiState {
@@ -107,6 +115,7 @@ export const EMPTY_HUD: HudStats = {
   frameOnScreen: -1,
   frameOnScreenProducedAtMs: null,
   heatmapTextureBytes: 0,
+  drawnFrames: [],
   decodeMsP95: 0,
   latencyMsP95: null,
   producedToPixelsMsP95: null,

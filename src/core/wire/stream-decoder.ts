@@ -21,6 +21,8 @@ export interface DecodedFrame {
   /** A fresh array the caller owns (safe to transfer to another thread). */
   phases: Uint16Array;
   producedAtMs: number;
+  /** CRC-32 of the decoded phases (u16 little-endian): checked equal to the frame message's. */
+  crc: number;
   /** Wire size of the frame message. */
   wireBytes: number;
   kind: 0 | 1;
@@ -151,6 +153,7 @@ export class StreamDecoder {
         height: stream.height,
         phases,
         producedAtMs: message.producedAtMs,
+        crc,
         wireBytes: bytes.byteLength,
         kind: message.kind,
       },

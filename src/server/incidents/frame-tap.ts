@@ -30,7 +30,10 @@ export function tapFramesForDetector(
         const atMs = detector.now();
         // Clients first: measuring R is not part of any client's latency.
         onFrame(frame);
-        const r = measure && frames % every === 0 ? orderParameter(frame.phases).r : undefined;
+        const r =
+          measure && frames % every === 0 && frame.phases
+            ? orderParameter(frame.phases).r
+            : undefined;
         frames += 1;
         detector.observeFrame(tenantId, atMs, r);
       });

@@ -7,6 +7,7 @@ import { registerObserverRoutes } from './observer-routes';
 import { registerGateRoutes } from './gates-routes';
 import { registerBaselineRoutes } from './baselines-routes';
 import { registerClientReportRoutes } from './client-reports-routes';
+import { registerTokenRoutes, type RevokeToken } from './token-routes';
 import type { ClientReports } from '../client-reports/service';
 import type { Gates } from '../gates/service';
 import type { PromotionGate } from '../policy/gate';
@@ -21,6 +22,8 @@ export type OpsServices = Omit<OpsContext, 'fastify'> & {
   clientReports?: ClientReports;
   /** The policy gate; without it /api/promotions, /api/policy and /api/audit are not served. */
   policy?: PromotionGate;
+  /** Revokes a token and tells every server; without it /api/tokens is not served. */
+  revokeToken?: RevokeToken;
 };
 /** What the server hands over; the access checks come from its tenancy (http-app.ts). */
 export type OpsDependencies = Omit<OpsServices, 'requireAdmin' | 'visibleTenants'>;
@@ -33,6 +36,7 @@ const opsRoutesPlugin: FastifyPluginAsync<OpsServices> = async (fastify, service
   if (services.dataDir) registerBaselineRoutes(context, services.dataDir);
   if (services.clientReports) registerClientReportRoutes(context, services.clientReports);
   if (services.policy) registerPolicyRoutes(context, services.policy);
+  if (services.revokeToken) registerTokenRoutes(context, services.revokeToken);
 };
 
 /** Adds the launch tooling's routes to `fastify` (before it listens). */

@@ -31,6 +31,7 @@ import {
   ClientReportListSchema,
   ClientReportReceiptSchema,
 } from './client-reports-schemas';
+import { TokenIdParams, TokenRevocationSchema } from './tokens-schemas';
 
 /** The error answers of a route, one schema for each status. */
 export const errors = (...statuses: number[]) =>
@@ -180,6 +181,18 @@ export const OPS_ROUTES = {
     schema: {
       querystring: ClientReportListQuery,
       response: { 200: ClientReportListSchema, ...errors(400, 401, 403) },
+    },
+  },
+  revokeToken: {
+    method: 'POST',
+    url: '/api/tokens/:tokenId/revoke',
+    operationId: 'revokeToken',
+    summary: 'Revoke a token: its connections close on every server of the cluster (admin)',
+    auth: 'admin',
+    tag: 'console',
+    schema: {
+      params: TokenIdParams,
+      response: { 200: TokenRevocationSchema, ...errors(400, 401, 403, 404) },
     },
   },
 } satisfies Record<string, RouteSpec>;

@@ -67,7 +67,7 @@ describe.skipIf(missing !== null)('gateways sharing one PostgreSQL', () => {
   });
 
   it('says where its state lives', () => {
-    expect(a.cluster).not.toBeNull();
+    expect(a.sharedState).not.toBeNull();
     expect(a.kaizen.tickets.backend).toBe('postgres');
     expect(a.logs.some((l) => l.startsWith('[state] postgres://postgres@127.0.0.1:'))).toBe(true);
     expect(
@@ -135,12 +135,16 @@ describe.skipIf(missing !== null)('gateways sharing one PostgreSQL', () => {
   it("runs each tenant's detector in one gateway, and moves it when that one stops", async () => {
     const lease = detectorLease('demo');
     await expect
-      .poll(() => [a, b].filter((s) => s.cluster!.leases.holds(lease)).length, { timeout: 10_000 })
+      .poll(() => [a, b].filter((s) => s.sharedState!.leases.holds(lease)).length, {
+        timeout: 10_000,
+      })
       .toBe(1);
-    const holder = a.cluster!.leases.holds(lease) ? a : b;
+    const holder = a.sharedState!.leases.holds(lease) ? a : b;
     const standby = holder === a ? b : a;
     closed.add(holder);
     await holder.close();
-    await expect.poll(() => standby.cluster!.leases.holds(lease), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => standby.sharedState!.leases.holds(lease), { timeout: 10_000 })
+      .toBe(true);
   });
 });

@@ -135,6 +135,7 @@ export function createClientSession(options: ClientSessionOptions): ClientSessio
     // Not made for this frame (a live source makes keyframes when asked): the client waits for
     // the next frame, which then has to be a keyframe, since this one is not in its history.
     if (!message) {
+      if (held > 0) metrics.resync();
       held = 0;
       return;
     }

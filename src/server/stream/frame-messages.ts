@@ -45,7 +45,7 @@ export function outgoingFrame(frame: SourceFrame, seq: number): OutgoingFrame {
     seq,
     frameIndex: frame.frameIndex,
     producedAtMs: frame.producedAtMs,
-    rawBytes: frame.phases.byteLength,
+    rawBytes: frame.phases?.byteLength ?? frame.rawBytes ?? 0,
     messageFor(held) {
       const encoded = frame.forms.frameFor(held);
       if (!encoded) return null;

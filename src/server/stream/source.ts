@@ -17,7 +17,10 @@ export interface FrameForms {
 
 export interface SourceFrame {
   frameIndex: number;
-  phases: Uint16Array;
+  /** Null where only the encoded forms travelled: a gateway's frames from NATS. */
+  phases: Uint16Array | null;
+  /** The frame's size as raw u16 phases when `phases` is null (the baseline for bytes saved). */
+  rawBytes?: number;
   /** Wall clock when the frame was produced, in ms since the epoch (sub-millisecond precision). */
   producedAtMs: number;
   /** CRC-32 of the phases' u16 little-endian bytes: what a client checks its decoded frame with. */
