@@ -167,11 +167,11 @@ export function order1FromPlanes(
 
 /** Scratch of the order-2 predictor, allocated once per lattice size. */
 export interface CouplingScratch {
-  /** Motion of the previous step, wrap16(prev1 - prev2), per spin. */
-  readonly motion: Int16Array;
-  /** Per column: the COS and SIN terms of the edge from the row above, for the next row. */
-  readonly upCos: Int32Array;
-  readonly upSin: Int32Array;
+  /** Per column: the correction term the edge from the row above brings its lower spin. */
+  readonly upTerm: Float64Array;
+  /** Per table step k: A*COS[k] + B*SIN[k] and -A*COS[k] + B*SIN[k] of the frame's A, B. */
+  readonly outWeight: Float64Array;
+  readonly inWeight: Float64Array;
   /** The fit's sample: each sampled spin's features and second difference. */
   readonly sampleF1: Float64Array;
   readonly sampleF2: Float64Array;
@@ -190,22 +190,15 @@ function fitRowStride(width: number, height: number): number {
 }
 
 export function createCouplingScratch(width: number, height: number): CouplingScratch {
-  const n = width * height;
   const sampled = width * Math.ceil(height / fitRowStride(width, height));
   return {
-    motion: new Int16Array(n),
-    upCos: new Int32Array(width),
-    upSin: new Int32Array(width),
+    upTerm: new Float64Array(width),
+    outWeight: new Float64Array(TABLE_STEPS),
+    inWeight: new Float64Array(TABLE_STEPS),
     sampleF1: new Float64Array(sampled),
     sampleF2: new Float64Array(sampled),
     sampleE: new Float64Array(sampled),
   };
-}
-
-/** motion = wrap16(prev1 - prev2): an Int16Array store wraps as wrap16 does. */
-function computeMotion(prev1: Uint16Array, prev2: Uint16Array, motion: Int16Array): void {
-  const n = motion.length;
-  for (let i = 0; i < n; i++) motion[i] = prev1[i]! - prev2[i]!;
 }
 
 /** The table step of the phase difference from spin i to spin j: k of docs/CODEC.md 4.3. */
@@ -213,17 +206,38 @@ function step(prev1: Uint16Array, i: number, j: number): number {
   return ((prev1[j]! - prev1[i]! + 128) & 0xffff) >>> 8;
 }
 
-/** wrap16 of the motion difference m_j - m_i. */
-function motionDelta(motion: Int16Array, i: number, j: number): number {
-  return ((motion[j]! - motion[i]!) << 16) >> 16;
+/**
+ * wrap16(m_j - m_i) with m = prev1 - prev2: wrapping once at the end gives what wrapping each
+ * motion first gives (all of it is arithmetic mod 65536), so no motion array is needed.
+ */
+function motionDelta(prev1: Uint16Array, prev2: Uint16Array, i: number, j: number): number {
+  return ((prev1[j]! - prev2[j]! - prev1[i]! + prev2[i]!) << 16) >> 16;
+}
+
+/**
+ * A * F1_i + B * F2_i summed edge by edge instead of feature by feature: an edge (i, j) of step k
+ * and motion difference d brings i d * (A*COS[k] + B*SIN[k]) and j d * (-A*COS[k] + B*SIN[k]).
+ * Every product and partial sum is an integer below 2^52 in magnitude (|A|, |B| <= 2^20, table
+ * entries <= 2^14, |d| <= 2^15, four edges), exact in a double whatever the order, so the sum is
+ * the one docs/CODEC.md 4.3 defines; and a spin costs two table reads and two multiplies an edge
+ * instead of four integer products and two conversions.
+ */
+function fillEdgeWeights(a: number, b: number, scratch: CouplingScratch): void {
+  const { outWeight, inWeight } = scratch;
+  for (let k = 0; k < TABLE_STEPS; k++) {
+    outWeight[k] = a * COUPLING_COS[k]! + b * COUPLING_SIN[k]!;
+    inWeight[k] = -a * COUPLING_COS[k]! + b * COUPLING_SIN[k]!;
+  }
 }
 
 /**
  * The one pass of an order-2 delta, for both directions: with `planes` read (decode) it writes
- * each spin of `frame`; otherwise (encode) it reads `frame` and writes the residual planes. Needs
- * the motion in `scratch`. One function, so encoder and decoder cannot drift apart; written out
- * by hand, without callbacks, because it is the codec's hottest loop (a callback per spin cost a
- * third more, and twice that once V8 saw both directions' callbacks).
+ * each spin of `frame`; otherwise (encode) it reads `frame` and writes the residual planes. One
+ * function, so encoder and decoder cannot drift apart; written out by hand, without callbacks,
+ * because it is the codec's hottest loop (a callback per spin cost a third more, and twice that
+ * once V8 saw both directions' callbacks). The motion m = prev1 - prev2 is taken from the two
+ * frames as the sweep goes: a separate motion array cost a pass over the lattice to fill and as
+ * many loads to read.
  */
 function coupledPass(
   decode: boolean,
@@ -237,48 +251,41 @@ function coupledPass(
   scratch: CouplingScratch,
   planes: Uint8Array,
 ): void {
-  const { motion, upCos, upSin } = scratch;
+  const { upTerm, outWeight, inWeight } = scratch;
+  fillEdgeWeights(a, b, scratch);
   const n = width * height;
   // The upper edges of row 0 are the edges from the last row down to it (the lattice wraps).
   const last = (height - 1) * width;
   for (let x = 0; x < width; x++) {
-    const k = step(prev1, last + x, x);
-    const d = motionDelta(motion, last + x, x);
-    upCos[x] = COUPLING_COS[k]! * d;
-    upSin[x] = COUPLING_SIN[k]! * d;
+    upTerm[x] = motionDelta(prev1, prev2, last + x, x) * inWeight[step(prev1, last + x, x)]!;
   }
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    const downRow = y === height - 1 ? 0 : row + width;
+    const rowEnd = row + width - 1;
+    const downOffset = (y === height - 1 ? 0 : row + width) - row;
     // The left edge of x = 0 is the right edge of the row's last spin.
-    let k = step(prev1, row + width - 1, row);
-    let d = motionDelta(motion, row + width - 1, row);
-    let leftCos = COUPLING_COS[k]! * d;
-    let leftSin = COUPLING_SIN[k]! * d;
+    let leftTerm = motionDelta(prev1, prev2, rowEnd, row) * inWeight[step(prev1, rowEnd, row)]!;
     let qi = prev1[row]!;
-    let mi = motion[row]!;
-    for (let x = 0; x < width; x++) {
-      const i = row + x;
-      const right = x === width - 1 ? row : i + 1;
+    let mi = qi - prev2[row]!;
+    for (let i = row; i <= rowEnd; i++) {
+      // The right neighbour, wrapping to the row's first spin at its end.
+      const right = i === rowEnd ? row : i + 1;
       const qRight = prev1[right]!;
-      const mRight = motion[right]!;
-      k = ((qRight - qi + 128) & 0xffff) >>> 8;
-      d = ((mRight - mi) << 16) >> 16;
-      const rightCos = COUPLING_COS[k]! * d;
-      const rightSin = COUPLING_SIN[k]! * d;
-      const down = downRow + x;
-      k = ((prev1[down]! - qi + 128) & 0xffff) >>> 8;
-      d = ((motion[down]! - mi) << 16) >> 16;
-      const downCos = COUPLING_COS[k]! * d;
-      const downSin = COUPLING_SIN[k]! * d;
-      const f1 = rightCos + downCos - leftCos - upCos[x]!;
-      const f2 = rightSin + downSin + leftSin + upSin[x]!;
-      upCos[x] = downCos;
-      upSin[x] = downSin;
-      leftCos = rightCos;
-      leftSin = rightSin;
-      const prediction =
-        2 * qi - prev2[i]! + Math.floor((a * f1 + b * f2 + CORRECTION_HALF) * CORRECTION_SCALE);
+      const mRight = qRight - prev2[right]!;
+      let d = ((mRight - mi) << 16) >> 16;
+      let k = ((qRight - qi + 128) & 0xffff) >>> 8;
+      const rightOut = d * outWeight[k]!;
+      const rightIn = d * inWeight[k]!;
+      const down = i + downOffset;
+      const qDown = prev1[down]!;
+      d = ((qDown - prev2[down]! - mi) << 16) >> 16;
+      k = ((qDown - qi + 128) & 0xffff) >>> 8;
+      const x = i - row;
+      const sum = rightOut + d * outWeight[k]! + leftTerm + upTerm[x]!;
+      upTerm[x] = d * inWeight[k]!;
+      leftTerm = rightIn;
+      // 2 * P1 - P2 = P1 + m, mod 65536 like everything else here.
+      const prediction = qi + mi + Math.floor((sum + CORRECTION_HALF) * CORRECTION_SCALE);
       if (decode) {
         const z = planes[i]! | (planes[n + i]! << 8);
         frame[i] = (prediction + ((z >>> 1) ^ -(z & 1))) & 0xffff;
@@ -295,7 +302,7 @@ function coupledPass(
 }
 
 /**
- * F1 and F2 of every spin of row y, from all four of its edges; needs the motion in `scratch`.
+ * F1 and F2 of every spin of row y, from all four of its edges.
  * Used for the rows the fit samples, where the rows around are not visited.
  */
 function rowFeatures(
@@ -303,7 +310,7 @@ function rowFeatures(
   width: number,
   height: number,
   y: number,
-  motion: Int16Array,
+  prev2: Uint16Array,
   f1: Float64Array,
   f2: Float64Array,
   offset: number,
@@ -320,19 +327,19 @@ function rowFeatures(
     // Edges from i (to its right and lower spins) add COS to F1 of i, edges into i (from its left
     // and upper spins) subtract it; all four add SIN to F2.
     let k = step(prev1, i, right);
-    let d = motionDelta(motion, i, right);
+    let d = motionDelta(prev1, prev2, i, right);
     let sumCos = COUPLING_COS[k]! * d;
     let sumSin = COUPLING_SIN[k]! * d;
     k = step(prev1, i, down);
-    d = motionDelta(motion, i, down);
+    d = motionDelta(prev1, prev2, i, down);
     sumCos += COUPLING_COS[k]! * d;
     sumSin += COUPLING_SIN[k]! * d;
     k = step(prev1, left, i);
-    d = motionDelta(motion, left, i);
+    d = motionDelta(prev1, prev2, left, i);
     sumCos -= COUPLING_COS[k]! * d;
     sumSin += COUPLING_SIN[k]! * d;
     k = step(prev1, up, i);
-    d = motionDelta(motion, up, i);
+    d = motionDelta(prev1, prev2, up, i);
     sumCos -= COUPLING_COS[k]! * d;
     sumSin += COUPLING_SIN[k]! * d;
     f1[offset + x] = sumCos;
@@ -344,7 +351,7 @@ function rowFeatures(
  * Least-squares coefficients (A, B) of the coupling correction for `frame`, as the integers the
  * payload carries, from every spin or, on lattices over FIT_SAMPLE_SPINS, from evenly spaced rows.
  * One reweighted pass (weights 1 / (1 + |residual|)) keeps vortex cores, where the linear model
- * fails, from pulling the fit away from the bulk. Leaves the motion in `scratch` for the planes.
+ * fails, from pulling the fit away from the bulk.
  */
 export function fitCoupling(
   frame: Uint16Array,
@@ -354,12 +361,11 @@ export function fitCoupling(
   height: number,
   scratch: CouplingScratch,
 ): { a: number; b: number } {
-  const { motion, sampleF1: f1, sampleF2: f2, sampleE: eOf } = scratch;
-  computeMotion(prev1, prev2, motion);
+  const { sampleF1: f1, sampleF2: f2, sampleE: eOf } = scratch;
   const stride = fitRowStride(width, height);
   let count = 0;
   for (let y = 0; y < height; y += stride) {
-    rowFeatures(prev1, width, height, y, motion, f1, f2, count);
+    rowFeatures(prev1, width, height, y, prev2, f1, f2, count);
     const row = y * width;
     for (let x = 0; x < width; x++) {
       const i = row + x;
@@ -400,7 +406,7 @@ function toCoefficient(perFeatureUnit: number): number {
   return Math.max(-COEFFICIENT_LIMIT, Math.min(COEFFICIENT_LIMIT, q));
 }
 
-/** Residual planes of an order-2 delta; needs fitCoupling's motion in `scratch`. */
+/** Residual planes of an order-2 delta with fitCoupling's A and B. */
 export function order2ToPlanes(
   frame: Uint16Array,
   prev1: Uint16Array,
@@ -426,6 +432,5 @@ export function order2FromPlanes(
   scratch: CouplingScratch,
   out: Uint16Array,
 ): void {
-  computeMotion(prev1, prev2, scratch.motion);
   coupledPass(true, out, prev1, prev2, width, height, a, b, scratch, planes);
 }
