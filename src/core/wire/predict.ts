@@ -167,6 +167,8 @@ export function order1FromPlanes(
 
 /** Scratch of the order-2 predictor, allocated once per lattice size. */
 export interface CouplingScratch {
+  /** The fit's motion, wrap16(prev1 - prev2), on the rows it reads (every row up to 65,536 spins). */
+  readonly motion: Int16Array;
   /** Per column: the correction term the edge from the row above brings its lower spin. */
   readonly upTerm: Float64Array;
   /** Per table step k: A*COS[k] + B*SIN[k] and -A*COS[k] + B*SIN[k] of the frame's A, B. */
@@ -192,6 +194,7 @@ function fitRowStride(width: number, height: number): number {
 export function createCouplingScratch(width: number, height: number): CouplingScratch {
   const sampled = width * Math.ceil(height / fitRowStride(width, height));
   return {
+    motion: new Int16Array(width * height),
     upTerm: new Float64Array(width),
     outWeight: new Float64Array(TABLE_STEPS),
     inWeight: new Float64Array(TABLE_STEPS),
@@ -206,12 +209,30 @@ function step(prev1: Uint16Array, i: number, j: number): number {
   return ((prev1[j]! - prev1[i]! + 128) & 0xffff) >>> 8;
 }
 
+/** motion = wrap16(prev1 - prev2) on rows [firstRow, endRow): an Int16Array store wraps. */
+function computeMotionRows(
+  prev1: Uint16Array,
+  prev2: Uint16Array,
+  width: number,
+  firstRow: number,
+  endRow: number,
+  motion: Int16Array,
+): void {
+  for (let i = firstRow * width, end = endRow * width; i < end; i++)
+    motion[i] = prev1[i]! - prev2[i]!;
+}
+
 /**
  * wrap16(m_j - m_i) with m = prev1 - prev2: wrapping once at the end gives what wrapping each
  * motion first gives (all of it is arithmetic mod 65536), so no motion array is needed.
  */
 function motionDelta(prev1: Uint16Array, prev2: Uint16Array, i: number, j: number): number {
   return ((prev1[j]! - prev2[j]! - prev1[i]! + prev2[i]!) << 16) >> 16;
+}
+
+/** wrap16 of the motion difference m_j - m_i, from the fit's motion array. */
+function fitMotionDelta(motion: Int16Array, i: number, j: number): number {
+  return ((motion[j]! - motion[i]!) << 16) >> 16;
 }
 
 /**
@@ -302,7 +323,8 @@ function coupledPass(
 }
 
 /**
- * F1 and F2 of every spin of row y, from all four of its edges.
+ * F1 and F2 of every spin of row y, from all four of its edges; needs the motion of rows y - 1 to
+ * y + 1.
  * Used for the rows the fit samples, where the rows around are not visited.
  */
 function rowFeatures(
@@ -310,7 +332,7 @@ function rowFeatures(
   width: number,
   height: number,
   y: number,
-  prev2: Uint16Array,
+  motion: Int16Array,
   f1: Float64Array,
   f2: Float64Array,
   offset: number,
@@ -327,19 +349,19 @@ function rowFeatures(
     // Edges from i (to its right and lower spins) add COS to F1 of i, edges into i (from its left
     // and upper spins) subtract it; all four add SIN to F2.
     let k = step(prev1, i, right);
-    let d = motionDelta(prev1, prev2, i, right);
+    let d = fitMotionDelta(motion, i, right);
     let sumCos = COUPLING_COS[k]! * d;
     let sumSin = COUPLING_SIN[k]! * d;
     k = step(prev1, i, down);
-    d = motionDelta(prev1, prev2, i, down);
+    d = fitMotionDelta(motion, i, down);
     sumCos += COUPLING_COS[k]! * d;
     sumSin += COUPLING_SIN[k]! * d;
     k = step(prev1, left, i);
-    d = motionDelta(prev1, prev2, left, i);
+    d = fitMotionDelta(motion, left, i);
     sumCos -= COUPLING_COS[k]! * d;
     sumSin += COUPLING_SIN[k]! * d;
     k = step(prev1, up, i);
-    d = motionDelta(prev1, prev2, up, i);
+    d = fitMotionDelta(motion, up, i);
     sumCos -= COUPLING_COS[k]! * d;
     sumSin += COUPLING_SIN[k]! * d;
     f1[offset + x] = sumCos;
@@ -361,11 +383,19 @@ export function fitCoupling(
   height: number,
   scratch: CouplingScratch,
 ): { a: number; b: number } {
-  const { sampleF1: f1, sampleF2: f2, sampleE: eOf } = scratch;
+  const { motion, sampleF1: f1, sampleF2: f2, sampleE: eOf } = scratch;
   const stride = fitRowStride(width, height);
+  if (stride === 1) computeMotionRows(prev1, prev2, width, 0, height, motion);
+  else {
+    // Only the sampled rows and their neighbours: the rest of the lattice is not read.
+    for (let y = 0; y < height; y += stride) {
+      computeMotionRows(prev1, prev2, width, Math.max(0, y - 1), Math.min(height, y + 2), motion);
+    }
+    computeMotionRows(prev1, prev2, width, height - 1, height, motion);
+  }
   let count = 0;
   for (let y = 0; y < height; y += stride) {
-    rowFeatures(prev1, width, height, y, prev2, f1, f2, count);
+    rowFeatures(prev1, width, height, y, motion, f1, f2, count);
     const row = y * width;
     for (let x = 0; x < width; x++) {
       const i = row + x;
