@@ -8,6 +8,11 @@
 //
 //   npm run bench:e2e -- [--spins 12000,65536,262144,1048576] [--source live|replay|both]
 //        [--seconds S] [--warmup S] [--trace-frames F] [--data DIR] [--browser-arg ARG]...
+//        [--codec-only]
+//
+// `--codec-only` times the codec section alone (encode and decode in Node, CPU time), without a
+// server or a browser, and holds it to the encode and decode budgets: seconds a size, where the
+// whole ladder takes minutes and a built app.
 //
 // Needs the built app (`npx vite build`). Exits 1 when a size misses its budget (below), 2 when it
 // cannot run. The budget, docs/ARCHITECTURE.md section 5: >= 55 frames drawn per second (median of
@@ -41,6 +46,25 @@ function verdict(stream: StreamWindow, codec: CodecTimes) {
   if (!(codec.encodeMs.p95 <= BUDGET.encodeP95Ms))
     misses.push(`encode p95 ${codec.encodeMs.p95} ms`);
   return { holds: misses.length === 0, misses };
+}
+
+if (options.codecOnly) {
+  const sizes = options.sizes.map((size) => {
+    const codec = codecTimes(size);
+    const misses: string[] = [];
+    if (!(codec.encodeMs.p95 <= BUDGET.encodeP95Ms))
+      misses.push(`encode p95 ${codec.encodeMs.p95} ms`);
+    if (!(codec.decodeMs.p95 <= BUDGET.decodeP95Ms))
+      misses.push(`decode p95 ${codec.decodeMs.p95} ms`);
+    return { ...size, codec, holds: misses.length === 0, misses };
+  });
+  const machine = { cpus: availableParallelism(), loadAverage1m: round(loadavg()[0]!) };
+  const budget = { encodeP95Ms: BUDGET.encodeP95Ms, decodeP95Ms: BUDGET.decodeP95Ms };
+  const date = new Date().toISOString();
+  console.log(
+    JSON.stringify({ bench: 'e2e', codecOnly: true, date, machine, sizes, budget }, null, 2),
+  );
+  process.exit(sizes.every((s) => s.holds) ? 0 : 1);
 }
 
 const browser = await chromium.launch({

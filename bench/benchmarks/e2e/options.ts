@@ -23,6 +23,8 @@ export interface E2eOptions {
   dataDir: string;
   browserArgs: string[];
   chromium: string;
+  /** Only the codec section: encode and decode in Node, no server, no browser. */
+  codecOnly: boolean;
 }
 
 export function parseE2eOptions(): E2eOptions {
@@ -36,6 +38,7 @@ export function parseE2eOptions(): E2eOptions {
       data: { type: 'string', default: '.data-bench-e2e' },
       'browser-arg': { type: 'string', multiple: true, default: [] },
       chromium: { type: 'string', default: CHROMIUM_PATH },
+      'codec-only': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -45,12 +48,13 @@ export function parseE2eOptions(): E2eOptions {
   if (!['live', 'replay', 'both'].includes(values.source)) {
     throw new Error(`--source must be live, replay or both, got "${values.source}"`);
   }
-  if (!existsSync(values.chromium)) {
+  const codecOnly = values['codec-only'];
+  if (!codecOnly && !existsSync(values.chromium)) {
     throw new Error(
       `no Chromium at ${values.chromium}; install Debian's "chromium" or pass --chromium PATH`,
     );
   }
-  if (!existsSync('dist/index.html')) {
+  if (!codecOnly && !existsSync('dist/index.html')) {
     throw new Error('the app is not built (no dist/index.html): run "npx vite build" first');
   }
   return {
@@ -62,5 +66,6 @@ export function parseE2eOptions(): E2eOptions {
     dataDir: path.resolve(values.data),
     browserArgs: values['browser-arg'],
     chromium: values.chromium,
+    codecOnly,
   };
 }
