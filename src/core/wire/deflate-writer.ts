@@ -137,6 +137,8 @@ export class DeflateWriter {
   private readonly litFreqs = new Uint32Array(286);
   private readonly litLengths = new Uint8Array(286);
   private readonly litCodes = new Uint16Array(286);
+  /** Per symbol: its code in the low 16 bits, its length above. */
+  private readonly litCodeBits = new Int32Array(286);
 
   /** `maxInputBytes`: the largest input this writer will see; scratch is sized once from it. */
   constructor(maxInputBytes: number) {
@@ -192,7 +194,9 @@ export class DeflateWriter {
     this.writeHeader(final);
 
     // The hot loop keeps the bit writer in locals: property writes per token cost more than the
-    // Huffman lookups.
+    // Huffman lookups. Each symbol's code and length share one table entry: one load a literal.
+    const codeBits = this.litCodeBits;
+    for (let s = 0; s < codeBits.length; s++) codeBits[s] = litCodes[s]! | (litLengths[s]! << 16);
     const out = this.out;
     let pos = this.bytePos;
     let buffer = this.bitBuffer;
@@ -200,13 +204,14 @@ export class DeflateWriter {
     for (let t = 0; t < tokenCount; t++) {
       const token = tokens[t]!;
       if (token < 256) {
-        buffer |= litCodes[token]! << count;
-        count += litLengths[token]!;
+        const entry = codeBits[token]!;
+        buffer |= (entry & 0xffff) << count;
+        count += entry >>> 16;
       } else {
         const length = token - 256;
-        const symbol = LENGTH_SYMBOL[length]!;
-        buffer |= litCodes[symbol]! << count;
-        count += litLengths[symbol]!;
+        const entry = codeBits[LENGTH_SYMBOL[length]!]!;
+        buffer |= (entry & 0xffff) << count;
+        count += entry >>> 16;
         if (count >= 16) {
           out[pos++] = buffer;
           out[pos++] = buffer >>> 8;
