@@ -5,7 +5,7 @@
 // shared machine it moves with the load. This one times batches of frames and reports the fastest
 // and the median batch, which compare builds fairly when alternated in the same minutes.
 //
-//   npx tsx bench/benchmarks/worker-decode.ts [--spins 12000,262144,1048576] [--passes P]
+//   npm run bench:worker-decode -- [--spins 12000,262144,1048576] [--passes P]
 //        [--browser-arg ARG]... [--chromium PATH]
 //
 // Prints one JSON object. Exits 1 when a frame failed its checks, 2 when it cannot run.
@@ -27,7 +27,7 @@ function fail(message: string): never {
 
 const { sizes, passes, options } = optionsOrExit(
   'bench:worker-decode',
-  `npx tsx bench/benchmarks/worker-decode.ts [--spins N,N,...] [--passes P] ${BROWSER_BENCH_USAGE}`,
+  `npm run bench:worker-decode -- [--spins N,N,...] [--passes P] ${BROWSER_BENCH_USAGE}`,
   () => {
     const { values } = parseArgs({
       options: {
