@@ -165,6 +165,9 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
       return issued;
     },
     revokeToken(tokenId) {
+      if (server.sharedState) {
+        throw new Error('with --database tokens live in PostgreSQL: revoke through tenancy.store');
+      }
       withCliDb((db) => revokeToken(db, tokenId));
     },
     webhookAuthorization: () => `Bearer ${readSecret(dataDir, 'alertmanager')}`,
