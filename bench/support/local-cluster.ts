@@ -107,3 +107,15 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     throw error;
   }
 }
+
+/** WebSocket clients of a tenant's stream a node reports on /healthz; -1 when it does not answer. */
+export async function streamClientsOn(url: string, tenant = 'demo'): Promise<number> {
+  try {
+    const body = (await (await fetch(`${url}/healthz`)).json()) as {
+      streams: { tenant: string; clients: number }[];
+    };
+    return body.streams.find((s) => s.tenant === tenant)?.clients ?? 0;
+  } catch {
+    return -1;
+  }
+}

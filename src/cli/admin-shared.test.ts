@@ -61,6 +61,7 @@ describe.skipIf(missing !== null)('admin tenant and token commands on PostgreSQL
   let trace: string;
   const cliData = tempDir('cli-data');
   const db = () => ['--data', cliData, '--database', cluster.url];
+  const createEast = () => ['tenant', 'create', 'east', '--name', 'East', '--trace', trace];
 
   beforeAll(async () => {
     cluster = await startPostgres();
@@ -81,16 +82,7 @@ describe.skipIf(missing !== null)('admin tenant and token commands on PostgreSQL
     fetch(`${server.url}/api/session`, { headers: { authorization: `Bearer ${token}` } });
 
   it('creates a tenant and issues a token that the running server knows within a second', async () => {
-    const created = await admin([
-      ...db(),
-      'tenant',
-      'create',
-      'east',
-      '--name',
-      'East',
-      '--trace',
-      trace,
-    ]);
+    const created = await admin([...db(), ...createEast()]);
     expect(created).toMatchObject({ code: 0, out: 'created tenant east (private, replay)' });
     const issued = await admin([
       ...db(),
@@ -164,16 +156,7 @@ describe.skipIf(missing !== null)('admin tenant and token commands on PostgreSQL
   });
 
   it('deletes a tenant everywhere, and refuses to create one twice', async () => {
-    const again = await admin([
-      ...db(),
-      'tenant',
-      'create',
-      'east',
-      '--name',
-      'East',
-      '--trace',
-      trace,
-    ]);
+    const again = await admin([...db(), ...createEast()]);
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/tenant "east" already exists/);
     expect((await admin([...db(), 'tenant', 'delete', 'east'])).code).toBe(0);

@@ -12,6 +12,7 @@ import { SUBPROTOCOL } from '../../core/wire/envelope';
 import { NodeStreamClient } from '../../testing/node-stream-client';
 import { writePatternTrace } from '../../testing/pattern-trace';
 import { postgresBinDir, startPostgres, type TestPostgres } from '../../testing/postgres';
+import { firingAlert } from '../../testing/alertmanager-payload';
 import { tempDir } from '../../testing/temp-dir';
 import { startTenantServer, type TestServer } from '../../testing/test-server';
 import type { TenantSpec } from '../tenants/tenant-spec';
@@ -114,19 +115,7 @@ describe.skipIf(missing !== null)('gateways sharing one PostgreSQL', () => {
   });
 
   it('makes one ticket of the webhook Alertmanager sends to every gateway', async () => {
-    const payload = {
-      version: '4',
-      status: 'firing',
-      alerts: [
-        {
-          status: 'firing',
-          labels: { alertname: 'PhaseStreamStalled', severity: 'critical', tenant_id: 'demo' },
-          annotations: { summary: 'demo stalled' },
-          startsAt: new Date().toISOString(),
-          fingerprint: 'ha-pair-1',
-        },
-      ],
-    };
+    const payload = firingAlert('ha-pair-1', 'demo stalled');
     const [fromA, fromB] = await Promise.all([
       call<AlertmanagerResult>(a, 'POST', '/api/alertmanager', payload),
       call<AlertmanagerResult>(b, 'POST', '/api/alertmanager', payload),

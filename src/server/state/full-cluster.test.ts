@@ -6,13 +6,18 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalCluster, type LocalCluster } from '../../../bench/support/local-cluster';
+import {
+  startLocalCluster,
+  streamClientsOn,
+  type LocalCluster,
+} from '../../../bench/support/local-cluster';
 import type { AlertmanagerResult } from '../../core/api/alertmanager';
 import type { CreateTicketResult, TicketDetail, TicketPage } from '../../core/api/tickets';
 import { SUBPROTOCOL } from '../../core/wire/envelope';
 import { NodeStreamClient } from '../../testing/node-stream-client';
 import { writePatternTrace } from '../../testing/pattern-trace';
 import { postgresBinDir, startPostgres, type TestPostgres } from '../../testing/postgres';
+import { firingAlert } from '../../testing/alertmanager-payload';
 import { tempDir } from '../../testing/temp-dir';
 import type { TokenRole } from '../../core/api/session';
 import type { AccessState } from './access';
@@ -22,18 +27,6 @@ import { pgAccessState } from './pg-access';
 const WEBHOOK_SECRET = 'full-cluster-webhook-secret-0123456789';
 const missing = postgresBinDir() ? null : 'needs PostgreSQL: apt-get install -y postgresql';
 if (missing) console.warn(`[state] skipping the full cluster test: ${missing}`);
-
-/** WebSocket clients of the demo stream a node reports on /healthz; -1 when it does not answer. */
-async function clientsOn(url: string): Promise<number> {
-  try {
-    const body = (await (await fetch(`${url}/healthz`)).json()) as {
-      streams: { tenant: string; clients: number }[];
-    };
-    return body.streams.find((s) => s.tenant === 'demo')?.clients ?? 0;
-  } catch {
-    return -1;
-  }
-}
 
 /** A stream client that notes the kind of the first frame after each connect (0: keyframe). */
 function watcher(url: string, token?: string) {
@@ -62,6 +55,16 @@ describe.skipIf(missing !== null)('a cluster with every part: NATS, PostgreSQL, 
   /** Issued as the admin CLI does with --database: once, in PostgreSQL, good on every gateway. */
   const issue = (name: string, role: TokenRole) =>
     access.issueToken({ name, tenants: ['demo'], role });
+
+  /** The status of GET /api/session with `token` on each gateway. */
+  const known = async (token: string) =>
+    Promise.all(
+      cluster.gateways.map(
+        async (g) =>
+          (await fetch(`${g.url}/api/session`, { headers: { authorization: `Bearer ${token}` } }))
+            .status,
+      ),
+    );
 
   const call = async <T>(
     base: string,
@@ -108,6 +111,15 @@ describe.skipIf(missing !== null)('a cluster with every part: NATS, PostgreSQL, 
     access = pgAccessState({ pool, url: pg.url });
     tokens.admin = (await issue('root', 'admin')).token;
     tokens.operator = (await issue('ana', 'operator')).token;
+    // Every gateway hears of a new token within a second (NOTIFY), not at the instant it commits.
+    const deadline = performance.now() + 1_000;
+    for (const token of Object.values(tokens)) {
+      while ((await known(token)).some((status) => status !== 200)) {
+        if (performance.now() > deadline)
+          throw new Error('a gateway did not learn a new token in 1 s');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
   }, 300_000);
 
   afterAll(async () => {
@@ -135,19 +147,7 @@ describe.skipIf(missing !== null)('a cluster with every part: NATS, PostgreSQL, 
   }, 90_000);
 
   it('makes one ticket of the same Alertmanager webhook POSTed to both gateways', async () => {
-    const payload = {
-      version: '4',
-      status: 'firing',
-      alerts: [
-        {
-          status: 'firing',
-          labels: { alertname: 'PhaseStreamStalled', severity: 'critical', tenant_id: 'demo' },
-          annotations: { summary: 'demo stalled on the west link' },
-          startsAt: new Date().toISOString(),
-          fingerprint: 'full-cluster-1',
-        },
-      ],
-    };
+    const payload = firingAlert('full-cluster-1', 'demo stalled on the west link');
     const replies = await Promise.all(
       cluster.gateways.map((g) =>
         call<AlertmanagerResult>(g.url, 'POST', '/api/alertmanager', payload),
@@ -167,6 +167,7 @@ describe.skipIf(missing !== null)('a cluster with every part: NATS, PostgreSQL, 
   it("closes a token's WebSocket on B within 1 s of its revocation through A's REST", async () => {
     const [a, b] = cluster.gateways;
     const { tokenId, token } = await issue('partner', 'viewer');
+    await expect.poll(() => known(token), { timeout: 1_000, interval: 20 }).toEqual([200, 200]);
     const { client } = watcher(`${b!.url.replace(/^http/, 'ws')}/ws?tenant=demo`, token);
     clients.push(client);
     await expect.poll(() => client.framesDecoded, { timeout: 30_000 }).toBeGreaterThan(5);
@@ -191,7 +192,7 @@ describe.skipIf(missing !== null)('a cluster with every part: NATS, PostgreSQL, 
     const { client, firstKinds } = watcher(front);
     clients.push(client);
     await expect.poll(() => client.framesDecoded, { timeout: 30_000 }).toBeGreaterThan(10);
-    const counts = await Promise.all(cluster.gateways.map((g) => clientsOn(g.url)));
+    const counts = await Promise.all(cluster.gateways.map((g) => streamClientsOn(g.url)));
     const served = counts.findIndex((n) => n > 0);
     expect(served).toBeGreaterThanOrEqual(0);
     const victim = cluster.gateways[served]!;
@@ -206,7 +207,7 @@ describe.skipIf(missing !== null)('a cluster with every part: NATS, PostgreSQL, 
     await expect
       .poll(() => client.framesDecoded, { timeout: 30_000 })
       .toBeGreaterThan(before.frames + 30);
-    expect(await clientsOn(survivor.url)).toBeGreaterThan(0);
+    expect(await streamClientsOn(survivor.url)).toBeGreaterThan(0);
     expect(firstKinds.get(client.connects)).toBe(0);
     expect(client.faults).toBe(before.faults);
   }, 90_000);
