@@ -17,11 +17,11 @@ import { settle } from './settle';
 export function sqliteAccessState(db: Db): AccessState {
   const listeners = new Set<(tokenId: string) => void>();
   const changeListeners = new Set<() => void>();
-  /** Runs a write, then tells this instance's listeners. */
+  /** Runs a write, then tells this instance's listeners unless it changed nothing (false). */
   const changing = <T>(write: () => T): Promise<T> =>
     settle(() => {
       const result = write();
-      for (const l of changeListeners) l();
+      if (result !== false) for (const l of changeListeners) l();
       return result;
     });
   return {
