@@ -183,6 +183,31 @@ export function setTenantSettings(
   for (const line of said) io.out(`tenant ${id}: ${line}`);
 }
 
+/**
+ * `promotion override ID`: applies a denied promotion of console.db, the settings written there
+ * or to `tenantStore` (with --database), whose writes the caller awaits.
+ */
+export function overridePromotion(
+  db: Db,
+  args: readonly string[],
+  values: AdminValues,
+  io: AdminIo,
+  env: Env,
+  tenantStore?: PromotionGateOptions['tenantStore'],
+) {
+  const id = number(args[0] ?? '', 'PROMOTION_ID', /^\d{1,15}$/);
+  const reason = overrideReason(values);
+  if (reason === undefined) throw new UsageError('--override-reason is required: say why');
+  const by = `cli:${actorOf(values, osUser())}`;
+  let promotion;
+  try {
+    promotion = openGate(db, env, tenantStore).override(id, by, reason);
+  } catch (error) {
+    gateError(error);
+  }
+  io.out(`promotion ${promotion.id} overridden: tenant ${promotion.tenant} changed, audited`);
+}
+
 export const POLICY_COMMANDS: Record<string, AdminCommand> = {
   'audit verify': {
     options: ['json'],
@@ -257,18 +282,6 @@ export const POLICY_COMMANDS: Record<string, AdminCommand> = {
   'promotion override': {
     options: ['override-reason', 'by'],
     maxArgs: 1,
-    run(db, args, values, io, env) {
-      const id = number(args[0] ?? '', 'PROMOTION_ID', /^\d{1,15}$/);
-      const reason = overrideReason(values);
-      if (reason === undefined) throw new UsageError('--override-reason is required: say why');
-      const by = `cli:${actorOf(values, osUser())}`;
-      let promotion;
-      try {
-        promotion = openGate(db, env).override(id, by, reason);
-      } catch (error) {
-        gateError(error);
-      }
-      io.out(`promotion ${promotion.id} overridden: tenant ${promotion.tenant} changed, audited`);
-    },
+    run: (db, args, values, io, env) => overridePromotion(db, args, values, io, env),
   },
 };

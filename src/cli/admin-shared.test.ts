@@ -1,6 +1,7 @@
 // `npm run admin -- tenant|token ... --database URL` against a PostgreSQL cluster of the test's
 // own, with a real server on it: what the CLI writes there is what every gateway serves, and a
 // token it revokes stops working on the server within a second.
+import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../core/api/session';
@@ -35,7 +36,9 @@ describe('admin tenant and token commands: the --database command line', () => {
       'postgres://a@b/c',
     ]);
     expect(other.code).toBe(2);
-    expect(other.err).toMatch(/--database goes with the tenant, token and migrate commands/);
+    expect(other.err).toMatch(
+      /--database goes with the tenant, token, promotion override and migrate commands/,
+    );
   });
 
   it('says when the database cannot be reached', async () => {
@@ -153,6 +156,36 @@ describe.skipIf(missing !== null)('admin tenant and token commands on PostgreSQL
     const missingTenant = await admin([...db(), 'tenant', 'set', 'nowhere', '--slo-ms', '30']);
     expect(missingTenant.code).toBe(1);
     expect(missingTenant.err).toMatch(/no tenant "nowhere"/);
+  });
+
+  it('overrides a denied promotion: the settings land in PostgreSQL, the audit in --data', async () => {
+    // A bundle that denies every SLO change, so that there is a denial to override.
+    const bundle = tempDir('cli-bundle');
+    copyFileSync('ops/policy/schema.cedarschema', path.join(bundle, 'schema.cedarschema'));
+    writeFileSync(
+      path.join(bundle, 'policies.cedar'),
+      `@id("allowed")\n@message("allowed")\npermit (principal, action == Console::Action::"promote", resource);\n` +
+        `@id("slo-frozen")\n@message("SLOs are frozen")\nforbid (principal, action == Console::Action::"promote", resource)\n` +
+        `when { context.change.fields.contains("sloMs") };\n`,
+    );
+    const env = { POLICY_BUNDLE: bundle };
+    const denied = await admin([...db(), 'tenant', 'set', 'east', '--slo-ms', '45'], env);
+    expect(denied.code).toBe(1);
+    expect(denied.err).toMatch(/slo-frozen: SLOs are frozen/);
+    const id = /promotion (\d+) denied/.exec(denied.err)![1]!;
+    expect(server.tenancy.directory.tenants.get('east')?.sloMs).toBe(30);
+    const overridden = await admin(
+      [...db(), 'promotion', 'override', id, '--override-reason', 'incident 7 needs it'],
+      env,
+    );
+    expect(overridden).toMatchObject({ code: 0 });
+    expect(overridden.out).toMatch(/overridden: tenant east changed, audited/);
+    await expect
+      .poll(() => server.tenancy.directory.tenants.get('east')?.sloMs, { timeout: 1_000 })
+      .toBe(45);
+    const audit = await admin(['--data', cliData, 'audit', 'verify']);
+    expect(audit).toMatchObject({ code: 0 });
+    expect(audit.out).toMatch(/audit log verified: \d+ rows/);
   });
 
   it('deletes a tenant everywhere, and refuses to create one twice', async () => {

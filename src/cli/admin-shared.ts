@@ -1,9 +1,10 @@
 // `npm run admin -- tenant|token ... --database URL` (or DATABASE_URL): the tenant and token
-// commands on the cluster's PostgreSQL, which every gateway reads. The schema is brought to this
+// commands on the cluster's PostgreSQL, which every gateway reads, and `promotion override`, whose
+// change lands there too. The schema is brought to this
 // build's version first (as the server does at start; safe while servers run), and the demo
 // tenants are seeded on first use, as on a fresh data directory. `tenant set` records its
-// promotion and audit row in the data directory's console.db and writes the settings to
-// PostgreSQL; every gateway hears of each change within a second (NOTIFY).
+// promotion and audit row in the data directory's console.db (as `promotion override` its
+// override) and writes the settings to PostgreSQL; every gateway hears of each change within a second (NOTIFY).
 import type { AdminValues } from './admin-common';
 import { CommandError, UsageError, type AdminIo } from './admin-common';
 import {
@@ -16,7 +17,9 @@ import {
   tokenListing,
   tokenRequestFromFlags,
 } from './admin-access';
-import { setTenantSettings } from './admin-policy';
+import { overridePromotion, setTenantSettings } from './admin-policy';
+import type { PromotionGateOptions } from '../server/policy/gate';
+import type { Db } from '../server/storage/database';
 import type { AccessState } from '../server/state/access';
 import { openPgPool } from '../server/state/pg';
 import { pgAccessState } from '../server/state/pg-access';
@@ -36,20 +39,21 @@ export interface SharedAccessLine {
   databaseUrl: string;
 }
 
-/** `tenant set`: the promotion in console.db, the settings written to PostgreSQL and awaited. */
-async function setSharedSettings(
+/**
+ * Runs a promotion command on console.db with the tenant settings in PostgreSQL: the gate reads
+ * the tenants from there and writes an applied change back, awaited before this resolves.
+ */
+async function withSharedSettings(
   store: AccessState,
-  line: SharedAccessLine,
-  env: Env,
-  io: AdminIo,
+  dataDir: string,
+  decide: (db: Db, tenantStore: NonNullable<PromotionGateOptions['tenantStore']>) => void,
 ): Promise<void> {
-  const id = checkId(line.args[0], 'tenant ID');
   const { tenants } = await store.listTenants();
   const writes: Promise<boolean>[] = [];
   const failures: string[] = [];
-  const db = openTenantDatabase(line.dataDir);
+  const db = openTenantDatabase(dataDir);
   try {
-    setTenantSettings(db, id, line.values, env, io, {
+    decide(db, {
       tenants: () => tenants,
       write: (spec: TenantSpec) => {
         const written = store.updateTenantSettings(spec);
@@ -83,9 +87,13 @@ async function tenantCommand(
       await store.createTenant(spec);
       return io.out(`created tenant ${spec.id} (${spec.visibility}, ${spec.source.kind})`);
     }
-    case 'set':
+    case 'set': {
       // Settings change what operators see or what a tenant costs: they are promotions.
-      return setSharedSettings(store, line, env, io);
+      const id = checkId(args[0], 'tenant ID');
+      return withSharedSettings(store, line.dataDir, (db, tenantStore) =>
+        setTenantSettings(db, id, values, env, io, tenantStore),
+      );
+    }
     case 'delete': {
       const id = checkId(args[0], 'tenant ID');
       if (!(await store.deleteTenant(id))) throw new CommandError(`no such tenant: "${id}"`);
@@ -122,7 +130,12 @@ export async function runSharedAccess(line: SharedAccessLine, env: Env, io: Admi
     await migratePg(pool);
     await store.seedTenantsOnce(demoTenants(line.dataDir));
     if (line.group === 'tenant') await tenantCommand(store, line, env, io);
-    else await tokenCommand(store, line, io);
+    else if (line.group === 'token') await tokenCommand(store, line, io);
+    else {
+      await withSharedSettings(store, line.dataDir, (db, tenantStore) =>
+        overridePromotion(db, line.args, line.values, io, env, tenantStore),
+      );
+    }
     return 0;
   } finally {
     await store.close();

@@ -109,7 +109,8 @@ Commands:
 Options:
   --data DIR        state directory (env DATA_DIR, default ./data)
   --database URL    tenant and token commands on the cluster's PostgreSQL (env DATABASE_URL)
-                    instead of DIR/console.db; tenant set still records its promotion in DIR
+                    instead of DIR/console.db; tenant set and promotion override record the
+                    promotion in DIR and write the tenant's settings to PostgreSQL
   --help            show this text`;
 
 export type { AdminIo };
@@ -280,12 +281,13 @@ function parseLine(
       ? 1
       : 0);
   if (args.length > maxArgs) throw new UsageError(`unexpected argument "${args[maxArgs]}"`);
-  const access = group === 'tenant' || group === 'token';
+  // Commands whose state lives in PostgreSQL with --database (a promotion's settings included).
+  const access = group === 'tenant' || group === 'token' || command === 'promotion override';
   for (const key of Object.keys(values) as (keyof Values)[]) {
     if (key === 'data' || (key === 'database' && access)) continue;
     if (key === 'database') {
       throw new UsageError(
-        `--database goes with the tenant, token and migrate commands, not "${command}": the ` +
+        `--database goes with the tenant, token, promotion override and migrate commands, not "${command}": the ` +
           'rest lives in the data directory',
       );
     }
@@ -368,7 +370,7 @@ export function runAdmin(
       return 0;
     }
     if (line.databaseUrl) {
-      throw new UsageError('tenant and token commands on --database run through runAdminCommand');
+      throw new UsageError('commands on --database run through runAdminCommand');
     }
     const { group, action, args, values, grouped, dataDir } = line;
     db = openTenantDatabase(dataDir);
