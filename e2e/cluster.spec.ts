@@ -6,7 +6,11 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { demoOnlyTenantsFile } from '../bench/support/server-process';
-import { startLocalCluster, type LocalCluster } from '../bench/support/local-cluster';
+import {
+  startLocalCluster,
+  streamClientsOn,
+  type LocalCluster,
+} from '../bench/support/local-cluster';
 import { phaseViz, tempDir, waitForFrames } from './support';
 
 const TRACE = path.resolve('traces/12k_spin_trace.bin');
@@ -20,18 +24,6 @@ async function drawnOver(page: Page, ms: number): Promise<Map<number, number>> {
     await page.waitForTimeout(150);
   }
   return drawn;
-}
-
-/** WebSocket clients of the demo stream a node reports on /healthz. */
-async function clientsOn(url: string): Promise<number> {
-  try {
-    const body = (await (await fetch(`${url}/healthz`)).json()) as {
-      streams: { tenant: string; clients: number }[];
-    };
-    return body.streams.find((s) => s.tenant === 'demo')?.clients ?? 0;
-  } catch {
-    return -1;
-  }
 }
 
 test.describe.serial('a local cluster', () => {
@@ -79,7 +71,7 @@ test.describe.serial('a local cluster', () => {
     let served = -1;
     await expect
       .poll(async () => {
-        const counts = await Promise.all(cluster.gateways.map((g) => clientsOn(g.url)));
+        const counts = await Promise.all(cluster.gateways.map((g) => streamClientsOn(g.url)));
         served = counts.findIndex((n) => n > 0);
         return served;
       })
@@ -91,7 +83,7 @@ test.describe.serial('a local cluster', () => {
     const killedAtMs = Date.now();
     // The page's socket closes, the app reconnects to the same address, and the front address
     // hands it to the survivor, whose first frame for it is a keyframe (nothing else decodes).
-    await expect.poll(() => clientsOn(survivor.url), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect.poll(() => streamClientsOn(survivor.url), { timeout: 60_000 }).toBeGreaterThan(0);
     await expect
       .poll(async () => (await phaseViz(page)).framesRendered, { timeout: 60_000 })
       .toBeGreaterThan(before.framesRendered + 30);

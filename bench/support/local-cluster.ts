@@ -1,9 +1,11 @@
 // A cluster on one machine, each part a process of its own as an operator runs them: a
 // nats-server (JetStream in a temporary directory), the frame source and its standbys, the
 // gateways, and one address in front of the gateways. For `npm run dev:cluster`, the cluster e2e
-// test and bench:load against several gateways. The nodes share one data directory (SQLite; the
-// state's PostgreSQL store takes its place where `--database` is given).
+// test and bench:load against several gateways. Without a database the nodes share one data
+// directory (SQLite); with `databaseUrl` every node is given --database and a data directory of
+// its own, as on separate machines: tickets, tenants and tokens live in PostgreSQL.
 import type { ChildProcess, StdioOptions } from 'node:child_process';
+import path from 'node:path';
 import { startNatsServer, type NatsServer } from '../../src/testing/nats-server';
 import { startFrontProxy, type FrontProxy } from './front-proxy';
 import { freePort, spawnServer, stopServer, waitHealthy } from './server-process';
@@ -13,6 +15,7 @@ export interface ClusterNode {
   port: number;
   url: string;
   child: ChildProcess;
+  dataDir: string;
 }
 
 export interface LocalClusterOptions {
@@ -28,6 +31,8 @@ export interface LocalClusterOptions {
   stdio?: StdioOptions;
   env?: Record<string, string>;
   healthyTimeoutMs?: number;
+  /** The cluster's PostgreSQL (--database) for every node, each with a data directory under dataDir. */
+  databaseUrl?: string;
 }
 
 export interface LocalCluster {
@@ -52,15 +57,23 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const ports = [...(options.ports ?? [])];
   const start = async (role: ClusterNode['role']): Promise<ClusterNode> => {
     const port = ports.shift() ?? (await freePort());
+    const dataDir = options.databaseUrl
+      ? path.join(options.dataDir, `${role}-${port}`)
+      : options.dataDir;
     const child = spawnServer({
       port,
-      dataDir: options.dataDir,
+      dataDir,
       trace: options.trace,
       tenantsFile: options.tenantsFile,
       stdio: options.stdio,
-      env: { ...options.env, ROLE: role, NATS_URL: nats.url },
+      env: {
+        ...options.env,
+        ROLE: role,
+        NATS_URL: nats.url,
+        ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      },
     });
-    const node = { role, port, url: `http://127.0.0.1:${port}`, child };
+    const node = { role, port, url: `http://127.0.0.1:${port}`, child, dataDir };
     nodes.push(node);
     return node;
   };
@@ -92,5 +105,17 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** WebSocket clients of a tenant's stream a node reports on /healthz; -1 when it does not answer. */
+export async function streamClientsOn(url: string, tenant = 'demo'): Promise<number> {
+  try {
+    const body = (await (await fetch(`${url}/healthz`)).json()) as {
+      streams: { tenant: string; clients: number }[];
+    };
+    return body.streams.find((s) => s.tenant === tenant)?.clients ?? 0;
+  } catch {
+    return -1;
   }
 }

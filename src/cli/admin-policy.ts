@@ -9,7 +9,12 @@ import type { Db } from '../server/storage/database';
 import { auditHead, listAudit, verifyAudit } from '../server/policy/audit';
 import { loadBundle } from '../server/policy/bundle';
 import { PolicyBundleError } from '../server/policy/engine';
-import { createPromotionGate, PromotionError, type PromotionGate } from '../server/policy/gate';
+import {
+  createPromotionGate,
+  PromotionError,
+  type PromotionGate,
+  type PromotionGateOptions,
+} from '../server/policy/gate';
 import { openPolicyTables } from '../server/policy/migrations';
 import { policySettingsFromEnv, PolicySettingsError } from '../server/policy/settings';
 import { readSharedRates } from '../server/policy/shared-rates';
@@ -28,11 +33,16 @@ import {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function openGate(db: Db, env: Env): PromotionGate {
+function openGate(
+  db: Db,
+  env: Env,
+  tenantStore?: PromotionGateOptions['tenantStore'],
+): PromotionGate {
   try {
     const settings = policySettingsFromEnv(env);
     return createPromotionGate({
       db,
+      tenantStore,
       bundle: loadBundle(settings.bundleDir),
       pricing: settings.pricing,
       rates: (tenant) => readSharedRates(db, tenant, Date.now()),
@@ -128,11 +138,22 @@ function overrideReason(values: AdminValues): string | undefined {
 }
 
 /** `tenant set ID ...`: a promotion; applied when allowed, or overridden with a reason. */
-export function setTenantSettings(db: Db, id: string, values: AdminValues, env: Env, io: AdminIo) {
+/**
+ * `tenant set`: a promotion recorded in console.db. The tenant's settings are written there too,
+ * or to `tenantStore` (the cluster's PostgreSQL with --database), whose writes the caller awaits.
+ */
+export function setTenantSettings(
+  db: Db,
+  id: string,
+  values: AdminValues,
+  env: Env,
+  io: AdminIo,
+  tenantStore?: PromotionGateOptions['tenantStore'],
+) {
   const { change, said } = changeFromFlags(values);
   const reason = overrideReason(values);
   const by = `cli:${actorOf(values, osUser())}`;
-  const gate = openGate(db, env);
+  const gate = openGate(db, env, tenantStore);
   let promotion;
   try {
     promotion = gate.promote({ tenant: id, kind: 'tenant-settings', change, by, principal: by });
@@ -160,6 +181,31 @@ export function setTenantSettings(db: Db, id: string, values: AdminValues, env: 
     );
   }
   for (const line of said) io.out(`tenant ${id}: ${line}`);
+}
+
+/**
+ * `promotion override ID`: applies a denied promotion of console.db, the settings written there
+ * or to `tenantStore` (with --database), whose writes the caller awaits.
+ */
+export function overridePromotion(
+  db: Db,
+  args: readonly string[],
+  values: AdminValues,
+  io: AdminIo,
+  env: Env,
+  tenantStore?: PromotionGateOptions['tenantStore'],
+) {
+  const id = number(args[0] ?? '', 'PROMOTION_ID', /^\d{1,15}$/);
+  const reason = overrideReason(values);
+  if (reason === undefined) throw new UsageError('--override-reason is required: say why');
+  const by = `cli:${actorOf(values, osUser())}`;
+  let promotion;
+  try {
+    promotion = openGate(db, env, tenantStore).override(id, by, reason);
+  } catch (error) {
+    gateError(error);
+  }
+  io.out(`promotion ${promotion.id} overridden: tenant ${promotion.tenant} changed, audited`);
 }
 
 export const POLICY_COMMANDS: Record<string, AdminCommand> = {
@@ -236,18 +282,6 @@ export const POLICY_COMMANDS: Record<string, AdminCommand> = {
   'promotion override': {
     options: ['override-reason', 'by'],
     maxArgs: 1,
-    run(db, args, values, io, env) {
-      const id = number(args[0] ?? '', 'PROMOTION_ID', /^\d{1,15}$/);
-      const reason = overrideReason(values);
-      if (reason === undefined) throw new UsageError('--override-reason is required: say why');
-      const by = `cli:${actorOf(values, osUser())}`;
-      let promotion;
-      try {
-        promotion = openGate(db, env).override(id, by, reason);
-      } catch (error) {
-        gateError(error);
-      }
-      io.out(`promotion ${promotion.id} overridden: tenant ${promotion.tenant} changed, audited`);
-    },
+    run: (db, args, values, io, env) => overridePromotion(db, args, values, io, env),
   },
 };

@@ -10,14 +10,6 @@ import { StorageError } from '../server/storage/database';
 import { openTenantDatabase } from '../server/tenants/schema';
 import { demoTenants } from '../server/tenants/seed';
 import {
-  MAX_GPU_THRESHOLD,
-  TenantSpecError,
-  nameFault,
-  parseTenantSpec,
-  tenantIdFault,
-  type SourceSpec,
-} from '../server/tenants/tenant-spec';
-import {
   TenantStoreError,
   createTenant,
   deleteTenant,
@@ -26,17 +18,27 @@ import {
 } from '../server/tenants/tenant-store';
 import {
   TokenStoreError,
-  isTokenId,
   issueToken,
   listTokens,
   revokeToken,
 } from '../server/tenants/token-store';
-import { openTraceFile } from '../server/trace-file';
-import { CommandError, table, UsageError, type AdminCommand, type AdminIo } from './admin-common';
+import {
+  checkId,
+  printIssued,
+  printRevoked,
+  tenantListing,
+  tenantSpecFromFlags,
+  tokenIdArg,
+  tokenListing,
+  tokenRequestFromFlags,
+} from './admin-access';
+import { CommandError, UsageError, type AdminCommand, type AdminIo } from './admin-common';
 import { OBSERVER_COMMANDS } from './admin-observer';
 import { GATE_COMMANDS } from './admin-gates';
 import { POLICY_COMMANDS, setTenantSettings } from './admin-policy';
 import { isMigrateCommand, runMigrate } from './admin-migrate';
+import { runSharedAccess } from './admin-shared';
+import { databaseUrlFault } from '../server/state/database-url';
 
 /** Command groups kept in files of their own. */
 const GROUP_COMMANDS: Record<string, AdminCommand> = {
@@ -53,11 +55,11 @@ import {
   secretPath,
   type SecretName,
 } from '../server/secrets';
-import { TOKEN_ROLES, isTokenRole } from '../core/api/session';
 
-export const USAGE = `Usage: npm run admin -- [--data DIR] COMMAND [options]
+export const USAGE = `Usage: npm run admin -- [--data DIR] [--database URL] COMMAND [options]
 
-Tenants and access tokens in DIR/console.db (default ./data, env DATA_DIR: the server's --data).
+Tenants and access tokens in DIR/console.db (default ./data, env DATA_DIR: the server's --data),
+or, with --database URL (env DATABASE_URL), in the cluster's PostgreSQL that every gateway reads.
 A running server picks changes up within a second.
 
 Commands:
@@ -105,13 +107,17 @@ Commands:
         while servers run. SQLite files need no command: the server migrates them itself
 
 Options:
-  --data DIR    state directory (env DATA_DIR, default ./data)
-  --help        show this text`;
+  --data DIR        state directory (env DATA_DIR, default ./data)
+  --database URL    tenant and token commands on the cluster's PostgreSQL (env DATABASE_URL)
+                    instead of DIR/console.db; tenant set and promotion override record the
+                    promotion in DIR and write the tenant's settings to PostgreSQL
+  --help            show this text`;
 
 export type { AdminIo };
 
 const OPTIONS = {
   data: { type: 'string' },
+  database: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   json: { type: 'boolean' },
   name: { type: 'string' },
@@ -149,51 +155,6 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
   'secret rotate': [],
 };
 
-function requireValue(values: Values, name: keyof Values): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new UsageError(`--${name} is required`);
-  }
-  return value;
-}
-
-function checkId(id: string | undefined, what: string): string {
-  if (id === undefined) throw new UsageError(`${what} is required`);
-  const fault = tenantIdFault(id);
-  if (fault) throw new UsageError(`${what} ${fault}`);
-  return id;
-}
-
-function gpuThresholdOf(value: string): number {
-  if (!/^\d{1,8}$/.test(value) || Number(value) > MAX_GPU_THRESHOLD) {
-    throw new UsageError(
-      `--gpu-threshold must be a number of spins 0-${MAX_GPU_THRESHOLD} (or "default" with set), got "${value.slice(0, 20)}"`,
-    );
-  }
-  return Number(value);
-}
-
-function sourceFrom(values: Values): SourceSpec {
-  if ((values.trace === undefined) === (values.live === undefined)) {
-    throw new UsageError('give exactly one of --trace PATH and --live WxH');
-  }
-  if (values.trace !== undefined) {
-    if (values.seed !== undefined) throw new UsageError('--seed goes with --live only');
-    return { kind: 'replay', trace: path.resolve(values.trace) };
-  }
-  const size = /^(\d{1,5})x(\d{1,5})$/.exec(values.live!);
-  if (!size) throw new UsageError(`--live must be WIDTHxHEIGHT like 256x256, got "${values.live}"`);
-  if (values.seed !== undefined && !/^\d{1,16}$/.test(values.seed)) {
-    throw new UsageError(`--seed must be a whole number, got "${values.seed}"`);
-  }
-  return {
-    kind: 'live',
-    width: Number(size[1]),
-    height: Number(size[2]),
-    seed: values.seed === undefined ? 0 : Number(values.seed),
-  };
-}
-
 function tenantCommand(
   db: Db,
   action: string,
@@ -206,45 +167,10 @@ function tenantCommand(
     case 'list': {
       const { tenants, faults } = listTenants(db);
       for (const fault of faults) io.err(fault);
-      if (values.json) return io.out(JSON.stringify(tenants, null, 2));
-      const rows = tenants.map((t) => [
-        t.id,
-        t.visibility,
-        t.source.kind === 'replay'
-          ? `replay ${t.source.trace}`
-          : `live ${t.source.width}x${t.source.height} seed ${t.source.seed}`,
-        `${t.sloMs} ms`,
-        t.gpuThreshold === undefined ? 'server' : String(t.gpuThreshold),
-        t.name,
-      ]);
-      return io.out(table([['ID', 'VISIBILITY', 'SOURCE', 'SLO', 'GPU FROM', 'NAME'], ...rows]));
+      return io.out(tenantListing(tenants, values));
     }
     case 'create': {
-      const id = checkId(args[0], 'tenant ID');
-      const slo = values['slo-ms'];
-      if (slo !== undefined && !/^\d+(\.\d+)?$/.test(slo)) {
-        throw new UsageError(`--slo-ms must be a number of milliseconds, got "${slo}"`);
-      }
-      let spec;
-      try {
-        spec = parseTenantSpec(
-          {
-            id,
-            name: requireValue(values, 'name'),
-            visibility: values.visibility ?? 'private',
-            source: sourceFrom(values),
-            ...(slo !== undefined ? { sloMs: Number(slo) } : {}),
-            ...(values['gpu-threshold'] !== undefined
-              ? { gpuThreshold: gpuThresholdOf(values['gpu-threshold']) }
-              : {}),
-          },
-          'tenant',
-        );
-      } catch (error) {
-        if (error instanceof TenantSpecError) throw new UsageError(error.message);
-        throw error;
-      }
-      if (spec.source.kind === 'replay') openTraceFile(spec.source.trace).close();
+      const spec = tenantSpecFromFlags(args, values);
       createTenant(db, spec);
       return io.out(`created tenant ${spec.id} (${spec.visibility}, ${spec.source.kind})`);
     }
@@ -264,49 +190,15 @@ function tenantCommand(
 function tokenCommand(db: Db, action: string, args: string[], values: Values, io: AdminIo) {
   switch (action) {
     case 'issue': {
-      const name = requireValue(values, 'name');
-      const fault = nameFault(name);
-      if (fault) throw new UsageError(`--name ${fault}`);
-      const tenants = requireValue(values, 'tenants')
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s.length > 0);
-      if (tenants.length === 0) throw new UsageError('--tenants must name at least one tenant');
-      for (const id of tenants) checkId(id, '--tenants:');
-      const role = values.role ?? 'viewer';
-      if (!isTokenRole(role)) {
-        throw new UsageError(`--role must be one of ${TOKEN_ROLES.join(', ')}, got "${role}"`);
-      }
-      const { tokenId, token } = issueToken(db, { name, tenants, role });
-      io.err(
-        `issued ${tokenId} "${name}", ${role}, for ${tenants.join(', ')}; the token is shown once:`,
-      );
-      return io.out(token);
+      const request = tokenRequestFromFlags(values);
+      return printIssued(issueToken(db, request), request, io);
     }
     case 'list': {
-      const tokens = listTokens(db);
-      if (values.json) return io.out(JSON.stringify(tokens, null, 2));
-      const rows = tokens.map((t) => [
-        t.tokenId,
-        t.name,
-        t.role,
-        t.tenants.join(','),
-        t.createdAt,
-        t.revokedAt ?? '-',
-      ]);
-      return io.out(table([['ID', 'NAME', 'ROLE', 'TENANTS', 'CREATED', 'REVOKED'], ...rows]));
+      return io.out(tokenListing(listTokens(db), values));
     }
     case 'revoke': {
-      const tokenId = args[0];
-      if (tokenId === undefined) throw new UsageError('TOKEN_ID is required');
-      if (!isTokenId(tokenId)) {
-        throw new UsageError(
-          `"${tokenId.slice(0, 40)}" is not a token id (tok_ and 16 hex digits)`,
-        );
-      }
-      const result = revokeToken(db, tokenId);
-      if (result === 'unknown') throw new CommandError(`no such token: ${tokenId}`);
-      return io.out(result === 'revoked' ? `revoked ${tokenId}` : `${tokenId} was already revoked`);
+      const tokenId = tokenIdArg(args);
+      return printRevoked(revokeToken(db, tokenId), tokenId, io);
     }
     default:
       throw new UsageError(`unknown command "token ${action}"`);
@@ -340,6 +232,131 @@ function secretCommand(dataDir: string, action: string, args: string[], io: Admi
   }
 }
 
+/** A checked command line: the command, its arguments and options, where it acts. */
+interface AdminLine {
+  group: string;
+  action: string | undefined;
+  args: string[];
+  values: Values;
+  grouped: AdminCommand | undefined;
+  dataDir: string;
+  /** The cluster's PostgreSQL (--database, DATABASE_URL) for a tenant or token command. */
+  databaseUrl: string | null;
+}
+
+/** Checks the command line (UsageError when it is wrong); null for --help. */
+function parseLine(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): AdminLine | null {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const values = parsed.values as Values;
+  if (values.help) return null;
+  const [group, action, ...args] = parsed.positionals;
+  if (group === undefined) throw new UsageError('no command given');
+  const command = `${group} ${action ?? ''}`.trim();
+  const grouped = GROUP_COMMANDS[command];
+  const allowed = grouped?.options ?? COMMAND_OPTIONS[command];
+  if (!allowed) throw new UsageError(`unknown command "${command}"`);
+  const maxArgs =
+    grouped?.maxArgs ??
+    ([
+      'tenant create',
+      'tenant delete',
+      'tenant set',
+      'token revoke',
+      'secret show',
+      'secret rotate',
+    ].includes(command)
+      ? 1
+      : 0);
+  if (args.length > maxArgs) throw new UsageError(`unexpected argument "${args[maxArgs]}"`);
+  // Commands whose state lives in PostgreSQL with --database (a promotion's settings included).
+  const access = group === 'tenant' || group === 'token' || command === 'promotion override';
+  for (const key of Object.keys(values) as (keyof Values)[]) {
+    if (key === 'data' || (key === 'database' && access)) continue;
+    if (key === 'database') {
+      throw new UsageError(
+        `--database goes with the tenant, token, promotion override and migrate commands, not "${command}": the ` +
+          'rest lives in the data directory',
+      );
+    }
+    if (!(allowed as readonly string[]).includes(key)) {
+      throw new UsageError(`--${key} does not go with "${command}"`);
+    }
+  }
+  const databaseUrl = access ? (values.database ?? (env.DATABASE_URL || null)) : null;
+  if (databaseUrl !== null) {
+    const fault = databaseUrlFault(databaseUrl);
+    if (fault) {
+      throw new UsageError(
+        `${values.database !== undefined ? '--database' : 'DATABASE_URL'} ${fault}`,
+      );
+    }
+  }
+  return {
+    group,
+    action,
+    args,
+    values,
+    grouped,
+    dataDir: path.resolve(values.data ?? env.DATA_DIR ?? 'data'),
+    databaseUrl,
+  };
+}
+
+/** Exit code 2 for a bad command line, 1 for a command that failed; anything else is thrown. */
+function exitCodeOf(error: unknown, io: AdminIo): number {
+  if (error instanceof UsageError) {
+    io.err(`[admin] ${error.message}\nRun "npm run admin -- --help" for the commands.`);
+    return 2;
+  }
+  if (
+    error instanceof CommandError ||
+    error instanceof TenantStoreError ||
+    error instanceof TokenStoreError ||
+    error instanceof StorageError ||
+    error instanceof TraceError ||
+    error instanceof SecretError
+  ) {
+    io.err(error instanceof CommandError ? `[admin] ${error.message}` : error.message);
+    return 1;
+  }
+  throw error;
+}
+
+/**
+ * Every admin command: `migrate`, and the tenant and token commands on the cluster's PostgreSQL
+ * (--database, DATABASE_URL), are asynchronous; the rest run on the data directory.
+ */
+export async function runAdminCommand(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: AdminIo,
+): Promise<number> {
+  if (isMigrateCommand(argv)) return runMigrate(argv, env, io);
+  try {
+    const line = parseLine(argv, env);
+    if (line?.databaseUrl) {
+      return await runSharedAccess({ ...line, databaseUrl: line.databaseUrl }, env, io);
+    }
+  } catch (error) {
+    return exitCodeOf(error, io);
+  }
+  return runAdmin(argv, env, io);
+}
+
+/** The commands on the data directory (tests call this; `npm run admin` runs runAdminCommand). */
 export function runAdmin(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -347,47 +364,15 @@ export function runAdmin(
 ): number {
   let db: Db | undefined;
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...argv],
-        options: OPTIONS,
-        strict: true,
-        allowPositionals: true,
-      });
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    const values = parsed.values as Values;
-    if (values.help) {
+    const line = parseLine(argv, env);
+    if (!line) {
       io.out(USAGE);
       return 0;
     }
-    const [group, action, ...args] = parsed.positionals;
-    if (group === undefined) throw new UsageError('no command given');
-    const command = `${group} ${action ?? ''}`.trim();
-    const grouped = GROUP_COMMANDS[command];
-    const allowed = grouped?.options ?? COMMAND_OPTIONS[command];
-    if (!allowed) throw new UsageError(`unknown command "${command}"`);
-    const maxArgs =
-      grouped?.maxArgs ??
-      ([
-        'tenant create',
-        'tenant delete',
-        'tenant set',
-        'token revoke',
-        'secret show',
-        'secret rotate',
-      ].includes(command)
-        ? 1
-        : 0);
-    if (args.length > maxArgs) throw new UsageError(`unexpected argument "${args[maxArgs]}"`);
-    for (const key of Object.keys(values) as (keyof Values)[]) {
-      if (key !== 'data' && !(allowed as readonly string[]).includes(key)) {
-        throw new UsageError(`--${key} does not go with "${command}"`);
-      }
+    if (line.databaseUrl) {
+      throw new UsageError('commands on --database run through runAdminCommand');
     }
-    const dataDir = path.resolve(values.data ?? env.DATA_DIR ?? 'data');
+    const { group, action, args, values, grouped, dataDir } = line;
     db = openTenantDatabase(dataDir);
     // The data directory's first use, by the server or here, seeds the demo tenants.
     seedTenantsOnce(db, demoTenants(dataDir));
@@ -397,22 +382,7 @@ export function runAdmin(
     else secretCommand(dataDir, action!, args, io);
     return 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`[admin] ${error.message}\nRun "npm run admin -- --help" for the commands.`);
-      return 2;
-    }
-    if (
-      error instanceof CommandError ||
-      error instanceof TenantStoreError ||
-      error instanceof TokenStoreError ||
-      error instanceof StorageError ||
-      error instanceof TraceError ||
-      error instanceof SecretError
-    ) {
-      io.err(error instanceof CommandError ? `[admin] ${error.message}` : error.message);
-      return 1;
-    }
-    throw error;
+    return exitCodeOf(error, io);
   } finally {
     db?.close();
   }
@@ -425,9 +395,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   };
   try {
     const argv = process.argv.slice(2);
-    process.exitCode = isMigrateCommand(argv)
-      ? await runMigrate(argv, process.env, io)
-      : runAdmin(argv, process.env, io);
+    process.exitCode = await runAdminCommand(argv, process.env, io);
   } catch (error) {
     io.err(`[admin] failed: ${(error as Error).stack ?? String(error)}`);
     process.exitCode = 1;

@@ -39,7 +39,6 @@ import { detectorLease, openClusterState, type ClusterState } from './state/clus
 import { forwardDetectorTickets } from './state/detector-forward';
 import { localLeases } from './state/leases';
 import { DEFAULT_TENANT, openTenancy, type Tenancy, type TenancyOptions } from './tenants/runtime';
-import { revokeToken } from './tenants/token-store';
 
 export interface ConsoleOptions {
   config: ServerConfig;
@@ -233,6 +232,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     tenancy = await openTenancy({
       dataDir: config.dataDir,
       tenantsFile: config.tenantsFile,
+      shared: sharedState?.access ?? null,
       demoTracePath: config.traceIsDefault ? null : config.tracePath,
       log,
       generate: options.generate,
@@ -268,12 +268,20 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
   const forwarded = sharedState ? forwardDetectorTickets(kaizen.store, kaizen.tickets, log) : null;
   if (sharedState) {
     log(
-      '[state] tickets and their timelines in PostgreSQL, shared by every gateway; the ' +
-        "detector's own in the data directory too. Tenants, tokens, the notification outbox " +
-        'and the launch tooling stay in the data directory',
+      '[state] tickets and their timelines, tenants, tokens and their grants in PostgreSQL, ' +
+        "shared by every gateway; the detector's own tickets in the data directory too. The " +
+        'notification outbox, policy promotions and their audit and the launch tooling stay in ' +
+        'the data directory',
     );
   }
-  cluster?.attach(opened.registry, () => opened.directory.reload());
+  // Another server's announcement (NATS) rereads the directory; with --database PostgreSQL's own
+  // notices do too, and whichever comes first closes a revoked token's sockets.
+  const refreshDirectory = (): void => {
+    opened.directory
+      .refresh()
+      .catch((error: Error) => log(`[tenants] rereading tenants and tokens: ${error.message}`));
+  };
+  cluster?.attach(opened.registry, refreshDirectory);
   // SLOs and visibilities follow the tenant table: a tenant made public shows its tickets as public.
   const followTenants = (): void => {
     for (const t of opened.directory.tenants.values()) {
@@ -337,7 +345,16 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     rates: (tenant) => liveRates(metrics, tenant),
     metrics: registerPolicyMetrics(metrics.registry),
     // The stream follows at once (a new lattice or trace restarts it), not at the next poll.
-    onApplied: () => opened.directory.reload(),
+    onApplied: refreshDirectory,
+    // With --database tenant settings live in PostgreSQL; promotions and their audit stay in
+    // console.db.
+    tenantStore: sharedState
+      ? {
+          tenants: () => [...opened.directory.tenants.values()],
+          write: (spec) => opened.store.updateTenantSettings(spec),
+          log,
+        }
+      : undefined,
   });
   log(`[policy] ${bundle.policies.length} policies from ${bundle.dir}`);
   const shareRates = (): void => {
@@ -368,10 +385,11 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
       dataDir: config.dataDir,
       clientReports: options.clientReports ?? createClientReports(kaizenDb, metrics.registry),
       policy,
-      revokeToken: (tokenId) => {
-        const outcome = revokeToken(opened.db, tokenId);
-        // This server closes the token's sockets now; the others when NATS tells them.
-        opened.directory.reload();
+      revokeToken: async (tokenId) => {
+        const outcome = await opened.store.revokeToken(tokenId);
+        // This server closes the token's sockets now; the others when NATS or PostgreSQL tells
+        // them.
+        await opened.directory.refresh();
         cluster?.announceDirectoryChange();
         return outcome;
       },

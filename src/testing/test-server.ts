@@ -50,6 +50,11 @@ export interface TestServer {
    * unless `role` says otherwise.
    */
   issueToken(tenants: string[], name?: string, role?: TokenRole): IssuedToken;
+  /**
+   * Issues a token where this server keeps them (console.db, or the cluster's PostgreSQL with
+   * --database) and rereads at once. A viewer unless `role` says otherwise.
+   */
+  issueStoredToken(tenants: string[], name?: string, role?: TokenRole): Promise<IssuedToken>;
   /** Revokes from another connection; the server notices at its next poll, as in production. */
   revokeToken(tokenId: string): void;
   /** `Authorization` headers of the machine credentials in the data directory. */
@@ -147,11 +152,22 @@ export async function startTenantServer(options: TenantServerOptions = {}): Prom
     rca: server.rca,
     log: server.log,
     issueToken(tenants, name = 'test', role = 'viewer') {
+      if (server.sharedState) {
+        throw new Error('with --database tokens live in PostgreSQL: use issueStoredToken');
+      }
       const issued = withCliDb((db) => issueToken(db, { name, tenants, role }));
       tenancy.directory.poll();
       return issued;
     },
+    async issueStoredToken(tenants, name = 'test', role = 'viewer') {
+      const issued = await tenancy.store.issueToken({ name, tenants, role });
+      await tenancy.directory.refresh();
+      return issued;
+    },
     revokeToken(tokenId) {
+      if (server.sharedState) {
+        throw new Error('with --database tokens live in PostgreSQL: revoke through tenancy.store');
+      }
       withCliDb((db) => revokeToken(db, tokenId));
     },
     webhookAuthorization: () => `Bearer ${readSecret(dataDir, 'alertmanager')}`,

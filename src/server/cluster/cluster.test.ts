@@ -189,7 +189,7 @@ describe('frames over NATS', () => {
     const b = await node('gateway', dataDir, undefined, 60_000);
     const admin = a.issueToken(['demo'], 'root', 'admin');
     const viewer = a.issueToken(['demo'], 'partner');
-    b.tenancy.directory.reload();
+    await b.tenancy.directory.refresh();
     const onB = new NodeStreamClient({
       url: b.wsUrl,
       protocols: [SUBPROTOCOL, `bearer.${viewer.token}`],

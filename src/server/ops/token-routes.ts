@@ -6,13 +6,13 @@ import { HttpError } from '../incidents/routes/http-error';
 import type { OpsContext } from './context';
 import { addOpsRoute } from './table';
 
-export type RevokeToken = (tokenId: string) => 'revoked' | 'already-revoked' | 'unknown';
+export type RevokeToken = (tokenId: string) => Promise<'revoked' | 'already-revoked' | 'unknown'>;
 
 export function registerTokenRoutes(context: OpsContext, revoke: RevokeToken): void {
   addOpsRoute(context, 'revokeToken', async (request) => {
     const { actor } = context.requireAdmin(request);
     const { tokenId } = request.params as { tokenId: string };
-    const outcome = revoke(tokenId);
+    const outcome = await revoke(tokenId);
     if (outcome === 'unknown') throw new HttpError(404, `no token ${tokenId}`);
     request.log.info({ tokenId, actor }, 'token revoked');
     return { tokenId, alreadyRevoked: outcome === 'already-revoked' } satisfies TokenRevocation;

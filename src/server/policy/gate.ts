@@ -16,7 +16,7 @@ import type {
 } from '../../core/api/policy';
 import type { Db } from '../storage/database';
 import { listTenants, updateTenantSettings } from '../tenants/tenant-store';
-import type { TenantRecord } from '../tenants/tenant-spec';
+import type { TenantRecord, TenantSpec } from '../tenants/tenant-spec';
 import { appendAudit, canonicalJson } from './audit';
 import { applyChange, ChangeError, spinsOf, type AppliedChange } from './change';
 import { policyContext, promotionFigures } from './context';
@@ -54,6 +54,16 @@ export interface PromotionGateOptions {
   metrics?: PolicyMetrics;
   /** Told after a change is applied (the server reloads its tenant directory at once). */
   onApplied?: (tenant: string) => void;
+  /**
+   * Where tenant settings live when not in `db` (with --database: the cluster's PostgreSQL). The
+   * promotion and its audit row commit in `db` first, then the settings are written here and
+   * onApplied is told; a failed write is logged with the promotion's id.
+   */
+  tenantStore?: {
+    tenants(): readonly TenantRecord[];
+    write(spec: TenantSpec): Promise<boolean>;
+    log(line: string): void;
+  };
   now?: () => number;
 }
 
@@ -85,8 +95,11 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
   const rates = options.rates ?? (() => NO_RATES);
   const now = options.now ?? Date.now;
 
+  const store = options.tenantStore;
+  const currentTenants = (): readonly TenantRecord[] =>
+    store ? store.tenants() : listTenants(db).tenants;
   const tenantRecord = (id: string): TenantRecord => {
-    const found = listTenants(db).tenants.find((t) => t.id === id);
+    const found = currentTenants().find((t) => t.id === id);
     if (!found) throw new PromotionError(404, `no tenant "${id}"`);
     return found;
   };
@@ -135,6 +148,25 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
 
   const get = (id: number) => promotionById(db, id);
 
+  // The settings a committed promotion applies, written to the tenant store after the commit.
+  let pending: TenantSpec | null = null;
+  const settle = (promotionId: number, tenant: string): void => {
+    const after = pending;
+    pending = null;
+    if (!store || !after) {
+      options.onApplied?.(tenant);
+      return;
+    }
+    store.write(after).then(
+      () => options.onApplied?.(tenant),
+      (error: Error) =>
+        store.log(
+          `[policy] promotion ${promotionId} of ${tenant} was decided but its settings were not ` +
+            `written: ${error.message}; promote it again`,
+        ),
+    );
+  };
+
   const gate: PromotionGate = {
     bundle,
     evaluate(input) {
@@ -179,13 +211,14 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
               applied: status === 'applied',
             },
           });
-          if (status === 'applied') updateTenantSettings(db, applied.after);
+          if (status === 'applied') pending = applied.after;
+          if (status === 'applied' && !store) updateTenantSettings(db, applied.after);
           return promotionId;
         })
         .immediate();
       const promotion = get(id)!;
       metrics.decided(promotion.decision, promotion.kind);
-      if (promotion.status === 'applied') options.onApplied?.(promotion.tenant);
+      if (promotion.status === 'applied') settle(id, promotion.tenant);
       return promotion;
     },
 
@@ -225,11 +258,12 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
             change: promotion.change,
           },
         });
-        updateTenantSettings(db, applied.after);
+        pending = applied.after;
+        if (!store) updateTenantSettings(db, applied.after);
       }).immediate();
       metrics.overridden();
       const promotion = get(id)!;
-      options.onApplied?.(promotion.tenant);
+      settle(id, promotion.tenant);
       return promotion;
     },
 
@@ -284,8 +318,8 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
           },
         ];
       });
-      const today = listTenants(db)
-        .tenants.filter((t) => visible.has(t.id))
+      const today = currentTenants()
+        .filter((t) => visible.has(t.id))
         .flatMap((t) => {
           const applied = unchanged(t);
           const was = judge(bundle, 'tenant-settings', applied, 'today');

@@ -131,5 +131,29 @@ for (const harness of stateBackends()) {
         expect(heardThere).toEqual([]);
       }
     });
+
+    it('announces every other change of tenants and tokens to every instance on the state', async () => {
+      let heardHere = 0;
+      await access.onChanged(() => void (heardHere += 1));
+      const gateway = await fixture.access();
+      let heardThere = 0;
+      await gateway.onChanged(() => void (heardThere += 1));
+
+      await access.createTenant(tenant('a'));
+      await access.issueToken({ name: 'ops', tenants: ['a'] });
+      expect(await access.updateTenantSettings(tenant('a', { sloMs: 11 }))).toBe(true);
+      // Nothing changed: nothing announced.
+      expect(await access.updateTenantSettings(tenant('nope'))).toBe(false);
+      expect(await access.deleteTenant('nope')).toBe(false);
+      expect(await access.deleteTenant('a')).toBe(true);
+      if (harness.backend === 'postgres') {
+        await expect.poll(() => heardThere, { timeout: 1000, interval: 10 }).toBe(4);
+        await expect.poll(() => heardHere, { timeout: 1000, interval: 10 }).toBe(4);
+      } else {
+        // One process: the writing instance tells its own listeners; others poll console.db.
+        expect(heardHere).toBe(4);
+        expect(heardThere).toBe(0);
+      }
+    });
   });
 }

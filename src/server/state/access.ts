@@ -35,5 +35,11 @@ export interface AccessState {
    * the way to stop, once revocations are heard.
    */
   onRevoked(listener: (tokenId: string) => void): Promise<() => void>;
+  /**
+   * Hears every other change of tenants, tokens or grants (a tenant created, settings changed, a
+   * token issued): on PostgreSQL those of every instance, on SQLite this instance's. Resolves,
+   * with the way to stop, once changes are heard.
+   */
+  onChanged(listener: () => void): Promise<() => void>;
   close(): Promise<void>;
 }

@@ -5,9 +5,14 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertmanagerResult } from '../../core/api/alertmanager';
+import type { Promotion } from '../../core/api/policy';
+import type { TenantSummary } from '../../core/api/tenants';
 import type { CreateTicketResult, TicketDetail, TicketPage } from '../../core/api/tickets';
+import { SUBPROTOCOL } from '../../core/wire/envelope';
+import { NodeStreamClient } from '../../testing/node-stream-client';
 import { writePatternTrace } from '../../testing/pattern-trace';
 import { postgresBinDir, startPostgres, type TestPostgres } from '../../testing/postgres';
+import { firingAlert } from '../../testing/alertmanager-payload';
 import { tempDir } from '../../testing/temp-dir';
 import { startTenantServer, type TestServer } from '../../testing/test-server';
 import type { TenantSpec } from '../tenants/tenant-spec';
@@ -58,8 +63,9 @@ describe.skipIf(missing !== null)('gateways sharing one PostgreSQL', () => {
       });
     a = await gateway();
     b = await gateway();
-    // Tokens stay in each gateway's data directory for now: one operator token on each.
-    for (const s of [a, b]) tokens.set(s, s.issueToken(['demo'], 'ana', 'operator').token);
+    // One operator token, issued through A: tokens live in PostgreSQL, so it works on B too.
+    const ana = await a.issueStoredToken(['demo'], 'ana', 'operator');
+    for (const s of [a, b]) tokens.set(s, ana.token);
   });
   afterAll(async () => {
     for (const s of [a, b]) if (s && !closed.has(s)) await s.close();
@@ -71,7 +77,9 @@ describe.skipIf(missing !== null)('gateways sharing one PostgreSQL', () => {
     expect(a.kaizen.tickets.backend).toBe('postgres');
     expect(a.logs.some((l) => l.startsWith('[state] postgres://postgres@127.0.0.1:'))).toBe(true);
     expect(
-      a.logs.some((l) => l.startsWith('[state] tickets and their timelines in PostgreSQL')),
+      a.logs.some((l) =>
+        l.startsWith('[state] tickets and their timelines, tenants, tokens and their grants in'),
+      ),
     ).toBe(true);
   });
 
@@ -107,19 +115,7 @@ describe.skipIf(missing !== null)('gateways sharing one PostgreSQL', () => {
   });
 
   it('makes one ticket of the webhook Alertmanager sends to every gateway', async () => {
-    const payload = {
-      version: '4',
-      status: 'firing',
-      alerts: [
-        {
-          status: 'firing',
-          labels: { alertname: 'PhaseStreamStalled', severity: 'critical', tenant_id: 'demo' },
-          annotations: { summary: 'demo stalled' },
-          startsAt: new Date().toISOString(),
-          fingerprint: 'ha-pair-1',
-        },
-      ],
-    };
+    const payload = firingAlert('ha-pair-1', 'demo stalled');
     const [fromA, fromB] = await Promise.all([
       call<AlertmanagerResult>(a, 'POST', '/api/alertmanager', payload),
       call<AlertmanagerResult>(b, 'POST', '/api/alertmanager', payload),
@@ -130,6 +126,83 @@ describe.skipIf(missing !== null)('gateways sharing one PostgreSQL', () => {
     const listed = await call<TicketPage>(b, 'GET', '/api/tickets?source=alertmanager');
     expect(listed.json.total).toBe(1);
     expect(listed.json.tickets[0]).toMatchObject({ title: 'demo stalled', status: 'open' });
+  });
+
+  it('knows on every gateway the tenants and tokens made through one', async () => {
+    const trace = (a.tenancy.directory.tenants.get('demo')!.source as { trace: string }).trace;
+    await a.tenancy.store.createTenant({
+      id: 'east',
+      name: 'East',
+      visibility: 'private',
+      source: { kind: 'replay', trace },
+      sloMs: 9,
+    });
+    // B hears of it through PostgreSQL's notice, not at a poll: its resync is seconds away.
+    await expect.poll(() => b.tenancy.directory.tenants.has('east'), { timeout: 5_000 }).toBe(true);
+    const viewer = await a.issueStoredToken(['east'], 'east viewer');
+    await expect
+      .poll(() => b.tenancy.directory.tokenById(viewer.tokenId) !== undefined, { timeout: 5_000 })
+      .toBe(true);
+    const response = await fetch(`${b.url}/api/tenants/east`, {
+      headers: { authorization: `Bearer ${viewer.token}` },
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as TenantSummary).sloMs).toBe(9);
+    // Nothing of it reached either data directory's console.db.
+    for (const s of [a, b]) {
+      const local = s.tenancy.db.prepare('SELECT count(*) AS n FROM tokens').get() as { n: number };
+      expect(local.n).toBe(0);
+    }
+  });
+
+  it("closes a token's sockets on the other gateway within a second of a revocation", async () => {
+    const admin = await a.issueStoredToken(['demo'], 'root', 'admin');
+    const viewer = await a.issueStoredToken(['demo'], 'partner');
+    await expect
+      .poll(() => b.tenancy.directory.tokenById(viewer.tokenId) !== undefined, { timeout: 5_000 })
+      .toBe(true);
+    const onB = new NodeStreamClient({
+      url: b.wsUrl,
+      protocols: [SUBPROTOCOL, `bearer.${viewer.token}`],
+    });
+    onB.start();
+    try {
+      await expect.poll(() => onB.framesDecoded, { timeout: 10_000 }).toBeGreaterThan(2);
+      const startMs = performance.now();
+      const response = await fetch(`${a.url}/api/tokens/${viewer.tokenId}/revoke`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${admin.token}` },
+      });
+      expect(response.status).toBe(200);
+      // No NATS here: PostgreSQL's NOTIFY alone tells B.
+      await expect.poll(() => onB.lastCloseCode, { timeout: 1_000, interval: 10 }).toBe(4401);
+      console.log(
+        `[state] revoked through A, closed on B in ${(performance.now() - startMs).toFixed(0)} ms`,
+      );
+      const again = await fetch(`${b.url}/api/session`, {
+        headers: { authorization: `Bearer ${viewer.token}` },
+      });
+      expect(again.status).toBe(401);
+    } finally {
+      onB.stop();
+    }
+  });
+
+  it('writes an applied promotion of tenant settings to PostgreSQL, seen by every gateway', async () => {
+    const admin = await a.issueStoredToken(['demo'], 'policy admin', 'admin');
+    const response = await fetch(`${a.url}/api/promotions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant: 'demo', kind: 'tenant-settings', change: { sloMs: 40 } }),
+    });
+    expect(response.status).toBe(201);
+    expect(((await response.json()) as Promotion).status).toBe('applied');
+    await expect
+      .poll(async () => (await a.sharedState!.access.listTenants()).tenants[0]?.sloMs, {
+        timeout: 5_000,
+      })
+      .toBe(40);
+    await expect.poll(() => b.tenancy.directory.tenants.get('demo')?.sloMs).toBe(40);
   });
 
   it("runs each tenant's detector in one gateway, and moves it when that one stops", async () => {

@@ -21,6 +21,8 @@ import { inTransaction, type PgClient, type PgPool, type PgQueryable } from './p
 import { listenPg } from './pg-listen';
 
 export const REVOCATION_CHANNEL = 'token_revocations';
+/** Every other change of tenants, tokens or grants: each gateway rereads its directory. */
+export const ACCESS_CHANNEL = 'access_changes';
 const SEEDED_KEY = 'tenants_seeded_at';
 const TOKEN_ID = /^tok_[0-9a-f]{16}$/;
 
@@ -74,6 +76,11 @@ async function markSeeded(db: PgQueryable): Promise<void> {
   );
 }
 
+/** Announced to every listener when, and only if, the change commits. */
+async function announceChange(db: PgQueryable, what: 'tenants' | 'tokens'): Promise<void> {
+  await db.query('SELECT pg_notify($1, $2)', [ACCESS_CHANNEL, what]);
+}
+
 /** Serialises changes of the tenant table (a seed, a tenants file) across gateways. */
 async function lockTenants(db: PgClient): Promise<void> {
   await db.query("SELECT pg_advisory_xact_lock(hashtextextended('tenants', 0))");
@@ -103,10 +110,16 @@ export function pgAccessState(options: {
         ]);
         if (rowCount) throw new TenantStoreError(`tenant "${spec.id}" already exists`);
         await upsertTenant(client, spec, false);
+        await announceChange(client, 'tenants');
       });
     },
 
-    deleteTenant: (id) => inTransaction(pool, (client) => removeTenant(client, id)),
+    deleteTenant: (id) =>
+      inTransaction(pool, async (client) => {
+        const removed = await removeTenant(client, id);
+        if (removed) await announceChange(client, 'tenants');
+        return removed;
+      }),
 
     async replaceTenants(specs) {
       await inTransaction(pool, async (client) => {
@@ -116,6 +129,7 @@ export function pgAccessState(options: {
         for (const { tenant_id: id } of rows) if (!keep.has(id)) await removeTenant(client, id);
         for (const spec of specs) await upsertTenant(client, spec, true);
         await markSeeded(client);
+        await announceChange(client, 'tenants');
       });
     },
 
@@ -129,18 +143,21 @@ export function pgAccessState(options: {
         if (seeded.rowCount || count.rows[0]!.n > 0) return false;
         for (const spec of specs) await upsertTenant(client, spec, false);
         await markSeeded(client);
+        await announceChange(client, 'tenants');
         return true;
       }),
 
-    async updateTenantSettings(spec) {
-      const c = tenantColumns(spec);
-      const { rowCount } = await pool.query(
-        `UPDATE tenants SET visibility = $2, source = $3::jsonb, slo_latency_ms = $4,
-           gpu_threshold = $5 WHERE tenant_id = $1`,
-        [c.id, c.visibility, c.source, c.sloMs, c.gpuThreshold],
-      );
-      return (rowCount ?? 0) > 0;
-    },
+    updateTenantSettings: (spec) =>
+      inTransaction(pool, async (client) => {
+        const c = tenantColumns(spec);
+        const { rowCount } = await client.query(
+          `UPDATE tenants SET visibility = $2, source = $3::jsonb, slo_latency_ms = $4,
+             gpu_threshold = $5 WHERE tenant_id = $1`,
+          [c.id, c.visibility, c.source, c.sloMs, c.gpuThreshold],
+        );
+        if (rowCount) await announceChange(client, 'tenants');
+        return (rowCount ?? 0) > 0;
+      }),
 
     async issueToken(request) {
       const { role, tenants, issued } = prepareToken(request);
@@ -162,6 +179,7 @@ export function pgAccessState(options: {
           'INSERT INTO token_grants (token_id, tenant_id) SELECT $1, unnest($2::text[])',
           [issued.tokenId, tenants],
         );
+        await announceChange(client, 'tokens');
       });
       return issued;
     },
@@ -211,6 +229,13 @@ export function pgAccessState(options: {
         },
         options.log,
       );
+      feeds.push(feed);
+      await feed.ready;
+      return () => void feed.close();
+    },
+
+    async onChanged(listener) {
+      const feed = listenPg(options.url, ACCESS_CHANNEL, () => listener(), options.log);
       feeds.push(feed);
       await feed.ready;
       return () => void feed.close();

@@ -16,15 +16,23 @@ import { settle } from './settle';
 /** Over a database opened with openTenantDatabase; close() leaves it open (it is the caller's). */
 export function sqliteAccessState(db: Db): AccessState {
   const listeners = new Set<(tokenId: string) => void>();
+  const changeListeners = new Set<() => void>();
+  /** Runs a write, then tells this instance's listeners unless it changed nothing (false). */
+  const changing = <T>(write: () => T): Promise<T> =>
+    settle(() => {
+      const result = write();
+      if (result !== false) for (const l of changeListeners) l();
+      return result;
+    });
   return {
     backend: 'sqlite',
     listTenants: () => settle(() => listTenants(db)),
-    createTenant: (spec) => settle(() => createTenant(db, spec)),
-    deleteTenant: (id) => settle(() => deleteTenant(db, id)),
-    replaceTenants: (specs) => settle(() => replaceTenants(db, specs)),
-    seedTenantsOnce: (specs) => settle(() => seedTenantsOnce(db, specs)),
-    updateTenantSettings: (spec) => settle(() => updateTenantSettings(db, spec)),
-    issueToken: (request) => settle(() => issueToken(db, request)),
+    createTenant: (spec) => changing(() => createTenant(db, spec)),
+    deleteTenant: (id) => changing(() => deleteTenant(db, id)),
+    replaceTenants: (specs) => changing(() => replaceTenants(db, specs)),
+    seedTenantsOnce: (specs) => changing(() => seedTenantsOnce(db, specs)),
+    updateTenantSettings: (spec) => changing(() => updateTenantSettings(db, spec)),
+    issueToken: (request) => changing(() => issueToken(db, request)),
     listTokens: () => settle(() => listTokens(db)),
     tokenSecrets: () => settle(() => loadTokenSecrets(db)),
     revokeToken: (tokenId) =>
@@ -36,6 +44,10 @@ export function sqliteAccessState(db: Db): AccessState {
     onRevoked(listener) {
       listeners.add(listener);
       return Promise.resolve(() => void listeners.delete(listener));
+    },
+    onChanged(listener) {
+      changeListeners.add(listener);
+      return Promise.resolve(() => void changeListeners.delete(listener));
     },
     close: () => Promise.resolve(),
   };

@@ -10,12 +10,14 @@ import { createReplaySource } from '../stream/replay-source';
 import type { FrameSource } from '../stream/source';
 import { openTraceFile, type TraceFile } from '../trace-file';
 import { generateTrace, type GenerateOptions } from '../trace-generate';
+import type { AccessState } from '../state/access';
+import { openSharedDirectory } from '../state/shared-directory';
+import { sqliteAccessState } from '../state/sqlite-access';
 import { createTenantAccess, type TenantAccess } from './access';
 import { loadTenantsFile } from './config-file';
 import { createTenantDirectory, type TenantDirectory } from './directory';
 import { openTenantDatabase } from './schema';
 import { demoTenants, generatableTrace } from './seed';
-import { replaceTenants, seedTenantsOnce } from './tenant-store';
 import { sourceKey, type TenantRecord } from './tenant-spec';
 
 /** The tenant a WebSocket without `?tenant=` gets, and the one `--trace` replays. */
@@ -30,6 +32,11 @@ export interface TenancyOptions {
   /** `--trace PATH`: the demo tenant replays this file (not stored), and it is never generated. */
   demoTracePath?: string | null;
   log: LogFn;
+  /**
+   * With --database: the cluster's tenants and tokens (PostgreSQL), read and written by every
+   * gateway alike. Without it they live in the data directory's console.db.
+   */
+  shared?: AccessState | null;
   /** Makes a known trace that is missing (the server passes one with a progress bar). */
   generate?: (options: GenerateOptions) => Promise<void>;
   pollIntervalMs?: number;
@@ -44,6 +51,8 @@ export interface TenancyOptions {
 
 export interface Tenancy {
   readonly db: Db;
+  /** Where tenants and tokens are written: console.db, or the cluster's PostgreSQL. */
+  readonly store: AccessState;
   readonly directory: TenantDirectory;
   readonly access: TenantAccess;
   readonly registry: StreamRegistry;
@@ -67,6 +76,8 @@ export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
   const wrap = options.wrapSource ?? ((source: FrameSource) => source);
   const generate = options.generate ?? ((o: GenerateOptions) => generateTrace(o));
   const db = openTenantDatabase(dataDir);
+  const store = options.shared ?? sqliteAccessState(db);
+  const where = options.shared ? "the cluster's PostgreSQL" : dataDir;
   const traces = new Map<string, TraceFile>();
   let registry: StreamRegistry | undefined;
   let directory: TenantDirectory | undefined;
@@ -85,13 +96,15 @@ export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
   try {
     if (options.tenantsFile) {
       const specs = loadTenantsFile(options.tenantsFile);
-      replaceTenants(db, specs);
-      log(`[tenants] ${specs.length} tenants from ${options.tenantsFile}`);
-    } else if (seedTenantsOnce(db, demoTenants(dataDir))) {
-      log('[tenants] first start: seeded the demo tenants demo, live and small');
+      await store.replaceTenants(specs);
+      log(`[tenants] ${specs.length} tenants from ${options.tenantsFile} (stored in ${where})`);
+    } else if (await store.seedTenantsOnce(demoTenants(dataDir))) {
+      log(`[tenants] first start: seeded the demo tenants demo, live and small in ${where}`);
     }
-    directory = createTenantDirectory(db, log);
-    directory.reload();
+    directory = options.shared
+      ? await openSharedDirectory(options.shared, log)
+      : createTenantDirectory(db, log);
+    await directory.refresh();
     if (options.demoTracePath && !directory.tenants.has(DEFAULT_TENANT)) {
       throw new TenancyError(
         `--trace sets the trace of tenant "${DEFAULT_TENANT}", which is not declared`,
@@ -195,6 +208,7 @@ export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
 
     return {
       db,
+      store,
       directory: dir,
       access: createTenantAccess(dir),
       registry: reg,

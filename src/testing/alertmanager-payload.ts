@@ -1,0 +1,17 @@
+// An Alertmanager webhook body (version 4) with one firing alert of the demo tenant, as the cluster
+// tests send it to several gateways at once.
+export function firingAlert(fingerprint: string, summary: string) {
+  return {
+    version: '4',
+    status: 'firing',
+    alerts: [
+      {
+        status: 'firing',
+        labels: { alertname: 'PhaseStreamStalled', severity: 'critical', tenant_id: 'demo' },
+        annotations: { summary },
+        startsAt: new Date().toISOString(),
+        fingerprint,
+      },
+    ],
+  };
+}
