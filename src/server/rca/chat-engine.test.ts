@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rca } from '../../core/api/rca';
 import { RCA_SECTIONS } from '../../core/api/rca';
-import { DEFAULT_RULES } from '../incidents/detector-rules';
+import { DETECTOR_OFF } from '../../testing/detector-off';
 import { startTenantServer, type TestServer } from '../../testing/test-server';
 import { T0, virtualClock } from '../../testing/virtual-clock';
 import { startReceiver, type Receiver, type ReceivedRequest } from '../../testing/webhook-receiver';
@@ -45,17 +45,9 @@ beforeAll(async () => {
     ],
     '',
   );
-  const off = { enabled: false };
   server = await startTenantServer({
     now: clock.now,
-    kaizen: {
-      rules: {
-        ...DEFAULT_RULES,
-        streamStalled: { ...DEFAULT_RULES.streamStalled, ...off },
-        orderParameterLow: { ...DEFAULT_RULES.orderParameterLow, ...off },
-        latencyAboveSlo: { ...DEFAULT_RULES.latencyAboveSlo, ...off },
-      },
-    },
+    kaizen: { rules: DETECTOR_OFF },
     env: {
       RCA_ENDPOINT: chat.url,
       RCA_MODEL: 'local-test-model',

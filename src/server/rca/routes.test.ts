@@ -3,7 +3,7 @@
 // review metrics move.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Rca, RcaEffectiveness } from '../../core/api/rca';
-import { DEFAULT_RULES } from '../incidents/detector-rules';
+import { DETECTOR_OFF } from '../../testing/detector-off';
 import { startTenantServer, type TestServer } from '../../testing/test-server';
 
 let server: TestServer;
@@ -37,16 +37,8 @@ async function openTicket(tenant: string, token: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  const off = { enabled: false };
   server = await startTenantServer({
-    kaizen: {
-      rules: {
-        ...DEFAULT_RULES,
-        streamStalled: { ...DEFAULT_RULES.streamStalled, ...off },
-        orderParameterLow: { ...DEFAULT_RULES.orderParameterLow, ...off },
-        latencyAboveSlo: { ...DEFAULT_RULES.latencyAboveSlo, ...off },
-      },
-    },
+    kaizen: { rules: DETECTOR_OFF },
   });
   tokens = {
     smallOperator: server.issueToken(['small'], 'ana', 'operator').token,

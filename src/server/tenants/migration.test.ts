@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../core/api/session';
 import type { Ticket, TicketPage } from '../../core/api/tickets';
 import { writePatternTrace } from '../../testing/pattern-trace';
+import { DETECTOR_OFF } from '../../testing/detector-off';
 import { tempDir } from '../../testing/temp-dir';
 import { startTenantServer, type TestServer } from '../../testing/test-server';
 import { createKaizen } from '../incidents/kaizen';
@@ -56,7 +57,11 @@ beforeAll(async () => {
     }).ticket.id;
   }
   db.close();
-  server = await startTenantServer({ dataDir });
+  // The detector off: a slow start on a busy machine must not add a ticket of its own.
+  server = await startTenantServer({
+    dataDir,
+    kaizen: { rules: DETECTOR_OFF },
+  });
 });
 afterAll(async () => server?.close());
 
