@@ -37,7 +37,7 @@ describe('admin tenant and token commands: the --database command line', () => {
     ]);
     expect(other.code).toBe(2);
     expect(other.err).toMatch(
-      /--database goes with the tenant, token, promotion override and migrate commands/,
+      /--database goes with the tenant, token, promotion, audit and migrate commands/,
     );
   });
 
@@ -158,7 +158,7 @@ describe.skipIf(missing !== null)('admin tenant and token commands on PostgreSQL
     expect(missingTenant.err).toMatch(/no tenant "nowhere"/);
   });
 
-  it('overrides a denied promotion: the settings land in PostgreSQL, the audit in --data', async () => {
+  it('overrides a denied promotion: the settings and the audit chain land in PostgreSQL', async () => {
     // A bundle that denies every SLO change, so that there is a denial to override.
     const bundle = tempDir('cli-bundle');
     copyFileSync('ops/policy/schema.cedarschema', path.join(bundle, 'schema.cedarschema'));
@@ -183,9 +183,17 @@ describe.skipIf(missing !== null)('admin tenant and token commands on PostgreSQL
     await expect
       .poll(() => server.tenancy.directory.tenants.get('east')?.sloMs, { timeout: 1_000 })
       .toBe(45);
-    const audit = await admin(['--data', cliData, 'audit', 'verify']);
+    const audit = await admin([...db(), 'audit', 'verify']);
     expect(audit).toMatchObject({ code: 0 });
     expect(audit.out).toMatch(/audit log verified: \d+ rows/);
+    // The chain is the cluster's: the data directory's console.db holds none of it.
+    const listed = await admin([...db(), 'audit', 'list', '--json']);
+    const kinds = (JSON.parse(listed.out) as { entries: { kind: string; promotionId: number }[] })
+      .entries;
+    expect(kinds).toContainEqual(
+      expect.objectContaining({ kind: 'override', promotionId: Number(id) }),
+    );
+    expect((await admin(['--data', cliData, 'audit', 'list'])).out).toBe('the audit log is empty');
   });
 
   it('deletes a tenant everywhere, and refuses to create one twice', async () => {

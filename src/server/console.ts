@@ -32,6 +32,7 @@ import { openDatabase, type Db } from './storage/database';
 import { loadBundle } from './policy/bundle';
 import { liveRates } from './policy/figures';
 import { createPromotionGate, type PromotionGate } from './policy/gate';
+import { pgPolicyLedger } from './state/pg-policy';
 import { registerPolicyMetrics } from './policy/metrics';
 import { policySettingsFromEnv } from './policy/settings';
 import { SHARED_RATES_INTERVAL_MS, writeSharedRates } from './policy/shared-rates';
@@ -346,8 +347,9 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     metrics: registerPolicyMetrics(metrics.registry),
     // The stream follows at once (a new lattice or trace restarts it), not at the next poll.
     onApplied: refreshDirectory,
-    // With --database tenant settings live in PostgreSQL; promotions and their audit stay in
-    // console.db.
+    // With --database promotions, the audit chain and tenant settings live in PostgreSQL, one
+    // chain for every gateway; without it all three are in console.db.
+    ledger: sharedState ? pgPolicyLedger(sharedState.pool) : undefined,
     tenantStore: sharedState
       ? {
           tenants: () => [...opened.directory.tenants.values()],
