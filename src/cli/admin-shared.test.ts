@@ -4,6 +4,8 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import type { AuditVerification } from '../core/api/policy';
 import type { SessionInfo } from '../core/api/session';
 import { writePatternTrace } from '../testing/pattern-trace';
 import { postgresBinDir, startPostgres, type TestPostgres } from '../testing/postgres';
@@ -194,6 +196,28 @@ describe.skipIf(missing !== null)('admin tenant and token commands on PostgreSQL
       expect.objectContaining({ kind: 'override', promotionId: Number(id) }),
     );
     expect((await admin(['--data', cliData, 'audit', 'list'])).out).toBe('the audit log is empty');
+  });
+
+  it('verifies the cluster chain, naming a row edited in PostgreSQL', async () => {
+    const before = await admin([...db(), 'audit', 'verify', '--json']);
+    const { rows } = JSON.parse(before.out) as AuditVerification;
+    expect(rows).toBeGreaterThanOrEqual(2);
+    const sql = new pg.Client(cluster.url);
+    await sql.connect();
+    try {
+      // Someone with the database's owner rights drops the guard and rewrites a decision.
+      await sql.query('ALTER TABLE policy_audit DISABLE TRIGGER USER');
+      await sql.query(`UPDATE policy_audit SET decision = 'allow' WHERE seq = 2`);
+      const edited = await admin([...db(), 'audit', 'verify']);
+      expect(edited.code).toBe(1);
+      expect(edited.err).toContain('row 2: its content does not match its hash (edited)');
+      expect(edited.out).toMatch(/^audit log FAILED verification: 1 problems in \d+ rows$/);
+    } finally {
+      await sql.query(`UPDATE policy_audit SET decision = 'deny' WHERE seq = 2`);
+      await sql.query('ALTER TABLE policy_audit ENABLE TRIGGER USER');
+      await sql.end();
+    }
+    expect((await admin([...db(), 'audit', 'verify'])).code).toBe(0);
   });
 
   it('deletes a tenant everywhere, and refuses to create one twice', async () => {

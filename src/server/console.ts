@@ -269,10 +269,10 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
   const forwarded = sharedState ? forwardDetectorTickets(kaizen.store, kaizen.tickets, log) : null;
   if (sharedState) {
     log(
-      '[state] tickets and their timelines, tenants, tokens and their grants in PostgreSQL, ' +
-        "shared by every gateway; the detector's own tickets in the data directory too. The " +
-        'notification outbox, policy promotions and their audit and the launch tooling stay in ' +
-        'the data directory',
+      '[state] tickets and their timelines, tenants, tokens and their grants, policy ' +
+        'promotions and their audit chain in PostgreSQL, shared by every gateway; the ' +
+        "detector's own tickets in the data directory too. The notification outbox and the " +
+        'launch tooling stay in the data directory',
     );
   }
   // Another server's announcement (NATS) rereads the directory; with --database PostgreSQL's own
