@@ -59,9 +59,10 @@ import {
 
 export const USAGE = `Usage: npm run admin -- [--data DIR] [--database URL] COMMAND [options]
 
-Tenants and access tokens in DIR/console.db (default ./data, env DATA_DIR: the server's --data),
-or, with --database URL (env DATABASE_URL), in the cluster's PostgreSQL that every gateway reads.
-A running server picks changes up within a second.
+Tenants, access tokens, promotions and the audit chain in DIR/console.db (default ./data, env
+DATA_DIR: the server's --data), or, with --database URL (env DATABASE_URL), in the cluster's
+PostgreSQL that every gateway reads. The notification outbox and observer mode stay in
+DIR/console.db either way. A running server picks changes up within a second.
 
 Commands:
   tenant list [--json]
@@ -109,9 +110,9 @@ Commands:
 
 Options:
   --data DIR        state directory (env DATA_DIR, default ./data)
-  --database URL    tenant and token commands on the cluster's PostgreSQL (env DATABASE_URL)
-                    instead of DIR/console.db; tenant set and promotion override record the
-                    promotion in DIR and write the tenant's settings to PostgreSQL
+  --database URL    tenant, token, promotion and audit commands on the cluster's PostgreSQL
+                    (env DATABASE_URL) instead of DIR/console.db: one audit chain for every
+                    gateway; tenant set still judges on the live rates DIR's server shares
   --help            show this text`;
 
 export type { AdminIo };
