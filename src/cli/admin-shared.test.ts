@@ -1,7 +1,6 @@
 // `npm run admin -- tenant|token ... --database URL` against a PostgreSQL cluster of the test's
 // own, with a real server on it: what the CLI writes there is what every gateway serves, and a
 // token it revokes stops working on the server within a second.
-import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -10,6 +9,7 @@ import type { SessionInfo } from '../core/api/session';
 import { writePatternTrace } from '../testing/pattern-trace';
 import { postgresBinDir, startPostgres, type TestPostgres } from '../testing/postgres';
 import { tempDir } from '../testing/temp-dir';
+import { freezingBundle } from '../testing/freezing-bundle';
 import { startTenantServer, type TestServer } from '../testing/test-server';
 import { runAdminCommand } from './admin';
 
@@ -162,14 +162,7 @@ describe.skipIf(missing !== null)('admin tenant and token commands on PostgreSQL
 
   it('overrides a denied promotion: the settings and the audit chain land in PostgreSQL', async () => {
     // A bundle that denies every SLO change, so that there is a denial to override.
-    const bundle = tempDir('cli-bundle');
-    copyFileSync('ops/policy/schema.cedarschema', path.join(bundle, 'schema.cedarschema'));
-    writeFileSync(
-      path.join(bundle, 'policies.cedar'),
-      `@id("allowed")\n@message("allowed")\npermit (principal, action == Console::Action::"promote", resource);\n` +
-        `@id("slo-frozen")\n@message("SLOs are frozen")\nforbid (principal, action == Console::Action::"promote", resource)\n` +
-        `when { context.change.fields.contains("sloMs") };\n`,
-    );
+    const bundle = freezingBundle('sloMs', 'slo-frozen', 'SLOs are frozen');
     const env = { POLICY_BUNDLE: bundle };
     const denied = await admin([...db(), 'tenant', 'set', 'east', '--slo-ms', '45'], env);
     expect(denied.code).toBe(1);

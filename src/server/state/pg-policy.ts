@@ -4,7 +4,6 @@
 // head the other committed; reads (ACCESS SHARE) go on meanwhile.
 import type { AuditVerification } from '../../core/api/policy';
 import {
-  canonicalJson,
   ChainCheck,
   nextAuditRow,
   toEntry,
@@ -12,7 +11,12 @@ import {
   type AuditRow,
 } from '../policy/audit';
 import type { PolicyContext, PolicyLedger } from '../policy/ledger';
-import { toPromotion, type NewPromotion, type PromotionRow } from '../policy/promotion-store';
+import {
+  promotionValues,
+  toPromotion,
+  type NewPromotion,
+  type PromotionRow,
+} from '../policy/promotion-store';
 import { inTransaction, type PgClient, type PgPool, type PgQueryable } from './pg';
 
 /** Rows read at once while verifying: the chain is walked in pages, never held whole. */
@@ -55,19 +59,7 @@ async function insertPromotion(client: PgClient, p: NewPromotion): Promise<numbe
     `INSERT INTO policy_promotions (created_at, tenant, kind, change, "by", decision, deciding,
        errors, figures, context, status)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-    [
-      p.at,
-      p.tenant,
-      p.kind,
-      canonicalJson(p.change),
-      p.by,
-      p.verdict.decision,
-      JSON.stringify(p.verdict.deciding),
-      JSON.stringify(p.verdict.errors),
-      JSON.stringify(p.verdict.figures),
-      canonicalJson(p.verdict.context),
-      p.status,
-    ],
+    promotionValues(p),
   );
   return rows[0]!.id;
 }

@@ -2,10 +2,9 @@
 // gate records through two instances over one state (two gateways), both list the same rows, two
 // writers appending at once never fork the chain, and a row edited or deleted past the store is
 // named by verify.
-import { copyFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stateBackends, type StateFixture } from '../../testing/state-backends';
+import { freezingBundle } from '../../testing/freezing-bundle';
 import { tempDir } from '../../testing/temp-dir';
 import { loadBundle } from '../policy/bundle';
 import { createPromotionGate, PromotionError, type PromotionGate } from '../policy/gate';
@@ -23,19 +22,6 @@ const TENANTS: TenantRecord[] = ['east', 'west'].map((id) => ({
   createdAt: '2026-01-01T00:00:00.000Z',
 }));
 
-/** Every change is allowed but a visibility change: a denial to override. */
-function bundleDir(): string {
-  const dir = tempDir('ledger-bundle');
-  copyFileSync('ops/policy/schema.cedarschema', path.join(dir, 'schema.cedarschema'));
-  writeFileSync(
-    path.join(dir, 'policies.cedar'),
-    `@id("allowed")\n@message("allowed")\npermit (principal, action == Console::Action::"promote", resource);\n` +
-      `@id("visibility-frozen")\n@message("visibility is frozen")\nforbid (principal, action == Console::Action::"promote", resource)\n` +
-      `when { context.change.fields.contains("visibility") };\n`,
-  );
-  return dir;
-}
-
 const input = (tenant: string, sloMs: number) => ({
   tenant,
   kind: 'tenant-settings' as const,
@@ -50,7 +36,10 @@ for (const harness of stateBackends()) {
   }
 
   describe.skipIf(harness.missing !== null)(`policy ledger on ${harness.backend}`, () => {
-    const bundle = loadBundle(bundleDir());
+    // Every change is allowed but a visibility change: a denial to override.
+    const bundle = loadBundle(
+      freezingBundle('visibility', 'visibility-frozen', 'visibility is frozen'),
+    );
     const { pricing } = policySettingsFromEnv({});
     let fixture: StateFixture;
     let dbs: Db[];
