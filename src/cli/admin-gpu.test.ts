@@ -8,7 +8,7 @@ import { parseTenantSpec } from '../server/tenants/tenant-spec';
 import { writePatternTrace } from '../testing/pattern-trace';
 import { tempDir } from '../testing/temp-dir';
 import { startTenantServer, type TestServer } from '../testing/test-server';
-import { runAdminCli } from '../testing/run-admin';
+import { runAdminCli, runAdminCommandCli } from '../testing/run-admin';
 
 const admin = runAdminCli;
 
@@ -49,20 +49,27 @@ describe('the GPU threshold', () => {
   });
 
   it('is set and cleared per tenant by the admin CLI, and a running server follows', async () => {
-    expect(admin(server.dataDir, 'tenant', 'set', 'demo', '--gpu-threshold', '2500').out).toBe(
-      'tenant demo: GPU threshold 2500 spins',
-    );
+    expect(
+      (await runAdminCommandCli(server.dataDir, 'tenant', 'set', 'demo', '--gpu-threshold', '2500'))
+        .out,
+    ).toBe('tenant demo: GPU threshold 2500 spins');
     await vi.waitFor(async () => expect((await summary('demo')).gpuThreshold).toBe(2500), {
       timeout: 5000,
     });
     expect(admin(server.dataDir, 'tenant', 'list').out).toMatch(/^demo\s.*\s2500\s+demo$/m);
-    admin(server.dataDir, 'tenant', 'set', 'demo', '--gpu-threshold', 'default');
+    await runAdminCommandCli(server.dataDir, 'tenant', 'set', 'demo', '--gpu-threshold', 'default');
     await vi.waitFor(
       async () => expect(await summary('demo')).toMatchObject({ gpuThresholdSource: 'server' }),
       { timeout: 5000 },
     );
-    expect(admin(server.dataDir, 'tenant', 'set', 'demo', '--gpu-threshold', 'lots').code).toBe(2);
-    expect(admin(server.dataDir, 'tenant', 'set', 'nobody', '--gpu-threshold', '10').code).toBe(1);
+    expect(
+      (await runAdminCommandCli(server.dataDir, 'tenant', 'set', 'demo', '--gpu-threshold', 'lots'))
+        .code,
+    ).toBe(2);
+    expect(
+      (await runAdminCommandCli(server.dataDir, 'tenant', 'set', 'nobody', '--gpu-threshold', '10'))
+        .code,
+    ).toBe(1);
   });
 
   it('refuses bad values in the tenants file and on the command line, naming them', () => {

@@ -1,12 +1,13 @@
 // `npm run admin -- tenant set ...`, `promotion ...` and `audit ...`: tenant-setting changes go
-// through the promotion gate, run here in-process against the data directory's console.db, with
-// the live rates the running server shares there (none when it is stopped: nothing measured).
-// The audit log is verified here too, server running or not.
+// through the promotion gate, run here in-process with the live rates the running server shares in
+// the data directory's console.db (none when it is stopped: nothing measured). Promotions and the
+// audit chain live where the servers keep them: console.db, or with --database the cluster's
+// PostgreSQL (one chain for every gateway). The audit log is verified here too, server running or
+// not.
 import path from 'node:path';
 import type { TenantSettingsChange } from '../core/api/policy';
 import { MIN_OVERRIDE_REASON_CHARS } from '../core/api/policy';
 import type { Db } from '../server/storage/database';
-import { auditHead, listAudit, verifyAudit } from '../server/policy/audit';
 import { loadBundle } from '../server/policy/bundle';
 import { PolicyBundleError } from '../server/policy/engine';
 import {
@@ -15,7 +16,7 @@ import {
   type PromotionGate,
   type PromotionGateOptions,
 } from '../server/policy/gate';
-import { openPolicyTables } from '../server/policy/migrations';
+import type { PolicyLedger } from '../server/policy/ledger';
 import { policySettingsFromEnv, PolicySettingsError } from '../server/policy/settings';
 import { readSharedRates } from '../server/policy/shared-rates';
 import { MAX_GPU_THRESHOLD } from '../server/tenants/tenant-spec';
@@ -26,22 +27,43 @@ import {
   stringOption,
   table,
   UsageError,
-  type AdminCommand,
   type AdminIo,
   type AdminValues,
 } from './admin-common';
+import { checkId } from './admin-access';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function openGate(
-  db: Db,
-  env: Env,
-  tenantStore?: PromotionGateOptions['tenantStore'],
-): PromotionGate {
+/**
+ * Where a policy command acts: the ledger (console.db, or PostgreSQL with --database), the data
+ * directory's console.db (the server's shared live rates; the tenants without --database), and
+ * with --database the tenants in PostgreSQL, whose writes the caller awaits.
+ */
+export interface PolicyPlace {
+  db: Db;
+  ledger: PolicyLedger;
+  tenantStore?: PromotionGateOptions['tenantStore'];
+}
+
+/** A policy command: asynchronous, as its ledger may be PostgreSQL. */
+export interface PolicyCommand {
+  options: readonly string[];
+  maxArgs: number;
+  run(
+    place: PolicyPlace,
+    args: readonly string[],
+    values: AdminValues,
+    io: AdminIo,
+    env: Env,
+  ): Promise<void>;
+}
+
+function openGate({ db, ledger, tenantStore }: PolicyPlace, env: Env): PromotionGate {
   try {
     const settings = policySettingsFromEnv(env);
     return createPromotionGate({
       db,
+      ledger,
       tenantStore,
       bundle: loadBundle(settings.bundleDir),
       pricing: settings.pricing,
@@ -138,25 +160,26 @@ function overrideReason(values: AdminValues): string | undefined {
 }
 
 /** `tenant set ID ...`: a promotion; applied when allowed, or overridden with a reason. */
-/**
- * `tenant set`: a promotion recorded in console.db. The tenant's settings are written there too,
- * or to `tenantStore` (the cluster's PostgreSQL with --database), whose writes the caller awaits.
- */
-export function setTenantSettings(
-  db: Db,
+export async function setTenantSettings(
+  place: PolicyPlace,
   id: string,
   values: AdminValues,
   env: Env,
   io: AdminIo,
-  tenantStore?: PromotionGateOptions['tenantStore'],
 ) {
   const { change, said } = changeFromFlags(values);
   const reason = overrideReason(values);
   const by = `cli:${actorOf(values, osUser())}`;
-  const gate = openGate(db, env, tenantStore);
+  const gate = openGate(place, env);
   let promotion;
   try {
-    promotion = gate.promote({ tenant: id, kind: 'tenant-settings', change, by, principal: by });
+    promotion = await gate.promote({
+      tenant: id,
+      kind: 'tenant-settings',
+      change,
+      by,
+      principal: by,
+    });
   } catch (error) {
     gateError(error);
   }
@@ -170,7 +193,7 @@ export function setTenantSettings(
       );
     }
     try {
-      promotion = gate.override(promotion.id, by, reason);
+      promotion = await gate.override(promotion.id, by, reason);
     } catch (error) {
       gateError(error);
     }
@@ -183,17 +206,13 @@ export function setTenantSettings(
   for (const line of said) io.out(`tenant ${id}: ${line}`);
 }
 
-/**
- * `promotion override ID`: applies a denied promotion of console.db, the settings written there
- * or to `tenantStore` (with --database), whose writes the caller awaits.
- */
-export function overridePromotion(
-  db: Db,
+/** `promotion override ID`: applies a denied promotion. */
+async function overridePromotion(
+  place: PolicyPlace,
   args: readonly string[],
   values: AdminValues,
   io: AdminIo,
   env: Env,
-  tenantStore?: PromotionGateOptions['tenantStore'],
 ) {
   const id = number(args[0] ?? '', 'PROMOTION_ID', /^\d{1,15}$/);
   const reason = overrideReason(values);
@@ -201,20 +220,26 @@ export function overridePromotion(
   const by = `cli:${actorOf(values, osUser())}`;
   let promotion;
   try {
-    promotion = openGate(db, env, tenantStore).override(id, by, reason);
+    promotion = await openGate(place, env).override(id, by, reason);
   } catch (error) {
     gateError(error);
   }
   io.out(`promotion ${promotion.id} overridden: tenant ${promotion.tenant} changed, audited`);
 }
 
-export const POLICY_COMMANDS: Record<string, AdminCommand> = {
+export const POLICY_COMMANDS: Record<string, PolicyCommand> = {
+  'tenant set': {
+    options: ['slo-ms', 'visibility', 'gpu-threshold', 'live', 'trace', 'override-reason', 'by'],
+    maxArgs: 1,
+    // Settings change what operators see or what a tenant costs: they are promotions.
+    run: (place, args, values, io, env) =>
+      setTenantSettings(place, checkId(args[0], 'tenant ID'), values, env, io),
+  },
   'audit verify': {
     options: ['json'],
     maxArgs: 0,
-    run(db, _args, values, io) {
-      openPolicyTables(db);
-      const result = verifyAudit(db);
+    async run({ ledger }, _args, values, io) {
+      const result = await ledger.verify();
       if (values.json) io.out(JSON.stringify(result, null, 2));
       else {
         for (const problem of result.problems) io.err(`[admin] audit: ${problem}`);
@@ -230,12 +255,13 @@ export const POLICY_COMMANDS: Record<string, AdminCommand> = {
   'audit list': {
     options: ['json', 'limit'],
     maxArgs: 0,
-    run(db, _args, values, io) {
-      openPolicyTables(db);
+    async run({ ledger }, _args, values, io) {
       const limitText = stringOption(values, 'limit') ?? '50';
       const limit = number(limitText, '--limit', /^\d{1,4}$/);
-      const entries = listAudit(db, { limit: Math.max(1, limit) });
-      if (values.json) return io.out(JSON.stringify({ entries, head: auditHead(db) }, null, 2));
+      const entries = await ledger.audit({ limit: Math.max(1, limit) });
+      if (values.json) {
+        return io.out(JSON.stringify({ entries, head: await ledger.head() }, null, 2));
+      }
       if (entries.length === 0) return io.out('the audit log is empty');
       io.out(
         table([
@@ -257,11 +283,9 @@ export const POLICY_COMMANDS: Record<string, AdminCommand> = {
   'promotion list': {
     options: ['json', 'limit'],
     maxArgs: 0,
-    run(db, _args, values, io, env) {
-      openPolicyTables(db);
+    async run(place, _args, values, io, env) {
       const limit = number(stringOption(values, 'limit') ?? '50', '--limit', /^\d{1,4}$/);
-      const gate = openGate(db, env);
-      const promotions = gate.list({ limit: Math.max(1, limit) });
+      const promotions = await openGate(place, env).list({ limit: Math.max(1, limit) });
       if (values.json) return io.out(JSON.stringify(promotions, null, 2));
       if (promotions.length === 0) return io.out('no promotions');
       io.out(
@@ -282,6 +306,6 @@ export const POLICY_COMMANDS: Record<string, AdminCommand> = {
   'promotion override': {
     options: ['override-reason', 'by'],
     maxArgs: 1,
-    run: (db, args, values, io, env) => overridePromotion(db, args, values, io, env),
+    run: overridePromotion,
   },
 };

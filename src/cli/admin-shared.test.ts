@@ -1,13 +1,15 @@
 // `npm run admin -- tenant|token ... --database URL` against a PostgreSQL cluster of the test's
 // own, with a real server on it: what the CLI writes there is what every gateway serves, and a
 // token it revokes stops working on the server within a second.
-import { copyFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import type { AuditVerification } from '../core/api/policy';
 import type { SessionInfo } from '../core/api/session';
 import { writePatternTrace } from '../testing/pattern-trace';
 import { postgresBinDir, startPostgres, type TestPostgres } from '../testing/postgres';
 import { tempDir } from '../testing/temp-dir';
+import { freezingBundle } from '../testing/freezing-bundle';
 import { startTenantServer, type TestServer } from '../testing/test-server';
 import { runAdminCommand } from './admin';
 
@@ -37,7 +39,7 @@ describe('admin tenant and token commands: the --database command line', () => {
     ]);
     expect(other.code).toBe(2);
     expect(other.err).toMatch(
-      /--database goes with the tenant, token, promotion override and migrate commands/,
+      /--database goes with the tenant, token, promotion, audit and migrate commands/,
     );
   });
 
@@ -158,16 +160,9 @@ describe.skipIf(missing !== null)('admin tenant and token commands on PostgreSQL
     expect(missingTenant.err).toMatch(/no tenant "nowhere"/);
   });
 
-  it('overrides a denied promotion: the settings land in PostgreSQL, the audit in --data', async () => {
+  it('overrides a denied promotion: the settings and the audit chain land in PostgreSQL', async () => {
     // A bundle that denies every SLO change, so that there is a denial to override.
-    const bundle = tempDir('cli-bundle');
-    copyFileSync('ops/policy/schema.cedarschema', path.join(bundle, 'schema.cedarschema'));
-    writeFileSync(
-      path.join(bundle, 'policies.cedar'),
-      `@id("allowed")\n@message("allowed")\npermit (principal, action == Console::Action::"promote", resource);\n` +
-        `@id("slo-frozen")\n@message("SLOs are frozen")\nforbid (principal, action == Console::Action::"promote", resource)\n` +
-        `when { context.change.fields.contains("sloMs") };\n`,
-    );
+    const bundle = freezingBundle('sloMs', 'slo-frozen', 'SLOs are frozen');
     const env = { POLICY_BUNDLE: bundle };
     const denied = await admin([...db(), 'tenant', 'set', 'east', '--slo-ms', '45'], env);
     expect(denied.code).toBe(1);
@@ -183,9 +178,39 @@ describe.skipIf(missing !== null)('admin tenant and token commands on PostgreSQL
     await expect
       .poll(() => server.tenancy.directory.tenants.get('east')?.sloMs, { timeout: 1_000 })
       .toBe(45);
-    const audit = await admin(['--data', cliData, 'audit', 'verify']);
+    const audit = await admin([...db(), 'audit', 'verify']);
     expect(audit).toMatchObject({ code: 0 });
     expect(audit.out).toMatch(/audit log verified: \d+ rows/);
+    // The chain is the cluster's: the data directory's console.db holds none of it.
+    const listed = await admin([...db(), 'audit', 'list', '--json']);
+    const kinds = (JSON.parse(listed.out) as { entries: { kind: string; promotionId: number }[] })
+      .entries;
+    expect(kinds).toContainEqual(
+      expect.objectContaining({ kind: 'override', promotionId: Number(id) }),
+    );
+    expect((await admin(['--data', cliData, 'audit', 'list'])).out).toBe('the audit log is empty');
+  });
+
+  it('verifies the cluster chain, naming a row edited in PostgreSQL', async () => {
+    const before = await admin([...db(), 'audit', 'verify', '--json']);
+    const { rows } = JSON.parse(before.out) as AuditVerification;
+    expect(rows).toBeGreaterThanOrEqual(2);
+    const sql = new pg.Client(cluster.url);
+    await sql.connect();
+    try {
+      // Someone with the database's owner rights drops the guard and rewrites a decision.
+      await sql.query('ALTER TABLE policy_audit DISABLE TRIGGER USER');
+      await sql.query(`UPDATE policy_audit SET decision = 'allow' WHERE seq = 2`);
+      const edited = await admin([...db(), 'audit', 'verify']);
+      expect(edited.code).toBe(1);
+      expect(edited.err).toContain('row 2: its content does not match its hash (edited)');
+      expect(edited.out).toMatch(/^audit log FAILED verification: 1 problems in \d+ rows$/);
+    } finally {
+      await sql.query(`UPDATE policy_audit SET decision = 'deny' WHERE seq = 2`);
+      await sql.query('ALTER TABLE policy_audit ENABLE TRIGGER USER');
+      await sql.end();
+    }
+    expect((await admin([...db(), 'audit', 'verify'])).code).toBe(0);
   });
 
   it('deletes a tenant everywhere, and refuses to create one twice', async () => {

@@ -35,7 +35,9 @@ import {
 import { CommandError, UsageError, type AdminCommand, type AdminIo } from './admin-common';
 import { OBSERVER_COMMANDS } from './admin-observer';
 import { GATE_COMMANDS } from './admin-gates';
-import { POLICY_COMMANDS, setTenantSettings } from './admin-policy';
+import { POLICY_COMMANDS } from './admin-policy';
+import { runPolicyCommand } from './admin-policy-place';
+import type { PolicyCommand } from './admin-policy';
 import { isMigrateCommand, runMigrate } from './admin-migrate';
 import { runSharedAccess } from './admin-shared';
 import { databaseUrlFault } from '../server/state/database-url';
@@ -44,7 +46,6 @@ import { databaseUrlFault } from '../server/state/database-url';
 const GROUP_COMMANDS: Record<string, AdminCommand> = {
   ...OBSERVER_COMMANDS,
   ...GATE_COMMANDS,
-  ...POLICY_COMMANDS,
 };
 import {
   SECRETS,
@@ -58,9 +59,10 @@ import {
 
 export const USAGE = `Usage: npm run admin -- [--data DIR] [--database URL] COMMAND [options]
 
-Tenants and access tokens in DIR/console.db (default ./data, env DATA_DIR: the server's --data),
-or, with --database URL (env DATABASE_URL), in the cluster's PostgreSQL that every gateway reads.
-A running server picks changes up within a second.
+Tenants, access tokens, promotions and the audit chain in DIR/console.db (default ./data, env
+DATA_DIR: the server's --data), or, with --database URL (env DATABASE_URL), in the cluster's
+PostgreSQL that every gateway reads. The notification outbox and observer mode stay in
+DIR/console.db either way. A running server picks changes up within a second.
 
 Commands:
   tenant list [--json]
@@ -108,9 +110,9 @@ Commands:
 
 Options:
   --data DIR        state directory (env DATA_DIR, default ./data)
-  --database URL    tenant and token commands on the cluster's PostgreSQL (env DATABASE_URL)
-                    instead of DIR/console.db; tenant set and promotion override record the
-                    promotion in DIR and write the tenant's settings to PostgreSQL
+  --database URL    tenant, token, promotion and audit commands on the cluster's PostgreSQL
+                    (env DATABASE_URL) instead of DIR/console.db: one audit chain for every
+                    gateway; tenant set still judges on the live rates DIR's server shares
   --help            show this text`;
 
 export type { AdminIo };
@@ -155,14 +157,7 @@ const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
   'secret rotate': [],
 };
 
-function tenantCommand(
-  db: Db,
-  action: string,
-  args: string[],
-  values: Values,
-  io: AdminIo,
-  env: Readonly<Record<string, string | undefined>>,
-) {
+function tenantCommand(db: Db, action: string, args: string[], values: Values, io: AdminIo) {
   switch (action) {
     case 'list': {
       const { tenants, faults } = listTenants(db);
@@ -174,9 +169,6 @@ function tenantCommand(
       createTenant(db, spec);
       return io.out(`created tenant ${spec.id} (${spec.visibility}, ${spec.source.kind})`);
     }
-    case 'set':
-      // Settings change what operators see or what a tenant costs: they are promotions.
-      return setTenantSettings(db, checkId(args[0], 'tenant ID'), values, env, io);
     case 'delete': {
       const id = checkId(args[0], 'tenant ID');
       if (!deleteTenant(db, id)) throw new CommandError(`no such tenant: "${id}"`);
@@ -239,6 +231,8 @@ interface AdminLine {
   args: string[];
   values: Values;
   grouped: AdminCommand | undefined;
+  /** `tenant set`, `promotion ...`, `audit ...`: asynchronous, on console.db or PostgreSQL. */
+  policy: PolicyCommand | undefined;
   dataDir: string;
   /** The cluster's PostgreSQL (--database, DATABASE_URL) for a tenant or token command. */
   databaseUrl: string | null;
@@ -266,10 +260,12 @@ function parseLine(
   if (group === undefined) throw new UsageError('no command given');
   const command = `${group} ${action ?? ''}`.trim();
   const grouped = GROUP_COMMANDS[command];
-  const allowed = grouped?.options ?? COMMAND_OPTIONS[command];
+  const policy = POLICY_COMMANDS[command];
+  const allowed = grouped?.options ?? policy?.options ?? COMMAND_OPTIONS[command];
   if (!allowed) throw new UsageError(`unknown command "${command}"`);
   const maxArgs =
     grouped?.maxArgs ??
+    policy?.maxArgs ??
     ([
       'tenant create',
       'tenant delete',
@@ -281,13 +277,14 @@ function parseLine(
       ? 1
       : 0);
   if (args.length > maxArgs) throw new UsageError(`unexpected argument "${args[maxArgs]}"`);
-  // Commands whose state lives in PostgreSQL with --database (a promotion's settings included).
-  const access = group === 'tenant' || group === 'token' || command === 'promotion override';
+  // Commands whose state lives in PostgreSQL with --database: tenants, tokens, promotions and
+  // the audit chain.
+  const access = group === 'tenant' || group === 'token' || policy !== undefined;
   for (const key of Object.keys(values) as (keyof Values)[]) {
     if (key === 'data' || (key === 'database' && access)) continue;
     if (key === 'database') {
       throw new UsageError(
-        `--database goes with the tenant, token, promotion override and migrate commands, not "${command}": the ` +
+        `--database goes with the tenant, token, promotion, audit and migrate commands, not "${command}": the ` +
           'rest lives in the data directory',
       );
     }
@@ -310,6 +307,7 @@ function parseLine(
     args,
     values,
     grouped,
+    policy,
     dataDir: path.resolve(values.data ?? env.DATA_DIR ?? 'data'),
     databaseUrl,
   };
@@ -347,8 +345,12 @@ export async function runAdminCommand(
   if (isMigrateCommand(argv)) return runMigrate(argv, env, io);
   try {
     const line = parseLine(argv, env);
+    if (line?.policy) {
+      await runPolicyCommand({ ...line, command: line.policy }, env, io);
+      return 0;
+    }
     if (line?.databaseUrl) {
-      return await runSharedAccess({ ...line, databaseUrl: line.databaseUrl }, env, io);
+      return await runSharedAccess({ ...line, databaseUrl: line.databaseUrl }, io);
     }
   } catch (error) {
     return exitCodeOf(error, io);
@@ -369,15 +371,17 @@ export function runAdmin(
       io.out(USAGE);
       return 0;
     }
-    if (line.databaseUrl) {
-      throw new UsageError('commands on --database run through runAdminCommand');
+    if (line.databaseUrl || line.policy) {
+      throw new UsageError(
+        'commands on --database and policy commands run through runAdminCommand',
+      );
     }
     const { group, action, args, values, grouped, dataDir } = line;
     db = openTenantDatabase(dataDir);
     // The data directory's first use, by the server or here, seeds the demo tenants.
     seedTenantsOnce(db, demoTenants(dataDir));
     if (grouped) grouped.run(db, args, values, io, env);
-    else if (group === 'tenant') tenantCommand(db, action!, args, values, io, env);
+    else if (group === 'tenant') tenantCommand(db, action!, args, values, io);
     else if (group === 'token') tokenCommand(db, action!, args, values, io);
     else secretCommand(dataDir, action!, args, io);
     return 0;

@@ -32,6 +32,7 @@ import { openDatabase, type Db } from './storage/database';
 import { loadBundle } from './policy/bundle';
 import { liveRates } from './policy/figures';
 import { createPromotionGate, type PromotionGate } from './policy/gate';
+import { pgPolicyLedger } from './state/pg-policy';
 import { registerPolicyMetrics } from './policy/metrics';
 import { policySettingsFromEnv } from './policy/settings';
 import { SHARED_RATES_INTERVAL_MS, writeSharedRates } from './policy/shared-rates';
@@ -268,10 +269,10 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
   const forwarded = sharedState ? forwardDetectorTickets(kaizen.store, kaizen.tickets, log) : null;
   if (sharedState) {
     log(
-      '[state] tickets and their timelines, tenants, tokens and their grants in PostgreSQL, ' +
-        "shared by every gateway; the detector's own tickets in the data directory too. The " +
-        'notification outbox, policy promotions and their audit and the launch tooling stay in ' +
-        'the data directory',
+      '[state] tickets and their timelines, tenants, tokens and their grants, policy ' +
+        'promotions and their audit chain in PostgreSQL, shared by every gateway; the ' +
+        "detector's own tickets in the data directory too. The notification outbox and the " +
+        'launch tooling stay in the data directory',
     );
   }
   // Another server's announcement (NATS) rereads the directory; with --database PostgreSQL's own
@@ -346,8 +347,9 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     metrics: registerPolicyMetrics(metrics.registry),
     // The stream follows at once (a new lattice or trace restarts it), not at the next poll.
     onApplied: refreshDirectory,
-    // With --database tenant settings live in PostgreSQL; promotions and their audit stay in
-    // console.db.
+    // With --database promotions, the audit chain and tenant settings live in PostgreSQL, one
+    // chain for every gateway; without it all three are in console.db.
+    ledger: sharedState ? pgPolicyLedger(sharedState.pool) : undefined,
     tenantStore: sharedState
       ? {
           tenants: () => [...opened.directory.tenants.values()],

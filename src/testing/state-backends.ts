@@ -1,7 +1,11 @@
 // The two state backends for one test suite: SQLite files in a temporary data directory, and a
 // PostgreSQL cluster of the test's own (one database per fixture). A fixture hands out instances
 // on the same state, each with its own connections, as two gateways of a cluster would have.
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
+import { sqlitePolicyLedger, type PolicyLedger } from '../server/policy/ledger';
+import { pgPolicyLedger } from '../server/state/pg-policy';
 import { createTicketStore } from '../server/incidents/store';
 import { openDatabase, type Db } from '../server/storage/database';
 import type { AccessState } from '../server/state/access';
@@ -29,6 +33,10 @@ export interface StateFixture {
   tickets(options: TicketStateOptions): Promise<TicketState>;
   /** A new tenants-and-tokens instance over this fixture's state. */
   access(): Promise<AccessState>;
+  /** A new promotions-and-audit ledger over this fixture's state. */
+  policy(): Promise<PolicyLedger>;
+  /** Runs SQL on the state as its owner could, past every store: a test's tampering. */
+  tamper(sql: string): Promise<void>;
   /** Closes every instance handed out. */
   close(): Promise<void>;
 }
@@ -63,6 +71,19 @@ function sqliteHarness(): StateBackendHarness {
           const db = openTenantDatabase(dir);
           dbs.push(db);
           return Promise.resolve(sqliteAccessState(db));
+        },
+        policy() {
+          const db = openDatabase(dir);
+          dbs.push(db);
+          return Promise.resolve(sqlitePolicyLedger(db, { settingsHere: false }));
+        },
+        async tamper(sql) {
+          const db = new Database(path.join(dir, 'console.db'));
+          try {
+            db.exec(sql);
+          } finally {
+            db.close();
+          }
         },
         close() {
           for (const db of dbs) db.close();
@@ -114,6 +135,20 @@ function postgresHarness(): StateBackendHarness {
           const state = pgAccessState({ pool: await pool(), url });
           states.push(state);
           return state;
+        },
+        async policy() {
+          const ledger = pgPolicyLedger(await pool());
+          states.push(ledger);
+          return ledger;
+        },
+        async tamper(sql) {
+          const client = new pg.Client(url);
+          await client.connect();
+          try {
+            await client.query(sql);
+          } finally {
+            await client.end();
+          }
         },
         async close() {
           for (const s of states) await s.close();

@@ -6,22 +6,21 @@ import type { ImpactRequest, PromotionRequest } from '../../core/api/policy';
 import { HttpError } from '../incidents/routes/http-error';
 import { PolicyBundleError } from '../policy/engine';
 import { PromotionError, type PromotionGate } from '../policy/gate';
-import { auditHead, listAudit } from '../policy/audit';
 import type { OpsContext } from './context';
 import { addPolicyRoute } from './policy-table';
 
 const DEFAULT_IMPACT_LIMIT = 50;
 
 export function registerPolicyRoutes(context: OpsContext, gate: PromotionGate): void {
-  const { db, requireAdmin, visibleTenants } = context;
+  const { requireAdmin, visibleTenants } = context;
 
   /** The tenant, if the caller may see it; an unknown one and a hidden one answer the same 404. */
   const seen = (request: FastifyRequest, tenant: string): void => {
     if (!visibleTenants(request).has(tenant)) throw new HttpError(404, `no tenant "${tenant}"`);
   };
-  const answer = <T>(work: () => T): T => {
+  const answer = async <T>(work: () => T | Promise<T>): Promise<T> => {
     try {
-      return work();
+      return await work();
     } catch (error) {
       if (error instanceof PromotionError) throw new HttpError(error.status, error.message);
       if (error instanceof PolicyBundleError) throw new HttpError(400, error.message);
@@ -61,7 +60,7 @@ export function registerPolicyRoutes(context: OpsContext, gate: PromotionGate): 
     const { actor } = requireAdmin(request);
     const body = request.body as PromotionRequest;
     seen(request, body.tenant);
-    const promotion = answer(() => gate.promote({ ...body, by: actor, principal: actor }));
+    const promotion = await answer(() => gate.promote({ ...body, by: actor, principal: actor }));
     return reply.code(201).send(promotion);
   });
 
@@ -69,12 +68,12 @@ export function registerPolicyRoutes(context: OpsContext, gate: PromotionGate): 
     const { tenant, limit } = request.query as { tenant?: string; limit: number };
     const visible = visibleTenants(request);
     if (tenant !== undefined) seen(request, tenant);
-    return { promotions: gate.list({ tenant, limit, visible }) };
+    return { promotions: await gate.list({ tenant, limit, visible }) };
   });
 
   addPolicyRoute(context, 'getPromotion', async (request) => {
     const { id } = request.params as { id: number };
-    const promotion = gate.get(id);
+    const promotion = await gate.get(id);
     if (!promotion || !visibleTenants(request).has(promotion.tenant)) {
       throw new HttpError(404, `no promotion ${id}`);
     }
@@ -84,7 +83,7 @@ export function registerPolicyRoutes(context: OpsContext, gate: PromotionGate): 
   addPolicyRoute(context, 'overridePromotion', async (request) => {
     const { actor } = requireAdmin(request);
     const { id } = request.params as { id: number };
-    const promotion = gate.get(id);
+    const promotion = await gate.get(id);
     if (!promotion || !visibleTenants(request).has(promotion.tenant)) {
       throw new HttpError(404, `no promotion ${id}`);
     }
@@ -96,7 +95,10 @@ export function registerPolicyRoutes(context: OpsContext, gate: PromotionGate): 
   addPolicyRoute(context, 'getAudit', async (request) => {
     requireAdmin(request);
     const { limit, before } = request.query as { limit: number; before?: number };
-    return { entries: listAudit(db, { limit, beforeSeq: before }), head: auditHead(db) };
+    return {
+      entries: await gate.ledger.audit({ limit, beforeSeq: before }),
+      head: await gate.ledger.head(),
+    };
   });
 
   addPolicyRoute(

@@ -9,7 +9,8 @@ import type { Db } from '../storage/database';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-interface AuditRow {
+/** One row of the chain as either backend stores it (detail as canonical JSON text). */
+export interface AuditRow {
   seq: number;
   at: string;
   kind: string;
@@ -65,7 +66,7 @@ function contentOf(row: AuditRow): { content: Content; detailFault: string | nul
   };
 }
 
-function toEntry(row: AuditRow): AuditEntry {
+export function toEntry(row: AuditRow): AuditEntry {
   return { ...contentOf(row).content, prevHash: row.prev_hash, hash: row.hash };
 }
 
@@ -79,13 +80,11 @@ export interface AuditAppend {
   at?: string;
 }
 
-/**
- * Appends one row. Call inside an IMMEDIATE transaction (the promotion's), so that two processes
- * (the server and the admin CLI) never chain onto the same previous row.
- */
-export function appendAudit(db: Db, entry: AuditAppend): AuditEntry {
-  const last = db.prepare('SELECT seq, hash FROM policy_audit ORDER BY seq DESC LIMIT 1').get() as
-    { seq: number; hash: string } | undefined;
+/** The next row of the chain after `last` (null: the chain is empty), ready to insert. */
+export function nextAuditRow(
+  last: { seq: number; hash: string } | null,
+  entry: AuditAppend,
+): AuditRow {
   const content: Content = {
     seq: (last?.seq ?? 0) + 1,
     at: entry.at ?? new Date().toISOString(),
@@ -97,23 +96,31 @@ export function appendAudit(db: Db, entry: AuditAppend): AuditEntry {
     detail: JSON.parse(canonicalJson(entry.detail)) as Record<string, unknown>,
   };
   const prevHash = last?.hash ?? GENESIS_HASH;
-  const hash = rowHash(prevHash, content);
+  return {
+    seq: content.seq,
+    at: content.at,
+    kind: content.kind,
+    actor: content.actor,
+    tenant: content.tenant,
+    promotion_id: content.promotionId,
+    decision: content.decision,
+    detail: canonicalJson(content.detail),
+    prev_hash: prevHash,
+    hash: rowHash(prevHash, content),
+  };
+}
+
+/**
+ * Appends one row. Call inside an IMMEDIATE transaction (the promotion's), so that two processes
+ * (the server and the admin CLI) never chain onto the same previous row.
+ */
+export function appendAudit(db: Db, entry: AuditAppend): AuditEntry {
+  const row = nextAuditRow(auditHead(db), entry);
   db.prepare(
     `INSERT INTO policy_audit (seq, at, kind, actor, tenant, promotion_id, decision, detail, prev_hash, hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    content.seq,
-    content.at,
-    content.kind,
-    content.actor,
-    content.tenant,
-    content.promotionId,
-    content.decision,
-    canonicalJson(content.detail),
-    prevHash,
-    hash,
-  );
-  return { ...content, prevHash, hash };
+     VALUES (@seq, @at, @kind, @actor, @tenant, @promotion_id, @decision, @detail, @prev_hash, @hash)`,
+  ).run(row);
+  return toEntry(row);
 }
 
 export function auditHead(db: Db): { seq: number; hash: string } | null {
@@ -132,29 +139,29 @@ export function listAudit(db: Db, options: { limit: number; beforeSeq?: number }
 }
 
 /**
- * Walks the whole chain: sequence numbers without gaps from 1, each row's previous hash the hash of
- * the row before, each hash recomputed from the row's content; then every promotion must have its
- * decision row, and every overridden one its override row.
+ * Walks the whole chain, fed its rows in order of seq: sequence numbers without gaps from 1, each
+ * row's previous hash the hash of the row before, each hash recomputed from the row's content;
+ * then every promotion must have its decision row, and every overridden one its override row.
  */
-export function verifyAudit(db: Db): AuditVerification {
-  const problems: string[] = [];
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
-  let rows = 0;
-  let head: AuditVerification['head'] = null;
-  const recorded = new Set<string>();
-  for (const row of db
-    .prepare('SELECT * FROM policy_audit ORDER BY seq')
-    .iterate() as IterableIterator<AuditRow>) {
-    rows += 1;
-    if (row.seq !== expectedSeq) {
+export class ChainCheck {
+  private readonly problems: string[] = [];
+  private prevHash = GENESIS_HASH;
+  private expectedSeq = 1;
+  private rows = 0;
+  private head: AuditVerification['head'] = null;
+  private readonly recorded = new Set<string>();
+
+  row(row: AuditRow): void {
+    const { problems } = this;
+    this.rows += 1;
+    if (row.seq !== this.expectedSeq) {
       problems.push(
-        row.seq > expectedSeq
-          ? `rows ${expectedSeq}..${row.seq - 1} are missing (deleted)`
+        row.seq > this.expectedSeq
+          ? `rows ${this.expectedSeq}..${row.seq - 1} are missing (deleted)`
           : `row ${row.seq} is out of order`,
       );
     }
-    if (row.prev_hash !== prevHash) {
+    if (row.prev_hash !== this.prevHash) {
       problems.push(`row ${row.seq}: its previous hash does not match row ${row.seq - 1}'s hash`);
     }
     const { content, detailFault } = contentOf(row);
@@ -162,22 +169,38 @@ export function verifyAudit(db: Db): AuditVerification {
     if (rowHash(row.prev_hash, content) !== row.hash) {
       problems.push(`row ${row.seq}: its content does not match its hash (edited)`);
     }
-    recorded.add(`${row.kind}:${row.promotion_id}`);
-    prevHash = row.hash;
-    expectedSeq = row.seq + 1;
-    head = { seq: row.seq, hash: row.hash };
+    this.recorded.add(`${row.kind}:${row.promotion_id}`);
+    this.prevHash = row.hash;
+    this.expectedSeq = row.seq + 1;
+    this.head = { seq: row.seq, hash: row.hash };
   }
-  const promotions = db.prepare('SELECT id, status FROM promotions ORDER BY id').all() as {
-    id: number;
-    status: string;
-  }[];
-  for (const p of promotions) {
-    if (!recorded.has(`decision:${p.id}`)) {
-      problems.push(`promotion ${p.id} has no decision row (deleted)`);
+
+  /** The verdict, given every promotion's id and status. */
+  finish(promotions: readonly { id: number; status: string }[]): AuditVerification {
+    const { problems, recorded } = this;
+    for (const p of promotions) {
+      if (!recorded.has(`decision:${p.id}`)) {
+        problems.push(`promotion ${p.id} has no decision row (deleted)`);
+      }
+      if (p.status === 'overridden' && !recorded.has(`override:${p.id}`)) {
+        problems.push(`promotion ${p.id} was overridden but has no override row (deleted)`);
+      }
     }
-    if (p.status === 'overridden' && !recorded.has(`override:${p.id}`)) {
-      problems.push(`promotion ${p.id} was overridden but has no override row (deleted)`);
-    }
+    return { ok: problems.length === 0, rows: this.rows, head: this.head, problems };
   }
-  return { ok: problems.length === 0, rows, head, problems };
+}
+
+export function verifyAudit(db: Db): AuditVerification {
+  const check = new ChainCheck();
+  for (const row of db
+    .prepare('SELECT * FROM policy_audit ORDER BY seq')
+    .iterate() as IterableIterator<AuditRow>) {
+    check.row(row);
+  }
+  return check.finish(
+    db.prepare('SELECT id, status FROM promotions ORDER BY id').all() as {
+      id: number;
+      status: string;
+    }[],
+  );
 }

@@ -1,8 +1,9 @@
 // The promotion gate: the one path for changes to what operators see or what a tenant costs.
-// A promotion is evaluated by the bundle against the tenant's live figures; the promotion, its
-// audit row and (when allowed) the tenant's new settings are written in one IMMEDIATE transaction,
-// so the server and the admin CLI, which both run this against the same console.db, never apply
-// half a change or fork the audit chain.
+// A promotion is evaluated by the bundle against the tenant's live figures; the promotion and its
+// audit row are recorded by the ledger with the audit chain held (ledger.ts: console.db, or the
+// cluster's PostgreSQL with --database), so no two writers ever fork the chain. Without --database
+// the tenant's new settings commit in the same console.db transaction; with it they are written to
+// PostgreSQL's tenants once the promotion is recorded.
 import { performance } from 'node:perf_hooks';
 import type {
   Decision,
@@ -15,23 +16,17 @@ import type {
   TenantSettingsChange,
 } from '../../core/api/policy';
 import type { Db } from '../storage/database';
-import { listTenants, updateTenantSettings } from '../tenants/tenant-store';
+import { listTenants } from '../tenants/tenant-store';
 import type { TenantRecord, TenantSpec } from '../tenants/tenant-spec';
-import { appendAudit, canonicalJson } from './audit';
+import { canonicalJson } from './audit';
 import { applyChange, ChangeError, spinsOf, type AppliedChange } from './change';
 import { policyContext, promotionFigures } from './context';
 import { compileBundle, engineVersion, evaluatePolicies, type CompiledBundle } from './engine';
 import { NO_RATES, type TenantRates } from './figures';
 import { NO_POLICY_METRICS, type PolicyMetrics } from './metrics';
+import { sqlitePolicyLedger, type PolicyLedger } from './ledger';
 import { openPolicyTables } from './migrations';
-import {
-  insertPromotion,
-  markOverridden,
-  promotionById,
-  promotionRows,
-  recordedContext,
-  toPromotion,
-} from './promotion-store';
+import { toPromotion } from './promotion-store';
 import type { Pricing } from './settings';
 
 /** A request the gate refuses: its HTTP status and a message naming the fault. */
@@ -46,7 +41,10 @@ export class PromotionError extends Error {
 }
 
 export interface PromotionGateOptions {
+  /** The tenants' database when there is no `tenantStore`, and the default ledger's. */
   db: Db;
+  /** Where promotions and the audit chain are kept (default: console.db, `db`). */
+  ledger?: PolicyLedger;
   bundle: CompiledBundle;
   pricing: Pricing;
   /** The tenant's rates now: the server's live metrics, or the CLI's none. */
@@ -79,18 +77,26 @@ export interface PromotionInput {
 
 export interface PromotionGate {
   readonly bundle: CompiledBundle;
+  /** Where promotions and the audit chain are kept. */
+  readonly ledger: PolicyLedger;
   evaluate(input: PromotionInput): PromotionEvaluation;
-  promote(input: PromotionInput): Promotion;
-  override(id: number, by: string, reason: string): Promotion;
-  get(id: number): Promotion | null;
-  list(options: { tenant?: string; limit: number; visible?: ReadonlySet<string> }): Promotion[];
+  promote(input: PromotionInput): Promise<Promotion>;
+  override(id: number, by: string, reason: string): Promise<Promotion>;
+  get(id: number): Promise<Promotion | null>;
+  list(options: {
+    tenant?: string;
+    limit: number;
+    visible?: ReadonlySet<string>;
+  }): Promise<Promotion[]>;
   report(tenant: string): PolicyReport;
-  impact(policies: string, limit: number, visible: ReadonlySet<string>): ImpactReport;
+  impact(policies: string, limit: number, visible: ReadonlySet<string>): Promise<ImpactReport>;
 }
 
 export function createPromotionGate(options: PromotionGateOptions): PromotionGate {
   const { db, bundle, pricing } = options;
+  // console.db keeps the live rates the server shares with the admin CLI, whatever the ledger.
   openPolicyTables(db);
+  const ledger = options.ledger ?? sqlitePolicyLedger(db, { settingsHere: !options.tenantStore });
   const metrics = options.metrics ?? NO_POLICY_METRICS;
   const rates = options.rates ?? (() => NO_RATES);
   const now = options.now ?? Date.now;
@@ -146,13 +152,10 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
     return { before: tenant, after: tenant, fields: [], spinsBefore: spins, spinsAfter: spins };
   };
 
-  const get = (id: number) => promotionById(db, id);
+  const get = (id: number) => ledger.get(id);
 
   // The settings a committed promotion applies, written to the tenant store after the commit.
-  let pending: TenantSpec | null = null;
-  const settle = (promotionId: number, tenant: string): void => {
-    const after = pending;
-    pending = null;
+  const settle = (promotionId: number, tenant: string, after: TenantSpec | null): void => {
     if (!store || !after) {
       options.onApplied?.(tenant);
       return;
@@ -169,6 +172,7 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
 
   const gate: PromotionGate = {
     bundle,
+    ledger,
     evaluate(input) {
       const applied = applyOf(tenantRecord(input.tenant), input.change);
       const { decision, deciding, errors, figures } = judge(
@@ -180,14 +184,16 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
       return { decision, deciding, errors, figures };
     },
 
-    promote(input) {
-      const id = db
-        .transaction(() => {
-          const applied = applyOf(tenantRecord(input.tenant), input.change);
-          const verdict = judge(bundle, input.kind, applied, input.principal);
-          const at = new Date(now()).toISOString();
-          const status: PromotionStatus = verdict.decision === 'allow' ? 'applied' : 'denied';
-          const promotionId = insertPromotion(db, {
+    async promote(input) {
+      let after: TenantSpec | null = null;
+      const id = await ledger.promote(() => {
+        const applied = applyOf(tenantRecord(input.tenant), input.change);
+        const verdict = judge(bundle, input.kind, applied, input.principal);
+        const at = new Date(now()).toISOString();
+        const status: PromotionStatus = verdict.decision === 'allow' ? 'applied' : 'denied';
+        after = status === 'applied' ? applied.after : null;
+        return {
+          promotion: {
             at,
             tenant: input.tenant,
             kind: input.kind,
@@ -195,13 +201,12 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
             by: input.by,
             verdict,
             status,
-          });
-          appendAudit(db, {
+          },
+          audit: {
             kind: 'decision',
             at,
             actor: input.by,
             tenant: input.tenant,
-            promotionId,
             decision: verdict.decision,
             detail: {
               kind: input.kind,
@@ -210,22 +215,21 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
               errors: verdict.errors,
               applied: status === 'applied',
             },
-          });
-          if (status === 'applied') pending = applied.after;
-          if (status === 'applied' && !store) updateTenantSettings(db, applied.after);
-          return promotionId;
-        })
-        .immediate();
-      const promotion = get(id)!;
+          },
+          after,
+        };
+      });
+      const promotion = (await get(id))!;
       metrics.decided(promotion.decision, promotion.kind);
-      if (promotion.status === 'applied') settle(id, promotion.tenant);
+      if (promotion.status === 'applied') settle(id, promotion.tenant, after);
       return promotion;
     },
 
-    override(id, by, reason) {
-      db.transaction(() => {
-        const promotion = get(id);
-        if (!promotion) throw new PromotionError(404, `no promotion ${id}`);
+    async override(id, by, reason) {
+      let after: TenantSpec | null = null;
+      await ledger.override(id, (found) => {
+        if (!found) throw new PromotionError(404, `no promotion ${id}`);
+        const { promotion } = found;
         if (promotion.status !== 'denied') {
           throw new PromotionError(
             409,
@@ -235,7 +239,7 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
         const current = tenantRecord(promotion.tenant);
         const applied = applyOf(current, promotion.change);
         // The change is applied to the settings it was judged on, or not at all.
-        const decidedOn = recordedContext(db, id).change.before;
+        const decidedOn = found.context.change.before;
         const today = policyContext(promotion.kind, applied, promotion.figures).change.before;
         if (canonicalJson(decidedOn) !== canonicalJson(today)) {
           throw new PromotionError(
@@ -244,33 +248,34 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
           );
         }
         const at = new Date(now()).toISOString();
-        markOverridden(db, id, { by, reason, at });
-        appendAudit(db, {
-          kind: 'override',
-          at,
-          actor: by,
-          tenant: promotion.tenant,
-          promotionId: id,
-          decision: 'allow',
-          detail: {
-            reason,
-            overrode: promotion.deciding.map((d) => d.id),
-            change: promotion.change,
+        after = applied.after;
+        return {
+          override: { by, reason, at },
+          audit: {
+            kind: 'override',
+            at,
+            actor: by,
+            tenant: promotion.tenant,
+            decision: 'allow',
+            detail: {
+              reason,
+              overrode: promotion.deciding.map((d) => d.id),
+              change: promotion.change,
+            },
           },
-        });
-        pending = applied.after;
-        if (!store) updateTenantSettings(db, applied.after);
-      }).immediate();
+          after: applied.after,
+        };
+      });
       metrics.overridden();
-      const promotion = get(id)!;
-      settle(id, promotion.tenant);
+      const promotion = (await get(id))!;
+      settle(id, promotion.tenant, after);
       return promotion;
     },
 
     get,
 
-    list({ tenant, limit, visible }) {
-      return promotionRows(db, { tenant, limit, visible }).map(toPromotion);
+    async list({ tenant, limit, visible }) {
+      return (await ledger.rows({ tenant, limit, visible })).map(toPromotion);
     },
 
     report(tenant) {
@@ -289,7 +294,7 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
       };
     },
 
-    impact(policies, limit, visible) {
+    async impact(policies, limit, visible) {
       // One cache slot for every analysis: the engine keeps what it parsed until the next one.
       const modified = compileBundle(
         policies,
@@ -297,7 +302,7 @@ export function createPromotionGate(options: PromotionGateOptions): PromotionGat
         { policies: 'the modified policies', schema: 'the bundle schema' },
         'impact-analysis',
       );
-      const rows = promotionRows(db, { limit, visible });
+      const rows = await ledger.rows({ limit, visible });
       const flips = rows.flatMap((row) => {
         const outcome = timed(() =>
           evaluatePolicies(modified, {

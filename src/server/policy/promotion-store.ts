@@ -67,6 +67,26 @@ export interface NewPromotion {
   status: PromotionStatus;
 }
 
+/**
+ * A promotion's stored values, in the column order (created_at, tenant, kind, change, by,
+ * decision, deciding, errors, figures, context, status) of both backends.
+ */
+export function promotionValues(p: NewPromotion): (string | number)[] {
+  return [
+    p.at,
+    p.tenant,
+    p.kind,
+    canonicalJson(p.change),
+    p.by,
+    p.verdict.decision,
+    JSON.stringify(p.verdict.deciding),
+    JSON.stringify(p.verdict.errors),
+    JSON.stringify(p.verdict.figures),
+    canonicalJson(p.verdict.context),
+    p.status,
+  ];
+}
+
 /** Inserts a promotion; its id. */
 export function insertPromotion(db: Db, p: NewPromotion): number {
   return Number(
@@ -76,19 +96,7 @@ export function insertPromotion(db: Db, p: NewPromotion): number {
            errors, figures, context, status)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        p.at,
-        p.tenant,
-        p.kind,
-        canonicalJson(p.change),
-        p.by,
-        p.verdict.decision,
-        JSON.stringify(p.verdict.deciding),
-        JSON.stringify(p.verdict.errors),
-        JSON.stringify(p.verdict.figures),
-        canonicalJson(p.verdict.context),
-        p.status,
-      ).lastInsertRowid,
+      .run(...promotionValues(p)).lastInsertRowid,
   );
 }
 

@@ -14,7 +14,7 @@ import type {
 } from '../../core/api/policy';
 import type { TenantSummary } from '../../core/api/tenants';
 import { writePatternTrace } from '../../testing/pattern-trace';
-import { runAdminCli } from '../../testing/run-admin';
+import { runAdminCommandCli as runAdminCli } from '../../testing/run-admin';
 import { tempDir } from '../../testing/temp-dir';
 import { startTenantServer, type TestServer } from '../../testing/test-server';
 import { openDatabase } from '../storage/database';
@@ -274,7 +274,7 @@ describe('impact analysis', () => {
 });
 
 describe('the admin CLI', () => {
-  it('runs the same gate on the figures the server shares: denied unless overridden', () => {
+  it('runs the same gate on the figures the server shares: denied unless overridden', async () => {
     feed('cli', { latencyMs: 4 });
     const db = openDatabase(server.dataDir);
     try {
@@ -282,12 +282,12 @@ describe('the admin CLI', () => {
     } finally {
       db.close();
     }
-    const denied = runAdminCli(server.dataDir, 'tenant', 'set', 'cli', '--slo-ms', '3');
+    const denied = await runAdminCli(server.dataDir, 'tenant', 'set', 'cli', '--slo-ms', '3');
     expect(denied.code).toBe(1);
     expect(denied.err).toContain(
       "latency-budget: the projected frame latency p95 would exceed the tenant's SLO",
     );
-    const overridden = runAdminCli(
+    const overridden = await runAdminCli(
       server.dataDir,
       ...['tenant', 'set', 'cli', '--slo-ms', '3', '--override-reason', 'accepted for the drill'],
     );
@@ -313,8 +313,8 @@ describe('the audit log', () => {
     expect(body.head).toEqual({ seq: oldestFirst.length, hash: oldestFirst.at(-1)!.hash });
   });
 
-  it('verifies, and fails after a row is edited or deleted in the database', () => {
-    const ok = runAdminCli(server.dataDir, 'audit', 'verify');
+  it('verifies, and fails after a row is edited or deleted in the database', async () => {
+    const ok = await runAdminCli(server.dataDir, 'audit', 'verify');
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/^audit log verified: \d+ rows, head \d+ [0-9a-f]{64}$/);
 
@@ -329,19 +329,19 @@ describe('the audit log', () => {
     } finally {
       db.close();
     }
-    const edited = runAdminCli(server.dataDir, 'audit', 'verify');
+    const edited = await runAdminCli(server.dataDir, 'audit', 'verify');
     expect(edited.code).toBe(1);
     expect(edited.err).toContain('row 1: its content does not match its hash (edited)');
 
     const again = new Database(path.join(server.dataDir, 'console.db'));
     try {
       again.prepare(`UPDATE policy_audit SET decision = 'deny' WHERE seq = 1`).run();
-      expect(runAdminCli(server.dataDir, 'audit', 'verify').code).toBe(0);
+      expect((await runAdminCli(server.dataDir, 'audit', 'verify')).code).toBe(0);
       again.prepare('DELETE FROM policy_audit WHERE seq = 2').run();
     } finally {
       again.close();
     }
-    const deleted = runAdminCli(server.dataDir, 'audit', 'verify');
+    const deleted = await runAdminCli(server.dataDir, 'audit', 'verify');
     expect(deleted.code).toBe(1);
     expect(deleted.err).toContain('rows 2..2 are missing (deleted)');
     expect(deleted.err).toMatch(/promotion \d+ has no decision row \(deleted\)/);

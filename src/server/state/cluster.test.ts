@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertmanagerResult } from '../../core/api/alertmanager';
-import type { Promotion } from '../../core/api/policy';
+import type { AuditPage, Promotion } from '../../core/api/policy';
 import type { TenantSummary } from '../../core/api/tenants';
 import type { CreateTicketResult, TicketDetail, TicketPage } from '../../core/api/tickets';
 import { SUBPROTOCOL } from '../../core/wire/envelope';
@@ -78,7 +78,10 @@ describe.skipIf(missing !== null)('gateways sharing one PostgreSQL', () => {
     expect(a.logs.some((l) => l.startsWith('[state] postgres://postgres@127.0.0.1:'))).toBe(true);
     expect(
       a.logs.some((l) =>
-        l.startsWith('[state] tickets and their timelines, tenants, tokens and their grants in'),
+        l.startsWith(
+          '[state] tickets and their timelines, tenants, tokens and their grants, policy ' +
+            'promotions and their audit chain in PostgreSQL',
+        ),
       ),
     ).toBe(true);
   });
@@ -203,6 +206,34 @@ describe.skipIf(missing !== null)('gateways sharing one PostgreSQL', () => {
       })
       .toBe(40);
     await expect.poll(() => b.tenancy.directory.tenants.get('demo')?.sloMs).toBe(40);
+
+    // One promotion on each gateway: both list both, and both serve one audit chain.
+    const onB = await fetch(`${b.url}/api/promotions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant: 'demo', kind: 'tenant-settings', change: { sloMs: 41 } }),
+    });
+    expect(onB.status).toBe(201);
+    const read = async <T>(server: TestServer, route: string): Promise<T> => {
+      const answer = await fetch(`${server.url}${route}`, {
+        headers: { authorization: `Bearer ${admin.token}` },
+      });
+      expect(answer.status).toBe(200);
+      return (await answer.json()) as T;
+    };
+    const promotions = await read<{ promotions: Promotion[] }>(a, '/api/promotions?limit=10');
+    expect(promotions.promotions.map((p) => [p.status, p.change.sloMs])).toEqual([
+      ['applied', 41],
+      ['applied', 40],
+    ]);
+    expect(await read(b, '/api/promotions?limit=10')).toEqual(promotions);
+    const audit = await read<AuditPage>(a, '/api/audit?limit=10');
+    expect(audit.entries.map((e) => [e.seq, e.kind, e.promotionId])).toEqual([
+      [2, 'decision', promotions.promotions[0]!.id],
+      [1, 'decision', promotions.promotions[1]!.id],
+    ]);
+    expect(audit.entries[0]!.prevHash).toBe(audit.entries[1]!.hash);
+    expect(await read(b, '/api/audit?limit=10')).toEqual(audit);
   });
 
   it("runs each tenant's detector in one gateway, and moves it when that one stops", async () => {

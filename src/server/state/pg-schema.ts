@@ -1,6 +1,6 @@
 // The cluster's schema in PostgreSQL: the same state as the SQLite files of a single process
 // (tenants, hashed tokens and their grants, tickets and their events, the notification outbox and
-// the observer switch) plus the audit rows. Released migrations are never edited: add one.
+// the observer switch, the policy gate's promotions and audit chain) plus the audit rows. Released migrations are never edited: add one.
 //
 // Tickets and their events are partitioned by tenant (hash of tenant_id): a tenant's tickets and
 // timelines live in one partition, every query of the routes names its tenants, and a noisy
@@ -163,6 +163,52 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
       CREATE INDEX audit_log_tenant ON audit_log (tenant_id, at);
       CREATE INDEX audit_log_at ON audit_log (at);
+    `,
+  },
+  {
+    version: 5,
+    description: "the policy gate's promotions and its hash-chained audit log, one for the cluster",
+    // Text, not JSONB, for what is hashed or compared as written: JSONB would reorder keys and
+    // drop the canonical form the chain's hashes cover. Times are the ISO text of the SQLite rows,
+    // so both backends hash the same content.
+    sql: `
+      CREATE TABLE policy_promotions (
+        id BIGSERIAL PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        tenant TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        change TEXT NOT NULL,
+        "by" TEXT NOT NULL,
+        decision TEXT NOT NULL CHECK (decision IN ('allow', 'deny')),
+        deciding TEXT NOT NULL,
+        errors TEXT NOT NULL,
+        figures TEXT NOT NULL,
+        context TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('applied', 'denied', 'overridden')),
+        override_by TEXT,
+        override_reason TEXT,
+        override_at TEXT
+      );
+      CREATE INDEX policy_promotions_tenant ON policy_promotions (tenant, id);
+      CREATE TABLE policy_audit (
+        seq BIGINT PRIMARY KEY CHECK (seq > 0),
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        tenant TEXT NOT NULL,
+        promotion_id BIGINT NOT NULL,
+        decision TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      -- Append-only, as in SQLite: whoever drops the triggers to edit a row is caught by the chain.
+      CREATE FUNCTION policy_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the policy audit log is append-only'; END $$;
+      CREATE TRIGGER policy_audit_no_change BEFORE UPDATE OR DELETE ON policy_audit
+        FOR EACH ROW EXECUTE FUNCTION policy_audit_append_only();
+      CREATE TRIGGER policy_audit_no_truncate BEFORE TRUNCATE ON policy_audit
+        FOR EACH STATEMENT EXECUTE FUNCTION policy_audit_append_only();
     `,
   },
 ];
