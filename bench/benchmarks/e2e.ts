@@ -113,6 +113,7 @@ try {
           tenant,
           seconds: options.seconds,
           serverPid: server.child.pid!,
+          metricsAuthorization: server.metricsAuthorization,
         });
         await page.close();
         if (errors.length > 0) throw new Error(`page errors: ${errors.join('; ')}`);

@@ -6,7 +6,10 @@
 // and the median batch, which compare builds fairly when alternated in the same minutes.
 //
 //   npm run bench:worker-decode -- [--spins 12000,262144,1048576] [--passes P]
-//        [--browser-arg ARG]... [--chromium PATH]
+//        [--buffers reused,new] [--browser-arg ARG]... [--chromium PATH]
+//
+// --buffers: `reused` decodes into the buffers the page hands back, as the console does; `new`
+// into a new array a frame, as before; both (alternating, per size) compare them in one run.
 //
 // Prints one JSON object. Exits 1 when a frame failed its checks, 2 when it cannot run.
 import { parseArgs } from 'node:util';
@@ -18,21 +21,33 @@ import {
 } from '../support/browser-bench';
 import { numberOption, optionsOrExit } from '../support/cli';
 import { latticeOf } from './e2e/lattice-size';
+import { BUFFER_MODES, type BufferMode } from './worker-decode/buffer-mode';
 import type { WorkerDecodeResult } from './worker-decode/page';
+
+function bufferModes(value: string): BufferMode[] {
+  const modes = value.split(',').map((part) => part.trim());
+  for (const mode of modes) {
+    if (!(BUFFER_MODES as readonly string[]).includes(mode)) {
+      throw new Error(`--buffers: "${mode}" is not one of ${BUFFER_MODES.join(', ')}`);
+    }
+  }
+  return [...new Set(modes)] as BufferMode[];
+}
 
 function fail(message: string): never {
   console.error(`[bench:worker-decode] ${message}`);
   process.exit(2);
 }
 
-const { sizes, passes, options } = optionsOrExit(
+const { sizes, passes, modes, options } = optionsOrExit(
   'bench:worker-decode',
-  `npm run bench:worker-decode -- [--spins N,N,...] [--passes P] ${BROWSER_BENCH_USAGE}`,
+  `npm run bench:worker-decode -- [--spins N,N,...] [--passes P] [--buffers reused,new] ${BROWSER_BENCH_USAGE}`,
   () => {
     const { values } = parseArgs({
       options: {
         spins: { type: 'string', default: '12000,262144,1048576' },
         passes: { type: 'string', default: '3' },
+        buffers: { type: 'string', default: 'reused' },
         ...BROWSER_BENCH_ARGS,
       },
       strict: true,
@@ -40,6 +55,7 @@ const { sizes, passes, options } = optionsOrExit(
     return {
       sizes: values.spins.split(',').map((part) => latticeOf(part.trim())),
       passes: numberOption('passes', values.passes, { min: 1, max: 100 }),
+      modes: bufferModes(values.buffers),
       options: browserBenchOptions(values),
     };
   },
@@ -54,28 +70,32 @@ try {
     // About 30 million spins decoded a pass, 24 to 240 frames; batches of 20, fewer when small.
     const frames = Math.max(24, Math.min(240, Math.ceil(3e7 / size.spins)));
     const batch = Math.max(1, Math.min(20, Math.floor(frames / 6)));
-    const query = new URLSearchParams({
-      width: String(size.width),
-      height: String(size.height),
-      frames: String(frames),
-      passes: String(passes),
-      batch: String(batch),
-    });
-    const outcome = await bench
-      .run<WorkerDecodeResult>(
-        'bench/benchmarks/worker-decode/index.html',
-        query,
-        'workerDecode',
-        600_000,
-      )
-      .catch((error: unknown) =>
-        fail(`spins=${size.spins}: ${error instanceof Error ? error.message : String(error)}`),
+    for (const buffers of modes) {
+      const query = new URLSearchParams({
+        width: String(size.width),
+        height: String(size.height),
+        frames: String(frames),
+        passes: String(passes),
+        batch: String(batch),
+        buffers,
+      });
+      const outcome = await bench
+        .run<WorkerDecodeResult>(
+          'bench/benchmarks/worker-decode/index.html',
+          query,
+          'workerDecode',
+          600_000,
+        )
+        .catch((error: unknown) =>
+          fail(`spins=${size.spins}: ${error instanceof Error ? error.message : String(error)}`),
+        );
+      results.push(outcome.result);
+      console.error(
+        `[bench:worker-decode] ${size.spins} spins, ${buffers} buffers: ` +
+          `${outcome.result.msPerFrame.p50} ms a frame (median batch), ` +
+          `fastest batch ${outcome.result.msPerFrame.min} ms`,
       );
-    results.push(outcome.result);
-    console.error(
-      `[bench:worker-decode] ${size.spins} spins: ${outcome.result.msPerFrame.p50} ms a frame ` +
-        `(median batch), fastest batch ${outcome.result.msPerFrame.min} ms`,
-    );
+    }
   }
   console.log(
     JSON.stringify(
@@ -84,7 +104,7 @@ try {
         date: new Date().toISOString(),
         passes,
         sizes: results,
-        note: 'ms a frame, arrival to checked frame (StreamDecoder.accept), mean of each batch of consecutive frames; the first pass warms the JIT and is not counted',
+        note: 'ms a frame, arrival to checked frame (StreamDecoder.accept), mean of each batch of consecutive frames; the first pass warms the JIT and is not counted; buffers: reused = decoded into buffers handed back as the page does, new = a new array a frame',
       },
       null,
       2,

@@ -62,10 +62,12 @@ export async function measureWindow(options: {
   tenant: string;
   seconds: number;
   serverPid: number;
+  /** The scrape secret as an Authorization header (E2eServer.metricsAuthorization). */
+  metricsAuthorization: string;
 }): Promise<StreamWindow> {
-  const { page, url, tenant, seconds, serverPid } = options;
+  const { page, url, tenant, seconds, serverPid, metricsAuthorization } = options;
   const browserPids = () => descendantsOf(process.pid, [serverPid]);
-  const startMetrics = await scrapeMetrics(url);
+  const startMetrics = await scrapeMetrics(url, metricsAuthorization);
   const serverBefore = procStat(serverPid);
   const browserBefore = cpuSecondsOf(browserPids());
   const fromMs = await page.evaluate(() => {
@@ -86,7 +88,7 @@ export async function measureWindow(options: {
   const windowS = (performance.now() - startedMs) / 1000;
   const serverAfter = procStat(serverPid);
   const browserAfter = cpuSecondsOf(browserPids());
-  const endMetrics = await scrapeMetrics(url);
+  const endMetrics = await scrapeMetrics(url, metricsAuthorization);
   const label = { tenant_id: tenant };
   const saved =
     metricSum(endMetrics, 'delta_bytes_saved_total', label) -

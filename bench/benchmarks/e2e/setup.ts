@@ -8,6 +8,7 @@ import path from 'node:path';
 import { openTraceFile } from '../../../src/server/trace-file';
 import { DEFAULT_TRACE, generateTrace } from '../../../src/server/trace-generate';
 import { freePort, spawnServer, stopServer, waitHealthy } from '../../support/server-process';
+import { metricsAuthorization } from '../../support/server-metrics';
 import type { LatticeSize } from './lattice-size';
 
 export const LIVE_TENANT = 'e2e-live';
@@ -19,6 +20,8 @@ export interface E2eServer {
   url: string;
   child: ChildProcess;
   tracePath: string;
+  /** The scrape secret as an Authorization header: /metrics needs it by default. */
+  metricsAuthorization: string;
 }
 
 function traceMatches(file: string, width: number, height: number, frames: number): boolean {
@@ -100,5 +103,5 @@ export async function startE2eServer(
     await stopServer(child);
     throw error;
   }
-  return { url, child, tracePath };
+  return { url, child, tracePath, metricsAuthorization: metricsAuthorization(state) };
 }

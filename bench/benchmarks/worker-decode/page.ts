@@ -1,8 +1,9 @@
 // The worker-decode bench page: runs worker.ts in a dedicated worker, as the console's stream
 // worker runs, and reports the decode time per frame on `window.workerDecode`.
-// Query: ?width=W&height=H&frames=F&passes=P&batch=B
+// Query: ?width=W&height=H&frames=F&passes=P&batch=B&buffers=reused|new
 import { percentile } from '../../../src/core/stats';
 import { integerParam, publishResult } from '../../support/bench-page';
+import type { BufferMode } from './buffer-mode';
 
 const toMicroseconds = (ms: number): number => Math.round(ms * 1000) / 1000;
 
@@ -12,12 +13,15 @@ export interface WorkerDecodeRequest {
   frames: number;
   passes: number;
   batch: number;
+  buffers: BufferMode;
 }
 
 export interface WorkerDecodeTimes {
   /** Mean decode time of a frame in each batch of `batch` consecutive frames, ms. */
   batchMs: number[];
   faults: number;
+  /** Frames decoded into a buffer handed back (StreamDecoder.buffersReused). */
+  buffersReused: number;
 }
 
 export interface WorkerDecodeResult extends WorkerDecodeRequest {
@@ -26,6 +30,7 @@ export interface WorkerDecodeResult extends WorkerDecodeRequest {
   /** Per batch of frames: the mean time a frame took, arrival to checked frame. */
   msPerFrame: { min: number; p50: number; p95: number };
   faults: number;
+  buffersReused: number;
 }
 
 const params = new URLSearchParams(location.search);
@@ -37,6 +42,7 @@ publishResult('workerDecode', async (): Promise<WorkerDecodeResult> => {
     frames: integerParam(params, 'frames', 240, 10_000),
     passes: integerParam(params, 'passes', 3, 100),
     batch: integerParam(params, 'batch', 20, 1000),
+    buffers: params.get('buffers') === 'new' ? 'new' : 'reused',
   };
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
   const reply = await new Promise<WorkerDecodeTimes | { error: string }>((resolve, reject) => {
@@ -59,5 +65,6 @@ publishResult('workerDecode', async (): Promise<WorkerDecodeResult> => {
       p95: toMicroseconds(percentile(ms, 0.95)),
     },
     faults: reply.faults,
+    buffersReused: reply.buffersReused,
   };
 });

@@ -3,7 +3,7 @@
 // phase, the HUD's figures). One per page, made with the app context (shell/app-context.ts).
 import type { HudStats } from '../state/ui-store';
 import { FrameStats } from './frame-stats';
-import { FrameStore, type StoredFrame } from './frame-store';
+import { FrameStore, type ReleaseFrame, type StoredFrame } from './frame-store';
 import { PhaseHistory } from './phase-history';
 import { PinnedSpin } from './pinned-spin';
 import { RenderLoop, type AnimationFrames } from './render-loop';
@@ -19,9 +19,10 @@ export class FramePipeline {
   private lastFrameWallMs: number | null = null;
   /**
    * The frame on screen when the figures were last read (hud()): the panels, the replay bar and the
-   * hover readout all show this one, so one screen shows one frame number.
+   * hover readout all show this one, so one screen shows one frame number. A holder of its frame:
+   * the frame store releases no frame the cursor is on.
    */
-  cursor: StoredFrame | null = null;
+  private cursorFrame: StoredFrame | null = null;
   /**
    * The last frame of the stream's head (the shared replay every follower sees), and when it was
    * produced: where the head was at any moment of the last pass of a looping recording, which is
@@ -39,8 +40,27 @@ export class FramePipeline {
     this.loop = new RenderLoop(this.frames, this.stats, animation);
   }
 
+  get cursor(): StoredFrame | null {
+    return this.cursorFrame;
+  }
+
   /**
-   * A decoded frame from the stream worker (its phases now belong to the page); `ofHead` when the
+   * Where frames' phase buffers go once nothing on the page reads them (the stream worker, to
+   * decode later frames into); null keeps them (no worker to take them).
+   */
+  recycleInto(release: ReleaseFrame | null): void {
+    this.frames.setRelease(release, (frame) => frame === this.cursorFrame);
+  }
+
+  private moveCursor(frame: StoredFrame | null): void {
+    if (frame === this.cursorFrame) return;
+    this.cursorFrame = frame;
+    this.frames.sweep();
+  }
+
+  /**
+   * A decoded frame from the stream worker (its phases now belong to the page, until the frame
+   * store releases them); `ofHead` when the
    * page follows the stream's head, so the frame is the head's.
    */
   accept(message: WorkerFrame, ofHead = false): void {
@@ -97,7 +117,7 @@ export class FramePipeline {
     this.pinnedSpin.pin(null, null);
     this.stats.reset();
     this.lastFrameWallMs = null;
-    this.cursor = null;
+    this.moveCursor(null);
     this.headAnchor = null;
   }
 
@@ -107,7 +127,7 @@ export class FramePipeline {
   }
 
   hud(): HudStats {
-    this.cursor = this.frames.shown ?? this.frames.latest;
+    this.moveCursor(this.frames.shown ?? this.frames.latest);
     return {
       ...this.stats.hud(),
       lastFrameWallMs: this.lastFrameWallMs,

@@ -42,7 +42,13 @@ export function startStream(
   onHello?: (stream: StreamInfo) => void,
 ): StreamConnection {
   const worker = new Worker(new URL('./stream-worker.ts', import.meta.url), { type: 'module' });
-  const send = (message: ToWorker): void => worker.postMessage(message);
+  const send = (message: ToWorker, transfer: Transferable[] = []): void =>
+    worker.postMessage(message, transfer);
+  // Frames nothing on the page reads any more go back to the worker, which decodes later frames
+  // into their buffers rather than into new ones (a new buffer costs the worker its page faults).
+  pipeline.recycleInto(({ buffer }) => {
+    if (buffer instanceof ArrayBuffer) send({ type: 'recycle', buffer }, [buffer]);
+  });
 
   worker.onmessage = (event: MessageEvent<FromWorker>) => {
     const message = event.data;
@@ -109,6 +115,7 @@ export function startStream(
     control: (control) => send({ type: 'control', control }),
     connect: (nextUrl, nextToken) => send({ type: 'connect', url: nextUrl, token: nextToken }),
     close: () => {
+      pipeline.recycleInto(null);
       send({ type: 'disconnect' });
       worker.terminate();
     },

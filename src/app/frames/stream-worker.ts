@@ -241,6 +241,12 @@ function createStreamSession(post: Post): (command: ToWorker) => void {
       case 'resync':
         socket?.send(encodeMessage({ t: 'resync', reason: command.reason }));
         break;
+      case 'recycle':
+        // Only what the page was sent comes back; a buffer of odd length cannot be one.
+        if (command.buffer instanceof ArrayBuffer && command.buffer.byteLength % 2 === 0) {
+          decoder.recycle(new Uint16Array(command.buffer));
+        }
+        break;
     }
   };
 }

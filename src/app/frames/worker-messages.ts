@@ -8,9 +8,17 @@ export type ToWorker =
   | { type: 'connect'; url: string; token: string | null }
   | { type: 'disconnect' }
   | { type: 'resync'; reason: string }
-  | { type: 'control'; control: PlaybackControl };
+  | { type: 'control'; control: PlaybackControl }
+  /**
+   * A frame's phases buffer that nothing on the page reads any more, transferred back for the
+   * worker to decode a later frame into (frame-store.ts says when a frame is released).
+   */
+  | { type: 'recycle'; buffer: ArrayBuffer };
 
-/** A decoded frame (its `phases` transferred: the page owns them), with what the worker measured. */
+/**
+ * A decoded frame (its `phases` transferred: the page owns them until it hands the buffer back
+ * with a `recycle` message), with what the worker measured.
+ */
 export interface WorkerFrame extends Omit<DecodedFrame, 'kind'> {
   type: 'frame';
   /** Wall clock when the worker finished decoding, in ms since the epoch. */

@@ -286,11 +286,13 @@ export class FrameDecoder {
   }
 
   /**
-   * Decodes one payload into a new array the caller owns (it may keep or transfer it). Throws an
-   * Error starting with "[wire]" on a malformed payload or an order the history cannot serve, and
-   * then leaves the decoder as it was.
+   * Decodes one payload into an array the caller owns (it may keep or transfer it): `into` when
+   * given, a new one otherwise. Writing into an array already written costs far less than into a
+   * new one, whose pages the engine must first map (docs/PERFORMANCE.md). Throws an Error starting
+   * with "[wire]" on a malformed payload or an order the history cannot serve, and then leaves the
+   * decoder as it was (`into` may hold a partly decoded frame then).
    */
-  decode(kind: FrameKind, order: number, payload: Uint8Array): Uint16Array {
+  decode(kind: FrameKind, order: number, payload: Uint8Array, into?: Uint16Array): Uint16Array {
     if (kind !== FRAME_KEY && kind !== FRAME_DELTA) {
       throw new Error(`[wire] unknown frame kind ${String(kind)} (0 key, 1 delta)`);
     }
@@ -314,7 +316,10 @@ export class FrameDecoder {
       );
     }
 
-    const out = new Uint16Array(n);
+    if (into !== undefined && into.length !== n) {
+      throw new RangeError(`decode target of ${into.length} spins, the lattice has ${n}`);
+    }
+    const out = into ?? new Uint16Array(n);
     const coding = payload[0]!;
     const [prev1, prev2] = this.history;
     if (kind === FRAME_KEY) {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { crc32 } from '../crc32';
 import { encodeMessage, type FrameMessage } from './envelope';
 import { FrameEncoder, framesHeldAfter, type EncodedFrame } from './frame-codec';
-import { RESYNC_RETRY_MS, StreamDecoder, type StreamEvent } from './stream-decoder';
+import {
+  MAX_SPARE_BUFFERS,
+  RESYNC_RETRY_MS,
+  StreamDecoder,
+  type StreamEvent,
+} from './stream-decoder';
 
 const W = 16;
 const H = 12;
@@ -287,5 +292,80 @@ describe('StreamDecoder sequence rules (docs/PROTOCOL.md section 4)', () => {
       { fi: 1, form: 'delta1' },
       { fi: 2, form: 'delta2' },
     ]);
+  });
+});
+
+describe('StreamDecoder frame buffers handed back', () => {
+  const helloOf = (width: number, height: number): Uint8Array =>
+    encodeMessage({
+      t: 'hello',
+      v: 1,
+      stream: { tenant: 't', width, height, frameCount: 0, intervalUs: 16667, source: 'live' },
+      serverTimeMs: 0,
+    });
+
+  it('decodes into a buffer handed back, bit for bit, and a new one when none was', () => {
+    const decoder = new StreamDecoder();
+    decoder.accept(hello, 0);
+    const buffers = new Set<Uint16Array>();
+    streamMessages(30).forEach((bytes, i) => {
+      const event = decoder.accept(bytes, i);
+      expect(event.type).toBe('frame');
+      if (event.type !== 'frame') return;
+      // Stale contents in a reused buffer would show here: every spin must be this frame's.
+      expect(event.frame.phases).toEqual(frameAt(i + 1));
+      buffers.add(event.frame.phases);
+      decoder.recycle(event.frame.phases);
+    });
+    // The first frame needed a new buffer; every later one went into that one, handed back.
+    expect(buffers.size).toBe(1);
+    expect(decoder.buffersReused).toBe(29);
+  });
+
+  it('keeps at most MAX_SPARE_BUFFERS, each once, and only of the lattice size', () => {
+    const decoder = new StreamDecoder();
+    decoder.recycle(new Uint16Array(W * H)); // before any hello: no size to keep
+    expect(decoder.spareBuffers).toBe(0);
+    decoder.accept(hello, 0);
+    const one = new Uint16Array(W * H);
+    decoder.recycle(one);
+    decoder.recycle(one);
+    expect(decoder.spareBuffers).toBe(1);
+    decoder.recycle(new Uint16Array(W * H + 1));
+    decoder.recycle(new Uint16Array(0)); // a buffer already transferred away
+    expect(decoder.spareBuffers).toBe(1);
+    for (let i = 0; i < 10; i++) decoder.recycle(new Uint16Array(W * H));
+    expect(decoder.spareBuffers).toBe(MAX_SPARE_BUFFERS);
+  });
+
+  it('keeps its buffers across a reconnection to the same lattice, not to another size', () => {
+    const decoder = new StreamDecoder();
+    decoder.accept(hello, 0);
+    decoder.recycle(new Uint16Array(W * H));
+    decoder.reset();
+    decoder.accept(hello, 0);
+    expect(decoder.spareBuffers).toBe(1);
+    decoder.accept(helloOf(W * 2, H), 0);
+    expect(decoder.spareBuffers).toBe(0);
+    decoder.recycle(new Uint16Array(W * H));
+    expect(decoder.spareBuffers).toBe(0);
+  });
+
+  it('keeps the buffer of a frame that failed its checks for the next frame', () => {
+    const decoder = new StreamDecoder();
+    decoder.accept(hello, 0);
+    const spare = new Uint16Array(W * H);
+    decoder.recycle(spare);
+    const encoder = new FrameEncoder(W, H);
+    const bad = message(1, frameAt(1), encoder.encode(frameAt(1)).key, { crc: 0x1234 });
+    expect(decoder.accept(bad, 0).type).toBe('fault');
+    expect(decoder.spareBuffers).toBe(1);
+    const good = message(2, frameAt(2), new FrameEncoder(W, H).encode(frameAt(2)).key);
+    const event = decoder.accept(good, RESYNC_RETRY_MS);
+    expect(event.type).toBe('frame');
+    if (event.type === 'frame') {
+      expect(event.frame.phases).toBe(spare);
+      expect(event.frame.phases).toEqual(frameAt(2));
+    }
   });
 });

@@ -18,7 +18,10 @@ export interface DecodedFrame {
   frameIndex: number;
   width: number;
   height: number;
-  /** A fresh array the caller owns (safe to transfer to another thread). */
+  /**
+   * An array the caller owns (safe to transfer to another thread): a new one, or one handed back
+   * through StreamDecoder.recycle().
+   */
   phases: Uint16Array;
   producedAtMs: number;
   /** CRC-32 of the decoded phases (u16 little-endian): checked equal to the frame message's. */
@@ -46,16 +49,45 @@ export type StreamEvent =
 /** Ask again if the keyframe after a resync request has not come within this time. */
 export const RESYNC_RETRY_MS = 1000;
 
+/**
+ * Frame buffers handed back and kept for the next decodes, at most. The page hands one back as
+ * each frame leaves its holders, so one or two cover a steady stream; the rest are left to the
+ * garbage collector, so a page that hands back more than it receives cannot grow the pool.
+ */
+export const MAX_SPARE_BUFFERS = 4;
+
 export class StreamDecoder {
   private stream: StreamInfo | null = null;
   private decoder: FrameDecoder | null = null;
   private lastSeq: number | null = null;
   private awaitingKeySinceMs: number | null = null;
+  /** Handed-back frame buffers of the stream's size, for the next decodes (newest last). */
+  private spare: Uint16Array[] = [];
+  /** Spins of the buffers the pool takes: the last hello's lattice, kept across a reconnection. */
+  private spareSpins = 0;
   framesDecoded = 0;
   faults = 0;
+  /** Frames decoded into a handed-back buffer rather than a new one. */
+  buffersReused = 0;
 
   get info(): StreamInfo | null {
     return this.stream;
+  }
+
+  /**
+   * A frame's phases the caller no longer reads, to decode a later frame into. Kept only when the
+   * last hello's lattice has that size and the pool has room; the caller must not touch it again.
+   * A stream reconnecting to the same lattice keeps its pool.
+   */
+  recycle(phases: Uint16Array): void {
+    if (phases.length === 0 || phases.length !== this.spareSpins) return;
+    if (this.spare.length >= MAX_SPARE_BUFFERS || this.spare.includes(phases)) return;
+    this.spare.push(phases);
+  }
+
+  /** Handed-back buffers waiting to be decoded into. */
+  get spareBuffers(): number {
+    return this.spare.length;
   }
 
   /** Forget the stream (the connection closed); the next hello starts afresh. */
@@ -86,6 +118,11 @@ export class StreamDecoder {
     }
     switch (message.t) {
       case 'hello':
+        // Buffers of another lattice size fit no frame of this stream.
+        if (message.stream.width * message.stream.height !== this.spareSpins) {
+          this.spare = [];
+          this.spareSpins = message.stream.width * message.stream.height;
+        }
         this.stream = message.stream;
         this.decoder = new FrameDecoder(message.stream.width, message.stream.height);
         this.lastSeq = null;
@@ -128,14 +165,17 @@ export class StreamDecoder {
       // frame, say): the frames held are still the stream's, so dropping it loses nothing.
       return { type: 'skipped', seq };
     }
+    const target = this.spare.pop();
     let phases: Uint16Array;
     try {
-      phases = decoder.decode(message.kind, message.order, message.data);
+      phases = decoder.decode(message.kind, message.order, message.data, target);
     } catch (error) {
+      if (target) this.spare.push(target);
       return this.fault(`frame ${seq}: ${(error as Error).message}`, nowMs);
     }
     const crc = crc32(new Uint8Array(phases.buffer, phases.byteOffset, phases.byteLength));
     if (crc !== message.crc) {
+      if (target) this.spare.push(target);
       return this.fault(
         `[wire] frame ${seq}: checksum mismatch (expected 0x${message.crc.toString(16)}, computed 0x${crc.toString(16)})`,
         nowMs,
@@ -144,6 +184,7 @@ export class StreamDecoder {
     this.lastSeq = seq;
     this.awaitingKeySinceMs = null;
     this.framesDecoded += 1;
+    if (target) this.buffersReused += 1;
     return {
       type: 'frame',
       frame: {
