@@ -42,7 +42,7 @@ export function bandwidthQuery(api: ApiClient, tenant: string | null, windowS: n
         `/api/bandwidth?tenant=${encodeURIComponent(tenant ?? '')}&window=${windowS}`,
       ),
     enabled: tenant !== null,
-    refetchInterval: windowS <= 3600 ? 500 : refreshMs(windowS),
+    refetchInterval: refreshMs(windowS),
     placeholderData: keepPreviousData,
   });
 }

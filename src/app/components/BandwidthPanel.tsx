@@ -121,7 +121,7 @@ export function BandwidthPanel() {
             formatValue={(v, name) => `${formatBytes(v)}/s ${name}`}
             testId="bandwidth-chart"
           >
-            <YAxis width={72} tick={RATE_TICK} />
+            <YAxis width={72} interval={0} tick={RATE_TICK} />
             <Area
               type="monotone"
               dataKey="saved"

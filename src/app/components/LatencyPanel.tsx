@@ -93,6 +93,7 @@ export function LatencyPanel() {
           >
             <YAxis
               width={52}
+              interval={0}
               tick={MS_TICK}
               domain={[0, (max: number) => Math.ceil(Math.max(max, report.sloMs * 1.2))]}
             />

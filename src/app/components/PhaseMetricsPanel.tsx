@@ -7,6 +7,7 @@
 // second at most), never at the frame rate.
 import { memo, useMemo, useRef } from 'react';
 import { useChartOutOfTabOrder } from './charts/tab-order';
+import { thinPoints } from './charts/thin-points';
 import {
   Line,
   LineChart,
@@ -27,6 +28,8 @@ import { formatRecordingTime } from './replay/recording-time';
 /** The chart, the costly part, redraws on every CHART_EVERY-th refresh (twice a second). */
 const CHART_EVERY = 2;
 export const WINDOW_S = 10;
+/** Spans of the window the chart keeps a few points of: about 5 px each on a 300 px panel. */
+const CHART_BUCKETS = 60;
 
 interface ChartPoint {
   /** Seconds: from the recording's start (replay), or before the frame on screen (live, <= 0). */
@@ -63,9 +66,10 @@ function chartPoints(
     const t = x(s);
     if (t <= cursorS && t >= cursorS - WINDOW_S) byX.set(Math.round(t * 1e6), s);
   }
-  return [...byX.values()]
+  const points = [...byX.values()]
     .map((s) => ({ tS: x(s), r: s.orderR, vortices: s.vortices }))
     .sort((a, b) => a.tS - b.tS);
+  return thinPoints(points, (p) => p.tS, ['r', 'vortices'], CHART_BUCKETS);
 }
 
 function readView(
@@ -120,16 +124,25 @@ const PhaseChart = memo(function PhaseChart({
             domain={[cursorS - WINDOW_S, cursorS]}
             allowDataOverflow
             tickCount={3}
+            interval={0}
             tickFormatter={tick}
             tick={AXIS_TICK}
             height={20}
           />
-          <YAxis yAxisId="r" domain={[0, 1]} ticks={[0, 0.5, 1]} width={30} tick={AXIS_TICK} />
+          <YAxis
+            yAxisId="r"
+            domain={[0, 1]}
+            ticks={[0, 0.5, 1]}
+            interval={0}
+            width={30}
+            tick={AXIS_TICK}
+          />
           <YAxis
             yAxisId="v"
             orientation="right"
             allowDecimals={false}
             domain={[0, 'auto']}
+            interval={0}
             width={34}
             tick={AXIS_TICK}
           />

@@ -47,6 +47,7 @@ export function TimeChart(props: TimeChartProps) {
             domain={[fromMs, toMs]}
             allowDataOverflow
             ticks={timeTicks(fromMs, toMs)}
+            interval={0}
             tickFormatter={(ms: number) => timeTick(ms, rangeMs)}
             tick={AXIS_TICK}
             height={20}
