@@ -269,15 +269,16 @@ describe('a client on a link slower than the stream', () => {
       clients.push(client);
       const startedMs = wallClockMs();
       client.start();
-      await sleep(12_000);
-      const lastSeconds = latencies.filter((l) => l.atMs - startedMs > 8000);
+      await sleep(16_000);
+      const lastSeconds = latencies.filter((l) => l.atMs - startedMs > 11_000);
       const worstLateMs = Math.max(...lastSeconds.map((l) => l.latencyMs));
       const skipped = server.metrics.forTenant('demo').totals.framesSkipped;
       console.log(JSON.stringify({ frames: latencies.length, worstLateMs, skipped, wrongFrames }));
       // Without the latency reports the backlog would grow by about half a second every second
-      // (5-6 s behind by now) until the kernel's buffers filled, megabytes later.
+      // (7-8 s behind by now) until the kernel's buffers filled, megabytes later. With them it
+      // stays near 2 s; on a busy machine this client's own slow reading adds a second or more.
       expect(lastSeconds.length).toBeGreaterThan(0);
-      expect(worstLateMs).toBeLessThan(3000);
+      expect(worstLateMs).toBeLessThan(4500);
       expect(skipped).toBeGreaterThan(0);
       expect(wrongFrames).toBe(0);
     } finally {
