@@ -90,6 +90,7 @@ async function main(): Promise<void> {
       env: process.env,
       registry: metrics.registry,
       log,
+      cluster: server.sharedState,
     });
   } catch (error) {
     if (error instanceof NotifyConfigError || error instanceof KaizenConfigError) {
