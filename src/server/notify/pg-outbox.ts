@@ -14,51 +14,20 @@ import {
   DEFAULT_MAX_PENDING,
   NotifyQueueFullError,
   type Channel,
-  type Claim,
-  type DeliveryQueue,
   type EnqueueInput,
   type EnqueueResult,
   type OutboxEntry,
   type OutboxStatus,
 } from './outbox';
+import type { AsyncOutbox } from './state';
 
-export interface PgOutbox extends DeliveryQueue {
-  readonly maxPending: number;
+export interface PgOutbox extends AsyncOutbox {
   /** Enqueues inside the caller's transaction: the row commits with the caller's or not at all. */
   enqueueIn(
     db: PgQueryable,
     input: EnqueueInput,
     nowMs: number,
   ): Promise<{ result: EnqueueResult; entry: OutboxEntry }>;
-  enqueue(
-    input: EnqueueInput,
-    nowMs?: number,
-  ): Promise<{ result: EnqueueResult; entry: OutboxEntry }>;
-  get(channel: Channel, dedupKey: string): Promise<OutboxEntry | undefined>;
-  claim(
-    channels: readonly Channel[],
-    limit: number,
-    nowMs: number,
-    leaseMs: number,
-  ): Promise<Claim[]>;
-  markSent(claim: Claim, nowMs: number, httpStatus: number): Promise<boolean>;
-  markRetry(
-    claim: Claim,
-    nextAttemptAtMs: number,
-    error: string,
-    httpStatus: number | null,
-  ): Promise<boolean>;
-  markFailed(
-    claim: Claim,
-    nowMs: number,
-    error: string,
-    httpStatus: number | null,
-  ): Promise<boolean>;
-  nextClaimableAtMs(channels: readonly Channel[]): Promise<number | null>;
-  pendingCount(channels?: readonly Channel[]): Promise<number>;
-  list(filter?: { status?: OutboxStatus; channel?: Channel }): Promise<OutboxEntry[]>;
-  release(selection: HeldSelection, nowMs?: number): Promise<HeldChangeResult>;
-  discard(selection: HeldSelection, by: string, nowMs?: number): Promise<HeldChangeResult>;
 }
 
 interface Row {
