@@ -22,7 +22,7 @@ import {
 import { registerKaizenMetrics } from './incidents/metrics';
 import { logEntry, type LogFn } from './logging/log-line';
 import { createServerMetrics, type ServerMetrics } from './metrics';
-import { observerStatus, setObserver } from './notify/observer';
+import { pgNotifyState, sqliteNotifyState, type NotifyState } from './notify/state';
 import { rcaConfigFromEnv } from './rca/config';
 import { createTenantLogRing, type TenantLogRing } from './rca/log-ring';
 import { openRca } from './rca/open';
@@ -123,15 +123,22 @@ function warnAboutOpenRoutes(config: ServerConfig, log: (line: string) => void):
 }
 
 /** Observer mode: switched on by --observer (it is stored), and said at start while it is on. */
-function applyObserver(db: Db, config: ServerConfig, log: (line: string) => void): void {
-  if (config.observer && setObserver(db, { enabled: true, by: 'server --observer' })) {
+async function applyObserver(
+  notify: NotifyState,
+  config: ServerConfig,
+  log: (line: string) => void,
+): Promise<void> {
+  if (config.observer && (await notify.setObserver({ enabled: true, by: 'server --observer' }))) {
     log('[notify] observer mode switched on by --observer');
   }
-  const observer = observerStatus(db);
+  const observer = await notify.observerStatus();
   if (observer.enabled) {
     log(
       `[notify] observer mode is on: tickets as usual, pages and digests held ` +
-        `(${observer.heldNotifications} held; "npm run admin -- observer off" ends it)`,
+        `(${observer.heldNotifications} held; ` +
+        (notify.backend === 'postgres'
+          ? 'PUT /api/observer on any gateway ends it)'
+          : '"npm run admin -- observer off" ends it)'),
     );
   }
 }
@@ -308,7 +315,10 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
   metrics.onLatencySecond((tenantId, second) =>
     kaizen.detector.observeLatencySecond(tenantId, second),
   );
-  applyObserver(kaizenDb, config, log);
+  // The outbox and observer switch: the cluster's with --database, so any gateway's switch,
+  // release or discard is every gateway's.
+  const notify = sharedState ? pgNotifyState(sharedState.pool) : sqliteNotifyState(kaizenDb);
+  await applyObserver(notify, config, log);
   const gates = createGates({
     db: kaizenDb,
     metrics,
@@ -383,6 +393,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     metricsSecret,
     ops: {
       db: kaizenDb,
+      notify,
       wakeDelivery: () => options.wakeDelivery?.(),
       gates,
       dataDir: config.dataDir,

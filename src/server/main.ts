@@ -50,7 +50,10 @@ async function main(): Promise<void> {
       config,
       env: process.env,
       log,
-      wakeDelivery: () => notifications?.worker.wake(),
+      wakeDelivery: () => {
+        notifications?.worker.wake();
+        notifications?.shared?.worker.wake();
+      },
       generate: async (options) => {
         const progress = createProgress(`generating ${options.out}`, options.frames);
         await generateTrace(options, (done) => progress.update(done));
