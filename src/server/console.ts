@@ -349,6 +349,9 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     config: rcaConfig,
     logRing,
     log,
+    cluster: sharedState
+      ? { dataDir: config.dataDir, draftsOnOpen: (id) => leases.holds(detectorLease(id)) }
+      : null,
   });
   const policy = createPromotionGate({
     db: kaizenDb,
