@@ -277,9 +277,10 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
   if (sharedState) {
     log(
       '[state] tickets and their timelines, tenants, tokens and their grants, policy ' +
-        'promotions and their audit chain in PostgreSQL, shared by every gateway; the ' +
-        "detector's own tickets in the data directory too. The notification outbox and the " +
-        'launch tooling stay in the data directory',
+        'promotions and their audit chain, the notification outbox, PagerDuty pages and ' +
+        "observer mode in PostgreSQL, shared by every gateway; the detector's own tickets in " +
+        'the data directory too. RCAs (drafted from the shared tickets, in cluster-rca/) and ' +
+        'the launch tooling stay in the data directory',
     );
   }
   // Another server's announcement (NATS) rereads the directory; with --database PostgreSQL's own
