@@ -1,15 +1,12 @@
 // Observer mode across a cluster: two real console servers sharing one PostgreSQL (--database).
 // Switched on through gateway A, a notification is held in the cluster's outbox; gateway B lists
 // it, releases it, and the cluster's sender delivers it to a real HTTP receiver.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HeldChangeResult, NotificationList, ObserverStatus } from '../../core/api/observer';
-import { writePatternTrace } from '../../testing/pattern-trace';
-import { postgresBinDir, startPostgres, type TestPostgres } from '../../testing/postgres';
-import { tempDir } from '../../testing/temp-dir';
-import { startTenantServer, type TestServer } from '../../testing/test-server';
+import { startGatewayPair, type GatewayPair } from '../../testing/gateway-pair';
+import { postgresBinDir } from '../../testing/postgres';
 import { SLACK_OK, startReceiver, type Receiver } from '../../testing/webhook-receiver';
-import type { TenantSpec } from '../tenants/tenant-spec';
+import type { TestServer } from '../../testing/test-server';
 import { pgNotifyState } from './state';
 import { createDeliveryWorker } from './worker';
 
@@ -17,50 +14,27 @@ const missing = postgresBinDir() ? null : 'needs PostgreSQL: apt-get install -y 
 if (missing) console.warn(`[state] skipping the cluster observer test: ${missing}`);
 
 describe.skipIf(missing !== null)('observer mode on gateways sharing one PostgreSQL', () => {
-  let cluster: TestPostgres;
+  let pair: GatewayPair;
   let a: TestServer;
   let b: TestServer;
   let receiver: Receiver;
   let admin = '';
   let adminId = '';
 
-  const call = async <T>(s: TestServer, method: string, route: string, body?: unknown) => {
-    const response = await fetch(`${s.url}${route}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${admin}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, json: (await response.json()) as T };
-  };
+  const call = <T>(s: TestServer, method: string, route: string, body?: unknown) =>
+    pair.call<T>(s, admin, method, route, body);
 
   beforeAll(async () => {
-    cluster = await startPostgres();
     receiver = await startReceiver([SLACK_OK]);
-    const trace = path.join(tempDir('observer-cluster'), 'pattern.bin');
-    await writePatternTrace(trace, 12, 10, 20);
-    const tenants: TenantSpec[] = [
-      {
-        id: 'demo',
-        name: 'Demo',
-        visibility: 'public',
-        source: { kind: 'replay', trace },
-        sloMs: 7,
-      },
-    ];
-    const gateway = () => startTenantServer({ tenants, argv: ['--database', cluster.url] });
-    a = await gateway();
-    b = await gateway();
+    pair = await startGatewayPair();
+    ({ a, b } = pair);
     const issued = await a.issueStoredToken(['demo'], 'ana', 'admin');
     admin = issued.token;
     adminId = issued.tokenId;
   });
   afterAll(async () => {
-    for (const s of [a, b]) await s?.close();
+    await pair?.close();
     await receiver?.close();
-    await cluster?.stop();
   });
 
   it('holds through one gateway what the other lists, releases and sends', async () => {

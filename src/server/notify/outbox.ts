@@ -166,7 +166,7 @@ export interface OutboxOptions {
   maxPending?: number;
 }
 
-interface Row {
+export interface OutboxRow {
   id: number;
   channel: Channel;
   dedup_key: string;
@@ -184,13 +184,14 @@ interface Row {
   last_error: string | null;
 }
 
-function toEntry(row: Row): OutboxEntry {
+/** An outbox row of either database, its body decoded, as an entry. */
+export function entryOfRow(row: Omit<OutboxRow, 'body'> & { body: unknown }): OutboxEntry {
   return {
     id: row.id,
     channel: row.channel,
     dedupKey: row.dedup_key,
     groupKey: row.group_key,
-    body: JSON.parse(row.body) as unknown,
+    body: row.body,
     status: row.status,
     attempts: row.attempts,
     createdAtMs: row.created_at,
@@ -201,6 +202,9 @@ function toEntry(row: Row): OutboxEntry {
     lastError: row.last_error,
   };
 }
+
+const toEntry = (row: OutboxRow): OutboxEntry =>
+  entryOfRow({ ...row, body: JSON.parse(row.body) as unknown });
 
 const MAX_ERROR_CHARS = 1000;
 export const clipError = (text: string): string =>
@@ -288,7 +292,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       .pluck(),
   };
 
-  const mustGet = (id: number): OutboxEntry => toEntry(stmt.byId.get(id) as Row);
+  const mustGet = (id: number): OutboxEntry => toEntry(stmt.byId.get(id) as OutboxRow);
 
   const checkRoom = (channel: Channel): void => {
     if ((stmt.pendingOf.get(channel) as number) >= maxPending) {
@@ -304,7 +308,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const { body, groupKey } = checkEnqueue(input);
       // A savepoint inside the caller's transaction, a transaction of its own otherwise.
       return db.transaction(() => {
-        const existing = stmt.byKey.get(input.channel, input.dedupKey) as Row | undefined;
+        const existing = stmt.byKey.get(input.channel, input.dedupKey) as OutboxRow | undefined;
         if (existing && existing.status !== 'failed') {
           return { result: 'duplicate' as const, entry: toEntry(existing) };
         }
@@ -327,7 +331,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
 
     get(channel, dedupKey) {
-      const row = stmt.byKey.get(channel, dedupKey) as Row | undefined;
+      const row = stmt.byKey.get(channel, dedupKey) as OutboxRow | undefined;
       return row ? toEntry(row) : undefined;
     },
 
@@ -392,7 +396,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         params.push(filter.channel);
       }
       const sql = `SELECT * FROM notify_outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-      return (db.prepare(sql).all(...params) as Row[]).map(toEntry);
+      return (db.prepare(sql).all(...params) as OutboxRow[]).map(toEntry);
     },
 
     release(selection, nowMs = Date.now()) {

@@ -12,11 +12,12 @@ import {
   checkEnqueue,
   clipError,
   DEFAULT_MAX_PENDING,
+  entryOfRow,
   NotifyQueueFullError,
-  type Channel,
   type EnqueueInput,
   type EnqueueResult,
   type OutboxEntry,
+  type OutboxRow,
   type OutboxStatus,
 } from './outbox';
 import type { AsyncOutbox } from './state';
@@ -30,39 +31,9 @@ export interface PgOutbox extends AsyncOutbox {
   ): Promise<{ result: EnqueueResult; entry: OutboxEntry }>;
 }
 
-interface Row {
-  id: number;
-  channel: Channel;
-  dedup_key: string;
-  group_key: string;
-  body: unknown;
-  status: OutboxStatus;
-  attempts: number;
-  created_at: number;
-  next_attempt_at: number;
-  sent_at: number | null;
-  failed_at: number | null;
-  last_http_status: number | null;
-  last_error: string | null;
-}
-
-function toEntry(row: Row): OutboxEntry {
-  return {
-    id: row.id,
-    channel: row.channel,
-    dedupKey: row.dedup_key,
-    groupKey: row.group_key,
-    body: row.body,
-    status: row.status,
-    attempts: row.attempts,
-    createdAtMs: row.created_at,
-    nextAttemptAtMs: row.next_attempt_at,
-    sentAtMs: row.sent_at,
-    failedAtMs: row.failed_at,
-    lastHttpStatus: row.last_http_status,
-    lastError: row.last_error,
-  };
-}
+/** The PostgreSQL client decodes JSONB itself. */
+type Row = Omit<OutboxRow, 'body'> & { body: unknown };
+const toEntry = entryOfRow;
 
 // As in SQLite: only the first pending row of a group may be sent, and a held row earlier in the
 // group holds the rest back (a PagerDuty resolve waits for its held trigger). $1: the channels.
