@@ -36,7 +36,7 @@ import { pgPolicyLedger } from './state/pg-policy';
 import { registerPolicyMetrics } from './policy/metrics';
 import { policySettingsFromEnv } from './policy/settings';
 import { SHARED_RATES_INTERVAL_MS, writeSharedRates } from './policy/shared-rates';
-import { detectorLease, openClusterState, pagerLease, type ClusterState } from './state/cluster';
+import { detectorLease, openClusterState, type ClusterState } from './state/cluster';
 import { forwardDetectorTickets } from './state/detector-forward';
 import { localLeases } from './state/leases';
 import { DEFAULT_TENANT, openTenancy, type Tenancy, type TenancyOptions } from './tenants/runtime';
@@ -297,7 +297,6 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
       kaizen.detector.setTenantSlo(t.id, t.sloMs);
       kaizen.store.setTenantVisibility(t.id, t.visibility);
       leases.want(detectorLease(t.id));
-      leases.want(pagerLease(t.id));
       if (sharedState) {
         kaizen.tickets
           .setTenantVisibility(t.id, t.visibility)

@@ -90,7 +90,12 @@ export function startKaizenNotifications(options: KaizenNotificationsOptions): K
             outbox: shared.outbox,
             pageAfterMs,
             consoleUrl,
-            owns: (tenantId) => cluster.leases.holds(pagerLease(tenantId)),
+            // Asked for only by a process that pages: one without PagerDuty never holds a
+            // tenant's pager lease that another could use.
+            owns: (tenantId) => {
+              cluster.leases.want(pagerLease(tenantId));
+              return cluster.leases.holds(pagerLease(tenantId));
+            },
             log,
           })
         : createPager({ store: kaizen.store, outbox, pageAfterMs, consoleUrl, log });
@@ -162,7 +167,8 @@ function startSharedSender(
   const unfollow = cluster.leases.onChange((name, held) => {
     if (name === NOTIFY_SENDER_LEASE) follow(held);
   });
-  cluster.leases.want(NOTIFY_SENDER_LEASE);
+  // A process with no channel configured would hold the lease and send nothing.
+  if (worker.channels.length > 0) cluster.leases.want(NOTIFY_SENDER_LEASE);
   if (cluster.leases.holds(NOTIFY_SENDER_LEASE)) follow(true);
   return {
     outbox,
