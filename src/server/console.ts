@@ -22,7 +22,7 @@ import {
 import { registerKaizenMetrics } from './incidents/metrics';
 import { logEntry, type LogFn } from './logging/log-line';
 import { createServerMetrics, type ServerMetrics } from './metrics';
-import { observerStatus, setObserver } from './notify/observer';
+import { pgNotifyState, sqliteNotifyState, type NotifyState } from './notify/state';
 import { rcaConfigFromEnv } from './rca/config';
 import { createTenantLogRing, type TenantLogRing } from './rca/log-ring';
 import { openRca } from './rca/open';
@@ -123,15 +123,22 @@ function warnAboutOpenRoutes(config: ServerConfig, log: (line: string) => void):
 }
 
 /** Observer mode: switched on by --observer (it is stored), and said at start while it is on. */
-function applyObserver(db: Db, config: ServerConfig, log: (line: string) => void): void {
-  if (config.observer && setObserver(db, { enabled: true, by: 'server --observer' })) {
+async function applyObserver(
+  notify: NotifyState,
+  config: ServerConfig,
+  log: (line: string) => void,
+): Promise<void> {
+  if (config.observer && (await notify.setObserver({ enabled: true, by: 'server --observer' }))) {
     log('[notify] observer mode switched on by --observer');
   }
-  const observer = observerStatus(db);
+  const observer = await notify.observerStatus();
   if (observer.enabled) {
     log(
       `[notify] observer mode is on: tickets as usual, pages and digests held ` +
-        `(${observer.heldNotifications} held; "npm run admin -- observer off" ends it)`,
+        `(${observer.heldNotifications} held; ` +
+        (notify.backend === 'postgres'
+          ? 'PUT /api/observer on any gateway ends it)'
+          : '"npm run admin -- observer off" ends it)'),
     );
   }
 }
@@ -270,9 +277,10 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
   if (sharedState) {
     log(
       '[state] tickets and their timelines, tenants, tokens and their grants, policy ' +
-        'promotions and their audit chain in PostgreSQL, shared by every gateway; the ' +
-        "detector's own tickets in the data directory too. The notification outbox and the " +
-        'launch tooling stay in the data directory',
+        'promotions and their audit chain, the notification outbox, PagerDuty pages and ' +
+        "observer mode in PostgreSQL, shared by every gateway; the detector's own tickets in " +
+        'the data directory too. RCAs (drafted from the shared tickets, in cluster-rca/) and ' +
+        'the launch tooling stay in the data directory',
     );
   }
   // Another server's announcement (NATS) rereads the directory; with --database PostgreSQL's own
@@ -307,7 +315,10 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
   metrics.onLatencySecond((tenantId, second) =>
     kaizen.detector.observeLatencySecond(tenantId, second),
   );
-  applyObserver(kaizenDb, config, log);
+  // The outbox and observer switch: the cluster's with --database, so any gateway's switch,
+  // release or discard is every gateway's.
+  const notify = sharedState ? pgNotifyState(sharedState.pool) : sqliteNotifyState(kaizenDb);
+  await applyObserver(notify, config, log);
   const gates = createGates({
     db: kaizenDb,
     metrics,
@@ -338,6 +349,9 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     config: rcaConfig,
     logRing,
     log,
+    cluster: sharedState
+      ? { dataDir: config.dataDir, draftsOnOpen: (id) => leases.holds(detectorLease(id)) }
+      : null,
   });
   const policy = createPromotionGate({
     db: kaizenDb,
@@ -382,6 +396,7 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     metricsSecret,
     ops: {
       db: kaizenDb,
+      notify,
       wakeDelivery: () => options.wakeDelivery?.(),
       gates,
       dataDir: config.dataDir,

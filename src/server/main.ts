@@ -50,7 +50,10 @@ async function main(): Promise<void> {
       config,
       env: process.env,
       log,
-      wakeDelivery: () => notifications?.worker.wake(),
+      wakeDelivery: () => {
+        notifications?.worker.wake();
+        notifications?.shared?.worker.wake();
+      },
       generate: async (options) => {
         const progress = createProgress(`generating ${options.out}`, options.frames);
         await generateTrace(options, (done) => progress.update(done));
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
       env: process.env,
       registry: metrics.registry,
       log,
+      cluster: server.sharedState,
     });
   } catch (error) {
     if (error instanceof NotifyConfigError || error instanceof KaizenConfigError) {

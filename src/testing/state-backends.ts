@@ -14,6 +14,12 @@ import { sqliteAccessState } from '../server/state/sqlite-access';
 import { openTenantDatabase } from '../server/tenants/schema';
 import { openPgPool, type PgPool } from '../server/state/pg';
 import { migratePg } from '../server/state/pg-migrate';
+import {
+  pgNotifyState,
+  sqliteNotifyState,
+  type NotifyState,
+  type NotifyStateOptions,
+} from '../server/notify/state';
 import { pgTicketState } from '../server/state/pg-tickets';
 import { sqliteTicketState } from '../server/state/sqlite-tickets';
 import type { StateBackend, TicketState } from '../server/state/tickets';
@@ -35,6 +41,8 @@ export interface StateFixture {
   access(): Promise<AccessState>;
   /** A new promotions-and-audit ledger over this fixture's state. */
   policy(): Promise<PolicyLedger>;
+  /** A new notification outbox and observer switch over this fixture's state. */
+  notify(options?: NotifyStateOptions): Promise<NotifyState>;
   /** Runs SQL on the state as its owner could, past every store: a test's tampering. */
   tamper(sql: string): Promise<void>;
   /** Closes every instance handed out. */
@@ -76,6 +84,11 @@ function sqliteHarness(): StateBackendHarness {
           const db = openDatabase(dir);
           dbs.push(db);
           return Promise.resolve(sqlitePolicyLedger(db, { settingsHere: false }));
+        },
+        notify(options) {
+          const db = openDatabase(dir);
+          dbs.push(db);
+          return Promise.resolve(sqliteNotifyState(db, options));
         },
         async tamper(sql) {
           const db = new Database(path.join(dir, 'console.db'));
@@ -140,6 +153,9 @@ function postgresHarness(): StateBackendHarness {
           const ledger = pgPolicyLedger(await pool());
           states.push(ledger);
           return ledger;
+        },
+        async notify(options) {
+          return pgNotifyState(await pool(), options);
         },
         async tamper(sql) {
           const client = new pg.Client(url);

@@ -75,7 +75,8 @@ export interface Pager {
   evaluate(nowMs: number): PageEvent[];
 }
 
-interface CandidateRow {
+/** A ticket due for a page, as both pagers read it. */
+export interface PageCandidate {
   id: number;
   tenant_id: string;
   title: string;
@@ -96,6 +97,48 @@ interface OpenPageRow {
   status: string | null;
   reopen_count: number | null;
 }
+
+/** PagerDuty's trigger of a ticket's page. */
+export function pagerDutyTrigger(
+  t: PageCandidate,
+  page: { dedupKey: string; openForMs: number; source: string; consoleUrl: string | undefined },
+): PagerDutyTrigger {
+  const { dedupKey, openForMs, source, consoleUrl } = page;
+  const event: PagerDutyTrigger = {
+    event_action: 'trigger',
+    dedup_key: dedupKey,
+    payload: {
+      summary: clipSummary(`[${t.tenant_id}] ${t.title}`),
+      source,
+      severity: t.severity,
+      timestamp: new Date(t.cycle_start).toISOString(),
+      component: t.tenant_id,
+      group: 'kaizen',
+      class: t.source,
+      custom_details: {
+        ticket_id: t.id,
+        tenant: t.tenant_id,
+        fingerprint: t.fingerprint,
+        opened_at: new Date(t.opened_at).toISOString(),
+        reopen_count: t.reopen_count,
+        open_for: formatDuration(openForMs / 1000),
+        summary: t.summary,
+      },
+    },
+    client: 'Phase console',
+  };
+  if (consoleUrl) event.client_url = `${consoleUrl}/?view=tickets&ticket=${t.id}`;
+  return event;
+}
+
+/** The pager's note on the timeline of a ticket it paged. */
+export const pageNote = (openForMs: number, dedupKey: string): string =>
+  `Paged PagerDuty: open ${formatDuration(openForMs / 1000)} without acknowledgement ` +
+  `(dedup_key ${dedupKey}).`;
+
+/** The pager's note on the timeline of a ticket whose page it resolved. */
+export const resolveNote = (dedupKey: string): string =>
+  `Resolved the PagerDuty incident (dedup_key ${dedupKey}).`;
 
 export function pagerDutyDedupKey(source: string, ticketId: number, cycle: number): string {
   return `phase-console:${source}:ticket-${ticketId}${cycle > 0 ? `:reopen-${cycle}` : ''}`;
@@ -144,35 +187,10 @@ export function createPager(options: PagerOptions): Pager {
     ),
   };
 
-  const trigger = (t: CandidateRow, dedupKey: string, openForMs: number): PagerDutyTrigger => {
-    const event: PagerDutyTrigger = {
-      event_action: 'trigger',
-      dedup_key: dedupKey,
-      payload: {
-        summary: clipSummary(`[${t.tenant_id}] ${t.title}`),
-        source,
-        severity: t.severity,
-        timestamp: new Date(t.cycle_start).toISOString(),
-        component: t.tenant_id,
-        group: 'kaizen',
-        class: t.source,
-        custom_details: {
-          ticket_id: t.id,
-          tenant: t.tenant_id,
-          fingerprint: t.fingerprint,
-          opened_at: new Date(t.opened_at).toISOString(),
-          reopen_count: t.reopen_count,
-          open_for: formatDuration(openForMs / 1000),
-          summary: t.summary,
-        },
-      },
-      client: 'Phase console',
-    };
-    if (consoleUrl) event.client_url = `${consoleUrl}/?view=tickets&ticket=${t.id}`;
-    return event;
-  };
+  const trigger = (t: PageCandidate, dedupKey: string, openForMs: number): PagerDutyTrigger =>
+    pagerDutyTrigger(t, { dedupKey, openForMs, source, consoleUrl });
 
-  const page = (t: CandidateRow, nowMs: number): PageEvent => {
+  const page = (t: PageCandidate, nowMs: number): PageEvent => {
     const dedupKey = pagerDutyDedupKey(source, t.id, t.reopen_count);
     const openForMs = nowMs - t.cycle_start;
     const queued = store.transaction(() => {
@@ -183,12 +201,7 @@ export function createPager(options: PagerOptions): Pager {
         groupKey: dedupKey,
         body: trigger(t, dedupKey, openForMs),
       });
-      store.addNote(
-        t.id,
-        PAGER_ACTOR,
-        `Paged PagerDuty: open ${formatDuration(openForMs / 1000)} without acknowledgement ` +
-          `(dedup_key ${dedupKey}).`,
-      );
+      store.addNote(t.id, PAGER_ACTOR, pageNote(openForMs, dedupKey));
       return result;
     });
     return {
@@ -214,11 +227,7 @@ export function createPager(options: PagerOptions): Pager {
         body: event,
       });
       if (p.status !== null) {
-        store.addNote(
-          p.ticket_id,
-          PAGER_ACTOR,
-          `Resolved the PagerDuty incident (dedup_key ${p.dedup_key}).`,
-        );
+        store.addNote(p.ticket_id, PAGER_ACTOR, resolveNote(p.dedup_key));
       }
       return result;
     });
@@ -252,7 +261,7 @@ export function createPager(options: PagerOptions): Pager {
         severities,
         tenant,
         dueMs: nowMs - pageAfterMs,
-      }) as CandidateRow[];
+      }) as PageCandidate[];
       for (const t of due) {
         if (t.cycle_start > nowMs - pageAfterMs) continue;
         try {

@@ -59,9 +59,8 @@ export function observerStatus(db: Db): ObserverStatus {
   };
 }
 
-/** Switches observer mode; returns whether it changed anything. */
-export function setObserver(db: Db, change: ObserverSwitch, nowMs = Date.now()): boolean {
-  ready(db);
+/** Who switches and why, trimmed; throws ObserverError when either is out of bounds. */
+export function checkObserverSwitch(change: ObserverSwitch): { by: string; reason: string } {
   const by = change.by.trim();
   const reason = (change.reason ?? '').trim();
   if (by.length === 0 || by.length > MAX_OBSERVER_ACTOR_CHARS) {
@@ -70,6 +69,13 @@ export function setObserver(db: Db, change: ObserverSwitch, nowMs = Date.now()):
   if (reason.length > MAX_OBSERVER_REASON_CHARS) {
     throw new ObserverError(`the reason must be at most ${MAX_OBSERVER_REASON_CHARS} characters`);
   }
+  return { by, reason };
+}
+
+/** Switches observer mode; returns whether it changed anything. */
+export function setObserver(db: Db, change: ObserverSwitch, nowMs = Date.now()): boolean {
+  ready(db);
+  const { by, reason } = checkObserverSwitch(change);
   return db.transaction(() => {
     const changed = observerEnabled(db) !== change.enabled;
     db.prepare(

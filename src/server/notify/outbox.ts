@@ -75,7 +75,61 @@ export interface Claim {
   owner: string;
 }
 
-export interface Outbox {
+type Awaitable<T> = T | Promise<T>;
+
+/**
+ * What the delivery worker needs of an outbox: the SQLite one answers at once, the cluster's
+ * PostgreSQL one (pg-outbox.ts) asynchronously.
+ */
+export interface DeliveryQueue {
+  claim(
+    channels: readonly Channel[],
+    limit: number,
+    nowMs: number,
+    leaseMs: number,
+  ): Awaitable<Claim[]>;
+  markSent(claim: Claim, nowMs: number, httpStatus: number): Awaitable<boolean>;
+  markRetry(
+    claim: Claim,
+    nextAttemptAtMs: number,
+    error: string,
+    httpStatus: number | null,
+  ): Awaitable<boolean>;
+  markFailed(
+    claim: Claim,
+    nowMs: number,
+    error: string,
+    httpStatus: number | null,
+  ): Awaitable<boolean>;
+  nextClaimableAtMs(channels: readonly Channel[]): Awaitable<number | null>;
+  pendingCount(channels?: readonly Channel[]): Awaitable<number>;
+}
+
+/** A checked enqueue: the body as stored JSON text and the group it is delivered in. */
+export interface CheckedEnqueue {
+  body: string;
+  groupKey: string;
+}
+
+/** Throws NotifyError on an unknown channel, a bad dedup key or a body that cannot be stored. */
+export function checkEnqueue(input: EnqueueInput): CheckedEnqueue {
+  if (!(CHANNELS as readonly string[]).includes(input.channel)) {
+    throw new NotifyError(`unknown channel "${String(input.channel)}"`);
+  }
+  if (input.dedupKey.length === 0 || input.dedupKey.length > MAX_DEDUP_KEY_CHARS) {
+    throw new NotifyError(
+      `dedup_key must be 1 to ${MAX_DEDUP_KEY_CHARS} characters, got ${input.dedupKey.length}`,
+    );
+  }
+  const body = JSON.stringify(input.body);
+  if (body === undefined) throw new NotifyError(`${input.dedupKey}: body is not JSON`);
+  if (Buffer.byteLength(body) > MAX_BODY_BYTES) {
+    throw new NotifyError(`${input.dedupKey}: body is over ${MAX_BODY_BYTES} bytes`);
+  }
+  return { body, groupKey: input.groupKey ?? input.dedupKey };
+}
+
+export interface Outbox extends DeliveryQueue {
   readonly db: Db;
   readonly maxPending: number;
   enqueue(input: EnqueueInput, nowMs?: number): { result: EnqueueResult; entry: OutboxEntry };
@@ -112,7 +166,7 @@ export interface OutboxOptions {
   maxPending?: number;
 }
 
-interface Row {
+export interface OutboxRow {
   id: number;
   channel: Channel;
   dedup_key: string;
@@ -130,13 +184,14 @@ interface Row {
   last_error: string | null;
 }
 
-function toEntry(row: Row): OutboxEntry {
+/** An outbox row of either database, its body decoded, as an entry. */
+export function entryOfRow(row: Omit<OutboxRow, 'body'> & { body: unknown }): OutboxEntry {
   return {
     id: row.id,
     channel: row.channel,
     dedupKey: row.dedup_key,
     groupKey: row.group_key,
-    body: JSON.parse(row.body) as unknown,
+    body: row.body,
     status: row.status,
     attempts: row.attempts,
     createdAtMs: row.created_at,
@@ -148,8 +203,11 @@ function toEntry(row: Row): OutboxEntry {
   };
 }
 
+const toEntry = (row: OutboxRow): OutboxEntry =>
+  entryOfRow({ ...row, body: JSON.parse(row.body) as unknown });
+
 const MAX_ERROR_CHARS = 1000;
-const clipError = (text: string): string =>
+export const clipError = (text: string): string =>
   text.length <= MAX_ERROR_CHARS ? text : `${text.slice(0, MAX_ERROR_CHARS - 1)}…`;
 
 // Pending and first of its group: the only rows of a group a worker may send. A held row earlier
@@ -234,7 +292,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
       .pluck(),
   };
 
-  const mustGet = (id: number): OutboxEntry => toEntry(stmt.byId.get(id) as Row);
+  const mustGet = (id: number): OutboxEntry => toEntry(stmt.byId.get(id) as OutboxRow);
 
   const checkRoom = (channel: Channel): void => {
     if ((stmt.pendingOf.get(channel) as number) >= maxPending) {
@@ -247,23 +305,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
     maxPending,
 
     enqueue(input, nowMs = Date.now()) {
-      if (!(CHANNELS as readonly string[]).includes(input.channel)) {
-        throw new NotifyError(`unknown channel "${String(input.channel)}"`);
-      }
-      if (input.dedupKey.length === 0 || input.dedupKey.length > MAX_DEDUP_KEY_CHARS) {
-        throw new NotifyError(
-          `dedup_key must be 1 to ${MAX_DEDUP_KEY_CHARS} characters, got ${input.dedupKey.length}`,
-        );
-      }
-      const body = JSON.stringify(input.body);
-      if (body === undefined) throw new NotifyError(`${input.dedupKey}: body is not JSON`);
-      if (Buffer.byteLength(body) > MAX_BODY_BYTES) {
-        throw new NotifyError(`${input.dedupKey}: body is over ${MAX_BODY_BYTES} bytes`);
-      }
-      const groupKey = input.groupKey ?? input.dedupKey;
+      const { body, groupKey } = checkEnqueue(input);
       // A savepoint inside the caller's transaction, a transaction of its own otherwise.
       return db.transaction(() => {
-        const existing = stmt.byKey.get(input.channel, input.dedupKey) as Row | undefined;
+        const existing = stmt.byKey.get(input.channel, input.dedupKey) as OutboxRow | undefined;
         if (existing && existing.status !== 'failed') {
           return { result: 'duplicate' as const, entry: toEntry(existing) };
         }
@@ -286,7 +331,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     },
 
     get(channel, dedupKey) {
-      const row = stmt.byKey.get(channel, dedupKey) as Row | undefined;
+      const row = stmt.byKey.get(channel, dedupKey) as OutboxRow | undefined;
       return row ? toEntry(row) : undefined;
     },
 
@@ -351,7 +396,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
         params.push(filter.channel);
       }
       const sql = `SELECT * FROM notify_outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-      return (db.prepare(sql).all(...params) as Row[]).map(toEntry);
+      return (db.prepare(sql).all(...params) as OutboxRow[]).map(toEntry);
     },
 
     release(selection, nowMs = Date.now()) {

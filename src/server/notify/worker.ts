@@ -5,7 +5,7 @@
 // worker died is taken over once its lease runs out (it may then reach the receiver twice: at
 // least once, never lost; see docs/OPERATIONS.md).
 import type { NotifyMetrics } from './metrics';
-import type { Channel, Claim, Outbox, OutboxEntry } from './outbox';
+import type { Channel, Claim, DeliveryQueue, OutboxEntry } from './outbox';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry';
 import { postJson, type FetchLike } from './send';
 import type { Targets } from './config';
@@ -30,7 +30,7 @@ export interface DrainReport {
 }
 
 export interface WorkerOptions {
-  outbox: Outbox;
+  outbox: DeliveryQueue;
   /** Channels without a target are left alone (their rows stay pending). */
   targets: Targets;
   policy?: Partial<RetryPolicy>;
@@ -117,26 +117,26 @@ export function createDeliveryWorker(options: WorkerOptions): DeliveryWorker {
     };
 
     if (attempt.kind === 'sent') {
-      if (!outbox.markSent(claim, doneMs, attempt.httpStatus)) return lost();
+      if (!(await outbox.markSent(claim, doneMs, attempt.httpStatus))) return lost();
       metrics?.sent(entry.channel);
       return outcome('sent', null);
     }
     if (attempt.kind === 'refused') {
       const error = `refused, not retried: ${attempt.error}`;
-      if (!outbox.markFailed(claim, doneMs, error, attempt.httpStatus)) return lost();
+      if (!(await outbox.markFailed(claim, doneMs, error, attempt.httpStatus))) return lost();
       metrics?.failed(entry.channel);
       log(`[notify] ${what}: ${error}`);
       return outcome('failed', error);
     }
     if (entry.attempts >= policy.maxAttempts) {
       const error = `gave up after ${entry.attempts} attempts: ${attempt.error}`;
-      if (!outbox.markFailed(claim, doneMs, error, attempt.httpStatus)) return lost();
+      if (!(await outbox.markFailed(claim, doneMs, error, attempt.httpStatus))) return lost();
       metrics?.failed(entry.channel);
       log(`[notify] ${what}: ${error}`);
       return outcome('failed', error);
     }
     const nextMs = doneMs + retryDelayMs(policy, entry.attempts, attempt.retryAfterMs, random);
-    if (!outbox.markRetry(claim, nextMs, attempt.error, attempt.httpStatus)) return lost();
+    if (!(await outbox.markRetry(claim, nextMs, attempt.error, attempt.httpStatus))) return lost();
     metrics?.retried(entry.channel);
     log(
       `[notify] ${what}: attempt ${entry.attempts} of ${policy.maxAttempts} failed (${attempt.error}); ` +
@@ -146,7 +146,7 @@ export function createDeliveryWorker(options: WorkerOptions): DeliveryWorker {
   };
 
   const deliverDue = async (collect?: DeliveryOutcome[]): Promise<number> => {
-    const claims = outbox.claim(channels, concurrency, now(), leaseMs);
+    const claims = await outbox.claim(channels, concurrency, now(), leaseMs);
     const outcomes = await Promise.all(claims.map(deliverOne));
     for (const o of outcomes) {
       collect?.push(o);
@@ -172,7 +172,7 @@ export function createDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       let waitMs = pollMs;
       try {
         if ((await deliverDue()) > 0) continue;
-        const next = outbox.nextClaimableAtMs(channels);
+        const next = await outbox.nextClaimableAtMs(channels);
         if (next !== null) waitMs = Math.min(pollMs, Math.max(0, next - now()));
       } catch (error) {
         // The database is busy or gone: rows stay pending, and leases run out if we die.
@@ -192,13 +192,13 @@ export function createDeliveryWorker(options: WorkerOptions): DeliveryWorker {
       const outcomes: DeliveryOutcome[] = [];
       for (;;) {
         if ((await deliverDue(outcomes)) > 0) continue;
-        const next = outbox.nextClaimableAtMs(channels);
+        const next = await outbox.nextClaimableAtMs(channels);
         if (next === null || next > deadlineMs) break;
         // At least a few ms: a row due "now" that we could not claim belongs to another worker.
         // At most a poll: that worker may finish long before its lease would run out.
         await sleep(Math.min(pollMs, Math.max(5, next - now())));
       }
-      return { outcomes, pending: outbox.pendingCount(channels) };
+      return { outcomes, pending: await outbox.pendingCount(channels) };
     },
 
     start() {

@@ -2,28 +2,27 @@
 // banner); switching it and releasing or discarding what it held are admin writes.
 import type { HeldSelection, NotificationList, ObserverChange } from '../../core/api/observer';
 import { notificationEntry } from '../notify/entries';
-import { createOutbox, type OutboxStatus } from '../notify/outbox';
-import { observerStatus, setObserver } from '../notify/observer';
+import type { OutboxStatus } from '../notify/outbox';
 import type { OpsContext } from './context';
 import { addOpsRoute } from './table';
 
 export function registerObserverRoutes(context: OpsContext): void {
-  const { db, requireAdmin } = context;
-  const outbox = createOutbox({ db });
+  const { notify, requireAdmin } = context;
+  const { outbox } = notify;
 
-  addOpsRoute(context, 'getObserver', async () => observerStatus(db));
+  addOpsRoute(context, 'getObserver', () => notify.observerStatus());
 
   addOpsRoute(context, 'setObserver', async (request) => {
     const { actor } = requireAdmin(request);
     const body = request.body as ObserverChange;
-    setObserver(db, { enabled: body.enabled, by: actor, reason: body.reason });
-    return observerStatus(db);
+    await notify.setObserver({ enabled: body.enabled, by: actor, reason: body.reason });
+    return notify.observerStatus();
   });
 
   addOpsRoute(context, 'listNotifications', async (request) => {
     requireAdmin(request);
     const q = request.query as { status: OutboxStatus; limit: number };
-    const all = outbox.list({ status: q.status });
+    const all = await outbox.list({ status: q.status });
     return {
       notifications: all.slice(0, q.limit).map(notificationEntry),
       total: all.length,
@@ -32,7 +31,7 @@ export function registerObserverRoutes(context: OpsContext): void {
 
   addOpsRoute(context, 'releaseNotifications', async (request) => {
     requireAdmin(request);
-    const result = outbox.release(request.body as HeldSelection);
+    const result = await outbox.release(request.body as HeldSelection);
     if (result.changed > 0) context.wakeDelivery();
     return result;
   });

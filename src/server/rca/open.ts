@@ -14,23 +14,36 @@ import { createRcaMetrics } from './metrics';
 import { RCA_COMPONENT, RCA_MIGRATIONS } from './migrations';
 import { createRcaService, type RcaConfig, type RcaService } from './service';
 import { createSimilarFinder } from './similar';
+import { openTicketMirror, type TicketMirror } from './ticket-mirror';
+import type { TicketState } from '../state/tickets';
 import { streamFigures } from './stream-figures';
 
 export interface OpenRcaOptions {
   db: Db;
-  kaizen: Pick<Kaizen, 'store' | 'detector' | 'now'>;
+  kaizen: Pick<Kaizen, 'store' | 'tickets' | 'detector' | 'now'>;
   metrics: ServerMetrics;
   streams: { status(): { tenant: string; subscribers: number }[] };
   directory: Pick<TenantDirectory, 'tenants' | 'onChange'>;
   config: RcaConfig;
   logRing: TenantLogRing;
   log: LogFn;
+  /**
+   * With --database: drafts are written from the cluster's tickets and kept in the data
+   * directory's cluster-rca/ (per gateway); each tenant's tickets are drafted on open by the
+   * gateway `draftsOnOpen` names (its detector lease), on request by any.
+   */
+  cluster?: { dataDir: string; draftsOnOpen(tenantId: string): boolean } | null;
 }
 
 export function openRca(options: OpenRcaOptions): RcaService {
-  const { db, kaizen, metrics, directory } = options;
-  migrate(db, RCA_COMPONENT, RCA_MIGRATIONS);
-  const journal = createChangeJournal(db);
+  const { kaizen, metrics, directory } = options;
+  const mirror = options.cluster ? openTicketMirror(options.cluster.dataDir) : null;
+  // The change journal stays in the console database, beside the token table it reads.
+  migrate(options.db, RCA_COMPONENT, RCA_MIGRATIONS);
+  const db = mirror?.db ?? options.db;
+  if (mirror) migrate(db, RCA_COMPONENT, RCA_MIGRATIONS);
+  const unfollow = mirror ? followClusterTickets(mirror, kaizen.tickets, options.log) : null;
+  const journal = createChangeJournal(options.db);
   journal.record(null, 'restart', 'the console server started', kaizen.now());
   let known = new Map<string, TenantRecord>(directory.tenants);
   directory.onChange((change) => {
@@ -46,9 +59,11 @@ export function openRca(options: OpenRcaOptions): RcaService {
     sloMs: (tenantId: string) => directory.tenants.get(tenantId)?.sloMs ?? null,
     now: kaizen.now,
   };
-  return createRcaService({
+  const service = createRcaService({
     db,
-    tickets: kaizen.store,
+    tickets: mirror ? kaizen.tickets : kaizen.store,
+    mirror: mirror ?? undefined,
+    draftsOnOpen: options.cluster?.draftsOnOpen,
     sources: {
       logs: options.logRing,
       streamFigures: (tenantId, fromMs, toMs) =>
@@ -61,4 +76,39 @@ export function openRca(options: OpenRcaOptions): RcaService {
     log: options.log,
     now: kaizen.now,
   });
+  if (!mirror) return service;
+  return {
+    ...service,
+    close() {
+      service.close();
+      unfollow?.();
+      mirror.close();
+    },
+  };
+}
+
+/** Fills the mirror with the cluster's tickets and keeps it up with every gateway's changes. */
+function followClusterTickets(mirror: TicketMirror, tickets: TicketState, log: LogFn): () => void {
+  const unfollow = tickets.onChange((change) => {
+    try {
+      mirror.put(change.ticket);
+    } catch (error) {
+      log(`[rca] mirroring ticket ${change.ticket.id}: ${(error as Error).message}`, {
+        subsystem: 'rca',
+        level: 'warn',
+      });
+    }
+  });
+  mirror
+    .backfill(tickets)
+    .then((count) =>
+      log(`[rca] ${count} tickets of the cluster mirrored for RCAs`, { subsystem: 'rca' }),
+    )
+    .catch((error: Error) =>
+      log(`[rca] mirroring the cluster's tickets failed: ${error.message}`, {
+        subsystem: 'rca',
+        level: 'warn',
+      }),
+    );
+  return unfollow;
 }

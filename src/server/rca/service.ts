@@ -4,7 +4,8 @@
 // run in a small queue off the request path; one left half-done by a stopped process is written
 // again at the next start.
 import type { RcaEngine } from '../../core/api/rca';
-import type { TicketStore } from '../incidents/store';
+import type { TicketChange } from '../incidents/store';
+import type { TicketRecordWithEvents } from '../incidents/types';
 import type { LogFn } from '../logging/log-line';
 import type { Db } from '../storage/database';
 import { builtinDraft, type DraftInput } from './builtin-drafter';
@@ -52,9 +53,28 @@ export interface RcaService {
   close(): void;
 }
 
+/**
+ * The tickets drafts are written from: the data directory's store (one process) or the cluster's
+ * PostgreSQL (--database), whose answers come asynchronously.
+ */
+export interface RcaTickets {
+  get(id: number): TicketRecordWithEvents | undefined | Promise<TicketRecordWithEvents | undefined>;
+  onChange(listener: (change: TicketChange) => void): () => void;
+}
+
 export interface RcaServiceOptions {
   db: Db;
-  tickets: TicketStore;
+  tickets: RcaTickets;
+  /**
+   * With --database: gives the RCA tables their ticket row before a draft begins (the mirror of
+   * ticket-mirror.ts) and refreshes it from the ticket the draft is written from.
+   */
+  mirror?: {
+    ensure(ticketId: number, tenantId: string): void;
+    put(ticket: TicketRecordWithEvents): void;
+  };
+  /** Whether this process drafts the tenant's tickets when they open; default: every tenant. */
+  draftsOnOpen?: (tenantId: string) => boolean;
   sources: EvidenceSources;
   metrics: RcaMetrics;
   config: RcaConfig;
@@ -80,11 +100,12 @@ export function createRcaService(options: RcaServiceOptions): RcaService {
 
   const write = async (ticketId: number, tenantId: string): Promise<void> => {
     const fields = { tenant: tenantId, subsystem: 'rca' } as const;
-    const ticket = tickets.get(ticketId);
+    const ticket = await tickets.get(ticketId);
     if (!ticket) {
       store.abandonDraft(ticketId, now());
       return;
     }
+    options.mirror?.put(ticket);
     const started = performance.now();
     const evidence = collectEvidence(ticket, sources, now());
     metrics.logCapture(evidence.logs.capture);
@@ -156,6 +177,7 @@ export function createRcaService(options: RcaServiceOptions): RcaService {
   };
 
   const request = (ticketId: number, tenantId: string): RcaRecord => {
+    options.mirror?.ensure(ticketId, tenantId);
     const begun = store.beginDraft(ticketId, tenantId, now());
     if (begun) enqueue(ticketId, tenantId);
     return begun ?? store.get(ticketId)!;
@@ -165,6 +187,7 @@ export function createRcaService(options: RcaServiceOptions): RcaService {
   let skipped = 0;
   const stopListening = tickets.onChange((change) => {
     if (closed || !config.draftOnOpen || change.kind !== 'opened') return;
+    if (options.draftsOnOpen && !options.draftsOnOpen(change.ticket.tenantId)) return;
     if (queue.length >= MAX_QUEUED_DRAFTS) {
       // Said once per burst, when the first is skipped, and the count when the queue has room.
       if (skipped === 0) {

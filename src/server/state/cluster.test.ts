@@ -80,7 +80,8 @@ describe.skipIf(missing !== null)('gateways sharing one PostgreSQL', () => {
       a.logs.some((l) =>
         l.startsWith(
           '[state] tickets and their timelines, tenants, tokens and their grants, policy ' +
-            'promotions and their audit chain in PostgreSQL',
+            'promotions and their audit chain, the notification outbox, PagerDuty pages and ' +
+            'observer mode in PostgreSQL',
         ),
       ),
     ).toBe(true);

@@ -22,6 +22,10 @@ export interface ClusterState {
 
 /** The lease of a tenant's detector. */
 export const detectorLease = (tenantId: string): string => `detector:${tenantId}`;
+/** The lease of a tenant's pager (PagerDuty pages of its tickets). */
+export const pagerLease = (tenantId: string): string => `pager:${tenantId}`;
+/** The lease of the one sender of the cluster's notification outbox. */
+export const NOTIFY_SENDER_LEASE = 'notify';
 
 export async function openClusterState(
   url: string,

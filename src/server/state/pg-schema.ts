@@ -211,4 +211,25 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION policy_audit_append_only();
     `,
   },
+  {
+    version: 6,
+    description: "the pager's PagerDuty pages of the cluster's tickets",
+    // One row per ticket and opening: whichever gateway's pager commits it first pages, and the
+    // primary key turns every other try into nothing.
+    sql: `
+      CREATE TABLE kaizen_pages (
+        tenant_id TEXT NOT NULL,
+        ticket_id BIGINT NOT NULL,
+        -- The ticket's reopen_count when paged: one page per opening or reopening.
+        cycle INTEGER NOT NULL,
+        -- PagerDuty's dedup_key of the incident; the resolve uses it, whatever the config says now.
+        dedup_key TEXT NOT NULL,
+        paged_at BIGINT NOT NULL,
+        -- When the resolve went into the outbox; null while the page is open.
+        resolved_at BIGINT,
+        PRIMARY KEY (ticket_id, cycle)
+      );
+      CREATE INDEX kaizen_pages_open ON kaizen_pages (tenant_id, ticket_id) WHERE resolved_at IS NULL;
+    `,
+  },
 ];

@@ -121,6 +121,32 @@ async function unresolvedOf(db: PgQueryable, tenantId: string, fingerprint: stri
   return rows[0] ? toTicket(rows[0]) : undefined;
 }
 
+/**
+ * Adds an event to a ticket's timeline inside the caller's transaction and announces it (NOTIFY,
+ * delivered on commit) to every instance but `origin`'s. For writers of the cluster's tickets
+ * outside this store (the pager's notes), which commit the event with rows of their own.
+ */
+export async function recordTicketEvent(
+  client: PgClient,
+  origin: string,
+  ticket: Pick<TicketRecord, 'id' | 'tenantId'>,
+  atMs: number,
+  kind: TicketEventKind,
+  actor: string,
+  detail: string,
+): Promise<number> {
+  const { rows } = await client.query<{ id: number }>(
+    `INSERT INTO ticket_events (tenant_id, ticket_id, at, kind, actor, detail)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [ticket.tenantId, ticket.id, atMs, kind, text(actor), text(detail)],
+  );
+  await client.query('SELECT pg_notify($1, $2)', [
+    TICKET_CHANNEL,
+    JSON.stringify({ origin, kind, id: ticket.id } satisfies ChangeNotice),
+  ]);
+  return rows[0]!.id;
+}
+
 export function pgTicketState(options: PgTicketStateOptions): TicketState {
   const { pool } = options;
   const now = options.now ?? Date.now;
@@ -138,25 +164,14 @@ export function pgTicketState(options: PgTicketStateOptions): TicketState {
     }
   };
 
-  const record = async (
+  const record = (
     client: PgClient,
     ticket: Pick<TicketRecord, 'id' | 'tenantId'>,
     atMs: number,
     kind: TicketEventKind,
     actor: string,
     detail: string,
-  ): Promise<number> => {
-    const { rows } = await client.query<{ id: number }>(
-      `INSERT INTO ticket_events (tenant_id, ticket_id, at, kind, actor, detail)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [ticket.tenantId, ticket.id, atMs, kind, text(actor), text(detail)],
-    );
-    await client.query('SELECT pg_notify($1, $2)', [
-      TICKET_CHANNEL,
-      JSON.stringify({ origin, kind, id: ticket.id } satisfies ChangeNotice),
-    ]);
-    return rows[0]!.id;
-  };
+  ): Promise<number> => recordTicketEvent(client, origin, ticket, atMs, kind, actor, detail);
 
   /** Runs `fn` in a transaction and tells this instance's listeners of its changes after commit. */
   const change = async <T>(
