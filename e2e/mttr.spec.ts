@@ -324,8 +324,9 @@ test('a ticket shows its timeline and takes notes with a granting token; without
     await timeline.evaluateAll((els) => els.map((el) => el.getAttribute('data-kind'))),
   ).toEqual(['opened', 'acknowledged', 'resolved']);
   await expect(timeline.nth(1)).toContainText('by bo');
-  // The name typed in is not who acts: the server records the token's name.
-  await page.getByTestId('ticket-by').fill('mallory');
+  // A signed-in operator acts under the token's name, which the server records: no name to type.
+  await expect(page.getByTestId('ticket-acting-as')).toHaveText('acting as cy');
+  await expect(page.getByTestId('ticket-by')).toHaveCount(0);
   await page.getByTestId('ticket-note-text').fill('post-mortem: noisy rule');
   await page.getByTestId('ticket-note').click();
   await expect(timeline).toHaveCount(4);

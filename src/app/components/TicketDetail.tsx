@@ -148,6 +148,7 @@ function Changes({ t }: { t: Ticket }) {
   // with the reason, rather than answered 403 after submitting.
   const session = useQuery(sessionQuery(api));
   const access = ticketWriteAccess(session.isError ? null : session.data, t.tenant);
+  const tokenName = session.data?.token?.name ?? null;
   const refused = access.allowed ? undefined : access.reason;
   const reasonId = `ticket-write-reason-${t.id}`;
   const described = access.allowed ? undefined : reasonId;
@@ -182,16 +183,25 @@ function Changes({ t }: { t: Ticket }) {
           {access.reason}
         </p>
       )}
-      <label className="ticket-by">
-        your name{' '}
-        <input
-          value={by}
-          maxLength={100}
-          onChange={(e) => setBy(e.target.value)}
-          placeholder="who acts"
-          data-testid="ticket-by"
-        />
-      </label>
+      {tokenName !== null ? (
+        // The server records a signed-in operator's changes under the token's name.
+        <p className="ticket-by muted" data-testid="ticket-acting-as">
+          acting as <strong>{tokenName}</strong>
+        </p>
+      ) : (
+        // Only a server started with open writes takes changes without a token: it records
+        // the name given here.
+        <label className="ticket-by">
+          your name{' '}
+          <input
+            value={by}
+            maxLength={100}
+            onChange={(e) => setBy(e.target.value)}
+            placeholder="who acts"
+            data-testid="ticket-by"
+          />
+        </label>
+      )}
       {!resolved && (
         <div className="ticket-buttons">
           <button
