@@ -1,11 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { openSync, readFileSync, readSync, writeSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { Rca } from '../src/core/api/rca';
 import { FRAME_RECORD_HEADER_BYTES, TRACE_HEADER_BYTES, frameStrideBytes } from '../src/core/trace';
 import { writePatternTrace } from '../src/testing/pattern-trace';
-import { startServer, tempDir, type RunningServer } from './support';
+import { issueToken, startServer, tempDir, type RunningServer } from './support';
 
 // The whole RCA flow against a server of its own: its demo tenant replays a trace whose frames
 // 150 to 599 fail their CRC, so each pass through the trace stalls the stream for 7.5 s and the
@@ -21,31 +20,6 @@ let server: RunningServer;
 let dataDir: string;
 let operator: string;
 let viewer: string;
-
-function issueToken(name: string, role: 'operator' | 'viewer'): string {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/admin.ts',
-      '--data',
-      dataDir,
-      'token',
-      'issue',
-      '--name',
-      name,
-      '--tenants',
-      'demo',
-      '--role',
-      role,
-    ],
-    { encoding: 'utf8' },
-  );
-  const token = out.split(/\s+/).find((w) => /^[A-Za-z0-9_-]{40,}$/.test(w));
-  if (!token) throw new Error(`no token in admin output:\n${out}`);
-  return token;
-}
 
 /** Flips a phase byte in each frame from `first` on: their record CRCs no longer match. */
 function corruptFrames(file: string, side: number, frames: number, first: number): void {
@@ -92,8 +66,8 @@ test.beforeAll(async () => {
   await writePatternTrace(trace, SIDE, SIDE, FRAMES);
   corruptFrames(trace, SIDE, FRAMES, FIRST_CORRUPT);
   server = await startServer({ trace, dataDir });
-  operator = issueToken('ana', 'operator');
-  viewer = issueToken('vic', 'viewer');
+  operator = issueToken(dataDir, 'demo', 'ana', 'operator');
+  viewer = issueToken(dataDir, 'demo', 'vic', 'viewer');
 });
 test.afterAll(async () => server?.stop());
 
