@@ -86,7 +86,8 @@ function changeHeld(action: 'release' | 'discard'): NotifyCommand {
       io.out(
         `${verb} ${result.changed} held notification${result.changed === 1 ? '' : 's'}` +
           (action === 'release' && result.changed > 0
-            ? ' (the server sends them now; without a server: npm run kaizen -- deliver)'
+            ? ' (the server sends them now; without a server: npm run kaizen -- deliver' +
+              (state.backend === 'postgres' ? ' --database URL)' : ')')
             : ''),
       );
       if (result.notHeld.length > 0) {
