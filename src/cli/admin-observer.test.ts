@@ -6,12 +6,12 @@ import type { ErrorBody } from '../core/api/errors';
 import { writePatternTrace } from '../testing/pattern-trace';
 import { tempDir } from '../testing/temp-dir';
 import { startTestServer, type TestServer } from '../testing/test-server';
-import { runAdminCli } from '../testing/run-admin';
+import { runAdminCommandCli } from '../testing/run-admin';
 import { createOutbox } from '../server/notify/outbox';
 import { openDatabase } from '../server/storage/database';
 import path from 'node:path';
 
-const admin = runAdminCli;
+const admin = runAdminCommandCli;
 
 describe('observer mode over REST and the admin CLI', () => {
   let server: TestServer;
@@ -102,16 +102,16 @@ describe('observer mode over REST and the admin CLI', () => {
   });
 
   it('is switched by the admin CLI on the same data directory, and says so', async () => {
-    expect(admin(server.dataDir, 'observer', 'off', '--by', 'ana').out).toMatch(
+    expect((await admin(server.dataDir, 'observer', 'off', '--by', 'ana')).out).toMatch(
       /observer mode off/,
     );
     expect((await call('GET', '/api/observer')).body).toMatchObject({
       enabled: false,
       changedBy: 'ana',
     });
-    const on = admin(server.dataDir, 'observer', 'on', '--reason', 'week one', '--by', 'ana');
+    const on = await admin(server.dataDir, 'observer', 'on', '--reason', 'week one', '--by', 'ana');
     expect(on.code).toBe(0);
-    expect(admin(server.dataDir, 'observer', 'status').out).toMatch(
+    expect((await admin(server.dataDir, 'observer', 'status')).out).toMatch(
       /^observer mode on since \S+ \(ana: week one\); 0 notifications held$/,
     );
     const db = openDatabase(server.dataDir);
@@ -121,16 +121,18 @@ describe('observer mode over REST and the admin CLI', () => {
       body: { text: 'Kaizen digest: 3 opened' },
     });
     db.close();
-    expect(admin(server.dataDir, 'notifications', 'list').out).toMatch(
+    expect((await admin(server.dataDir, 'notifications', 'list')).out).toMatch(
       new RegExp(
         `^${entry.id}\\s+slack\\s+\\S+\\s+kaizen-digest/all/24h/2026-03-02\\s+Kaizen digest: 3 opened$`,
         'm',
       ),
     );
-    expect(admin(server.dataDir, 'notifications', 'release').code).toBe(2);
-    expect(admin(server.dataDir, 'notifications', 'release', 'x1').code).toBe(2);
-    const dropped = admin(server.dataDir, 'notifications', 'discard', '--all', '--by', 'bo');
+    expect((await admin(server.dataDir, 'notifications', 'release')).code).toBe(2);
+    expect((await admin(server.dataDir, 'notifications', 'release', 'x1')).code).toBe(2);
+    const dropped = await admin(server.dataDir, 'notifications', 'discard', '--all', '--by', 'bo');
     expect(dropped.out).toBe('discarded 1 held notification');
-    expect(admin(server.dataDir, 'notifications', 'list').out).toBe('no held notifications');
+    expect((await admin(server.dataDir, 'notifications', 'list')).out).toBe(
+      'no held notifications',
+    );
   });
 });

@@ -32,14 +32,14 @@ describe('admin tenant and token commands: the --database command line', () => {
     const other = await admin([
       '--data',
       tempDir('cli'),
-      'observer',
-      'status',
+      'sdk-demand',
+      'list',
       '--database',
       'postgres://a@b/c',
     ]);
     expect(other.code).toBe(2);
     expect(other.err).toMatch(
-      /--database goes with the tenant, token, promotion, audit and migrate commands/,
+      /--database goes with the tenant, token, promotion, audit, observer, notifications and migrate commands/,
     );
   });
 

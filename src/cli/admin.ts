@@ -33,7 +33,7 @@ import {
   tokenRequestFromFlags,
 } from './admin-access';
 import { CommandError, UsageError, type AdminCommand, type AdminIo } from './admin-common';
-import { OBSERVER_COMMANDS } from './admin-observer';
+import { NOTIFY_COMMANDS, runNotifyCommand, type NotifyCommand } from './admin-observer';
 import { GATE_COMMANDS } from './admin-gates';
 import { POLICY_COMMANDS } from './admin-policy';
 import { runPolicyCommand } from './admin-policy-place';
@@ -44,7 +44,6 @@ import { databaseUrlFault } from '../server/state/database-url';
 
 /** Command groups kept in files of their own. */
 const GROUP_COMMANDS: Record<string, AdminCommand> = {
-  ...OBSERVER_COMMANDS,
   ...GATE_COMMANDS,
 };
 import {
@@ -59,10 +58,10 @@ import {
 
 export const USAGE = `Usage: npm run admin -- [--data DIR] [--database URL] COMMAND [options]
 
-Tenants, access tokens, promotions and the audit chain in DIR/console.db (default ./data, env
-DATA_DIR: the server's --data), or, with --database URL (env DATABASE_URL), in the cluster's
-PostgreSQL that every gateway reads. The notification outbox and observer mode stay in
-DIR/console.db either way. A running server picks changes up within a second.
+Tenants, access tokens, promotions, the audit chain, observer mode and the notification outbox
+in DIR/console.db (default ./data, env DATA_DIR: the server's --data), or, with --database URL
+(env DATABASE_URL), in the cluster's PostgreSQL that every gateway reads. Secrets and SDK demand
+stay in DIR either way. A running server picks changes up within a second.
 
 Commands:
   tenant list [--json]
@@ -110,9 +109,10 @@ Commands:
 
 Options:
   --data DIR        state directory (env DATA_DIR, default ./data)
-  --database URL    tenant, token, promotion and audit commands on the cluster's PostgreSQL
-                    (env DATABASE_URL) instead of DIR/console.db: one audit chain for every
-                    gateway; tenant set still judges on the live rates DIR's server shares
+  --database URL    tenant, token, promotion, audit, observer and notifications commands on
+                    the cluster's PostgreSQL (env DATABASE_URL) instead of DIR/console.db: one
+                    audit chain, one observer switch and one outbox for every gateway; tenant
+                    set still judges on the live rates DIR's server shares
   --help            show this text`;
 
 export type { AdminIo };
@@ -233,8 +233,10 @@ interface AdminLine {
   grouped: AdminCommand | undefined;
   /** `tenant set`, `promotion ...`, `audit ...`: asynchronous, on console.db or PostgreSQL. */
   policy: PolicyCommand | undefined;
+  /** `observer ...`, `notifications ...`: asynchronous, on console.db or PostgreSQL. */
+  notify: NotifyCommand | undefined;
   dataDir: string;
-  /** The cluster's PostgreSQL (--database, DATABASE_URL) for a tenant or token command. */
+  /** The cluster's PostgreSQL (--database, DATABASE_URL) for a command whose state lives there. */
   databaseUrl: string | null;
 }
 
@@ -261,11 +263,14 @@ function parseLine(
   const command = `${group} ${action ?? ''}`.trim();
   const grouped = GROUP_COMMANDS[command];
   const policy = POLICY_COMMANDS[command];
-  const allowed = grouped?.options ?? policy?.options ?? COMMAND_OPTIONS[command];
+  const notify = NOTIFY_COMMANDS[command];
+  const allowed =
+    grouped?.options ?? policy?.options ?? notify?.options ?? COMMAND_OPTIONS[command];
   if (!allowed) throw new UsageError(`unknown command "${command}"`);
   const maxArgs =
     grouped?.maxArgs ??
     policy?.maxArgs ??
+    notify?.maxArgs ??
     ([
       'tenant create',
       'tenant delete',
@@ -277,15 +282,16 @@ function parseLine(
       ? 1
       : 0);
   if (args.length > maxArgs) throw new UsageError(`unexpected argument "${args[maxArgs]}"`);
-  // Commands whose state lives in PostgreSQL with --database: tenants, tokens, promotions and
-  // the audit chain.
-  const access = group === 'tenant' || group === 'token' || policy !== undefined;
+  // Commands whose state lives in PostgreSQL with --database: tenants, tokens, promotions, the
+  // audit chain, observer mode and the notification outbox.
+  const access =
+    group === 'tenant' || group === 'token' || policy !== undefined || notify !== undefined;
   for (const key of Object.keys(values) as (keyof Values)[]) {
     if (key === 'data' || (key === 'database' && access)) continue;
     if (key === 'database') {
       throw new UsageError(
-        `--database goes with the tenant, token, promotion, audit and migrate commands, not "${command}": the ` +
-          'rest lives in the data directory',
+        `--database goes with the tenant, token, promotion, audit, observer, notifications and ` +
+          `migrate commands, not "${command}": the rest lives in the data directory`,
       );
     }
     if (!(allowed as readonly string[]).includes(key)) {
@@ -308,6 +314,7 @@ function parseLine(
     values,
     grouped,
     policy,
+    notify,
     dataDir: path.resolve(values.data ?? env.DATA_DIR ?? 'data'),
     databaseUrl,
   };
@@ -334,8 +341,9 @@ function exitCodeOf(error: unknown, io: AdminIo): number {
 }
 
 /**
- * Every admin command: `migrate`, and the tenant and token commands on the cluster's PostgreSQL
- * (--database, DATABASE_URL), are asynchronous; the rest run on the data directory.
+ * Every admin command: `migrate`, the policy, observer and notifications commands, and the tenant
+ * and token commands on the cluster's PostgreSQL (--database, DATABASE_URL), are asynchronous;
+ * the rest run on the data directory.
  */
 export async function runAdminCommand(
   argv: readonly string[],
@@ -347,6 +355,10 @@ export async function runAdminCommand(
     const line = parseLine(argv, env);
     if (line?.policy) {
       await runPolicyCommand({ ...line, command: line.policy }, env, io);
+      return 0;
+    }
+    if (line?.notify) {
+      await runNotifyCommand({ ...line, command: line.notify }, io);
       return 0;
     }
     if (line?.databaseUrl) {
@@ -371,9 +383,10 @@ export function runAdmin(
       io.out(USAGE);
       return 0;
     }
-    if (line.databaseUrl || line.policy) {
+    if (line.databaseUrl || line.policy || line.notify) {
       throw new UsageError(
-        'commands on --database and policy commands run through runAdminCommand',
+        'commands on --database, policy, observer and notifications commands run through ' +
+          'runAdminCommand',
       );
     }
     const { group, action, args, values, grouped, dataDir } = line;

@@ -9,6 +9,7 @@ import { RulesError } from '../server/incidents/detector-rules';
 import { NotifyConfigError } from '../server/notify/config';
 import { NotifyError } from '../server/notify/outbox';
 import { StorageError } from '../server/storage/database';
+import { databaseUrlFault } from '../server/state/database-url';
 import { canaryCommand } from './kaizen-canary';
 import { CommandError, UsageError, type CommandContext, type KaizenIo } from './kaizen-common';
 import { deliverCommand } from './kaizen-deliver';
@@ -34,8 +35,10 @@ Commands:
         a ticket opens, PagerDuty is paged when it has been open --page-after, the canary
         recovers and the page resolves. Prints the timeline; exit 1 if a step is missing.
         --dry-run keeps nothing and sends nothing.
-  deliver
-        Sends what the notification outbox still holds, to every configured channel.
+  deliver [--database URL]
+        Sends what the notification outbox still holds, to every configured channel. With
+        --database URL (env DATABASE_URL): the cluster's outbox in PostgreSQL, which every
+        gateway shares, instead of DIR/console.db's.
   baseline create --name NAME [--since 24h] [--dashboard FILE]
         An immutable, content-hashed snapshot in DATA/baselines/NAME.json: MTTR by severity,
         alarm volume per rule and per day, bytes saved, latency p95 per tenant, and the Grafana
@@ -53,6 +56,8 @@ Commands:
 
 Options:
   --data DIR    state directory (env DATA_DIR, default ./data): tickets, outbox, notify.json
+  --database URL  deliver only: the cluster's PostgreSQL (env DATABASE_URL) holds the outbox;
+                digest and simulate-canary work on DIR's tickets and outbox
   --help        show this text
 
 Environment: PROMETHEUS_BIN, SLACK_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY, PAGERDUTY_EVENTS_URL,
@@ -61,6 +66,7 @@ Environment: PROMETHEUS_BIN, SLACK_WEBHOOK_URL, PAGERDUTY_ROUTING_KEY, PAGERDUTY
 
 const OPTIONS = {
   data: { type: 'string' },
+  database: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   tenant: { type: 'string' },
   since: { type: 'string' },
@@ -90,7 +96,7 @@ type Values = {
 const COMMAND_OPTIONS: Record<string, readonly (keyof Values)[]> = {
   digest: ['tenant', 'since', 'dry-run', 'force', 'min-severity', 'min-count'],
   'simulate-canary': ['duration', 'page-after', 'tenant', 'dry-run'],
-  deliver: [],
+  deliver: ['database'],
   'dashboard-diff': [],
   'alert-overlap': ['rules', 'threshold', 'since'],
   baseline: ['name', 'since', 'dashboard', 'json'],
@@ -184,7 +190,14 @@ export async function runKaizen(
     } else if (name === 'dashboard-diff') {
       dashboardDiffCommand(ctx, rest);
     } else {
-      await deliverCommand(ctx);
+      const databaseUrl = values.database ?? (env.DATABASE_URL || null);
+      const fault = databaseUrl === null ? null : databaseUrlFault(databaseUrl);
+      if (fault) {
+        throw new UsageError(
+          `${values.database !== undefined ? '--database' : 'DATABASE_URL'} ${fault}`,
+        );
+      }
+      await deliverCommand(ctx, databaseUrl);
     }
     return 0;
   } catch (error) {

@@ -350,7 +350,11 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
     logRing,
     log,
     cluster: sharedState
-      ? { dataDir: config.dataDir, draftsOnOpen: (id) => leases.holds(detectorLease(id)) }
+      ? {
+          dataDir: config.dataDir,
+          pool: sharedState.pool,
+          draftsOnOpen: (id) => leases.holds(detectorLease(id)),
+        }
       : null,
   });
   const policy = createPromotionGate({

@@ -4,9 +4,9 @@
 // a decision to take, so it waits for a person: it is not resolved when the figures drop again.
 import { Gauge, type Registry } from 'prom-client';
 import type { GatesReport } from '../../core/api/gates';
+import type { ObserverStatus } from '../../core/api/observer';
 import type { TicketStore } from '../incidents/store';
 import type { ServerMetrics } from '../metrics';
-import { observerStatus } from '../notify/observer';
 import type { Db } from '../storage/database';
 import { phaseZeroGate, wireFormatGate, type AlarmBand, type GateInputs } from './evaluate';
 import { createGateSampler, GATE_WINDOW_S } from './sampler';
@@ -29,8 +29,11 @@ export interface GatesOptions {
 }
 
 export interface Gates {
-  /** The report for a caller who may see `visible` tenants. */
-  report(visible: ReadonlySet<string>): GatesReport;
+  /**
+   * The report for a caller who may see `visible` tenants, with the observer switch the caller
+   * read from the notification state (console.db, or the cluster's PostgreSQL with --database).
+   */
+  report(visible: ReadonlySet<string>, observer: ObserverStatus): GatesReport;
   /** Takes a sample now (the timer's work; tests call it to step time). */
   sample(): void;
   /** Opens the gate's ticket when the wire-format gate is met; returns whether it is met. */
@@ -76,12 +79,12 @@ export function createGates(options: GatesOptions): Gates {
   };
 
   const gates: Gates = {
-    report(visible) {
+    report(visible, observer) {
       const current = inputs();
       return {
         at: new Date(now()).toISOString(),
         gates: [phaseZeroGate(current), wireFormatGate(current)],
-        observer: observerStatus(db),
+        observer,
         latencyByTenant: current.latency.filter((t) => visible.has(t.tenant)),
       };
     },

@@ -1,8 +1,12 @@
 // Observer mode across a cluster: two real console servers sharing one PostgreSQL (--database).
 // Switched on through gateway A, a notification is held in the cluster's outbox; gateway B lists
-// it, releases it, and the cluster's sender delivers it to a real HTTP receiver.
+// it, releases it, and the cluster's sender delivers it to a real HTTP receiver. B's gates answer
+// shows the cluster's switch, not the one in its own console.db.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GatesReport } from '../../core/api/gates';
 import type { HeldChangeResult, NotificationList, ObserverStatus } from '../../core/api/observer';
+import { openDatabase } from '../storage/database';
+import { observerStatus } from './observer';
 import { startGatewayPair, type GatewayPair } from '../../testing/gateway-pair';
 import { postgresBinDir } from '../../testing/postgres';
 import { SLACK_OK, startReceiver, type Receiver } from '../../testing/webhook-receiver';
@@ -79,5 +83,27 @@ describe.skipIf(missing !== null)('observer mode on gateways sharing one Postgre
     expect(receiver.requests.map((r) => r.json)).toEqual([{ text: 'daily digest' }]);
     const sent = await call<NotificationList>(a, 'GET', '/api/notifications?status=sent');
     expect(sent.json.notifications.map((n) => n.id)).toEqual([entry.id]);
+  });
+
+  it("shows the cluster's switch in every gateway's gates answer", async () => {
+    const off = await call<ObserverStatus>(a, 'PUT', '/api/observer', { enabled: false });
+    expect(off.status).toBe(200);
+    expect((await call<GatesReport>(b, 'GET', '/api/gates')).json.observer.enabled).toBe(false);
+
+    await call<ObserverStatus>(a, 'PUT', '/api/observer', { enabled: true, reason: 'week one' });
+    const gates = await call<GatesReport>(b, 'GET', '/api/gates');
+    expect(gates.status).toBe(200);
+    expect(gates.json.observer).toMatchObject({
+      enabled: true,
+      changedBy: `token:${adminId}`,
+      reason: 'week one',
+    });
+    // B's own console.db never held the switch: the answer came from the cluster.
+    const bDb = openDatabase(b.dataDir);
+    try {
+      expect(observerStatus(bDb).enabled).toBe(false);
+    } finally {
+      bDb.close();
+    }
   });
 });

@@ -11,7 +11,10 @@ import { addOpsRoute } from './table';
 export function registerGateRoutes(context: OpsContext, gates: Gates): void {
   const { db, requireAdmin, visibleTenants } = context;
 
-  addOpsRoute(context, 'getGates', async (request) => gates.report(visibleTenants(request)));
+  // The observer switch from the same state as GET /api/observer: the cluster's with --database.
+  addOpsRoute(context, 'getGates', async (request) =>
+    gates.report(visibleTenants(request), await context.notify.observerStatus()),
+  );
 
   addOpsRoute(context, 'listSdkDemand', async (request) => {
     if (request.headers.authorization === undefined) {

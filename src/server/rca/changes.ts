@@ -1,12 +1,15 @@
 // Recent changes a root cause often hides behind: server restarts, tenant settings changed, and
 // tokens revoked. Restarts and settings are journalled here as the server sees them (the admin
 // CLI writes from another process; the server's tenant directory notices within its poll), token
-// revocations are read from the token table, which keeps when each was revoked.
+// revocations are read from the token table, which keeps when each was revoked: console.db's, or
+// the cluster's with --database (revocations.ts).
 import type { RcaChange } from '../../core/api/rca';
 import { isoTime } from '../../core/api/time';
+import type { LogFn } from '../logging/log-line';
 import type { Db } from '../storage/database';
 import type { TenantRecord } from '../tenants/tenant-spec';
 import { sourceKey } from '../tenants/tenant-spec';
+import type { RevocationSource } from './revocations';
 
 /** Changes kept per look-up, newest first. */
 export const MAX_CHANGES = 50;
@@ -15,8 +18,11 @@ const MAX_DETAIL_CHARS = 500;
 export interface ChangeJournal {
   /** A change for one tenant, or for all (null: a restart). */
   record(tenantId: string | null, kind: string, detail: string, atMs: number): void;
-  /** The tenant's changes (and the server-wide ones) with fromMs <= at <= toMs, oldest first. */
-  changes(tenantId: string, fromMs: number, toMs: number): RcaChange[];
+  /**
+   * The tenant's changes (and the server-wide ones) with fromMs <= at <= toMs, oldest first. A
+   * token table that cannot be read leaves the revocations out (logged), not the draft.
+   */
+  changes(tenantId: string, fromMs: number, toMs: number): Promise<RcaChange[]>;
   /** Journals what differs between two views of the tenant table. */
   tenantsChanged(
     before: ReadonlyMap<string, TenantRecord>,
@@ -35,7 +41,15 @@ function settings(t: TenantRecord): Record<string, string> {
   };
 }
 
-export function createChangeJournal(db: Db): ChangeJournal {
+export interface ChangeJournalOptions {
+  /** The journal's own table. */
+  db: Db;
+  /** Where the token table is. */
+  revocations: RevocationSource;
+  log: LogFn;
+}
+
+export function createChangeJournal({ db, revocations, log }: ChangeJournalOptions): ChangeJournal {
   const insert = db.prepare(
     'INSERT INTO rca_changes (tenant_id, at, kind, detail) VALUES (?, ?, ?, ?)',
   );
@@ -44,28 +58,27 @@ export function createChangeJournal(db: Db): ChangeJournal {
      WHERE (tenant_id = ? OR tenant_id IS NULL) AND at BETWEEN ? AND ?
      ORDER BY at DESC, id DESC LIMIT ${MAX_CHANGES}`,
   );
-  // Revocation times are stored as ISO text by the token table.
-  const revoked = db.prepare(
-    `SELECT t.name, t.revoked_at FROM tokens t JOIN token_grants g ON g.token_id = t.token_id
-     WHERE g.tenant_id = ? AND t.revoked_at IS NOT NULL AND t.revoked_at BETWEEN ? AND ?
-     ORDER BY t.revoked_at DESC LIMIT ${MAX_CHANGES}`,
-  );
   const record: ChangeJournal['record'] = (tenantId, kind, detail, atMs) => {
     insert.run(tenantId, atMs, kind, detail.slice(0, MAX_DETAIL_CHARS));
   };
   return {
     record,
-    changes(tenantId, fromMs, toMs) {
+    async changes(tenantId, fromMs, toMs) {
       const journalled = (
         select.all(tenantId, fromMs, toMs) as { at: number; kind: string; detail: string }[]
       ).map((r) => ({ atMs: r.at, kind: r.kind, detail: r.detail }));
-      const tokens = (
-        revoked.all(tenantId, isoTime(fromMs), isoTime(toMs)) as {
-          name: string;
-          revoked_at: string;
-        }[]
-      ).map((r) => ({
-        atMs: Date.parse(r.revoked_at),
+      let revoked: Awaited<ReturnType<RevocationSource>> = [];
+      try {
+        revoked = await revocations(tenantId, fromMs, toMs, MAX_CHANGES);
+      } catch (error) {
+        log(`[rca] reading token revocations failed: ${(error as Error).message}`, {
+          tenant: tenantId,
+          subsystem: 'rca',
+          level: 'warn',
+        });
+      }
+      const tokens = revoked.map((r) => ({
+        atMs: r.atMs,
         kind: 'token-revoked',
         // The token's name only: its id and secret are no part of the evidence.
         detail: `token "${r.name}", which granted ${tenantId}, was revoked`,

@@ -24,7 +24,7 @@ export interface EvidenceSources {
   logs: TenantLogRing;
   /** The tenant's stream figures over [fromMs, toMs]. */
   streamFigures(tenantId: string, fromMs: number, toMs: number): RcaMetrics;
-  changes(tenantId: string, fromMs: number, toMs: number): RcaChange[];
+  changes(tenantId: string, fromMs: number, toMs: number): Promise<RcaChange[]>;
   similar(ticket: TicketRecordWithEvents): RcaSimilarTicket[];
 }
 
@@ -44,11 +44,11 @@ function captureResult(lines: number, partial: boolean): LogCaptureResult {
   return lines > 0 ? 'captured' : 'empty';
 }
 
-export function collectEvidence(
+export async function collectEvidence(
   ticket: TicketRecordWithEvents,
   sources: EvidenceSources,
   nowMs: number,
-): RcaEvidence {
+): Promise<RcaEvidence> {
   // A reopened ticket is the incident happening again: its evidence is of the latest opening.
   const opened = ticket.events.filter((e) => e.kind === 'opened' || e.kind === 'reopened').at(-1);
   const openedMs = Math.max(ticket.openedAtMs, opened?.atMs ?? 0);
@@ -86,7 +86,7 @@ export function collectEvidence(
       fromMs,
       Math.min(nowMs, openedMs + LOG_WINDOW_MS),
     ),
-    changes: sources.changes(ticket.tenantId, openedMs - CHANGES_WINDOW_MS, openedMs),
+    changes: await sources.changes(ticket.tenantId, openedMs - CHANGES_WINDOW_MS, openedMs),
     similar: sources.similar(ticket),
   };
 }

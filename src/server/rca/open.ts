@@ -9,6 +9,7 @@ import { migrate } from '../storage/database';
 import type { TenantDirectory } from '../tenants/directory';
 import type { TenantRecord } from '../tenants/tenant-spec';
 import { createChangeJournal } from './changes';
+import { pgRevocations, sqliteRevocations } from './revocations';
 import type { TenantLogRing } from './log-ring';
 import { createRcaMetrics } from './metrics';
 import { RCA_COMPONENT, RCA_MIGRATIONS } from './migrations';
@@ -16,6 +17,7 @@ import { createRcaService, type RcaConfig, type RcaService } from './service';
 import { createSimilarFinder } from './similar';
 import { openTicketMirror, type TicketMirror } from './ticket-mirror';
 import type { TicketState } from '../state/tickets';
+import type { PgQueryable } from '../state/pg';
 import { streamFigures } from './stream-figures';
 
 export interface OpenRcaOptions {
@@ -30,20 +32,27 @@ export interface OpenRcaOptions {
   /**
    * With --database: drafts are written from the cluster's tickets and kept in the data
    * directory's cluster-rca/ (per gateway); each tenant's tickets are drafted on open by the
-   * gateway `draftsOnOpen` names (its detector lease), on request by any.
+   * gateway `draftsOnOpen` names (its detector lease), on request by any. Token revocations are
+   * read from the cluster's token table in `pool`.
    */
-  cluster?: { dataDir: string; draftsOnOpen(tenantId: string): boolean } | null;
+  cluster?: { dataDir: string; pool: PgQueryable; draftsOnOpen(tenantId: string): boolean } | null;
 }
 
 export function openRca(options: OpenRcaOptions): RcaService {
   const { kaizen, metrics, directory } = options;
   const mirror = options.cluster ? openTicketMirror(options.cluster.dataDir) : null;
-  // The change journal stays in the console database, beside the token table it reads.
+  // The change journal stays in the console database; it reads revocations where the tokens are.
   migrate(options.db, RCA_COMPONENT, RCA_MIGRATIONS);
   const db = mirror?.db ?? options.db;
   if (mirror) migrate(db, RCA_COMPONENT, RCA_MIGRATIONS);
   const unfollow = mirror ? followClusterTickets(mirror, kaizen.tickets, options.log) : null;
-  const journal = createChangeJournal(options.db);
+  const journal = createChangeJournal({
+    db: options.db,
+    revocations: options.cluster
+      ? pgRevocations(options.cluster.pool)
+      : sqliteRevocations(options.db),
+    log: options.log,
+  });
   journal.record(null, 'restart', 'the console server started', kaizen.now());
   let known = new Map<string, TenantRecord>(directory.tenants);
   directory.onChange((change) => {

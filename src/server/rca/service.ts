@@ -107,7 +107,7 @@ export function createRcaService(options: RcaServiceOptions): RcaService {
     }
     options.mirror?.put(ticket);
     const started = performance.now();
-    const evidence = collectEvidence(ticket, sources, now());
+    const evidence = await collectEvidence(ticket, sources, now());
     metrics.logCapture(evidence.logs.capture);
     const input: DraftInput = { tenant: tenantId, evidence };
     let markdown: string | null = null;
