@@ -124,7 +124,6 @@ const PhaseChart = memo(function PhaseChart({
             domain={[cursorS - WINDOW_S, cursorS]}
             allowDataOverflow
             tickCount={3}
-            interval={0}
             tickFormatter={tick}
             tick={AXIS_TICK}
             height={20}
