@@ -6,7 +6,6 @@
 // (the page's primary key and the ticket's row lock decide between them).
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { PagerDutyResolve } from '../notify/pagerduty';
 import type { PgOutbox } from '../notify/pg-outbox';
 import { inTransaction, type PgClient, type PgPool } from '../state/pg';
 import { recordTicketEvent } from '../state/pg-tickets';
@@ -14,6 +13,8 @@ import {
   DEFAULT_PAGE_AFTER_MS,
   PAGER_ACTOR,
   pageNote,
+  pageResolveMessage,
+  pageTriggerMessage,
   pagerDutyDedupKey,
   pagerDutyTrigger,
   resolveNote,
@@ -88,12 +89,10 @@ export function createPgPager(options: PgPagerOptions): PgPager {
       if (rowCount !== 1) return null;
       const { result } = await outbox.enqueueIn(
         client,
-        {
-          channel: 'pagerduty',
-          dedupKey: `${dedupKey}/trigger`,
-          groupKey: dedupKey,
-          body: pagerDutyTrigger(t, { dedupKey, openForMs, source, consoleUrl }),
-        },
+        pageTriggerMessage(
+          dedupKey,
+          pagerDutyTrigger(t, { dedupKey, openForMs, source, consoleUrl }),
+        ),
         nowMs,
       );
       const ticket = { id: t.id, tenantId: t.tenant_id };
@@ -128,17 +127,7 @@ export function createPgPager(options: PgPagerOptions): PgPager {
         [nowMs, p.ticket_id, p.cycle],
       );
       if (rowCount !== 1) return null;
-      const event: PagerDutyResolve = { event_action: 'resolve', dedup_key: p.dedup_key };
-      const { result } = await outbox.enqueueIn(
-        client,
-        {
-          channel: 'pagerduty',
-          dedupKey: `${p.dedup_key}/resolve`,
-          groupKey: p.dedup_key,
-          body: event,
-        },
-        nowMs,
-      );
+      const { result } = await outbox.enqueueIn(client, pageResolveMessage(p.dedup_key), nowMs);
       if (p.status !== null) {
         const ticket = { id: p.ticket_id, tenantId: p.tenant_id };
         await recordTicketEvent(

@@ -7,7 +7,7 @@
 // evaluation finds still to do.
 import { hostname } from 'node:os';
 import { clipSummary, type PagerDutyResolve, type PagerDutyTrigger } from '../notify/pagerduty';
-import type { EnqueueResult, Outbox } from '../notify/outbox';
+import type { EnqueueInput, EnqueueResult, Outbox } from '../notify/outbox';
 import { migrate, type Migration } from '../storage/database';
 import { formatDuration } from './digest';
 import type { TicketStore } from './store';
@@ -39,6 +39,20 @@ const PAGER_MIGRATIONS: readonly Migration[] = [
       `),
   },
 ];
+
+/**
+ * The outbox rows of a page and of its resolve, for both pagers: one PagerDuty incident per
+ * dedup key, its trigger and its resolve queued under their own keys in one group, so the resolve
+ * is sent after the trigger and neither twice.
+ */
+export function pageTriggerMessage(dedupKey: string, body: PagerDutyTrigger): EnqueueInput {
+  return { channel: 'pagerduty', dedupKey: `${dedupKey}/trigger`, groupKey: dedupKey, body };
+}
+
+export function pageResolveMessage(dedupKey: string): EnqueueInput {
+  const body: PagerDutyResolve = { event_action: 'resolve', dedup_key: dedupKey };
+  return { channel: 'pagerduty', dedupKey: `${dedupKey}/resolve`, groupKey: dedupKey, body };
+}
 
 export interface PageEvent {
   action: 'trigger' | 'resolve';
@@ -195,12 +209,9 @@ export function createPager(options: PagerOptions): Pager {
     const openForMs = nowMs - t.cycle_start;
     const queued = store.transaction(() => {
       stmt.insertPage.run(t.id, t.reopen_count, dedupKey, nowMs);
-      const { result } = outbox.enqueue({
-        channel: 'pagerduty',
-        dedupKey: `${dedupKey}/trigger`,
-        groupKey: dedupKey,
-        body: trigger(t, dedupKey, openForMs),
-      });
+      const { result } = outbox.enqueue(
+        pageTriggerMessage(dedupKey, trigger(t, dedupKey, openForMs)),
+      );
       store.addNote(t.id, PAGER_ACTOR, pageNote(openForMs, dedupKey));
       return result;
     });
@@ -217,15 +228,9 @@ export function createPager(options: PagerOptions): Pager {
   };
 
   const resolve = (p: OpenPageRow, nowMs: number): PageEvent => {
-    const event: PagerDutyResolve = { event_action: 'resolve', dedup_key: p.dedup_key };
     const queued = store.transaction(() => {
       stmt.resolvePage.run(nowMs, p.ticket_id, p.cycle);
-      const { result } = outbox.enqueue({
-        channel: 'pagerduty',
-        dedupKey: `${p.dedup_key}/resolve`,
-        groupKey: p.dedup_key,
-        body: event,
-      });
+      const { result } = outbox.enqueue(pageResolveMessage(p.dedup_key));
       if (p.status !== null) {
         store.addNote(p.ticket_id, PAGER_ACTOR, resolveNote(p.dedup_key));
       }
