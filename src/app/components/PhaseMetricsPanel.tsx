@@ -4,8 +4,8 @@
 // recording the time axis is the recording's (seconds from its start), so a paused or seeking
 // cursor moves the chart with it; for a live source it is the frames' wall clock. The worker
 // computes the metrics per frame; the panel re-renders when the cursor moves (four times a
-// second at most), never at the frame rate.
-import { memo, useMemo, useRef } from 'react';
+// second at most), never at the frame rate, and its chart at most every CHART_MIN_INTERVAL_MS.
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useChartOutOfTabOrder } from './charts/tab-order';
 import { thinPoints } from './charts/thin-points';
 import {
@@ -25,8 +25,11 @@ import { Panel, usePanelChartHeight } from './panels/Panel';
 import type { CsvTable } from './panels/csv';
 import { formatRecordingTime } from './replay/recording-time';
 
-/** The chart, the costly part, redraws on every CHART_EVERY-th refresh (twice a second). */
-const CHART_EVERY = 2;
+/**
+ * The chart, the costly part, redraws at most this often (every second refresh of four a second);
+ * a cursor that stops between two redraws (a pause, a seek) gets its redraw when the time is up.
+ */
+const CHART_MIN_INTERVAL_MS = 400;
 export const WINDOW_S = 10;
 /** Spans of the window the chart keeps a few points of: about 5 px each on a 300 px panel. */
 const CHART_BUCKETS = 60;
@@ -43,10 +46,14 @@ interface View {
   refresh: number;
   /** The frame on screen's sample (the newest one before the cursor is known). */
   latest: PhaseSample;
-  /** Where the cursor is on the chart's time axis. */
-  cursorS: number;
-  /** Replaced only when the chart should redraw; the same array otherwise (memo skips it). */
-  points: ChartPoint[];
+  /**
+   * The chart's points and its cursor on its time axis, replaced together and only when the chart
+   * redraws (the same object otherwise, so memo skips the chart): a replay's cursor moves on every
+   * refresh, and a chart that followed it at once would redraw on every refresh.
+   */
+  chart: { points: ChartPoint[]; cursorS: number };
+  /** The chart shows an earlier cursor than the numbers do. */
+  chartBehind: boolean;
 }
 
 /** The samples of the WINDOW_S before the cursor, one per frame, on the chart's time axis. */
@@ -78,6 +85,7 @@ function readView(
   stream: StreamInfo | null,
   refresh: number,
   previous: View | null,
+  redrawChart: boolean,
 ): View | null {
   const latest =
     (cursor.frameIndex >= 0 ? history.find(cursor.frameIndex, cursor.producedAtMs) : null) ??
@@ -85,12 +93,14 @@ function readView(
   if (!latest) return null;
   const replay = stream?.source === 'replay';
   const cursorS = replay ? (latest.frameIndex * (stream?.intervalUs ?? 16_667)) / 1e6 : 0;
-  const redrawChart = previous === null || refresh % CHART_EVERY === 0;
+  const redraw = redrawChart || previous === null;
   return {
     refresh,
     latest,
-    cursorS,
-    points: redrawChart ? chartPoints(history.all(), latest, stream) : previous.points,
+    chart: redraw
+      ? { points: chartPoints(history.all(), latest, stream), cursorS }
+      : previous.chart,
+    chartBehind: !redraw,
   };
 }
 
@@ -204,19 +214,35 @@ export function PhaseMetricsPanel() {
   const chartHeight = usePanelChartHeight('phase-metrics', 100);
   const previous = useRef<View | null>(null);
   const refreshes = useRef(0);
+  const chartDrawnAtMs = useRef(-Infinity);
+  // Bumped when a chart left behind is due: the view is read again, with the chart redrawn.
+  const [catchUp, setCatchUp] = useState(0);
   // A new view when the cursor moves (the store's figures, a few times a second), not per frame.
   const view = useMemo(() => {
     refreshes.current += 1;
+    const nowMs = performance.now();
     const next = readView(
       history,
       { frameIndex, producedAtMs },
       stream,
       refreshes.current,
       previous.current,
+      nowMs - chartDrawnAtMs.current >= CHART_MIN_INTERVAL_MS,
     );
+    if (next && !next.chartBehind) chartDrawnAtMs.current = nowMs;
     previous.current = next;
     return next;
-  }, [history, frameIndex, producedAtMs, stream]);
+    // catchUp is a dependency only to read the view again when a chart left behind is due.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [history, frameIndex, producedAtMs, stream, catchUp]);
+  // A chart left behind redraws CHART_MIN_INTERVAL_MS later unless the cursor moves on before
+  // (a playing stream's next refresh redraws it, with no extra render): a paused or seeking
+  // replay's chart ends at the frame on screen.
+  useEffect(() => {
+    if (!view?.chartBehind) return;
+    const timer = setTimeout(() => setCatchUp((n) => n + 1), CHART_MIN_INTERVAL_MS);
+    return () => clearTimeout(timer);
+  }, [view]);
 
   const latest = view?.latest;
   const psiDeg = latest ? (latest.psiRad * 180) / Math.PI : 0;
@@ -260,8 +286,8 @@ export function PhaseMetricsPanel() {
             </div>
           </dl>
           <PhaseChart
-            points={view.points}
-            cursorS={view.cursorS}
+            points={view.chart.points}
+            cursorS={view.chart.cursorS}
             replay={stream?.source === 'replay'}
             height={chartHeight}
           />
