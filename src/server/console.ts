@@ -246,6 +246,9 @@ export async function openConsole(options: ConsoleOptions): Promise<ConsoleServe
       generate: options.generate,
       pollIntervalMs: options.pollIntervalMs,
       idleStopMs: options.idleStopMs,
+      // A source serves no stream clients: it runs a stream while a gateway watches it (and only
+      // while it holds the source lease), so a standby costs nothing until it takes over.
+      pinDefaultStream: cluster?.role !== 'source',
       // A gateway's frames come from NATS and its source's detector watches them where they are
       // made; a source publishes each frame before its own clients and its detector get it.
       wrapSource: (source, tenant) =>

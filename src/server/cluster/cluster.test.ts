@@ -164,6 +164,14 @@ describe('frames over NATS', () => {
     const { client, seen } = watch(gateway);
     await until('frames', () => seen.size >= 20);
     expect(standby.cluster?.publishing).toBe(false);
+    // A standby runs no stream (the demo tenant's included): it would make frames nobody gets.
+    const runs = (server: TestServer): string[] =>
+      server.tenancy.registry
+        .status()
+        .filter((s) => s.running)
+        .map((s) => s.tenant);
+    expect(runs(standby)).toEqual([]);
+    expect(runs(first)).toEqual(['demo']);
 
     // As a kill -9 looks to the cluster: the connection drops and the lease is never handed back.
     await first.cluster!.nc.close();
@@ -173,6 +181,7 @@ describe('frames over NATS', () => {
     seen.clear();
     await until('frames from the standby', () => seen.size >= 20, 10_000);
     const resumedMs = performance.now() - cutAtMs;
+    expect(runs(standby)).toEqual(['demo']);
     expect(resumedMs).toBeLessThan(8000);
     expect(before).toBeGreaterThanOrEqual(20);
     // The standby's run shares no history with the first's: the gateway asked for a keyframe and

@@ -41,6 +41,12 @@ export interface TenancyOptions {
   generate?: (options: GenerateOptions) => Promise<void>;
   pollIntervalMs?: number;
   idleStopMs?: number;
+  /**
+   * Whether the default replay stream runs from the start, watched or not (default true): it does
+   * where clients connect. A cluster's frame source runs a stream only while a gateway watches it,
+   * so a standby source runs none.
+   */
+  pinDefaultStream?: boolean;
   /** Wraps each tenant's frame source (the Kaizen detector taps frames here). */
   wrapSource?: (source: FrameSource, tenant: TenantRecord) => FrameSource;
   /** Each stream's fan-out time per frame, in ms (the server exports it as a histogram). */
@@ -162,9 +168,13 @@ export async function openTenancy(options: TenancyOptions): Promise<Tenancy> {
         });
         spec = { info: live.info, createSource: () => wrap(live, tenant) };
       }
-      // The default replay stream always runs: /healthz reports it and joiners get a frame at once.
+      // The default replay stream always runs where clients connect: /healthz reports it and
+      // joiners get a frame at once.
       reg.define(tenant.id, spec, {
-        pinned: tenant.id === DEFAULT_TENANT && source.kind === 'replay',
+        pinned:
+          (options.pinDefaultStream ?? true) &&
+          tenant.id === DEFAULT_TENANT &&
+          source.kind === 'replay',
       });
     };
 
