@@ -5,7 +5,7 @@
 // cursor moves the chart with it; for a live source it is the frames' wall clock. The worker
 // computes the metrics per frame; the panel re-renders when the cursor moves (four times a
 // second at most), never at the frame rate, and its chart at most every CHART_MIN_INTERVAL_MS.
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useChartOutOfTabOrder } from './charts/tab-order';
 import { thinPoints } from './charts/thin-points';
 import {
@@ -244,6 +244,8 @@ export function PhaseMetricsPanel() {
     return () => clearTimeout(timer);
   }, [view]);
 
+  // The chart renders in the background (see TimeChart); the numbers above it at once.
+  const chart = useDeferredValue(view?.chart);
   const latest = view?.latest;
   const psiDeg = latest ? (latest.psiRad * 180) / Math.PI : 0;
   return (
@@ -286,8 +288,8 @@ export function PhaseMetricsPanel() {
             </div>
           </dl>
           <PhaseChart
-            points={view.chart.points}
-            cursorS={view.chart.cursorS}
+            points={(chart ?? view.chart).points}
+            cursorS={(chart ?? view.chart).cursorS}
             replay={stream?.source === 'replay'}
             height={chartHeight}
           />

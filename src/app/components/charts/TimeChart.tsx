@@ -1,8 +1,10 @@
 // A chart over the shared time range, as Grafana draws one: a time axis from the range's start to
 // now, a value axis with its unit, a tooltip that says when, and the tenant's tickets as dashed
 // lines with a marker each (a button: a click opens the ticket). The chart's own internals are no
-// tab stops; the markers are, with names.
-import type { ReactNode } from 'react';
+// tab stops; the markers are, with names. The chart renders as a deferred value: React renders
+// recharts' tree in the background and yields to the browser between components, so a chart
+// redrawn with new data does not hold up the page's frames for the whole of its render.
+import { memo, useDeferredValue, type ReactNode } from 'react';
 import { ComposedChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis } from 'recharts';
 import { useActions } from '../../shell/hooks';
 import { AXIS_TICK, TOOLTIP_STYLE, timeTick, timeTicks, tooltipTime } from './chart-style';
@@ -24,6 +26,11 @@ export interface TimeChartProps {
 }
 
 export function TimeChart(props: TimeChartProps) {
+  // The urgent render passes the previous props on (the body skips it); the background one, these.
+  return <TimeChartBody {...useDeferredValue(props)} />;
+}
+
+const TimeChartBody = memo(function TimeChartBody(props: TimeChartProps) {
   const { data, height, yWidth, formatValue, testId } = props;
   const { fromMs, toMs } = useTimeRange();
   const tickets = useRangeTickets();
@@ -88,4 +95,4 @@ export function TimeChart(props: TimeChartProps) {
       })}
     </div>
   );
-}
+});
