@@ -113,7 +113,7 @@ test('re-renders at most four times a second while frames arrive at 60 per secon
   // Four a second, plus one for where the timer falls; 180 frames arrived meanwhile.
   expect(refreshes).toBeGreaterThanOrEqual(6);
   expect(refreshes).toBeLessThanOrEqual(13);
-  // Each refresh is one or two commits (recharts settles its layout in a second one), never
-  // one per frame.
-  expect(domUpdates).toBeLessThanOrEqual(2 * refreshes + 2);
+  // Each refresh commits the numbers; every other one also the chart, rendered deferred (its own
+  // commit) and settled by recharts in another: a few commits a refresh, never one per frame.
+  expect(domUpdates).toBeLessThanOrEqual(3 * refreshes + 2);
 });
