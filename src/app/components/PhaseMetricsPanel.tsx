@@ -245,7 +245,7 @@ export function PhaseMetricsPanel() {
   }, [view]);
 
   // The chart renders in the background (see TimeChart); the numbers above it at once.
-  const chart = useDeferredValue(view?.chart);
+  const chart = useDeferredValue(view?.chart) ?? view?.chart;
   const latest = view?.latest;
   const psiDeg = latest ? (latest.psiRad * 180) / Math.PI : 0;
   return (
@@ -257,7 +257,7 @@ export function PhaseMetricsPanel() {
       className="phase-metrics"
       data={{ 'data-refreshes': view?.refresh ?? 0 }}
     >
-      {!view || !latest ? (
+      {!latest || !chart ? (
         <p className="muted" data-testid="phase-empty">
           Waiting for frames…
         </p>
@@ -288,8 +288,8 @@ export function PhaseMetricsPanel() {
             </div>
           </dl>
           <PhaseChart
-            points={(chart ?? view.chart).points}
-            cursorS={(chart ?? view.chart).cursorS}
+            points={chart.points}
+            cursorS={chart.cursorS}
             replay={stream?.source === 'replay'}
             height={chartHeight}
           />
