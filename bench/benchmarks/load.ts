@@ -3,7 +3,7 @@
 //
 //   npm run bench:load -- --clients N --seconds S [--tenant T] [--url http://HOST:PORT]
 //        [--token TOKEN] [--load-clients viewer|decoding] [--workers W] [--probes K]
-//        [--warmup S] [--profile DIR] [--server-cpus LIST] [--client-cpus LIST]
+//        [--warmup S] [--profile DIR] [--server-cpus LIST|any] [--client-cpus LIST|any]
 //
 // The load clients do to the server what a remote viewer's socket does (--load-clients viewer,
 // the default: load/viewer-client.ts): read every message as it arrives, parse the envelope, follow
@@ -26,15 +26,21 @@
 // The load threads run at nice 19: in production the clients are other machines, and here the
 // server and the probes must not wait for a core behind them.
 //
-// The reported latency is the probes': K clients (--probes, default 8), each on a thread
+// The reported latency is the probes': K clients (--probes, default 2), each on a thread
 // of its own, connected one in the middle of each K-th of the load clients, so they sit evenly
 // through the server's subscription order, plus one that joins after everybody
 // (latencyMsLastJoined). A server that fans out in subscription order serves that one last every
 // frame; one that rotates the start of its fan-out (src/server/stream/bus.ts) serves every client
 // at every position in turn, and the last-joined probe then measures like the others. Every
 // client's latency, thread queue included, is reported beside them (latencyMsAllClients).
+// Each probe decodes every frame, 0.5-0.9 ms of a core here, on the generator's cores: eight of
+// them woke within the same few milliseconds and waited for each other (100 clients on the 2-core
+// machine, fan-out 1.5 ms: probes' p95 9.1 ms with 8 probes, 6.3 with 4, 5.0 with 2). With the
+// fan-out rotating, two probes already see every position of the order in turn.
 //
 // --server-cpus / --client-cpus pin the two processes with taskset (e.g. 0 and 1 on two cores).
+// A server the run starts is pinned by default on a machine of two or more cores: the server on
+// CPU 0, the generator on the others (load/options.ts, cpuPinning; `any` pins nothing).
 //
 // Latency is the probes' decode-complete time (a viewer client's: arrival) minus the frame's
 // producedAtMs: both are the wall clock of the

@@ -129,6 +129,9 @@ export function loadReport(run: LoadRun) {
           ? `own process (pid ${child.pid}), cpus ${options.serverCpus ?? 'any'}`
           : `the process behind ${url}`,
       generator: `this process (pid ${process.pid}): ${loadThreads} worker thread(s) of ${perWorker.join('/')} load clients and ${probes} of one probe client each, cpus ${options.clientCpus ?? 'any'}; ${LOAD_CLIENTS_NOTE[options.loadClients]}`,
+      pinning: options.pinnedByDefault
+        ? 'chosen by the run: the server on a core of its own, the generator on the others (--server-cpus any --client-cpus any: not pinned)'
+        : 'as given',
       serverCpuPercentOfCore: serverCpuPercent,
       generatorCpuPercentOfCore: round(
         (after.generatorCpuUs - before.generatorCpuUs) / 1e4 / windowS,
